@@ -391,3 +391,69 @@ pub struct NetworkFirewall {
     #[serde(default)]
     pub delete_protection: bool,
 }
+
+/// Why a subnet tier could not be carved.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CarveError {
+    /// Neither explicit blocks nor `newbits`.
+    #[error("the tier has neither `cidrs` nor `newbits`")]
+    NoPlan,
+    /// Explicit blocks do not match the zones.
+    #[error("the tier lists {given} block(s) for {needed} subnet(s)")]
+    CountMismatch {
+        /// Blocks given.
+        given: usize,
+        /// Subnets needed.
+        needed: usize,
+    },
+    /// `cidrsubnet` is out of range.
+    #[error("`newbits` {newbits} with `netnum` {netnum} does not fit in {vpc}")]
+    OutOfRange {
+        /// The VPC block.
+        vpc: Ipv4Cidr,
+        /// Bits added.
+        newbits: u8,
+        /// The network number that did not fit.
+        netnum: u32,
+    },
+}
+
+impl Vpc {
+    /// The zones a tier's subnets are placed in.
+    pub fn tier_zones(&self, tier: &SubnetTier) -> Vec<AzName> {
+        match tier.layout {
+            SubnetLayout::PerAz => self.azs.clone(),
+            SubnetLayout::Single => self.azs.iter().take(1).cloned().collect(),
+        }
+    }
+
+    /// The subnets of a tier, as (zone, block), carved in a defined order.
+    pub fn carve(&self, tier: &SubnetTier) -> Result<Vec<(AzName, Ipv4Cidr)>, CarveError> {
+        let zones = self.tier_zones(tier);
+        if let Some(cidrs) = &tier.cidrs {
+            if cidrs.len() != zones.len() {
+                return Err(CarveError::CountMismatch { given: cidrs.len(), needed: zones.len() });
+            }
+            return Ok(zones.into_iter().zip(cidrs.iter().copied()).collect());
+        }
+        let newbits = tier.newbits.ok_or(CarveError::NoPlan)?;
+        let base = tier.netnum.unwrap_or(0);
+        zones
+            .into_iter()
+            .enumerate()
+            .map(|(i, az)| {
+                let netnum = base + i as u32;
+                self.cidr
+                    .canonical()
+                    .subnet(newbits, netnum)
+                    .map(|c| (az, c))
+                    .ok_or(CarveError::OutOfRange { vpc: self.cidr, newbits, netnum })
+            })
+            .collect()
+    }
+
+    /// The first tier of a kind.
+    pub fn first_tier(&self, kind: SubnetKind) -> Option<&Name> {
+        self.subnets.iter().find(|(_, t)| t.kind == kind).map(|(n, _)| n)
+    }
+}

@@ -1,0 +1,25 @@
+//! One file per subcommand.
+
+mod completions;
+mod schema;
+mod validate;
+
+use std::io::IsTerminal;
+
+use crate::cli::{Cli, Color, Command};
+use crate::exit::ExitStatus;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitStatus {
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match cli.command {
+        Command::Validate { file, format } => validate::run(&file, format, color),
+        Command::Schema => schema::run(),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man => completions::man(),
+    }
+}

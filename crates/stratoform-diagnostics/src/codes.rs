@@ -1,0 +1,66 @@
+//! The loader's stable diagnostic codes. Codes are never reused or renumbered.
+
+/// A diagnostic code and what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    /// The code, such as `SF005`.
+    pub code: &'static str,
+    /// A short kebab-case name.
+    pub name: &'static str,
+    /// One line on what it reports.
+    pub summary: &'static str,
+}
+
+macro_rules! codes {
+    ($($ident:ident = $code:literal, $name:literal, $summary:literal;)*) => {
+        $(
+            #[doc = $summary]
+            pub const $ident: &str = $code;
+        )*
+        /// Every loader code, in order.
+        pub const CODES: &[Code] = &[$(Code { code: $code, name: $name, summary: $summary }),*];
+    };
+}
+
+codes! {
+    YAML_SYNTAX = "SF001", "yaml-syntax", "the file is not valid YAML";
+    DUPLICATE_KEY = "SF002", "duplicate-key", "a mapping has the same key twice";
+    API_VERSION = "SF003", "unsupported-api-version", "`apiVersion` is missing or not one this build reads";
+    KIND = "SF004", "wrong-kind", "`kind` is missing or not `Platform`";
+    UNKNOWN_KEY = "SF005", "unknown-key", "a key the spec does not define";
+    WRONG_TYPE = "SF006", "wrong-type", "a value of the wrong type";
+    MISSING_FIELD = "SF007", "missing-field", "a required field is missing";
+    INVALID_ENUM = "SF008", "invalid-enum", "a value outside the allowed set";
+    INVALID_NAME = "SF009", "invalid-name", "a name that is not a DNS-1123 label";
+    INVALID_CIDR = "SF010", "invalid-cidr", "a value that is not an IPv4 CIDR block";
+    CIDR_HOST_BITS = "SF011", "cidr-host-bits", "a CIDR block with host bits set";
+    SUBNET_OVERLAP = "SF012", "subnet-overlap", "two subnets of a VPC overlap";
+    SUBNET_OUTSIDE_VPC = "SF013", "subnet-outside-vpc", "a subnet does not fit in its VPC";
+    VPC_OVERLAP = "SF014", "vpc-overlap", "VPCs that are peered or share a Transit Gateway overlap";
+    MIN_MAX = "SF015", "min-greater-than-max", "a minimum above its maximum, or a desired size outside them";
+    UNKNOWN_INSTANCE_TYPE = "SF016", "unknown-instance-type", "an instance type stratoform does not know";
+    ARCH_MISMATCH = "SF017", "architecture-mismatch", "an instance type of another architecture than the AMI";
+    DANGLING_REFERENCE = "SF018", "dangling-reference", "a reference to something the spec does not define";
+    DUPLICATE_NAME = "SF019", "duplicate-name", "two items of a list share a name";
+    INVALID_REGION = "SF020", "invalid-region", "a value that is not an AWS region code";
+    INVALID_AZ = "SF021", "invalid-az", "an availability zone outside its region";
+    INVALID_DURATION = "SF022", "invalid-duration", "a value that is not a duration";
+    INVALID_VERSION = "SF023", "invalid-version", "a version in the wrong form";
+    INVALID_FORMAT = "SF024", "invalid-format", "a value in the wrong form";
+    NO_ENVIRONMENTS = "SF025", "no-environments", "a platform without environments";
+    INVALID_OVERRIDE = "SF026", "invalid-override", "an environment override that cannot be merged";
+    SUBNET_PLAN = "SF027", "subnet-plan", "a subnet tier that cannot be carved";
+    UNKNOWN_MANAGED_POLICY = "SF028", "unknown-managed-policy", "an AWS managed policy stratoform does not know";
+    CHART_SOURCE = "SF029", "chart-source", "a chart with neither or both of `repo` and `localPath`";
+    OUT_OF_RANGE = "SF030", "out-of-range", "a number outside its allowed range";
+    MISSING_ACCOUNT = "SF031", "missing-account", "an environment without the account its ARNs need";
+    INVALID_VALUE = "SF032", "invalid-value", "a value its type rejects";
+    MISSING_TIER = "SF033", "missing-tier", "a VPC without the subnet tier a resource needs";
+    EMPTY_LIST = "SF034", "empty-list", "a list that needs at least one item";
+    CONFLICTING_FIELDS = "SF035", "conflicting-fields", "fields that cannot be set together";
+}
+
+/// Looks a code up.
+pub fn lookup(code: &str) -> Option<&'static Code> {
+    CODES.iter().find(|c| c.code == code)
+}

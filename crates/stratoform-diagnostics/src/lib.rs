@@ -1,0 +1,12 @@
+//! One diagnostic model for everything stratoform reports about a spec — the loader's errors
+//! and the review's findings alike — and its renderers.
+
+pub mod codes;
+pub mod diagnostic;
+pub mod human;
+pub mod json;
+pub mod source;
+
+pub use codes::{Code, CODES};
+pub use diagnostic::{Diagnostic, Label, Severity};
+pub use source::{SourceFile, Span};

@@ -1,0 +1,50 @@
+//! What every semantic check needs: the effective spec, spans by pointer, and an output list.
+
+use stratoform_diagnostics::{Diagnostic, Span};
+use stratoform_spec::Platform;
+
+use crate::tree::{span_of, spec_path};
+use crate::LoadedEnvironment;
+
+/// The context of a semantic check.
+pub struct Ctx<'a> {
+    /// The effective spec.
+    pub platform: &'a Platform,
+    env: &'a LoadedEnvironment,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context over one environment.
+    pub fn new(env: &'a LoadedEnvironment) -> Self {
+        Self { platform: &env.platform, env, out: Vec::new() }
+    }
+    /// The value span at a pointer.
+    pub fn span(&self, pointer: &str) -> Option<Span> {
+        span_of(&self.env.spans, pointer).map(|s| s.value)
+    }
+    /// The key span at a pointer (or the value span when it has no key).
+    pub fn key_span(&self, pointer: &str) -> Option<Span> {
+        span_of(&self.env.spans, pointer).map(|s| s.key.unwrap_or(s.value))
+    }
+    /// Reports an error at a pointer.
+    pub fn error(&mut self, code: &str, pointer: &str, message: impl Into<String>, label: &str, help: impl Into<String>) {
+        let d = Diagnostic::error(code, message)
+            .with_path(spec_path(pointer))
+            .with_span(self.span(pointer), label)
+            .with_help(help);
+        self.out.push(d);
+    }
+    /// Reports a prepared diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+    /// The spec path of a pointer.
+    pub fn path(&self, pointer: &str) -> String {
+        spec_path(pointer)
+    }
+    /// The diagnostics reported.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.out
+    }
+}

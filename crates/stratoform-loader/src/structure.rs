@@ -1,0 +1,282 @@
+//! Structural validation against the generated JSON Schema: every unknown key, wrong type,
+//! missing field and malformed value in one pass, each mapped back to its span.
+
+use std::sync::LazyLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+use stratoform_diagnostics::{codes, Diagnostic, Span};
+use stratoform_spec as spec;
+
+use crate::suggest::did_you_mean;
+use crate::tree::{escape, span_of, spec_path, SpanMap};
+
+static SCHEMA: LazyLock<Value> = LazyLock::new(spec::schema::json_schema);
+static VALIDATOR: LazyLock<Validator> =
+    LazyLock::new(|| jsonschema::draft202012::new(&SCHEMA).expect("the generated schema compiles"));
+
+/// Validates a (merged) document; returns one diagnostic per problem.
+pub fn validate(doc: &Value, spans: &SpanMap) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for error in VALIDATOR.iter_errors(doc) {
+        report(&error, doc, spans, &mut out);
+    }
+    out
+}
+
+fn value_span(spans: &SpanMap, pointer: &str) -> Option<Span> {
+    span_of(spans, pointer).map(|s| s.value)
+}
+
+fn key_span(spans: &SpanMap, pointer: &str) -> Option<Span> {
+    span_of(spans, pointer).map(|s| s.key.unwrap_or(s.value))
+}
+
+fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut Vec<Diagnostic>) {
+    let pointer = error.instance_path().as_str().to_owned();
+    let path = spec_path(&pointer);
+    let instance = doc.pointer(&pointer).unwrap_or(&Value::Null);
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let node = schema_at(&pointer);
+            let allowed = node.map(property_names).unwrap_or_default();
+            let keyed_by_pattern = node.and_then(|n| n.get("patternProperties")).is_some();
+            for key in unexpected {
+                let child = format!("{pointer}/{}", escape(key));
+                if keyed_by_pattern {
+                    out.push(
+                        Diagnostic::error(codes::INVALID_NAME, format!("`{key}` is not a valid name"))
+                            .with_path(spec_path(&child))
+                            .with_span(key_span(spans, &child), "invalid name")
+                            .with_help("names are lowercase letters, digits and `-`, start with a letter and have at most 63 characters"),
+                    );
+                    continue;
+                }
+                let mut d = Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{key}` in `{path}`"))
+                    .with_path(spec_path(&child))
+                    .with_span(key_span(spans, &child), "not a field here");
+                d = match did_you_mean(key, allowed.iter().map(String::as_str)) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None if allowed.is_empty() => d.with_help("remove it"),
+                    None => d.with_help(format!("remove it; the fields here are {}", list(&allowed))),
+                };
+                out.push(d);
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let field = property.as_str().unwrap_or_default();
+            let about = schema_at(&pointer)
+                .and_then(|n| n.get("properties"))
+                .and_then(|p| p.get(field))
+                .and_then(description)
+                .unwrap_or_default();
+            let help = if about.is_empty() { format!("add `{field}:`") } else { format!("add `{field}:` ({about})") };
+            out.push(
+                Diagnostic::error(codes::MISSING_FIELD, format!("missing field `{field}` in `{path}`"))
+                    .with_path(format!("{path}.{field}").replace("(root).", ""))
+                    .with_span(key_span(spans, &pointer), format!("`{field}` is required here"))
+                    .with_help(help),
+            );
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = type_name(kind);
+            let found = json_type(instance);
+            let mut help = format!("write {expected} here");
+            if expected == "a string" && matches!(instance, Value::Number(_) | Value::Bool(_)) {
+                help = format!("quote the value so YAML reads it as a string: `\"{instance}\"`");
+            }
+            out.push(
+                Diagnostic::error(codes::WRONG_TYPE, format!("expected {expected} for `{path}`, found {found}"))
+                    .with_path(path)
+                    .with_span(value_span(spans, &pointer), format!("this is {found}"))
+                    .with_help(help),
+            );
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<String> =
+                options.as_array().into_iter().flatten().filter_map(|o| o.as_str().map(str::to_owned)).collect();
+            out.push(enum_error(&pointer, instance, &options, spans));
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            let options: Vec<String> = expected_value.as_str().map(str::to_owned).into_iter().collect();
+            out.push(enum_error(&pointer, instance, &options, spans));
+        }
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            let consts: Option<Vec<String>> = context
+                .iter()
+                .map(|branch| match branch.first().map(ValidationError::kind) {
+                    Some(ValidationErrorKind::Constant { expected_value }) => expected_value.as_str().map(str::to_owned),
+                    Some(ValidationErrorKind::Enum { options }) => {
+                        options.as_array().and_then(|a| a.first()).and_then(Value::as_str).map(str::to_owned)
+                    }
+                    _ => None,
+                })
+                .collect();
+            match consts {
+                Some(options) if !options.is_empty() => out.push(enum_error(&pointer, instance, &options, spans)),
+                _ => {
+                    // Report the branch that got furthest (fewest errors) as the likely intent.
+                    if let Some(best) = context.iter().min_by_key(|b| b.len()) {
+                        for e in best {
+                            report(e, doc, spans, out);
+                        }
+                    }
+                }
+            }
+        }
+        ValidationErrorKind::Pattern { pattern } => out.push(pattern_error(&pointer, instance, pattern, spans)),
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => out.push(
+            Diagnostic::error(codes::OUT_OF_RANGE, format!("`{path}` is {instance}, below the minimum {limit}"))
+                .with_path(path)
+                .with_span(value_span(spans, &pointer), "too small")
+                .with_help(format!("use a value of at least {limit}")),
+        ),
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => out.push(
+            Diagnostic::error(codes::OUT_OF_RANGE, format!("`{path}` is {instance}, above the maximum {limit}"))
+                .with_path(path)
+                .with_span(value_span(spans, &pointer), "too large")
+                .with_help(format!("use a value of at most {limit}")),
+        ),
+        ValidationErrorKind::MinItems { limit } => out.push(
+            Diagnostic::error(codes::EMPTY_LIST, format!("`{path}` needs at least {limit} item(s)"))
+                .with_path(path)
+                .with_span(value_span(spans, &pointer), "empty")
+                .with_help("add an item"),
+        ),
+        other => out.push(
+            Diagnostic::error(codes::INVALID_VALUE, format!("invalid value for `{path}`: {error}"))
+                .with_path(path)
+                .with_span(value_span(spans, &pointer), format!("{other:?}").split(' ').next().unwrap_or("").to_owned()),
+        ),
+    }
+}
+
+fn enum_error(pointer: &str, instance: &Value, options: &[String], spans: &SpanMap) -> Diagnostic {
+    let path = spec_path(pointer);
+    let (code, what) = match pointer {
+        "/apiVersion" => (codes::API_VERSION, "unsupported `apiVersion`"),
+        "/kind" => (codes::KIND, "wrong `kind`"),
+        _ => (codes::INVALID_ENUM, "invalid value"),
+    };
+    let shown = instance.as_str().map_or_else(|| instance.to_string(), str::to_owned);
+    let d = Diagnostic::error(code, format!("{what} `{shown}` for `{path}`"))
+        .with_path(path)
+        .with_span(value_span(spans, pointer), "not one of the allowed values");
+    match instance.as_str().and_then(|s| did_you_mean(s, options.iter().map(String::as_str))) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help(format!("use one of {}", list(options))),
+    }
+}
+
+fn pattern_error(pointer: &str, instance: &Value, pattern: &str, spans: &SpanMap) -> Diagnostic {
+    let path = spec_path(pointer);
+    let shown = instance.as_str().unwrap_or_default();
+    let (code, what, help): (&str, &str, String) = if pattern == spec::Name::PATTERN {
+        (codes::INVALID_NAME, "name", "names are lowercase letters, digits and `-`, start with a letter and have at most 63 characters".into())
+    } else if pattern == spec::Ipv4Cidr::PATTERN {
+        (codes::INVALID_CIDR, "CIDR block", "write an IPv4 block with a prefix length from 0 to 32, such as `10.0.0.0/16`".into())
+    } else if pattern == spec::RegionName::PATTERN {
+        (codes::INVALID_REGION, "region", "write an AWS region code such as `us-east-1`".into())
+    } else if pattern == spec::AzName::PATTERN {
+        (codes::INVALID_AZ, "availability zone", "write the region followed by a zone letter, such as `us-east-1a`".into())
+    } else if pattern == spec::Duration::PATTERN {
+        (codes::INVALID_DURATION, "duration", "write a whole number and a unit (`ms`, `s`, `m`, `h`, `d`), such as `30s`".into())
+    } else if pattern == spec::KubernetesVersion::PATTERN {
+        (codes::INVALID_VERSION, "Kubernetes version", "write the minor version as EKS names it, quoted, such as `\"1.35\"`".into())
+    } else {
+        let example = schema_at(pointer)
+            .and_then(|n| n.get("examples"))
+            .and_then(|e| e.get(0))
+            .and_then(Value::as_str)
+            .map(|e| format!(", such as `{e}`"))
+            .unwrap_or_default();
+        (codes::INVALID_FORMAT, "value", format!("write a value matching `{pattern}`{example}"))
+    };
+    Diagnostic::error(code, format!("invalid {what} `{shown}` for `{path}`"))
+        .with_path(path)
+        .with_span(value_span(spans, pointer), format!("not a valid {what}"))
+        .with_help(help)
+}
+
+fn list(items: &[String]) -> String {
+    const MAX: usize = 12;
+    let mut shown: Vec<String> = items.iter().take(MAX).map(|s| format!("`{s}`")).collect();
+    if items.len() > MAX {
+        shown.push(format!("and {} more", items.len() - MAX));
+    }
+    shown.join(", ")
+}
+
+fn type_name(kind: &TypeKind) -> String {
+    let one = |t: &jsonschema::JsonType| match t.to_string().as_str() {
+        "object" => "a mapping".to_owned(),
+        "array" => "a list".to_owned(),
+        "string" => "a string".to_owned(),
+        "integer" => "a whole number".to_owned(),
+        "number" => "a number".to_owned(),
+        "boolean" => "`true` or `false`".to_owned(),
+        other => format!("a {other}"),
+    };
+    match kind {
+        TypeKind::Single(t) => one(t),
+        TypeKind::Multiple(ts) => ts.iter().map(|t| one(&t)).collect::<Vec<_>>().join(" or "),
+    }
+}
+
+fn json_type(v: &Value) -> String {
+    match v {
+        Value::Null => "nothing (null)".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) if n.is_f64() => format!("the number `{n}`"),
+        Value::Number(n) => format!("the whole number `{n}`"),
+        Value::String(s) => format!("the string `{s}`"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+fn resolve(node: &Value) -> &Value {
+    let mut node = node;
+    for _ in 0..16 {
+        match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(ptr) => match SCHEMA.pointer(ptr) {
+                Some(target) => node = target,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    node
+}
+
+/// The schema of the value at an instance pointer.
+pub fn schema_at(pointer: &str) -> Option<&'static Value> {
+    let mut node = resolve(&SCHEMA);
+    for seg in pointer.split('/').skip(1) {
+        let seg = crate::tree::unescape(seg);
+        let next = if let Some(p) = node.get("properties").and_then(|p| p.get(&seg)) {
+            p
+        } else if let Some(items) = node.get("items").filter(|_| seg.bytes().all(|b| b.is_ascii_digit())) {
+            items
+        } else if let Some(pp) = node.get("patternProperties").and_then(Value::as_object) {
+            pp.values().next()?
+        } else if let Some(ap) = node.get("additionalProperties").filter(|a| a.is_object()) {
+            ap
+        } else {
+            return None;
+        };
+        node = resolve(next);
+    }
+    Some(node)
+}
+
+fn property_names(node: &Value) -> Vec<String> {
+    node.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+}
+
+fn description(node: &Value) -> Option<String> {
+    let text = node.get("description").or_else(|| resolve(node).get("description"))?.as_str()?;
+    let first = text.split(". ").next().unwrap_or(text).trim_end_matches('.');
+    Some(first.to_owned())
+}
