@@ -1,0 +1,115 @@
+//! The resolved model. Renderers, `check`, `plan` and `simulate` read this, never the raw spec:
+//! one environment's effective platform with its defaults applied, names resolved, subnets
+//! carved, identities bound and stacks laid out.
+
+pub mod identity;
+pub mod naming;
+pub mod network;
+pub mod refs;
+pub mod stacks;
+
+use stratoform_loader::{Loaded, LoadedEnvironment, SpanMap};
+use stratoform_spec::{Cluster, Environment, Platform, Region, RegionRole};
+
+pub use identity::{BoundRole, IdentityPlan};
+pub use naming::Names;
+pub use network::{NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
+pub use stacks::{Stack, StackKind};
+
+/// One environment of a platform, resolved.
+#[derive(Debug)]
+pub struct Model {
+    /// The spec file the model came from, as given on the command line.
+    pub source: String,
+    /// The effective spec of this environment.
+    pub platform: Platform,
+    /// The environment.
+    pub env: Environment,
+    /// Spans of the effective spec, for findings and docs links.
+    pub spans: SpanMap,
+    /// Resolved names.
+    pub names: Names,
+    /// Carved subnets per region and VPC.
+    pub network: NetworkPlan,
+    /// Roles with their resolved names, ARNs and service accounts.
+    pub identity: IdentityPlan,
+    /// Terraform stacks, in apply order.
+    pub stacks: Vec<Stack>,
+}
+
+/// Why a model could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    /// The spec has errors; resolve only valid specs.
+    #[error("the spec has errors; run `stratoform validate` for the details")]
+    Invalid,
+    /// No environment of that name.
+    #[error("no environment `{name}`; the environments are {known}")]
+    UnknownEnvironment {
+        /// The name asked for.
+        name: String,
+        /// The names there are.
+        known: String,
+    },
+}
+
+impl Model {
+    /// Resolves one loaded environment.
+    pub fn resolve(source: &str, env: &LoadedEnvironment) -> Model {
+        let platform = env.platform.clone();
+        let environment = platform
+            .environments
+            .iter()
+            .find(|e| e.name.as_str() == env.name)
+            .cloned()
+            .expect("a loaded environment is declared in its platform");
+        let names = Names::new(&platform, &environment);
+        let network = NetworkPlan::build(&platform);
+        let identity = IdentityPlan::build(&platform, &names);
+        let stacks = stacks::layout(&platform, &names);
+        Model { source: source.to_owned(), platform, env: environment, spans: env.spans.clone(), names, network, identity, stacks }
+    }
+
+    /// Resolves every environment of a loaded spec, or only `only`.
+    pub fn resolve_all(loaded: &Loaded, only: Option<&str>) -> Result<Vec<Model>, ResolveError> {
+        if loaded.has_errors() {
+            return Err(ResolveError::Invalid);
+        }
+        let source = loaded.file.name();
+        match only {
+            None => Ok(loaded.environments.iter().map(|e| Model::resolve(source, e)).collect()),
+            Some(name) => match loaded.environment(name) {
+                Some(e) => Ok(vec![Model::resolve(source, e)]),
+                None => Err(ResolveError::UnknownEnvironment {
+                    name: name.to_owned(),
+                    known: loaded.environments.iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", "),
+                }),
+            },
+        }
+    }
+
+    /// The environment's name.
+    pub fn env_name(&self) -> &str {
+        self.env.name.as_str()
+    }
+
+    /// Whether production rules apply.
+    pub fn is_production(&self) -> bool {
+        self.env.is_production()
+    }
+
+    /// The primary region (the first with role `primary`, else the first).
+    pub fn primary_region(&self) -> &Region {
+        self.platform
+            .regions
+            .iter()
+            .find(|r| r.role == RegionRole::Primary)
+            .or_else(|| self.platform.regions.first())
+            .expect("a platform has at least one region")
+    }
+
+    /// Every cluster with its region, in spec order.
+    pub fn clusters(&self) -> impl Iterator<Item = (&Region, &Cluster)> {
+        self.platform.regions.iter().flat_map(|r| r.clusters.iter().map(move |c| (r, c)))
+    }
+}

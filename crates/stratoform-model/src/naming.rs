@@ -1,0 +1,70 @@
+//! Resource names: placeholders resolved, cluster names, ARNs and the tags every resource carries.
+
+use std::collections::BTreeMap;
+
+use stratoform_spec::{Cluster, Environment, Platform, Region};
+
+/// Naming for one environment.
+#[derive(Clone, Debug)]
+pub struct Names {
+    /// `{platform}`.
+    pub platform: String,
+    /// `{env}`.
+    pub env: String,
+    /// The account, when the environment names it.
+    pub account: Option<String>,
+    /// Tags on every AWS resource.
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Names {
+    /// Naming for an environment of a platform.
+    pub fn new(platform: &Platform, env: &Environment) -> Self {
+        let mut tags = platform.metadata.tags.clone();
+        tags.insert("Platform".into(), platform.metadata.name.to_string());
+        tags.insert("Environment".into(), env.name.to_string());
+        tags.insert("ManagedBy".into(), "stratoform".into());
+        if let Some(owner) = &platform.metadata.owner {
+            tags.insert("Owner".into(), owner.clone());
+        }
+        Self {
+            platform: platform.metadata.name.to_string(),
+            env: env.name.to_string(),
+            account: env.account.as_ref().map(ToString::to_string),
+            tags,
+        }
+    }
+
+    /// `{platform}-{env}`, the prefix of most names.
+    pub fn prefix(&self) -> String {
+        format!("{}-{}", self.platform, self.env)
+    }
+
+    /// The EKS cluster name.
+    pub fn cluster(&self, cluster: &Cluster) -> String {
+        match &cluster.full_name {
+            Some(n) => self.fill(n, None, None),
+            None => format!("{}-{}", self.prefix(), cluster.name),
+        }
+    }
+
+    /// Replaces `{platform}`, `{project}`, `{env}`, `{region}` and `{cluster}` in a name.
+    pub fn fill(&self, template: &str, region: Option<&Region>, cluster: Option<&Cluster>) -> String {
+        let mut s = template
+            .replace("{platform}", &self.platform)
+            .replace("{project}", &self.platform)
+            .replace("{env}", &self.env);
+        if let Some(r) = region {
+            s = s.replace("{region}", r.name.as_str());
+        }
+        if let Some(c) = cluster {
+            s = s.replace("{cluster}", &self.cluster(c));
+        }
+        s
+    }
+
+    /// The ARN of an IAM role of this environment's account (`<account>` when the spec names none).
+    pub fn role_arn(&self, role_name: &str) -> String {
+        format!("arn:aws:iam::{}:role/{role_name}", self.account.as_deref().unwrap_or("<account>"))
+    }
+}

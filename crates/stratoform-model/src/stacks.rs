@@ -1,0 +1,89 @@
+//! Terraform stacks with separate lifecycles and state: bootstrap, long-lived, one per
+//! environment and region, and one per non-AWS provider.
+
+use stratoform_spec::Platform;
+
+use crate::Names;
+
+/// A Terraform root stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stack {
+    /// Stack name, also its directory under `terraform/stacks/` and its state key.
+    pub name: String,
+    /// What lifecycle it has.
+    pub kind: StackKind,
+    /// The region it is rooted in (its default provider).
+    pub region: Option<String>,
+    /// Stacks whose outputs it reads.
+    pub after: Vec<String>,
+}
+
+/// Stack lifecycles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StackKind {
+    /// The state bucket and lock table; applied once with local state, then migrated.
+    Bootstrap,
+    /// Resources that outlive environments.
+    LongLived,
+    /// One environment in one region; destroyed and rebuilt freely.
+    Environment,
+    /// Resources of a provider other than AWS (Cloudflare).
+    External,
+}
+
+/// The stacks of one environment, in apply order.
+pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
+    let primary = platform
+        .regions
+        .iter()
+        .find(|r| r.role == stratoform_spec::RegionRole::Primary)
+        .or(platform.regions.first())
+        .map(|r| r.name.to_string());
+    let mut stacks = vec![
+        Stack { name: "bootstrap".into(), kind: StackKind::Bootstrap, region: primary.clone(), after: vec![] },
+        Stack { name: "long-lived".into(), kind: StackKind::LongLived, region: primary.clone(), after: vec!["bootstrap".into()] },
+    ];
+    let env_stack = |region: &str| format!("{}-{region}", names.env);
+    let primary_name = primary.clone().unwrap_or_default();
+    for region in &platform.regions {
+        let mut after = vec!["long-lived".to_owned()];
+        // A region that peers with or replicates into another needs that region's outputs first.
+        for peering in &region.peerings {
+            if let Some(r) = &peering.peer.region {
+                if r.as_str() != region.name.as_str() {
+                    after.push(env_stack(r));
+                }
+            }
+        }
+        for bucket in &region.buckets {
+            if let Some(rep) = &bucket.replication {
+                after.push(env_stack(&rep.region));
+            }
+        }
+        after.sort();
+        after.dedup();
+        after.retain(|a| *a != env_stack(&region.name));
+        stacks.push(Stack { name: env_stack(&region.name), kind: StackKind::Environment, region: Some(region.name.to_string()), after });
+    }
+    if !platform.edge.cloudflare_load_balancers.is_empty()
+        || platform.edge.zones.iter().any(|z| z.provider == stratoform_spec::DnsProvider::Cloudflare)
+    {
+        let after = platform.regions.iter().map(|r| env_stack(&r.name)).collect();
+        stacks.push(Stack { name: format!("{}-cloudflare", names.env), kind: StackKind::External, region: Some(primary_name), after });
+    }
+    order(stacks)
+}
+
+/// Orders stacks so that each comes after the stacks it reads (stable for ties).
+fn order(mut pending: Vec<Stack>) -> Vec<Stack> {
+    let mut done: Vec<Stack> = Vec::new();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|s| s.after.iter().all(|a| done.iter().any(|d| &d.name == a)));
+        match ready {
+            Some(i) => done.push(pending.remove(i)),
+            // A cycle between regions (mutual peering): keep spec order for the rest.
+            None => done.append(&mut pending),
+        }
+    }
+    done
+}
