@@ -216,13 +216,37 @@ EOF
   if cmp -s "$new" "$TOOLS/env.sh"; then rm -f "$new"; else mv "$new" "$TOOLS/env.sh"; sf_log "    wrote .tools/env.sh"; fi
 }
 
+# run_parallel NAME CMD... ; wait_parallel: the slow, independent steps (two pip installs, npm ci)
+# run side by side, each logging to .tools/logs/NAME.log; the logs are replayed in order.
+PAR_NAMES=()
+PAR_PIDS=()
+run_parallel() {
+  local name=$1
+  shift
+  mkdir -p "$TOOLS/logs"
+  ("$@") >"$TOOLS/logs/$name.log" 2>&1 &
+  PAR_NAMES+=("$name")
+  PAR_PIDS+=($!)
+}
+wait_parallel() {
+  local i failed=()
+  for i in "${!PAR_PIDS[@]}"; do
+    if wait "${PAR_PIDS[$i]}"; then cat "$TOOLS/logs/${PAR_NAMES[$i]}.log" >&2; else
+      tail -n 40 "$TOOLS/logs/${PAR_NAMES[$i]}.log" >&2
+      failed+=("${PAR_NAMES[$i]}")
+    fi
+  done
+  ((${#failed[@]} == 0)) || sf_die "setup failed: ${failed[*]}" "see .tools/logs/<step>.log, then re-run \`bash scripts/setup.sh\`"
+}
+
 check_prereqs
-setup_venv venv "$ROOT/tools/python/requirements.txt" "$ROOT/tools/python/requirements.lock" \
+run_parallel venv setup_venv venv "$ROOT/tools/python/requirements.txt" "$ROOT/tools/python/requirements.lock" \
   "$TOOLS/venv/bin/python" -c 'import jsonschema, kubernetes_validate, moto.server'
-setup_venv venv-checkov "$ROOT/tools/python/requirements-checkov.txt" "$ROOT/tools/python/requirements-checkov.lock" \
-  "$TOOLS/venv-checkov/bin/checkov" --version
-setup_npm
+run_parallel venv-checkov setup_venv venv-checkov "$ROOT/tools/python/requirements-checkov.txt" \
+  "$ROOT/tools/python/requirements-checkov.lock" "$TOOLS/venv-checkov/bin/checkov" --version
+run_parallel k8s-validate setup_npm
 setup_terraform
+wait_parallel
 link_bins
 write_env
 sf_step "setup done in $(($(sf_now_ms) - START_MS)) ms; use: . .tools/env.sh"
