@@ -476,9 +476,23 @@ pub struct StorageClass {
     /// Allow volume expansion. Default: `true`.
     #[serde(default = "crate::defaults::yes")]
     pub allow_expansion: bool,
+    /// When a claim's volume is provisioned: `WaitForFirstConsumer` (in the zone of the first pod
+    /// that uses it) or `Immediate`. Default: `WaitForFirstConsumer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_binding_mode: Option<VolumeBindingMode>,
     /// The cluster's default class. Default: `false`.
     #[serde(default)]
     pub default: bool,
+}
+
+/// When a StorageClass provisions and binds a volume.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum VolumeBindingMode {
+    /// Wait for a pod that uses the claim, so the volume is created in that pod's zone.
+    #[default]
+    WaitForFirstConsumer,
+    /// Provision as soon as the claim is created.
+    Immediate,
 }
 
 /// Storage provisioner.

@@ -44,6 +44,11 @@ pub struct NodeGroup {
     /// Taints on the nodes (workloads placed here get matching tolerations).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taints: Vec<Taint>,
+    /// AWS managed policies attached to the node IAM role besides the worker, CNI and ECR pull
+    /// policies every node gets, for node-level agents that use the node role (for example
+    /// `CloudWatchAgentServerPolicy` for a log shipper without its own role). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub node_role_policies: Vec<String>,
     /// Whether the cluster autoscaler may scale this group (adds its ownership tags). Default: `true`.
     #[serde(default = "crate::defaults::yes")]
     pub autoscaler: bool,
