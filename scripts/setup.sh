@@ -19,7 +19,7 @@ for arg in "$@"; do
   case $arg in
     --force) FORCE=1 ;;
     --relock) RELOCK=1; FORCE=1 ;;
-    -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) sf_die "unknown argument \`$arg\`" "run \`bash scripts/setup.sh --help\`" ;;
   esac
 done

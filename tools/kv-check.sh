@@ -24,10 +24,10 @@ IFS=, read -r -a extra <<<"${STRATOFORM_KV_EXTRA_CRD_GROUPS:-}"
 CRD_GROUPS+=("${extra[@]}")
 
 usage() {
-  sed -n '5,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '5,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
-[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
 (($# >= 2)) || usage
 
 TOOLS=$(sf_tools_dir)
