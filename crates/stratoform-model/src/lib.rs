@@ -35,6 +35,9 @@ pub struct Model {
     pub identity: IdentityPlan,
     /// Terraform stacks, in apply order.
     pub stacks: Vec<Stack>,
+    /// Byte offset of each line start of the spec file, for `file#L<n>` links in docs. Filled
+    /// by [`Model::resolve_all`]; empty when a model is resolved without its file.
+    pub line_starts: Vec<usize>,
 }
 
 /// Why a model could not be resolved.
@@ -67,7 +70,17 @@ impl Model {
         let network = NetworkPlan::build(&platform);
         let identity = IdentityPlan::build(&platform, &names);
         let stacks = stacks::layout(&platform, &names);
-        Model { source: source.to_owned(), platform, env: environment, spans: env.spans.clone(), names, network, identity, stacks }
+        Model {
+            source: source.to_owned(),
+            platform,
+            env: environment,
+            spans: env.spans.clone(),
+            names,
+            network,
+            identity,
+            stacks,
+            line_starts: Vec::new(),
+        }
     }
 
     /// Resolves every environment of a loaded spec, or only `only`.
@@ -76,16 +89,30 @@ impl Model {
             return Err(ResolveError::Invalid);
         }
         let source = loaded.file.name();
+        let text = loaded.file.text();
+        let lines: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let resolve = |e: &LoadedEnvironment| Model { line_starts: lines.clone(), ..Model::resolve(source, e) };
         match only {
-            None => Ok(loaded.environments.iter().map(|e| Model::resolve(source, e)).collect()),
+            None => Ok(loaded.environments.iter().map(resolve).collect()),
             Some(name) => match loaded.environment(name) {
-                Some(e) => Ok(vec![Model::resolve(source, e)]),
+                Some(e) => Ok(vec![resolve(e)]),
                 None => Err(ResolveError::UnknownEnvironment {
                     name: name.to_owned(),
                     known: loaded.environments.iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", "),
                 }),
             },
         }
+    }
+
+    /// The 1-based line of the value at a JSON pointer (or of its closest parent), when the
+    /// model was resolved with its file.
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        if self.line_starts.is_empty() {
+            return None;
+        }
+        let span = stratoform_loader::tree::span_of(&self.spans, pointer)?;
+        let offset = span.key.unwrap_or(span.value).start;
+        Some(self.line_starts.partition_point(|&s| s <= offset))
     }
 
     /// The environment's name.
@@ -111,5 +138,20 @@ impl Model {
     /// Every cluster with its region, in spec order.
     pub fn clusters(&self) -> impl Iterator<Item = (&Region, &Cluster)> {
         self.platform.regions.iter().flat_map(|r| r.clusters.iter().map(move |c| (r, c)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_spec_paths() {
+        let text = "apiVersion: stratoform.dev/v1alpha1\nkind: Platform\nmetadata:\n  name: demo\nenvironments:\n  - name: dev\nregions:\n  - name: us-east-1\n";
+        let loaded = stratoform_loader::load_str("platform.yaml", text);
+        let models = Model::resolve_all(&loaded, None).expect("valid spec");
+        assert_eq!(models[0].line_of("/metadata/name"), Some(4));
+        assert_eq!(models[0].line_of("/regions/0"), Some(8));
+        assert_eq!(models[0].line_of("/regions/0/nothing/here"), Some(8));
     }
 }
