@@ -37,6 +37,19 @@ pub enum Format {
     Json,
 }
 
+/// Output format of `plan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// Waves with reasons, for people.
+    Human,
+    /// `{"waves": [{"index", "units": [{"name", "kind", "after", "reason"}]}]}`.
+    Json,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// A Graphviz digraph.
+    Dot,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -47,6 +60,20 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// Print the deployment waves: what deploys in parallel, and why each edge exists.
+    Plan {
+        /// The spec file.
+        file: PathBuf,
+        /// Only this environment. Default: every environment.
+        #[arg(long)]
+        env: Option<String>,
+        /// Print the teardown order instead.
+        #[arg(long)]
+        destroy: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+        format: PlanFormat,
     },
     /// Print the JSON Schema (draft 2020-12) of the spec.
     Schema,

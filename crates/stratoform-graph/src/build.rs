@@ -286,8 +286,7 @@ impl<'a> ClusterUnits<'a> {
             .collect();
         for h in hooks {
             if h != u {
-                let name = self.b_name(h);
-                self.b.edge(h, u, EdgeKind::Webhook, format!("the admission webhook of `{name}` must serve before the objects it admits"));
+                self.b.edge(h, u, EdgeKind::Webhook, "admission webhooks must serve before the objects they admit".to_owned());
             }
         }
     }

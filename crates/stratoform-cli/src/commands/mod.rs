@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 mod completions;
+mod plan;
 mod schema;
 mod validate;
 
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     };
     match cli.command {
         Command::Validate { file, format } => validate::run(&file, format, color),
+        Command::Plan { file, env, destroy, format } => plan::run(&file, env.as_deref(), destroy, format, color),
         Command::Schema => schema::run(),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),

@@ -10,8 +10,17 @@ fn unit_lines(out: &mut String, u: &Unit) {
     if !u.detail.is_empty() {
         let _ = writeln!(out, "      {}", u.detail);
     }
+    // One line per reason, naming every unit it holds back on.
+    let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
     for b in &u.because {
-        let _ = writeln!(out, "      after {} `{}`: {}", b.kind, b.unit, b.reason);
+        let who = format!("{} `{}`", b.kind, b.unit);
+        match reasons.iter_mut().find(|(r, _)| *r == b.reason) {
+            Some((_, units)) => units.push(who),
+            None => reasons.push((&b.reason, vec![who])),
+        }
+    }
+    for (reason, units) in reasons {
+        let _ = writeln!(out, "      after {}: {reason}", units.join(", "));
     }
 }
 
@@ -39,8 +48,15 @@ pub fn human_teardown(env: &str, waves: &[TeardownWave], kept: &[String]) -> Str
         for u in &w.units {
             let scope = u.scope.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
             let _ = writeln!(out, "  - {} `{}`{scope}", u.kind, u.name);
+            let mut gone: Vec<String> = Vec::new();
             for b in &u.because {
-                let _ = writeln!(out, "      after {} `{}` is gone", b.kind, b.unit);
+                let who = format!("{} `{}`", b.kind, b.unit);
+                if !gone.contains(&who) {
+                    gone.push(who);
+                }
+            }
+            if !gone.is_empty() {
+                let _ = writeln!(out, "      once gone: {}", gone.join(", "));
             }
         }
     }
