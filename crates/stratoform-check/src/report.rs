@@ -1,0 +1,128 @@
+//! Running the review: every rule over every environment, waivers applied, findings merged.
+
+use stratoform_diagnostics::{Diagnostic, Severity};
+use stratoform_model::Model;
+use stratoform_output::OutputTree;
+
+use crate::waivers::{self, Waived};
+use crate::{Context, Date, RULES};
+
+/// One finding, waived or not.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// What was found, where, and the fix.
+    #[serde(flatten)]
+    pub diagnostic: Diagnostic,
+    /// The waiver that accepts it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<Waived>,
+}
+
+impl Finding {
+    /// Whether it fails the review: an error nobody waived.
+    pub fn fails(&self) -> bool {
+        self.waiver.is_none() && self.diagnostic.severity == Severity::Error
+    }
+}
+
+/// The review of one or more environments of a spec.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Findings sorted by position in the spec, then code.
+    pub findings: Vec<Finding>,
+    /// The environments reviewed.
+    pub environments: Vec<String>,
+}
+
+impl Report {
+    /// Whether an unwaived error exists (exit status 1).
+    pub fn failed(&self) -> bool {
+        self.findings.iter().any(Finding::fails)
+    }
+    /// Counts of unwaived errors, unwaived warnings and waived findings.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let open = |s| self.findings.iter().filter(|f| f.waiver.is_none() && f.diagnostic.severity == s).count();
+        (open(Severity::Error), open(Severity::Warning), self.findings.iter().filter(|f| f.waiver.is_some()).count())
+    }
+    /// A one-line summary such as `1 error, 2 warnings, 3 waived`.
+    pub fn summary(&self) -> String {
+        let (e, w, x) = self.counts();
+        let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+        format!("{}, {}, {x} waived", plural(e, "error"), plural(w, "warning"))
+    }
+}
+
+/// Every rule's raw findings for one environment (no waivers applied).
+pub fn run_rules(model: &Model, rendered: Option<&OutputTree>) -> Vec<Diagnostic> {
+    let mut ctx = Context::new(model);
+    if let Some(tree) = rendered {
+        ctx = ctx.with_rendered(tree);
+    }
+    RULES.iter().flat_map(|r| r.check(&ctx)).collect()
+}
+
+/// Reviews one environment: its findings with waivers applied, plus the review's diagnostics
+/// about the waivers themselves.
+pub fn check(model: &Model, today: Date, rendered: Option<&OutputTree>) -> Report {
+    check_models(std::slice::from_ref(model), today, &[rendered])
+}
+
+/// Reviews several environments of one spec. A finding that occurs in every environment is
+/// reported once; one that occurs in some names them. `rendered[i]`, when given, is the
+/// rendered output of `models[i]`.
+pub fn check_models(models: &[Model], today: Date, rendered: &[Option<&OutputTree>]) -> Report {
+    let mut per_env: Vec<(String, Vec<Finding>)> = Vec::new();
+    let mut used: Vec<bool> = Vec::new();
+    for (i, model) in models.iter().enumerate() {
+        let raw = run_rules(model, rendered.get(i).copied().flatten());
+        let (mut findings, problems, env_used) = waivers::apply(model, raw, today);
+        findings.extend(problems.into_iter().map(|d| Finding { diagnostic: d, waiver: None }));
+        if used.len() < env_used.len() {
+            used.resize(env_used.len(), false);
+        }
+        for (u, e) in used.iter_mut().zip(env_used) {
+            *u |= e;
+        }
+        per_env.push((model.env_name().to_owned(), findings));
+    }
+    let mut findings = merge(per_env);
+    if let Some(model) = models.first() {
+        for (i, u) in used.iter().enumerate() {
+            let w = &model.platform.review.waivers[i];
+            let checked = models.iter().any(|m| w.environments.is_empty() || w.environments.iter().any(|e| e.as_str() == m.env_name()));
+            if !u && checked && crate::lookup(&w.rule).is_some() {
+                findings.push(Finding { diagnostic: waivers::unused(model, i), waiver: None });
+            }
+        }
+    }
+    findings.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()).then_with(|| a.diagnostic.path.cmp(&b.diagnostic.path)));
+    Report { findings, environments: models.iter().map(|m| m.env_name().to_owned()).collect() }
+}
+
+fn merge(per_env: Vec<(String, Vec<Finding>)>) -> Vec<Finding> {
+    let total = per_env.len();
+    let mut merged: Vec<(Finding, Vec<String>)> = Vec::new();
+    for (env, findings) in per_env {
+        for f in findings {
+            let same = |m: &Finding| {
+                m.diagnostic.sort_key() == f.diagnostic.sort_key()
+                    && m.diagnostic.path == f.diagnostic.path
+                    && m.diagnostic.severity == f.diagnostic.severity
+                    && m.waiver == f.waiver
+            };
+            match merged.iter_mut().find(|(m, _)| same(m)) {
+                Some((_, envs)) => envs.push(env.clone()),
+                None => merged.push((f, vec![env.clone()])),
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut f, envs)| {
+            if envs.len() < total {
+                f.diagnostic.environments = envs;
+            }
+            f
+        })
+        .collect()
+}

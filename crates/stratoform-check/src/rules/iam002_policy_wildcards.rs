@@ -1,0 +1,62 @@
+//! IAM002: no wildcard actions, and no wildcard resources for writes, in custom policies.
+
+use stratoform_diagnostics::{Diagnostic, Severity};
+use stratoform_spec::PolicyTemplate;
+
+use crate::{Context, Group, Rule};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    id: "IAM002",
+    name: "policy-wildcards",
+    group: Group::Iam,
+    severity: Severity::Error,
+    production_only: false,
+    summary: "custom policy statements name their actions and scope writes to resources",
+    checks: "Statements of `identity.policies[]` with `template: custom`: an action of `*` or \
+`service:*` is reported; a resource of `*` is reported unless every action of the statement only reads \
+(`Describe*`, `List*`, `Get*`, which often have no resource-level permissions). The well-known templates \
+are written by stratoform and scoped by condition keys; they are not checked.",
+    why: "`s3:*` on `*` is administrator access to every bucket in the account, including the Terraform \
+state. Least privilege is the one IAM control that limits what a compromised pod can do.",
+    failing: "policies:\n  - name: uploads\n    description: Upload access\n    statements:\n      - actions: [\"s3:*\"]\n        resources: [\"*\"]\n",
+    fix: "Name the actions and the resources (or use a role `grants` entry, which does it for you).",
+    fixed: "policies:\n  - name: uploads\n    description: Upload access\n    statements:\n      - actions: [\"s3:PutObject\"]\n        resources: [\"arn:aws:s3:::shop-prod-uploads/*\"]\n",
+    help: "list the actions and resource ARNs the workload needs, or use a role `grants` entry",
+    run,
+};
+
+/// Whether an action only reads.
+pub fn read_only(action: &str) -> bool {
+    let verb = action.split(':').nth(1).unwrap_or(action);
+    ["Describe", "List", "Get"].iter().any(|p| verb.starts_with(p))
+}
+
+fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (pi, policy) in ctx.model.platform.identity.policies.iter().enumerate() {
+        if policy.template != PolicyTemplate::Custom {
+            continue;
+        }
+        for (si, st) in policy.statements.iter().enumerate() {
+            let base = format!("/identity/policies/{pi}/statements/{si}");
+            for (ai, a) in st.actions.iter().enumerate() {
+                if a == "*" || a.ends_with(":*") {
+                    out.push(ctx.finding(&RULE, &format!("{base}/actions/{ai}"), format!("policy `{}` allows every action `{a}`", policy.name), "wildcard action"));
+                }
+            }
+            let writes = st.actions.iter().any(|a| !read_only(a));
+            for (ri, res) in st.resources.iter().enumerate() {
+                if res == "*" && writes {
+                    out.push(ctx.finding(
+                        &RULE,
+                        &format!("{base}/resources/{ri}"),
+                        format!("policy `{}` allows write actions on every resource", policy.name),
+                        "wildcard resource",
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

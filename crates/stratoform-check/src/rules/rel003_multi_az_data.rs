@@ -1,0 +1,64 @@
+//! REL003: production databases and caches survive a zone failure.
+
+use stratoform_diagnostics::{Diagnostic, Severity};
+use stratoform_spec::SubnetKind;
+
+use crate::{Context, Group, Rule};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    id: "REL003",
+    name: "multi-az-data-stores",
+    group: Group::Rel,
+    severity: Severity::Error,
+    production_only: true,
+    summary: "production databases, caches and DocumentDB clusters have a standby in another zone",
+    checks: "In production environments: RDS databases must not set `multiAz: false`; Aurora clusters \
+and DocumentDB clusters need `instances` of at least 2; caches need `replicas` of at least 1; and the \
+subnet tier of each must span two or more zones.",
+    why: "A single-instance database is down for the whole zone outage, and a restore from backup loses \
+everything since the last snapshot. A standby in another zone fails over in about a minute.",
+    failing: "databases:\n  - name: orders\n    engine: postgres\n    version: \"16.4\"\n    instanceClass: db.m6g.large\n    multiAz: false\n",
+    fix: "Drop `multiAz: false` (the production default is `true`), or give Aurora a reader.",
+    fixed: "databases:\n  - name: orders\n    engine: postgres\n    version: \"16.4\"\n    instanceClass: db.m6g.large\n",
+    help: "run a standby in a second zone: `multiAz: true`, `instances: 2` or `replicas: 1`",
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (rp, r) in ctx.regions() {
+        let single_zone = |vpc, tier| ctx.tier(r, vpc, tier, SubnetKind::Database).is_some_and(|t| t.subnets.len() < 2);
+        for (i, d) in r.databases.iter().enumerate() {
+            let p = format!("{rp}/databases/{i}");
+            if d.engine.is_aurora() && d.instances < 2 {
+                out.push(ctx.finding(&RULE, &format!("{p}/instances"), format!("Aurora cluster `{}` has a single instance", d.name), "no reader to fail over to"));
+            }
+            if !d.engine.is_aurora() && d.multi_az == Some(false) {
+                out.push(ctx.finding(&RULE, &format!("{p}/multiAz"), format!("database `{}` has no Multi-AZ standby", d.name), "single zone"));
+            }
+            if single_zone(d.vpc.as_ref(), d.subnet_tier.as_ref()) {
+                out.push(ctx.finding(&RULE, &p, format!("database `{}` is in a single-zone subnet tier", d.name), "single zone"));
+            }
+        }
+        for (i, c) in r.caches.iter().enumerate() {
+            let p = format!("{rp}/caches/{i}");
+            if c.replicas < 1 {
+                out.push(ctx.finding(&RULE, &format!("{p}/replicas"), format!("cache `{}` has no replica", c.name), "no replica"));
+            }
+            if single_zone(c.vpc.as_ref(), c.subnet_tier.as_ref()) {
+                out.push(ctx.finding(&RULE, &p, format!("cache `{}` is in a single-zone subnet tier", c.name), "single zone"));
+            }
+        }
+        for (i, d) in r.document_dbs.iter().enumerate() {
+            let p = format!("{rp}/documentDbs/{i}");
+            if d.instances < 2 {
+                out.push(ctx.finding(&RULE, &format!("{p}/instances"), format!("DocumentDB cluster `{}` has a single instance", d.name), "no replica"));
+            }
+            if single_zone(d.vpc.as_ref(), d.subnet_tier.as_ref()) {
+                out.push(ctx.finding(&RULE, &p, format!("DocumentDB cluster `{}` is in a single-zone subnet tier", d.name), "single zone"));
+            }
+        }
+    }
+    out
+}
