@@ -50,6 +50,17 @@ pub enum PlanFormat {
     Dot,
 }
 
+/// Output format of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Findings with source snippets, for people.
+    Human,
+    /// Findings as data, with line and column numbers.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -74,6 +85,21 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
         format: PlanFormat,
+    },
+    /// Review the architecture against the rule catalogue (exit 1 on an unwaived error).
+    Check {
+        /// The spec file.
+        #[arg(required_unless_present = "explain")]
+        file: Option<PathBuf>,
+        /// Only this environment. Default: every environment.
+        #[arg(long)]
+        env: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// Print a rule's documentation page (or `all` for the index) and exit.
+        #[arg(long, value_name = "RULE")]
+        explain: Option<String>,
     },
     /// Print the JSON Schema (draft 2020-12) of the spec.
     Schema,

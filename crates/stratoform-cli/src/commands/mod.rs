@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+mod check;
 mod completions;
 mod plan;
 mod schema;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Validate { file, format } => validate::run(&file, format, color),
         Command::Plan { file, env, destroy, format } => plan::run(&file, env.as_deref(), destroy, format, color),
+        Command::Check { file, env, format, explain } => check::run(file.as_deref(), env.as_deref(), format, explain.as_deref(), color),
         Command::Schema => schema::run(),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
