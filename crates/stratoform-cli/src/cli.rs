@@ -101,6 +101,24 @@ pub enum Command {
         #[arg(long, value_name = "RULE")]
         explain: Option<String>,
     },
+    /// Simulate the spec's scenarios (region and zone outages, spot reclaims, load) and check
+    /// their assertions (exit 1 when one fails, 2 when a scenario is invalid).
+    Simulate {
+        /// The spec file.
+        file: PathBuf,
+        /// Only this scenario (repeatable). Default: every scenario.
+        #[arg(long)]
+        scenario: Vec<String>,
+        /// Seed every scenario with this instead of its own `seed`.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Write `report.json`, `report.txt` and SVG charts into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the JSON Schema (draft 2020-12) of the spec.
     Schema,
     /// Print shell completions.

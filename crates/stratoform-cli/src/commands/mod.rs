@@ -4,6 +4,7 @@ mod check;
 mod completions;
 mod plan;
 mod schema;
+mod simulate;
 mod validate;
 
 use std::io::IsTerminal;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Validate { file, format } => validate::run(&file, format, color),
         Command::Plan { file, env, destroy, format } => plan::run(&file, env.as_deref(), destroy, format, color),
         Command::Check { file, env, format, explain } => check::run(file.as_deref(), env.as_deref(), format, explain.as_deref(), color),
+        Command::Simulate { file, scenario, seed, format, out } => simulate::run(&file, scenario, seed, format, out.as_deref(), color),
         Command::Schema => schema::run(),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
