@@ -1,0 +1,208 @@
+//! The Helm chart catalog: each chart at its pinned version with its values, after stratoform adds
+//! what the model knows (role ARNs on the chart's service account, the cluster autoscaler's
+//! settings, NLB annotations of the NGINX controller, Argo CD's health checks, placement) and
+//! resolves `${...}` references.
+
+use serde_json::{json, Map, Value};
+use stratoform_spec::{ChartTier, HelmChart, Scheme};
+
+use crate::refs::{split_values, SplitValues};
+use crate::{ClusterCtx, Target};
+
+/// Charts that only make sense on AWS; a kind cluster leaves them out (see `parity.md`).
+pub const AWS_ONLY_CHARTS: &[&str] = &[
+    "aws-load-balancer-controller",
+    "cluster-autoscaler",
+    "karpenter",
+    "aws-for-fluent-bit",
+    "secrets-store-csi-driver-provider-aws",
+    "aws-node-termination-handler",
+];
+
+/// Argo CD's health check for `Application` resources: since Argo CD 1.8 a parent application
+/// no longer reads its children's health, so without this a sync wave of child applications is
+/// "healthy" as soon as they exist, and the next wave starts before the charts are up.
+pub const APPLICATION_HEALTH_LUA: &str = "\
+-- A child Application is as healthy as Argo CD says its resources are.
+local hs = {status = \"Progressing\", message = \"\"}
+if obj.status ~= nil and obj.status.health ~= nil then
+  hs.status = obj.status.health.status
+  if obj.status.health.message ~= nil then
+    hs.message = obj.status.health.message
+  end
+end
+return hs
+";
+
+/// The argocd-cm key that holds [`APPLICATION_HEALTH_LUA`].
+pub const APPLICATION_HEALTH_KEY: &str = "resource.customizations.health.argoproj.io_Application";
+
+/// One chart release, ready for an Argo CD Application.
+#[derive(Clone, Debug)]
+pub struct Release {
+    /// The spec entry.
+    pub chart: HelmChart,
+    /// The release name, placeholders filled.
+    pub release: String,
+    /// Values known at render time and the Terraform-fed remainder.
+    pub values: SplitValues,
+}
+
+/// Every chart of the cluster (AWS-only ones left out on kind).
+pub fn releases(ctx: &ClusterCtx<'_>) -> Vec<Release> {
+    ctx.cluster
+        .charts
+        .iter()
+        .filter(|c| !(ctx.target == Target::Kind && AWS_ONLY_CHARTS.contains(&c.chart_name())))
+        .map(|c| {
+            let release = ctx.fill(c.release.as_str());
+            let mut values = injected(ctx, c);
+            merge(&mut values, &c.values);
+            let mut split = split_values(ctx, &release, &values);
+            if ctx.target == Target::Kind {
+                // Nothing from Terraform exists locally; parity.md lists what was dropped.
+                split.terraform.clear();
+                split.outputs.clear();
+            }
+            Release { chart: c.clone(), release, values: split }
+        })
+        .collect()
+}
+
+/// Whether a chart is outside the install chain.
+pub fn is_independent(c: &HelmChart) -> bool {
+    c.tier == ChartTier::Independent
+}
+
+/// Deep-merges `over` into `base` (`over` wins on conflicts).
+pub fn merge(base: &mut Map<String, Value>, over: &Map<String, Value>) {
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(Value::Object(b)), Value::Object(o)) => merge(b, o),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+fn set(map: &mut Map<String, Value>, path: &[&str], value: Value) {
+    let mut at = map;
+    for key in &path[..path.len() - 1] {
+        let entry = at.entry((*key).to_owned()).or_insert_with(|| json!({}));
+        if !entry.is_object() {
+            *entry = json!({});
+        }
+        at = entry.as_object_mut().expect("made an object above");
+    }
+    at.insert(path[path.len() - 1].to_owned(), value);
+}
+
+/// The values stratoform adds before the spec's own (which win on conflicts).
+fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
+    let mut v = Map::new();
+    let chart = c.chart_name();
+    if let Some(role_name) = &c.role {
+        match ctx.role(role_name.as_str()) {
+            Some(role) => {
+                let sa_path: &[&str] = if chart == "cluster-autoscaler" { &["rbac", "serviceAccount"] } else { &["serviceAccount"] };
+                // The service account the role's trust policy admits in the chart's namespace.
+                if let Some(sa) = role.service_accounts.iter().find(|s| s.namespace() == c.namespace.as_str() && !s.is_wildcard()) {
+                    set(&mut v, &[sa_path, &["name"]].concat(), json!(sa.name()));
+                }
+                if ClusterCtx::is_irsa(role) && ctx.target == Target::Aws
+                    && let Some(arn) = ctx.role_arn(role) {
+                        set(&mut v, &[sa_path, &["annotations"]].concat(), json!({"eks.amazonaws.com/role-arn": arn}));
+                    }
+            }
+            None => ctx.problem(crate::Problem::UnknownRole {
+                env: ctx.env().into(),
+                cluster: ctx.name().into(),
+                owner: format!("chart `{}`", c.release),
+                role: role_name.to_string(),
+            }),
+        }
+    }
+    match chart {
+        "cluster-autoscaler" => {
+            let a = ctx.cluster.autoscaler.clone().unwrap_or_default();
+            set(&mut v, &["autoDiscovery", "clusterName"], json!(ctx.eks_name));
+            // The tags Terraform puts on every autoscaled node group.
+            set(
+                &mut v,
+                &["autoDiscovery", "tags"],
+                json!(["k8s.io/cluster-autoscaler/enabled", format!("k8s.io/cluster-autoscaler/{}", ctx.eks_name)]),
+            );
+            set(&mut v, &["awsRegion"], json!(ctx.region.name.as_str()));
+            set(
+                &mut v,
+                &["extraArgs"],
+                json!({
+                    "scale-down-utilization-threshold": format!("{:.2}", f64::from(a.scale_down_utilization) / 100.0),
+                    "scale-down-unneeded-time": a.scale_down_delay.to_string(),
+                    "scale-down-delay-after-add": a.scale_down_delay_after_add.to_string(),
+                    "scan-interval": a.scan_interval.to_string(),
+                    "expander": a.expander,
+                    "balance-similar-node-groups": a.balance_similar_node_groups,
+                }),
+            );
+        }
+        "argo-cd" => {
+            set(&mut v, &["configs", "cm", APPLICATION_HEALTH_KEY], json!(APPLICATION_HEALTH_LUA));
+        }
+        "ingress-nginx" => {
+            if let Some(n) = &ctx.cluster.ingress_nginx {
+                set(&mut v, &["controller", "ingressClassResource", "name"], json!(n.class_name));
+                set(&mut v, &["controller", "ingressClass"], json!(n.class_name));
+                match ctx.target {
+                    Target::Aws => {
+                        let mut ann = crate::gateways::nlb_annotations(n.scheme, &n.nlb);
+                        if let Some(cert) = &n.nlb.certificate {
+                            // TLS ends at the NLB with the ACM certificate; NGINX gets plain HTTP.
+                            ann.insert("service.beta.kubernetes.io/aws-load-balancer-ssl-cert".into(), json!(format!("${{certificate.{cert}.arn}}")));
+                            ann.insert("service.beta.kubernetes.io/aws-load-balancer-ssl-ports".into(), json!("https"));
+                            set(&mut v, &["controller", "service", "targetPorts", "https"], json!("http"));
+                        }
+                        set(&mut v, &["controller", "service", "annotations"], Value::Object(ann));
+                        if n.nlb.proxy_protocol {
+                            set(&mut v, &["controller", "config", "use-proxy-protocol"], json!("true"));
+                        }
+                        if n.scheme == Scheme::InternetFacing {
+                            set(&mut v, &["controller", "service", "externalTrafficPolicy"], json!("Local"));
+                        }
+                    }
+                    Target::Kind => set(&mut v, &["controller", "service", "type"], json!("NodePort")),
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(p) = &c.placement {
+        let group = ctx.cluster.node_groups.iter().find(|g| g.name == *p).map(|g| (g.labels.clone(), g.taints.clone()));
+        let pool = ctx.cluster.node_pools.iter().find(|g| g.name == *p).map(|g| {
+            let mut l = g.labels.clone();
+            l.insert("karpenter.sh/nodepool".into(), g.name.to_string());
+            (l, g.taints.clone())
+        });
+        match group.or(pool) {
+            Some((labels, taints)) if ctx.target == Target::Aws || !taints.is_empty() || !labels.is_empty() => {
+                if !labels.is_empty() {
+                    set(&mut v, &["nodeSelector"], json!(labels));
+                }
+                if !taints.is_empty() {
+                    set(&mut v, &["tolerations"], Value::Array(taints.iter().map(crate::workloads::toleration).collect()));
+                }
+            }
+            Some(_) => {}
+            None => ctx.problem(crate::Problem::Dangling {
+                env: ctx.env().into(),
+                cluster: ctx.name().into(),
+                owner: format!("chart `{}`", c.release),
+                what: "node group or node pool".into(),
+                name: p.to_string(),
+                help: "name a `nodeGroups` or `nodePools` entry of the cluster".into(),
+            }),
+        }
+    }
+    v
+}

@@ -1,0 +1,140 @@
+//! The Kubernetes layer: everything the seeds put inside their clusters, as a GitOps repository
+//! Argo CD syncs in the seeds' order.
+//!
+//! [`render`] turns resolved models (one per environment) into an [`OutputTree`] whose paths are
+//! relative to `kubernetes/`:
+//!
+//! ```text
+//! README.md                                  how the tree is laid out, synced and resolved
+//! <cluster>/base/<bundle>/                   objects identical in every environment
+//! <cluster>/overlays/<env>/<bundle>/         what differs per environment (+ the base)
+//! <cluster>/overlays/<env>/argocd/root/      AppProjects, the `cluster` bundle, `chain`, independent charts
+//! <cluster>/overlays/<env>/argocd/chain/     charts and bundles in sync waves
+//! <cluster>/overlays/<env>/terraform-values/ `templatefile()` templates for values only Terraform knows
+//! <cluster>/bootstrap/<env>/                 Argo CD's first `helm install` values and the root Application
+//! ```
+//!
+//! Bundles: `cluster` (namespaces, storage classes), `platform` (issuers, certificates, gateways,
+//! mesh-wide policy, Karpenter pools), and one `ns-<namespace>` per application namespace.
+//! [`render_kind`] renders the same for a local kind cluster, with `kind/` cluster configs and
+//! `parity.md` listing what differs from AWS.
+
+pub mod argocd;
+pub mod certificates;
+pub mod charts;
+pub mod context;
+mod error;
+pub mod gateways;
+pub mod ingress;
+pub mod karpenter;
+pub mod kind;
+pub mod kustomize;
+pub mod mesh;
+pub mod namespaces;
+pub mod readme;
+pub mod refs;
+pub mod secret_provider_class;
+pub mod storage;
+pub mod vertical_pod_autoscaler;
+pub mod waves;
+pub mod workloads;
+pub mod yaml;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use stratoform_model::Model;
+use stratoform_output::OutputTree;
+
+pub use context::{metadata, object, Bundle, ClusterCtx, Manifest, Target};
+pub use error::{Problem, RenderError};
+
+/// Renders the Kubernetes layer of every environment for Amazon EKS.
+pub fn render(models: &[Model]) -> Result<OutputTree, RenderError> {
+    render_for(models, Target::Aws)
+}
+
+/// Renders the Kubernetes layer for local kind clusters, with `parity.md`.
+pub fn render_kind(models: &[Model]) -> Result<OutputTree, RenderError> {
+    render_for(models, Target::Kind)
+}
+
+/// Renders for a target.
+pub fn render_for(models: &[Model], target: Target) -> Result<OutputTree, RenderError> {
+    let dirs = cluster_dirs(models);
+    let mut problems = Vec::new();
+    let mut per_cluster: BTreeMap<String, Vec<kustomize::EnvCluster>> = BTreeMap::new();
+    for model in models {
+        for (region, cluster) in model.clusters() {
+            let dir = dirs[&(region.name.to_string(), cluster.name.to_string())].clone();
+            let ctx = context_for(model, region, cluster, dir.clone(), target);
+            let env_cluster = kustomize::EnvCluster::build(&ctx);
+            problems.extend(ctx.problems.take());
+            per_cluster.entry(dir).or_default().push(env_cluster);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(RenderError { problems });
+    }
+    let source = models.first().map_or("", |m| m.source.as_str());
+    let mut tree = OutputTree::new();
+    for (dir, envs) in &per_cluster {
+        kustomize::write(&mut tree, source, dir, envs);
+    }
+    if target == Target::Kind {
+        kind::write(&mut tree, models, &per_cluster);
+    }
+    tree.insert("README.md", readme::render(models, &per_cluster, target));
+    Ok(tree)
+}
+
+/// The context of one cluster of one environment.
+pub fn context_for<'a>(
+    model: &'a Model,
+    region: &'a stratoform_spec::Region,
+    cluster: &'a stratoform_spec::Cluster,
+    dir: String,
+    target: Target,
+) -> ClusterCtx<'a> {
+    let eks_name = model.names.fill(&model.names.cluster(cluster), Some(region), None);
+    ClusterCtx { model, region, cluster, eks_name, dir, target, problems: RefCell::new(Vec::new()) }
+}
+
+/// Each cluster's folder: its spec name, or `<name>-<region>` when regions share the name.
+pub fn cluster_dirs(models: &[Model]) -> BTreeMap<(String, String), String> {
+    let mut regions_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for m in models {
+        for (r, c) in m.clusters() {
+            let list = regions_of.entry(c.name.to_string()).or_default();
+            if !list.contains(&r.name.to_string()) {
+                list.push(r.name.to_string());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, regions) in regions_of {
+        for r in &regions {
+            let dir = if regions.len() == 1 { name.clone() } else { format!("{name}-{r}") };
+            out.insert((r.clone(), name.clone()), dir);
+        }
+    }
+    out
+}
+
+/// Every object of one cluster of one environment, in a stable order.
+pub fn manifests(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
+    let mut out = Vec::new();
+    out.extend(namespaces::build(ctx));
+    out.extend(storage::classes(ctx));
+    out.extend(certificates::build(ctx));
+    out.extend(gateways::gateways(ctx));
+    out.extend(mesh::build(ctx));
+    if ctx.target == Target::Aws {
+        out.extend(karpenter::build(ctx));
+        out.extend(storage::secret_provider_classes(ctx));
+    }
+    out.extend(gateways::routes(ctx));
+    out.extend(ingress::build(ctx));
+    out.extend(workloads::build(ctx));
+    out
+}

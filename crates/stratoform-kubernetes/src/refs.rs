@@ -1,0 +1,221 @@
+//! `${...}` references in Helm values, resolved from the model.
+//!
+//! Three kinds of reference:
+//! - known at render time (cluster name, region, env, platform, IAM role ARNs, bucket names):
+//!   written into the values as literals;
+//! - known only after `terraform apply` (VPC ID, cluster endpoint, ACM certificate ARN, EFS file
+//!   system and access point IDs, KMS key ARN): the value moves into a `templatefile()` template
+//!   whose variables are the environment stack's outputs; Argo CD reads the rendered file as an
+//!   extra values file;
+//! - anything else: a render error naming the chart and the key.
+
+use serde_json::{Map, Value};
+
+use crate::{ClusterCtx, Problem};
+
+/// What a reference resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A literal known at render time.
+    Literal(String),
+    /// A Terraform output of the environment stack, by name.
+    Terraform(String),
+}
+
+/// Resolves one reference key (without `${}`), or `None` when it names nothing.
+pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
+    let parts: Vec<&str> = key.split('.').collect();
+    let region = ctx.region;
+    let model = ctx.model;
+    let snake = |s: &str| s.replace('-', "_");
+    let lit = |s: String| Some(Resolved::Literal(s));
+    match parts.as_slice() {
+        ["cluster", "name"] => lit(ctx.eks_name.clone()),
+        ["cluster", "endpoint"] => Some(Resolved::Terraform(format!("cluster_{}_endpoint", snake(ctx.name())))),
+        ["vpc", "id"] => Some(Resolved::Terraform(format!("vpc_{}_id", snake(ctx.cluster.vpc.as_str())))),
+        ["region"] => lit(region.name.to_string()),
+        ["env"] => lit(model.env_name().to_owned()),
+        ["platform"] => lit(model.names.platform.clone()),
+        ["role", name @ .., "arn"] if !name.is_empty() => {
+            let role = ctx.role(&name.join("."))?;
+            ctx.role_arn(role).map(Resolved::Literal)
+        }
+        ["bucket", name, "name"] => {
+            let bucket = find_in_regions(ctx, |r| r.buckets.iter().find(|b| b.name.as_str() == *name))?;
+            let template = bucket.0.bucket_name.as_ref().map_or_else(|| "{platform}-{env}-".to_owned() + name, |n| n.to_string());
+            lit(model.names.fill(&template, Some(bucket.1), None))
+        }
+        ["certificate", name, "arn"] => {
+            region.certificates.iter().find(|c| c.name.as_str() == *name)?;
+            Some(Resolved::Terraform(format!("acm_{}_arn", snake(name))))
+        }
+        ["fileSystem", name, "id"] => {
+            region.file_systems.iter().find(|f| f.name.as_str() == *name)?;
+            Some(Resolved::Terraform(format!("efs_{}_id", snake(name))))
+        }
+        ["accessPoint", fs, ap, "id"] => {
+            let f = region.file_systems.iter().find(|f| f.name.as_str() == *fs)?;
+            f.access_points.iter().find(|a| a.name.as_str() == *ap)?;
+            Some(Resolved::Terraform(format!("efs_{}_{}_access_point_id", snake(fs), snake(ap))))
+        }
+        ["kmsKey", name, "arn"] => {
+            model.platform.identity.kms_keys.iter().find(|k| k.name.as_str() == *name)?;
+            Some(Resolved::Terraform(format!("kms_{}_arn", snake(name))))
+        }
+        _ => None,
+    }
+}
+
+fn find_in_regions<'m, T>(
+    ctx: &ClusterCtx<'m>,
+    pick: impl Fn(&'m stratoform_spec::Region) -> Option<&'m T>,
+) -> Option<(&'m T, &'m stratoform_spec::Region)> {
+    // The cluster's own region first, then the others in spec order.
+    std::iter::once(ctx.region)
+        .chain(ctx.model.platform.regions.iter().filter(|r| r.name != ctx.region.name))
+        .find_map(|r| pick(r).map(|t| (t, r)))
+}
+
+/// Helm values split by when they are known.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SplitValues {
+    /// Values with every render-time reference substituted.
+    pub values: Map<String, Value>,
+    /// The subtree of values that need Terraform outputs, with `${output}` template variables.
+    pub terraform: Map<String, Value>,
+    /// The Terraform outputs the template uses, sorted.
+    pub outputs: Vec<String>,
+}
+
+/// Resolves every reference in a chart's values; unresolvable ones become problems.
+pub fn split_values(ctx: &ClusterCtx<'_>, chart: &str, values: &Map<String, Value>) -> SplitValues {
+    let mut out = SplitValues::default();
+    let mut root = Value::Object(values.clone());
+    let mut tf = Value::Object(Map::new());
+    walk(ctx, chart, &mut root, &mut Vec::new(), &mut tf, &mut out.outputs);
+    out.values = match root {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    out.terraform = match tf {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    out.outputs.sort();
+    out.outputs.dedup();
+    out
+}
+
+/// Walks the values; returns `true` when the node must be removed (it moved to Terraform).
+fn walk(ctx: &ClusterCtx<'_>, chart: &str, node: &mut Value, path: &mut Vec<String>, tf: &mut Value, outputs: &mut Vec<String>) -> bool {
+    match node {
+        Value::String(s) if s.contains("${") => {
+            let mut needs_tf = false;
+            let mut tf_outputs = Vec::new();
+            let (literal, missing) = stratoform_model::refs::substitute(s, |key| match resolve(ctx, key) {
+                Some(Resolved::Literal(v)) => Some(v),
+                Some(Resolved::Terraform(o)) => {
+                    needs_tf = true;
+                    tf_outputs.push(o.clone());
+                    Some(format!("${{{o}}}"))
+                }
+                None => None,
+            });
+            for reference in missing {
+                ctx.problem(Problem::UnresolvedReference {
+                    env: ctx.env().into(),
+                    cluster: ctx.name().into(),
+                    chart: chart.into(),
+                    key: path.join("."),
+                    reference,
+                });
+            }
+            if needs_tf {
+                insert_at(tf, path, Value::String(literal));
+                outputs.extend(tf_outputs);
+                true
+            } else {
+                *s = literal;
+                false
+            }
+        }
+        Value::Object(map) => {
+            let keys: Vec<String> = map.keys().cloned().collect();
+            for k in keys {
+                path.push(k.clone());
+                let remove = walk(ctx, chart, map.get_mut(&k).expect("key listed above"), path, tf, outputs);
+                path.pop();
+                if remove {
+                    map.shift_remove(&k);
+                }
+            }
+            false
+        }
+        Value::Array(items) => {
+            // A list cannot be half in Helm values and half in a template: move it whole.
+            let mut probe = Value::Object(Map::new());
+            let mut list_outputs = Vec::new();
+            let mut moved = false;
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(i.to_string());
+                moved |= walk(ctx, chart, item, path, &mut probe, &mut list_outputs);
+                path.pop();
+            }
+            if moved {
+                // Re-resolve the original list with Terraform variables in place.
+                let mut whole = Value::Array(items.clone());
+                fill_tf(&mut whole, &probe, &mut path.clone());
+                insert_at(tf, path, whole);
+                outputs.extend(list_outputs);
+            }
+            moved
+        }
+        _ => false,
+    }
+}
+
+/// Puts the moved strings of `probe` (keyed by list index) back into `list`.
+fn fill_tf(node: &mut Value, probe: &Value, path: &mut Vec<String>) {
+    match node {
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(i.to_string());
+                fill_tf(item, probe, path);
+                path.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                path.push(k.clone());
+                fill_tf(v, probe, path);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+    let mut at = probe;
+    for p in path.iter() {
+        match at.get(p) {
+            Some(v) => at = v,
+            None => return,
+        }
+    }
+    if at.is_string() {
+        *node = at.clone();
+    }
+}
+
+fn insert_at(root: &mut Value, path: &[String], value: Value) {
+    let mut at = root;
+    for (i, key) in path.iter().enumerate() {
+        let map = match at {
+            Value::Object(m) => m,
+            _ => return,
+        };
+        if i == path.len() - 1 {
+            map.insert(key.clone(), value);
+            return;
+        }
+        at = map.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
