@@ -1,6 +1,14 @@
 //! The output of rendering: an in-memory tree of files, and the writer that puts it on disk
 //! deterministically and atomically, never touching a file it did not generate.
 
+pub mod drift;
+pub mod manifest;
+pub mod scan;
+pub mod swap;
 pub mod tree;
+pub mod writer;
 
+pub use drift::{check, Change, CheckError, Drift};
+pub use manifest::{Manifest, MANIFEST_FILE};
 pub use tree::OutputTree;
+pub use writer::{write, Conflict, ConflictKind, WriteError, WriteReport};

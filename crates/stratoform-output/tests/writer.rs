@@ -1,0 +1,220 @@
+//! The writer's promises: deterministic, atomic, and never touching what it did not generate.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use stratoform_output::writer::{write_with, WriteOptions};
+use stratoform_output::{check, write, ConflictKind, Manifest, OutputTree, WriteError, MANIFEST_FILE};
+
+fn tree(files: &[(&str, &str)]) -> OutputTree {
+    let mut t = OutputTree::new();
+    for (p, c) in files {
+        t.insert(*p, *c);
+    }
+    t
+}
+
+/// Every file below `dir` with its bytes, to compare whole directories.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            if e.file_type().unwrap().is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
+                walk(root, &e.path(), out);
+            } else {
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn siblings_of(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn writes_the_tree_and_a_manifest() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("a/out");
+    let report = write(&out, &tree(&[("terraform/main.tf", "x\n"), ("docs/index.md", "# y\n")]), "platform.yaml").unwrap();
+    assert_eq!(report.added, ["docs/index.md", "terraform/main.tf"]);
+    assert_eq!(std::fs::read_to_string(out.join("terraform/main.tf")).unwrap(), "x\n");
+    let manifest = Manifest::read(&out).unwrap().unwrap();
+    assert_eq!(manifest.spec, "platform.yaml");
+    assert_eq!(manifest.files.len(), 2);
+    assert_eq!(manifest.files["terraform/main.tf"], stratoform_output::manifest::sha256(b"x\n"));
+    assert_eq!(siblings_of(&out), ["out"], "no staging or old directory is left behind");
+}
+
+#[test]
+fn same_tree_same_bytes() {
+    let root = tempfile::tempdir().unwrap();
+    let t = tree(&[("b/c.yaml", "c: 1\n"), ("a.txt", "a\n"), ("b/a.yaml", "a: 1\n")]);
+    let (one, two) = (root.path().join("one"), root.path().join("two"));
+    write(&one, &t, "p.yaml").unwrap();
+    write(&two, &t, "p.yaml").unwrap();
+    assert_eq!(snapshot(&one), snapshot(&two));
+    let before = snapshot(&one);
+    let report = write(&one, &t, "p.yaml").unwrap();
+    assert_eq!(report.unchanged, 3);
+    assert!(report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty());
+    assert_eq!(snapshot(&one), before);
+}
+
+#[test]
+fn removes_files_it_no_longer_generates_and_keeps_hand_written_ones() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    write(&out, &tree(&[("terraform/old/main.tf", "old\n"), ("terraform/keep.tf", "k\n")]), "p.yaml").unwrap();
+    std::fs::write(out.join("terraform/NOTES.md"), "mine\n").unwrap();
+    std::fs::write(out.join("README.md"), "also mine\n").unwrap();
+    std::fs::create_dir_all(out.join("scratch/empty")).unwrap();
+    std::os::unix::fs::symlink("README.md", out.join("link")).unwrap();
+
+    let report = write(&out, &tree(&[("terraform/keep.tf", "k2\n"), ("terraform/new.tf", "n\n")]), "p.yaml").unwrap();
+    assert_eq!(report.removed, ["terraform/old/main.tf"]);
+    assert_eq!(report.changed, ["terraform/keep.tf"]);
+    assert_eq!(report.kept, ["README.md", "terraform/NOTES.md"]);
+    assert!(!out.join("terraform/old").exists(), "an emptied generated directory goes too");
+    assert_eq!(std::fs::read_to_string(out.join("terraform/NOTES.md")).unwrap(), "mine\n");
+    assert_eq!(std::fs::read_to_string(out.join("README.md")).unwrap(), "also mine\n");
+    assert!(out.join("scratch/empty").is_dir());
+    assert_eq!(std::fs::read_link(out.join("link")).unwrap(), Path::new("README.md"));
+}
+
+#[test]
+fn refuses_to_overwrite_a_hand_written_file_and_changes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    write(&out, &tree(&[("a.tf", "a\n")]), "p.yaml").unwrap();
+    std::fs::write(out.join("b.tf"), "mine\n").unwrap();
+    let before = snapshot(&out);
+    let err = write(&out, &tree(&[("a.tf", "a2\n"), ("b.tf", "generated\n")]), "p.yaml").unwrap_err();
+    let WriteError::Refused { conflicts, .. } = &err else { panic!("{err}") };
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!((conflicts[0].path.as_str(), conflicts[0].kind), ("b.tf", ConflictKind::HandWritten));
+    let message = err.to_string();
+    assert!(message.contains("`b.tf` exists and stratoform did not generate it"), "{message}");
+    assert!(message.contains("nothing was changed"), "{message}");
+    assert_eq!(snapshot(&out), before);
+    assert_eq!(siblings_of(&out), ["out"]);
+}
+
+#[test]
+fn refuses_to_replace_or_remove_an_edited_generated_file() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    write(&out, &tree(&[("a.tf", "a\n"), ("b.tf", "b\n")]), "p.yaml").unwrap();
+    std::fs::write(out.join("a.tf"), "edited\n").unwrap();
+    std::fs::write(out.join("b.tf"), "edited too\n").unwrap();
+    let before = snapshot(&out);
+    let err = write(&out, &tree(&[("a.tf", "a2\n")]), "p.yaml").unwrap_err();
+    let WriteError::Refused { conflicts, .. } = &err else { panic!("{err}") };
+    let kinds: Vec<_> = conflicts.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+    assert_eq!(kinds, [("a.tf", ConflictKind::Edited), ("b.tf", ConflictKind::Edited)]);
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn refuses_a_directory_where_a_file_goes() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    std::fs::create_dir_all(out.join("a.tf")).unwrap();
+    std::fs::write(out.join("docs"), "a file where a directory goes\n").unwrap();
+    let err = write(&out, &tree(&[("a.tf", "a\n"), ("docs/x.md", "x\n")]), "p.yaml").unwrap_err();
+    let WriteError::Refused { conflicts, .. } = &err else { panic!("{err}") };
+    let kinds: Vec<_> = conflicts.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+    assert_eq!(kinds, [("a.tf", ConflictKind::NotAFile), ("docs", ConflictKind::NotAFile)]);
+}
+
+#[test]
+fn a_run_that_dies_before_the_swap_leaves_the_previous_output_intact() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    write(&out, &tree(&[("a.tf", "a\n"), ("old.tf", "o\n")]), "p.yaml").unwrap();
+    std::fs::write(out.join("mine.txt"), "mine\n").unwrap();
+    let before = snapshot(&out);
+    let die = WriteOptions { die_before_swap: true, ..Default::default() };
+    let next = tree(&[("a.tf", "a2\n"), ("b.tf", "b\n")]);
+    assert!(write_with(&out, &next, "p.yaml", &die).is_err());
+    assert_eq!(snapshot(&out), before, "the previous output is byte-identical");
+    assert_eq!(siblings_of(&out), [".out.stratoform-staging", "out"], "the dead run left its staging directory");
+    // The next run clears the leftover and finishes.
+    let report = write(&out, &next, "p.yaml").unwrap();
+    assert!(report.recovery.is_some());
+    assert_eq!(siblings_of(&out), ["out"]);
+    assert_eq!(std::fs::read_to_string(out.join("a.tf")).unwrap(), "a2\n");
+    assert!(!out.join("old.tf").exists());
+    assert_eq!(std::fs::read_to_string(out.join("mine.txt")).unwrap(), "mine\n");
+}
+
+#[test]
+fn a_run_that_fails_while_staging_leaves_the_previous_output_intact() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    write(&out, &tree(&[("a.tf", "a\n")]), "p.yaml").unwrap();
+    let before = snapshot(&out);
+    // A file name longer than any file system allows fails half-way through staging.
+    let long = format!("dir/{}.tf", "x".repeat(300));
+    let err = write(&out, &tree(&[("a.tf", "a2\n"), (&long, "x\n")]), "p.yaml").unwrap_err();
+    assert!(matches!(err, WriteError::Stage { .. }), "{err}");
+    assert_eq!(snapshot(&out), before);
+    assert_eq!(siblings_of(&out), ["out"], "a failed run cleans up after itself");
+}
+
+#[test]
+fn the_two_rename_fallback_gives_the_same_result() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    let renames = WriteOptions { exchange: false, ..Default::default() };
+    for (dir, options) in [(&a, WriteOptions::default()), (&b, renames)] {
+        write_with(dir, &tree(&[("x.tf", "1\n")]), "p.yaml", &options).unwrap();
+        std::fs::write(dir.join("mine"), "m\n").unwrap();
+        write_with(dir, &tree(&[("y.tf", "2\n")]), "p.yaml", &options).unwrap();
+    }
+    assert_eq!(snapshot(&a), snapshot(&b));
+    assert_eq!(siblings_of(&a), ["a", "b"]);
+}
+
+#[test]
+fn rejects_paths_that_leave_the_directory() {
+    let root = tempfile::tempdir().unwrap();
+    let err = write(&root.path().join("out"), &tree(&[("../escape", "x")]), "p.yaml").unwrap_err();
+    assert!(matches!(err, WriteError::InvalidPath { .. }), "{err}");
+    assert!(!root.path().join("escape").exists() && !root.path().join("out").exists());
+    let err = write(Path::new("."), &tree(&[("a", "x")]), "p.yaml").unwrap_err();
+    assert!(matches!(err, WriteError::InvalidDir { .. }), "{err}");
+}
+
+#[test]
+fn check_lists_drift_without_writing() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    let first = tree(&[("a.tf", "1\n2\n"), ("gone.tf", "g\n")]);
+    assert_eq!(check(&out, &first).unwrap().added, ["a.tf", "gone.tf"]);
+    write(&out, &first, "p.yaml").unwrap();
+    assert!(check(&out, &first).unwrap().is_clean());
+    std::fs::write(out.join("in-the-way.tf"), "mine\n").unwrap();
+    let before = snapshot(&out);
+    let drift = check(&out, &tree(&[("a.tf", "1\n3\n4\n"), ("new.tf", "n\n"), ("in-the-way.tf", "x\n")])).unwrap();
+    assert_eq!(snapshot(&out), before);
+    assert_eq!(drift.added, ["new.tf"]);
+    assert_eq!(drift.removed, ["gone.tf"]);
+    assert_eq!(drift.conflicts, ["in-the-way.tf"]);
+    assert_eq!((drift.changed[0].added_lines, drift.changed[0].removed_lines), (2, 1));
+    assert_eq!(
+        drift.to_string(),
+        "~ a.tf (+2 -1 lines)\n- gone.tf (no longer generated)\n! in-the-way.tf (not generated by stratoform, in the way)\n+ new.tf (new)\n"
+    );
+    assert!(out.join(MANIFEST_FILE).exists());
+}
