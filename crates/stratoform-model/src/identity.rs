@@ -45,7 +45,7 @@ impl IdentityPlan {
                     roles.push(BoundRole {
                         region: region.name.to_string(),
                         cluster: cluster.name.to_string(),
-                        cluster_name: names.cluster(cluster),
+                        cluster_name: names.cluster_in(cluster, region),
                         spec_name: role.name.to_string(),
                         arn: names.role_arn(&iam_name),
                         iam_name,

@@ -48,17 +48,22 @@ impl Names {
         }
     }
 
+    /// The EKS cluster name with `{region}` filled too (a `fullName` may hold it, as in
+    /// `{platform}-{env}-{region}`); prefer this over [`Names::cluster`] when the region is known.
+    pub fn cluster_in(&self, cluster: &Cluster, region: &Region) -> String {
+        self.fill(&self.cluster(cluster), Some(region), None)
+    }
+
     /// Replaces `{platform}`, `{project}`, `{env}`, `{region}` and `{cluster}` in a name.
     pub fn fill(&self, template: &str, region: Option<&Region>, cluster: Option<&Cluster>) -> String {
-        let mut s = template
-            .replace("{platform}", &self.platform)
-            .replace("{project}", &self.platform)
-            .replace("{env}", &self.env);
+        // `{cluster}` first: the cluster's own name may hold `{region}`.
+        let mut s = match cluster {
+            Some(c) => template.replace("{cluster}", &self.cluster(c)),
+            None => template.to_owned(),
+        };
+        s = s.replace("{platform}", &self.platform).replace("{project}", &self.platform).replace("{env}", &self.env);
         if let Some(r) = region {
             s = s.replace("{region}", r.name.as_str());
-        }
-        if let Some(c) = cluster {
-            s = s.replace("{cluster}", &self.cluster(c));
         }
         s
     }
