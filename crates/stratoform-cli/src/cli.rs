@@ -72,6 +72,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Render Terraform, GitOps manifests and docs into DIR (`--check`: exit 1 when DIR is stale).
+    Render {
+        /// The spec file.
+        file: PathBuf,
+        /// The output directory; files stratoform did not generate are kept.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Only this environment. Default: every environment.
+        #[arg(long)]
+        env: Option<String>,
+        /// Write nothing; list what differs and exit 1 when DIR is not what would be written.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the deployment waves: what deploys in parallel, and why each edge exists.
     Plan {
         /// The spec file.

@@ -1,0 +1,124 @@
+//! `stratoform render FILE --out DIR [--env NAME] [--check]`: every layer of every environment
+//! into one tree, written atomically — or, with `--check`, compared with DIR (a CI drift gate).
+
+use std::error::Error;
+use std::path::Path;
+
+use stratoform_diagnostics::human;
+use stratoform_model::Model;
+use stratoform_output::OutputTree;
+
+use crate::exit::ExitStatus;
+
+/// A renderer: the models of the chosen environments in, files relative to its subdirectory out.
+type Renderer = fn(&[Model]) -> Result<OutputTree, Box<dyn Error>>;
+
+/// Every layer, in output order: `(subdirectory of DIR, renderer)`. One line per layer.
+const RENDERERS: &[(&str, Renderer)] = &[
+    ("kubernetes", |models| Ok(stratoform_kubernetes::render(models)?)),
+];
+
+/// Renders a spec into `out`, or compares `out` with what would be rendered.
+pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool) -> ExitStatus {
+    let loaded = match stratoform_loader::load_file(file) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    if !loaded.diagnostics.is_empty() {
+        eprint!("{}", human::render(&loaded.file, &loaded.diagnostics, color));
+    }
+    if loaded.has_errors() {
+        eprintln!("{}: {}; nothing was rendered", loaded.file.name(), human::summary(&loaded.diagnostics));
+        return ExitStatus::Failure;
+    }
+    let models = match Model::resolve_all(&loaded, env) {
+        Ok(m) => m,
+        Err(e) => return fail(&e),
+    };
+    let tree = match render_all(&models) {
+        Ok(tree) => tree,
+        Err(failures) => {
+            for (subdir, e) in &failures {
+                eprintln!("error: cannot render `{subdir}/`");
+                print_causes(e.as_ref());
+            }
+            return ExitStatus::Failure;
+        }
+    };
+    if check { compare(file, out, &tree) } else { write(loaded.file.name(), out, &tree) }
+}
+
+/// Runs every renderer; every failure is reported, not just the first.
+pub fn render_all(models: &[Model]) -> Result<OutputTree, Vec<(&'static str, Box<dyn Error>)>> {
+    let mut tree = OutputTree::new();
+    let mut failures = Vec::new();
+    for (subdir, render) in RENDERERS {
+        match render(models) {
+            Ok(layer) => tree.merge_under(subdir, layer),
+            Err(e) => failures.push((*subdir, e)),
+        }
+    }
+    if failures.is_empty() { Ok(tree) } else { Err(failures) }
+}
+
+fn write(spec: &str, out: &Path, tree: &OutputTree) -> ExitStatus {
+    match stratoform_output::write(out, tree, spec) {
+        Ok(r) => {
+            let mut line = format!(
+                "wrote {}: {} files ({} new, {} changed, {} unchanged, {} removed)",
+                out.display(),
+                tree.len(),
+                r.added.len(),
+                r.changed.len(),
+                r.unchanged,
+                r.removed.len()
+            );
+            if !r.kept.is_empty() {
+                line.push_str(&format!("; kept {} file(s) stratoform did not generate", r.kept.len()));
+            }
+            println!("{line}");
+            if let Some(leftover) = r.leftover {
+                eprintln!("warning: could not remove the previous output at `{}`; the next run removes it", leftover.display());
+            }
+            ExitStatus::Clean
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn compare(file: &Path, out: &Path, tree: &OutputTree) -> ExitStatus {
+    match stratoform_output::check(out, tree) {
+        Ok(drift) if drift.is_clean() => {
+            println!("{}: up to date ({} files)", out.display(), tree.len());
+            ExitStatus::Clean
+        }
+        Ok(drift) => {
+            print!("{drift}");
+            println!(
+                "{}: stale ({} path(s) differ); run `stratoform render {} --out {}` to update it",
+                out.display(),
+                drift.len(),
+                file.display(),
+                out.display()
+            );
+            ExitStatus::Findings
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(e: &dyn Error) -> ExitStatus {
+    eprint!("error: ");
+    print_causes(e);
+    ExitStatus::Failure
+}
+
+/// Prints an error and its causes, one per line.
+fn print_causes(e: &dyn Error) {
+    eprintln!("{e}");
+    let mut source = e.source();
+    while let Some(s) = source {
+        eprintln!("  caused by: {s}");
+        source = s.source();
+    }
+}
