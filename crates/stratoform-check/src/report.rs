@@ -72,25 +72,23 @@ pub fn check(model: &Model, today: Date, rendered: Option<&OutputTree>) -> Repor
 /// rendered output of `models[i]`.
 pub fn check_models(models: &[Model], today: Date, rendered: &[Option<&OutputTree>]) -> Report {
     let mut per_env: Vec<(String, Vec<Finding>)> = Vec::new();
-    let mut used: Vec<bool> = Vec::new();
+    let mut used: Vec<waivers::Use> = Vec::new();
     for (i, model) in models.iter().enumerate() {
         let raw = run_rules(model, rendered.get(i).copied().flatten());
         let (mut findings, problems, env_used) = waivers::apply(model, raw, today);
         findings.extend(problems.into_iter().map(|d| Finding { diagnostic: d, waiver: None }));
         if used.len() < env_used.len() {
-            used.resize(env_used.len(), false);
+            used.resize(env_used.len(), waivers::Use::Inactive);
         }
         for (u, e) in used.iter_mut().zip(env_used) {
-            *u |= e;
+            *u = (*u).max(e);
         }
         per_env.push((model.env_name().to_owned(), findings));
     }
     let mut findings = merge(per_env);
     if let Some(model) = models.first() {
         for (i, u) in used.iter().enumerate() {
-            let w = &model.platform.review.waivers[i];
-            let checked = models.iter().any(|m| w.environments.is_empty() || w.environments.iter().any(|e| e.as_str() == m.env_name()));
-            if !u && checked && crate::lookup(&w.rule).is_some() {
+            if *u == waivers::Use::Unused {
                 findings.push(Finding { diagnostic: waivers::unused(model, i), waiver: None });
             }
         }

@@ -57,9 +57,21 @@ fn applies_to_env(w: &Waiver, env: &str) -> bool {
     w.environments.is_empty() || w.environments.iter().any(|e| e.as_str() == env)
 }
 
+/// What became of a waiver in one environment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Use {
+    /// Not for this environment, expired, or malformed.
+    #[default]
+    Inactive,
+    /// In force but matched nothing.
+    Unused,
+    /// Matched at least one finding.
+    Used,
+}
+
 /// Applies the waivers of a model to its findings. Returns the findings, the review's own
-/// diagnostics about the waivers, and which waivers (by index) matched a finding.
-pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<Finding>, Vec<Diagnostic>, Vec<bool>) {
+/// diagnostics about the waivers, and what became of each waiver (by index).
+pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<Finding>, Vec<Diagnostic>, Vec<Use>) {
     let ctx = Context::new(model);
     let waivers = &model.platform.review.waivers;
     let mut problems = Vec::new();
@@ -88,7 +100,7 @@ pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<F
                     .with_help("say why the finding is accepted, citing the design decision"),
             );
         }
-        let mut expired = false;
+        let mut expired = w.reason.trim().is_empty();
         if let Some(exp) = &w.expires {
             match exp.parse::<Date>() {
                 Ok(d) if d < today => {
@@ -101,17 +113,20 @@ pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<F
                     );
                 }
                 Ok(_) => {}
-                Err(e) => problems.push(
-                    Diagnostic::error(codes::INVALID_EXPIRY, format!("{e} at `{path}.expires`"))
-                        .with_path(format!("{path}.expires"))
-                        .with_span(ctx.span(&format!("{at}/expires")), "not a date")
-                        .with_help("write the date as `YYYY-MM-DD`, for example `2027-03-31`"),
-                ),
+                Err(e) => {
+                    expired = true;
+                    problems.push(
+                        Diagnostic::error(codes::INVALID_EXPIRY, format!("{e} at `{path}.expires`"))
+                            .with_path(format!("{path}.expires"))
+                            .with_span(ctx.span(&format!("{at}/expires")), "not a date")
+                            .with_help("write the date as `YYYY-MM-DD`, for example `2027-03-31`"),
+                    );
+                }
             }
         }
         active[i] = known && !expired;
     }
-    let mut used = vec![false; waivers.len()];
+    let mut used: Vec<Use> = active.iter().map(|a| if *a { Use::Unused } else { Use::Inactive }).collect();
     let findings = diagnostics
         .into_iter()
         .map(|d| {
@@ -121,7 +136,7 @@ pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<F
                     && w.path.as_deref().is_none_or(|g| d.path.as_deref().is_some_and(|p| path_matches(g, p)))
             });
             let waiver = hit.map(|(i, w)| {
-                used[i] = true;
+                used[i] = Use::Used;
                 Waived {
                     reason: w.reason.clone(),
                     expires: w.expires.clone(),
@@ -141,7 +156,7 @@ pub fn unused(model: &Model, index: usize) -> Diagnostic {
     let path = stratoform_loader::tree::spec_path(&at);
     Diagnostic::new(codes::UNUSED, Severity::Warning, format!("waiver of `{}` matches no finding at `{path}`", w.rule))
         .with_path(path)
-        .with_span(Context::new(model).span(&at), "matches nothing")
+        .with_span(Context::new(model).span(&format!("{at}/rule")), "matches nothing")
         .with_help("remove the waiver, or correct its `rule` or `path`")
 }
 

@@ -31,7 +31,7 @@ fn driver_rules() -> Vec<Value> {
     let mut rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
-            let (group, title) = r.group.title();
+            let (_, title) = r.group.title();
             json!({
                 "id": r.id,
                 "name": r.name,
@@ -43,7 +43,7 @@ fn driver_rules() -> Vec<Value> {
                 },
                 "helpUri": help_uri(r.id),
                 "defaultConfiguration": { "level": level(r.severity) },
-                "properties": { "tags": [group.to_lowercase(), title.to_lowercase()], "precision": "high" },
+                "properties": { "tags": ["architecture-review", title.to_lowercase()], "precision": "high" },
             })
         })
         .collect();

@@ -74,16 +74,14 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
             if !b.lifecycle.is_long_lived() {
                 continue;
             }
-            if let Some(rep) = &b.replication {
-                if bucket(&rep.region, &rep.bucket).is_some_and(|d| !d.lifecycle.is_long_lived()) {
+            if let Some(rep) = &b.replication
+                && bucket(&rep.region, &rep.bucket).is_some_and(|d| !d.lifecycle.is_long_lived()) {
                     out.push(ctx.finding(&RULE, &format!("{rp}/buckets/{i}/replication/bucket"), format!("long-lived bucket `{}` replicates into ephemeral bucket `{}`", b.name, rep.bucket), "ephemeral destination"));
                 }
-            }
-            if let Some(logs) = &b.access_logs {
-                if r.buckets.iter().find(|x| &x.name == logs).is_some_and(|d| !d.lifecycle.is_long_lived()) {
+            if let Some(logs) = &b.access_logs
+                && r.buckets.iter().find(|x| &x.name == logs).is_some_and(|d| !d.lifecycle.is_long_lived()) {
                     out.push(ctx.finding(&RULE, &format!("{rp}/buckets/{i}/accessLogs"), format!("long-lived bucket `{}` logs into ephemeral bucket `{logs}`", b.name), "ephemeral destination"));
                 }
-            }
         }
     }
     // Things whose identity is referenced outside the platform.

@@ -29,12 +29,11 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (rp, r) in ctx.regions() {
         let mut check = |kind: &str, key: &str, i: usize, name: &str, vpc, tier: Option<&stratoform_spec::Name>| {
-            if let Some(t) = ctx.tier(r, vpc, tier, SubnetKind::Database) {
-                if t.kind == SubnetKind::Public {
+            if let Some(t) = ctx.tier(r, vpc, tier, SubnetKind::Database)
+                && t.kind == SubnetKind::Public {
                     let p = if tier.is_some() { format!("{rp}/{key}/{i}/subnetTier") } else { format!("{rp}/{key}/{i}") };
                     out.push(ctx.finding(&RULE, &p, format!("{kind} `{name}` is placed in public subnet tier `{}`", t.name), "public tier"));
                 }
-            }
         };
         for (i, d) in r.databases.iter().enumerate() {
             check("database", "databases", i, &d.name, d.vpc.as_ref(), d.subnet_tier.as_ref());

@@ -40,9 +40,13 @@ pub fn usable(tier: &stratoform_model::TierPlan) -> u64 {
     tier.subnets.iter().map(|s| s.cidr.size().saturating_sub(RESERVED_PER_SUBNET)).sum()
 }
 
+/// (region, VPC, tier).
+type TierKey = (String, String, String);
+/// Pods the tier must hold, and its node groups as (pointer, description).
+type Demand = (u64, Vec<(String, String)>);
+
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
-    // (region, vpc, tier) -> (demand, node groups with pointers)
-    let mut tiers: BTreeMap<(String, String, String), (u64, Vec<(String, String, u64)>)> = BTreeMap::new();
+    let mut tiers: BTreeMap<TierKey, Demand> = BTreeMap::new();
     let mut plans = BTreeMap::new();
     for (p, r, c, ng) in ctx.node_groups() {
         let Some(tier) = ctx.node_group_tier(r, c, ng) else { continue };
@@ -53,7 +57,7 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
         plans.insert(key.clone(), tier);
         let e = tiers.entry(key).or_default();
         e.0 += need;
-        e.1.push((p, format!("`{}/{}` ({} × {pods})", c.name, ng.name, ng.max), need));
+        e.1.push((p, format!("`{}/{}` ({} × {pods})", c.name, ng.name, ng.max)));
     }
     let mut out = Vec::new();
     for (key, (demand, groups)) in tiers {
@@ -62,8 +66,8 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
         if demand <= have {
             continue;
         }
-        let (first, _, _) = &groups[0];
-        let list: Vec<&str> = groups.iter().map(|(_, s, _)| s.as_str()).collect();
+        let (first, _) = &groups[0];
+        let list: Vec<&str> = groups.iter().map(|(_, s)| s.as_str()).collect();
         let mut d = ctx.finding(
             &RULE,
             &format!("{first}/max"),
@@ -75,7 +79,7 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
             ),
             "at this maximum the subnets run out of addresses",
         );
-        for (p, _, _) in groups.iter().skip(1) {
+        for (p, _) in groups.iter().skip(1) {
             d = d.with_secondary(ctx.span(&format!("{p}/max")), "also in this tier");
         }
         out.push(d);

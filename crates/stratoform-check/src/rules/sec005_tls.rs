@@ -40,8 +40,8 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
                 if !matches!(l.protocol, ListenerProtocol::Tls | ListenerProtocol::Https) {
                     continue;
                 }
-                if let Some(policy) = &l.ssl_policy {
-                    if !modern_policy(policy) {
+                if let Some(policy) = &l.ssl_policy
+                    && !modern_policy(policy) {
                         out.push(ctx.finding(
                             &RULE,
                             &format!("{rp}/loadBalancers/{i}/listeners/{j}/sslPolicy"),
@@ -49,7 +49,6 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
                             "accepts TLS 1.0/1.1",
                         ));
                     }
-                }
             }
         }
         for (i, db) in r.external_databases.iter().enumerate() {

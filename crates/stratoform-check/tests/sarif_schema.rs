@@ -1,0 +1,75 @@
+//! The SARIF output validates against the SARIF 2.1.0 JSON Schema.
+//!
+//! The schema's license (OASIS IPR policy) does not let us ship a copy, so `scripts/setup.sh`
+//! puts it at `$STRATOFORM_TOOLS_DIR/sarif-schema-2.1.0.json`; `STRATOFORM_SARIF_SCHEMA` names
+//! another copy. Without it the test skips, and fails under `STRATOFORM_REQUIRE_TOOLS=1`.
+
+use std::path::PathBuf;
+
+use stratoform_check::render::sarif;
+use stratoform_check::{check_models, Date};
+use stratoform_model::Model;
+
+fn schema_path() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("STRATOFORM_SARIF_SCHEMA").map(PathBuf::from),
+        std::env::var_os("STRATOFORM_TOOLS_DIR").map(|d| PathBuf::from(d).join("sarif-schema-2.1.0.json")),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/sarif-schema-2.1.0.json")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.exists())
+}
+
+fn sarif_of(path: &std::path::Path) -> serde_json::Value {
+    let loaded = stratoform_loader::load_file(path).unwrap();
+    let models = Model::resolve_all(&loaded, None).unwrap();
+    let rendered: Vec<_> = models.iter().map(|_| None).collect();
+    let report = check_models(&models, "2026-11-21".parse::<Date>().unwrap(), &rendered);
+    serde_json::from_str(&sarif::render(&loaded.file, &report)).unwrap()
+}
+
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    let Some(path) = schema_path() else {
+        if std::env::var("STRATOFORM_REQUIRE_TOOLS").as_deref() == Ok("1") {
+            panic!("the SARIF 2.1.0 schema is missing; run scripts/setup.sh or set STRATOFORM_SARIF_SCHEMA");
+        }
+        eprintln!("skipped: no SARIF 2.1.0 schema (run scripts/setup.sh or set STRATOFORM_SARIF_SCHEMA)");
+        return;
+    };
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs = vec![root.join("tests/waivers/platform.yaml")];
+    inputs.extend(stratoform_check::RULES.iter().map(|r| root.join(format!("tests/fixtures/{}/fail.yaml", r.id))));
+    if let Ok(dir) = std::fs::read_dir(root.join("../../examples")) {
+        let mut ex: Vec<PathBuf> = dir.filter_map(Result::ok).map(|e| e.path().join("platform.yaml")).filter(|p| p.exists()).collect();
+        ex.sort();
+        inputs.extend(ex);
+    }
+    let mut results = 0;
+    for input in &inputs {
+        let doc = sarif_of(input);
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: SARIF does not validate:\n{}", input.display(), errors.join("\n"));
+        // GitHub code scanning needs a rule for every result and a location in a file.
+        let run = &doc["runs"][0];
+        let ids: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+        for r in run["results"].as_array().unwrap() {
+            assert!(ids.contains(&r["ruleId"].as_str().unwrap()));
+            assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap() >= 1);
+            results += 1;
+        }
+    }
+    assert!(results > 0);
+    println!("{} SARIF logs, {results} results, valid", inputs.len());
+}
+
+#[test]
+fn negative_control_the_schema_rejects_a_broken_log() {
+    let Some(path) = schema_path() else { return };
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut doc = sarif_of(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/waivers/platform.yaml"));
+    doc["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    assert!(!validator.is_valid(&doc), "the schema should reject an unknown level");
+}
