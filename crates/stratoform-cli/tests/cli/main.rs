@@ -1,0 +1,53 @@
+//! The `stratoform` binary end to end: exit codes, stdout and stderr of each subcommand, and the
+//! examples' golden trees.
+
+mod golden;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root (commands run there, so spec paths read `examples/...`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the workspace root exists")
+}
+
+/// What a run printed and how it ended.
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Runs `stratoform ARGS` in `dir` without colour.
+pub fn stratoform_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_stratoform"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Every example spec, as `(name, path relative to the root)`, sorted.
+pub fn examples() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ exists")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("platform.yaml").is_file())
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let spec = format!("examples/{name}/platform.yaml");
+            (name, spec)
+        })
+        .collect();
+    out.sort();
+    out
+}
