@@ -24,6 +24,8 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
         }
         if let Some(w) = waypoint_of(ctx, ns.name.as_str()) {
             labels.insert("istio.io/use-waypoint".into(), json!(w));
+            // Traffic from the ingress gateways also goes through the waypoint (its OIDC checks).
+            labels.insert("istio.io/ingress-use-waypoint".into(), json!("true"));
         }
         pod_security(ctx, &mut labels, ns.pod_security);
         labels.insert("stratoform.dev/team".into(), json!(ns.team.as_ref().map_or("platform", |t| t.as_str())));
@@ -38,7 +40,10 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
         }
         let mut labels = Map::new();
         if let Some(w) = waypoint_of(ctx, &name) {
+            // A waypoint serves only enrolled namespaces.
+            labels.insert("istio.io/dataplane-mode".into(), json!("ambient"));
             labels.insert("istio.io/use-waypoint".into(), json!(w));
+            labels.insert("istio.io/ingress-use-waypoint".into(), json!("true"));
         }
         pod_security(ctx, &mut labels, PodSecurity::Restricted);
         labels.insert("stratoform.dev/team".into(), json!("platform"));

@@ -1,0 +1,233 @@
+//! Proof 4, cross-layer consistency, read back from the rendered files of every example and
+//! fixture: IRSA annotations name roles the model binds with a trust policy admitting exactly that
+//! service account; every route's parent gateway and listener exist; every Application path exists
+//! in the output; the sync waves follow the seeds' order.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use stratoform_kubernetes::{cluster_dirs, context_for, render, waves, Target};
+use stratoform_model::Model;
+use stratoform_output::OutputTree;
+use stratoform_spec::{ChartTier, RoleBinding};
+
+fn to_json(y: &yaml_rust2::Yaml) -> Value {
+    use yaml_rust2::Yaml;
+    match y {
+        Yaml::String(s) => Value::String(s.clone()),
+        Yaml::Real(s) => s.parse::<f64>().map_or(Value::String(s.clone()), Value::from),
+        Yaml::Integer(i) => Value::from(*i),
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
+        Yaml::Hash(h) => Value::Object(h.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect()),
+        _ => Value::Null,
+    }
+}
+
+fn docs(tree: &OutputTree, path: &str) -> Vec<Value> {
+    let text = tree.get(path).unwrap_or_else(|| panic!("{path} is not in the output"));
+    yaml_rust2::YamlLoader::load_from_str(text).unwrap_or_else(|e| panic!("{path}: {e}")).iter().map(to_json).collect()
+}
+
+/// The objects a kustomization folder yields (following `../../../base/...` resources).
+fn kustomized(tree: &OutputTree, folder: &str) -> Vec<Value> {
+    let k = docs(tree, &format!("{folder}/kustomization.yaml")).remove(0);
+    let mut out = Vec::new();
+    for r in k["resources"].as_array().into_iter().flatten() {
+        let r = r.as_str().unwrap();
+        if let Some(base) = r.strip_prefix("../../../") {
+            let root = folder.splitn(2, "/overlays/").next().unwrap();
+            out.extend(kustomized(tree, &format!("{root}/{base}")));
+        } else {
+            out.extend(docs(tree, &format!("{folder}/{r}")));
+        }
+    }
+    out
+}
+
+/// Every object of one cluster folder and environment: bundles, then Argo CD parents.
+fn effective(tree: &OutputTree, dir: &str, env: &str) -> (Vec<Value>, Vec<Value>) {
+    let prefix = format!("{dir}/overlays/{env}/");
+    let mut bundles: Vec<String> = tree
+        .iter()
+        .filter_map(|(p, _)| p.strip_prefix(&prefix))
+        .filter_map(|rest| rest.strip_suffix("/kustomization.yaml"))
+        .map(ToOwned::to_owned)
+        .collect();
+    bundles.sort();
+    let mut objects = Vec::new();
+    let mut apps = Vec::new();
+    for b in bundles {
+        let folder = format!("{prefix}{b}");
+        if b.starts_with("argocd/") {
+            apps.extend(kustomized(tree, &folder));
+        } else {
+            objects.extend(kustomized(tree, &folder));
+        }
+    }
+    (objects, apps)
+}
+
+fn wave(o: &Value) -> i64 {
+    o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().map_or(0, |w| w.parse().unwrap())
+}
+
+fn check(name: &str, models: &[Model], tree: &OutputTree) -> usize {
+    let dirs = cluster_dirs(models);
+    let mut checked = 0;
+    for m in models {
+        let env = m.env_name();
+        for (region, cluster) in m.clusters() {
+            let dir = &dirs[&(region.name.to_string(), cluster.name.to_string())];
+            let at = format!("{name} {env} {dir}");
+            let (objects, apps) = effective(tree, dir, env);
+            let roles: Vec<_> = m.identity.roles.iter().filter(|r| r.region == region.name.as_str() && r.cluster == cluster.name.as_str()).collect();
+
+            // IRSA: annotation -> a role of this cluster, IRSA-bound, admitting this account.
+            let admits = |arn: &str, ns: &str, sa: &str, what: &str| {
+                let role = roles.iter().find(|r| r.arn == arn).unwrap_or_else(|| panic!("{at}: {what} names {arn}, which no role of the cluster has"));
+                assert_eq!(role.binding, RoleBinding::Irsa, "{at}: {what} is annotated, but {arn} is bound by Pod Identity");
+                assert!(role.service_accounts.iter().any(|p| p.matches(ns, sa)), "{at}: {arn}'s trust policy does not admit {ns}:{sa} ({what})");
+            };
+            for o in objects.iter().filter(|o| o["kind"] == "ServiceAccount") {
+                let (ns, sa) = (o["metadata"]["namespace"].as_str().unwrap(), o["metadata"]["name"].as_str().unwrap());
+                if let Some(arn) = o["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].as_str() {
+                    admits(arn, ns, sa, &format!("service account {ns}/{sa}"));
+                    checked += 1;
+                }
+            }
+            for a in apps.iter().filter(|o| o["kind"] == "Application") {
+                let ns = a["spec"]["destination"]["namespace"].as_str().unwrap_or_default();
+                let sources: Vec<&Value> = a["spec"]["sources"].as_array().map_or_else(|| vec![&a["spec"]["source"]], |s| s.iter().collect());
+                for s in &sources {
+                    let values = &s["helm"]["valuesObject"];
+                    for sa in [&values["serviceAccount"], &values["rbac"]["serviceAccount"]] {
+                        if let Some(arn) = sa["annotations"]["eks.amazonaws.com/role-arn"].as_str() {
+                            let sa_name = sa["name"].as_str().unwrap_or_else(|| panic!("{at}: chart {} sets a role but no account name", a["metadata"]["name"]));
+                            admits(arn, ns, sa_name, &format!("chart {}", a["metadata"]["name"]));
+                            checked += 1;
+                        }
+                    }
+                    // Application paths exist (manifest bundles and parents); `$values` files have their template.
+                    if let Some(path) = s["path"].as_str() {
+                        if s.get("helm").is_none() {
+                            let argo = cluster.argocd.as_ref().unwrap();
+                            let rel = path.strip_prefix(&format!("{}/", argo.path)).unwrap_or_else(|| panic!("{at}: {path} is outside the rendered tree"));
+                            assert!(tree.get(&format!("{rel}/kustomization.yaml")).is_some(), "{at}: Application {} points at {path}, which is not in the output", a["metadata"]["name"]);
+                            checked += 1;
+                        }
+                    }
+                    for f in s["helm"]["valueFiles"].as_array().into_iter().flatten() {
+                        let f = f.as_str().unwrap().strip_prefix("$values/").unwrap();
+                        let argo = cluster.argocd.as_ref().unwrap();
+                        let rel = f.strip_prefix(&format!("{}/", argo.path)).unwrap();
+                        assert!(tree.get(&format!("{rel}.tftpl")).is_some(), "{at}: values file {f} has no template in the output");
+                        checked += 1;
+                    }
+                }
+            }
+            // Clusters without Argo CD: the chart values files carry the same annotations.
+            for c in &cluster.charts {
+                let rel = m.names.fill(c.release.as_str(), Some(region), None);
+                let Some(_) = tree.get(&format!("{dir}/overlays/{env}/helm/{rel}.values.yaml")) else { continue };
+                let values = docs(tree, &format!("{dir}/overlays/{env}/helm/{rel}.values.yaml")).remove(0);
+                for sa in [&values["serviceAccount"], &values["rbac"]["serviceAccount"]] {
+                    if let Some(arn) = sa["annotations"]["eks.amazonaws.com/role-arn"].as_str() {
+                        admits(arn, c.namespace.as_str(), sa["name"].as_str().unwrap(), &format!("chart {rel}"));
+                        checked += 1;
+                    }
+                }
+            }
+            // Routes: every parent Gateway exists, and its listener when a section is named.
+            let gateways: BTreeMap<(String, String), &Value> = objects
+                .iter()
+                .filter(|o| o["kind"] == "Gateway")
+                .map(|o| ((o["metadata"]["namespace"].as_str().unwrap().to_owned(), o["metadata"]["name"].as_str().unwrap().to_owned()), o))
+                .collect();
+            for r in objects.iter().filter(|o| o["kind"] == "HTTPRoute" || o["kind"] == "GRPCRoute") {
+                for p in r["spec"]["parentRefs"].as_array().unwrap() {
+                    let ns = p["namespace"].as_str().or(r["metadata"]["namespace"].as_str()).unwrap();
+                    let g = gateways.get(&(ns.to_owned(), p["name"].as_str().unwrap().to_owned()));
+                    let g = g.unwrap_or_else(|| panic!("{at}: {} {} has no parent gateway {ns}/{}", r["kind"], r["metadata"]["name"], p["name"]));
+                    if let Some(section) = p["sectionName"].as_str() {
+                        assert!(g["spec"]["listeners"].as_array().unwrap().iter().any(|l| l["name"] == section), "{at}: no listener {section}");
+                    }
+                    checked += 1;
+                }
+            }
+            // Waves: root orders projects < cluster bundle < chain; chain follows the tiers.
+            if cluster.argocd.is_some() {
+                let by_name = |n: &str| apps.iter().find(|a| a["kind"] == "Application" && a["metadata"]["name"] == n);
+                let chain = by_name("chain").unwrap_or_else(|| panic!("{at}: no chain application"));
+                assert_eq!(wave(chain), 0);
+                if let Some(c) = by_name("manifests-cluster") {
+                    assert!(wave(c) < wave(chain), "{at}: the cluster bundle must precede the chain");
+                }
+                for p in apps.iter().filter(|a| a["kind"] == "AppProject") {
+                    assert!(wave(p) < 0, "{at}: projects come first");
+                }
+                let tier_wave = |t: &str| -> Vec<i64> {
+                    apps.iter().filter(|a| a["metadata"]["annotations"]["stratoform.dev/tier"] == t).map(wave).collect()
+                };
+                let (p, s, a) = (tier_wave("primary"), tier_wave("secondary"), tier_wave("application"));
+                let max = |v: &[i64]| v.iter().copied().max().unwrap_or(i64::MIN);
+                let min = |v: &[i64]| v.iter().copied().min().unwrap_or(i64::MAX);
+                assert!(max(&p) < min(&s) && max(&p) < min(&a) && max(&s) < min(&a), "{at}: tiers out of order: {p:?} {s:?} {a:?}");
+                if let Some(pl) = by_name("manifests-platform") {
+                    assert!(max(&p) < wave(pl), "{at}: the platform bundle needs the primary charts");
+                }
+                for ns_app in apps.iter().filter(|a| a["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("manifests-ns-"))) {
+                    assert!(max(&s) < wave(ns_app) && max(&p) < wave(ns_app), "{at}: namespace bundles come after the secondary charts");
+                }
+                // Independent charts sit in root beside the chain, not in it.
+                let root_apps = tree.iter().filter(|(p, _)| p.starts_with(&format!("{dir}/overlays/{env}/argocd/root/"))).count();
+                assert!(root_apps > 0);
+                for c in cluster.charts.iter().filter(|c| c.tier == ChartTier::Independent) {
+                    let rel = m.names.fill(c.release.as_str(), Some(region), None);
+                    assert!(
+                        tree.get(&format!("{dir}/overlays/{env}/argocd/root/application-{rel}.yaml")).is_some(),
+                        "{at}: independent chart {rel} is not in root"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_example_is_consistent_across_layers() {
+    for (name, path) in common::specs() {
+        let models = common::models(&path);
+        let tree = render(&models).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let n = check(&name, &models, &tree);
+        eprintln!("{name}: {n} cross-layer checks");
+        assert!(n > 0, "{name}: nothing was checked");
+    }
+}
+
+/// The seeds' order, computed by the wave function itself (also for clusters without Argo CD):
+/// aoscloud installs its primary charts in parallel after the bootstrap steps, then the Istio
+/// ingress gateway, then the AOS chart; Prometheus is outside the chain.
+#[test]
+fn aoscloud_waves_follow_the_seed() {
+    let path = common::root().join("examples/aoscloud/platform.yaml");
+    if !path.is_file() {
+        return;
+    }
+    for m in common::models(&path) {
+        for (region, cluster) in m.clusters() {
+            let ctx = context_for(&m, region, cluster, cluster.name.to_string(), Target::Aws);
+            let w = waves::compute(&ctx);
+            let primary: Vec<i32> = cluster.charts.iter().filter(|c| c.tier == ChartTier::Primary).map(|c| w.charts[&ctx.fill(c.release.as_str())]).collect();
+            assert!(primary.iter().all(|x| *x == 1), "primary charts install in parallel: {primary:?}");
+            let gw = w.charts["istio-ingressgateway"];
+            let aos = w.charts[&format!("aoscloud-{}", m.env_name())];
+            assert!(gw > 1 && aos > gw, "istio-ingressgateway {gw} after primary, aos {aos} last");
+            assert!(!w.charts.contains_key(&format!("aoscloud-{}-prometheus", m.env_name())), "prometheus is independent");
+        }
+    }
+}
