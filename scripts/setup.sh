@@ -113,6 +113,36 @@ setup_npm() {
   sf_log "    done in $((($(sf_now_ms) - t0) / 1000)) s"
 }
 
+# --- docs diagrams: mermaid's parser (npm) and headless Chromium ----------------------------------
+setup_mermaid() {
+  local dir=$ROOT/tools/mermaid-check fp
+  fp=$(sf_fingerprint "$dir/package.json" "$dir/package-lock.json" "node-$(node -p 'process.versions.node.split(".")[0]')")
+  if [[ -d $dir/node_modules/mermaid ]] && stamp_ok mermaid-check "$fp"; then
+    sf_step "mermaid-check (npm): up to date"
+    return
+  fi
+  sf_step "mermaid-check (npm): npm ci"
+  rm -f "$TOOLS/stamps/mermaid-check"
+  (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+  printf 'flowchart LR\n  a --> b\n' >"$TOOLS/mermaid-smoke.mmd"
+  node "$dir/mermaid-check.mjs" "$TOOLS/mermaid-smoke.mmd" >/dev/null ||
+    sf_die "mermaid-check: smoke test failed" "run \`node tools/mermaid-check/mermaid-check.mjs\` on a .mmd file"
+  stamp_write mermaid-check "$fp"
+}
+
+# The docs tests open every generated SVG in headless Chromium (Debian package `chromium`).
+setup_chromium() {
+  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+    sf_step "chromium: $(command -v chromium || command -v chromium-browser)"
+  elif [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    sf_step "chromium: apt-get install chromium"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null ||
+      sf_die "chromium: apt-get install failed" "install the Debian package \`chromium\` (or put a Chromium on PATH as \`chromium\`)"
+  else
+    sf_log "    chromium not found: the SVG rendering tests skip (or fail with STRATOFORM_REQUIRE_TOOLS=1); install the Debian package \`chromium\`"
+  fi
+}
+
 # --- Terraform: offline provider mirror ----------------------------------------------------------
 # Prints the directory that holds registry.terraform.io/hashicorp/aws/... (unpacked or packed layout).
 mirror_root_of() { local p=$1; printf '%s\n' "${p%%/registry.terraform.io/hashicorp/aws/*}"; }
@@ -188,7 +218,7 @@ link_bins() {
     "$TOOLS/venv/bin/kubernetes-validate" "$TOOLS/venv/bin/moto_server" "$TOOLS/venv/bin/jsonschema" \
     "$TOOLS/venv-checkov/bin/checkov" \
     "$ROOT/tools/kv-check.sh" "$ROOT/tools/moto.sh" "$ROOT/tools/tf-local-override.sh" \
-    "$ROOT/tools/k8s-validate/validate-k8s.mjs"; do
+    "$ROOT/tools/k8s-validate/validate-k8s.mjs" "$ROOT/tools/mermaid-check/mermaid-check.mjs"; do
     [[ -e $target ]] || continue
     [[ $(readlink "$TOOLS/bin/${target##*/}" 2>/dev/null) == "$target" ]] || ln -sfn "$target" "$TOOLS/bin/${target##*/}"
   done
@@ -209,6 +239,7 @@ export STRATOFORM_PYTHON='$TOOLS/venv/bin/python'
 export STRATOFORM_CHECKOV='$TOOLS/venv-checkov/bin/checkov'
 export STRATOFORM_KV_CHECK='$ROOT/tools/kv-check.sh'
 export STRATOFORM_K8S_VALIDATE='$ROOT/tools/k8s-validate/validate-k8s.mjs'
+export STRATOFORM_MERMAID_CHECK='$ROOT/tools/mermaid-check/mermaid-check.mjs'
 export STRATOFORM_MOTO='$ROOT/tools/moto.sh'
 export STRATOFORM_TF_LOCAL_OVERRIDE='$ROOT/tools/tf-local-override.sh'
 case ":\$PATH:" in *':$TOOLS/bin:'*) ;; *) export PATH='$TOOLS/bin':"\$PATH" ;; esac
@@ -245,6 +276,8 @@ run_parallel venv setup_venv venv "$ROOT/tools/python/requirements.txt" "$ROOT/t
 run_parallel venv-checkov setup_venv venv-checkov "$ROOT/tools/python/requirements-checkov.txt" \
   "$ROOT/tools/python/requirements-checkov.lock" "$TOOLS/venv-checkov/bin/checkov" --version
 run_parallel k8s-validate setup_npm
+run_parallel mermaid-check setup_mermaid
+setup_chromium
 setup_terraform
 wait_parallel
 link_bins
