@@ -1,6 +1,7 @@
 //! The `stratoform` binary end to end: exit codes, stdout and stderr of each subcommand, and the
 //! examples' golden trees.
 
+mod check;
 mod golden;
 
 use std::path::{Path, PathBuf};
