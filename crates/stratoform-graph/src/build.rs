@@ -155,9 +155,7 @@ impl<'a> ClusterUnits<'a> {
 
     fn ready_edges(&mut self, u: usize, why: &str) {
         for r in self.ready.clone() {
-            let id = &self.b.node_mut(r).id;
-            let what = format!("{} `{}`", id.kind, id.name);
-            self.b.edge(r, u, EdgeKind::Nodes, format!("{why} once the cluster is ready ({what})"));
+            self.b.edge(r, u, EdgeKind::Nodes, format!("{why} once the cluster's nodes and add-ons are ready"));
         }
     }
 
@@ -361,6 +359,18 @@ impl<'a> ClusterUnits<'a> {
             let u = self.bundle("gateways", format!("Gateways: {}", names.join(", ")), "gateways", true);
             self.b.node_mut(u).load_balanced = true;
             for g in &c.gateways {
+                if g.class_name != "istio" {
+                    // Another implementation: the chart named after the class runs its controller.
+                    let served: Vec<(usize, String)> = self
+                        .charts
+                        .iter()
+                        .map(|(c, _, _)| (*c, self.b_name(*c)))
+                        .filter(|(_, name)| name.contains(g.class_name.as_str()))
+                        .collect();
+                    for (c, name) in served {
+                        self.b.edge(c, u, EdgeKind::Reference, format!("gateway class `{}` is implemented by `{name}`", g.class_name));
+                    }
+                }
                 if g.class_name == "istio" {
                     self.needs_chart(u, ChartRole::IstioBase, EdgeKind::Crds, |n| format!("gateway class `istio` needs the Istio CRDs of `{n}`"));
                     self.needs_chart(u, ChartRole::Istiod, EdgeKind::Reference, |n| format!("gateway `{}` is deployed by istiod (`{n}`)", g.name));

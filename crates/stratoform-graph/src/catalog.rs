@@ -29,7 +29,14 @@ pub(crate) struct Caps {
 
 /// Looks a chart up by its name in the repository (and the catalog key for Istio's `base`).
 pub(crate) fn chart_caps(chart: &HelmChart) -> Caps {
-    let name = chart.chart_name();
+    // The catalog key may be written the seeds' way (`aws_load_balancer_controller`).
+    let key = chart.chart_name().replace('_', "-");
+    let name = match key.as_str() {
+        "istio-base" => "base",
+        "istio-discovery" => "istiod",
+        "istio-ingress" | "istio-gateway" => "gateway",
+        other => other,
+    };
     let istio = chart.name.contains("istio") || chart.repo.as_ref().is_some_and(|r| r.contains("istio"));
     let (role, crds, webhook) = match name {
         "cert-manager" => (ChartRole::CertManager, true, true),

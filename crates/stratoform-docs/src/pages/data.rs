@@ -1,0 +1,169 @@
+//! `data.md`: databases, caches, DocumentDB, SaaS databases, buckets, file systems, ECR,
+//! storage classes and EC2 hosts.
+
+use stratoform_model::Model;
+
+use super::{header, yes_no};
+use crate::link::md;
+use crate::markdown::{Doc, Table};
+
+/// `long-lived` (its own stack, kept by `down`) or `ephemeral`.
+pub(crate) fn lifecycle(l: stratoform_spec::Lifecycle) -> String {
+    if l.is_long_lived() { "long-lived".into() } else { "ephemeral".into() }
+}
+
+fn deletion(model: &Model, v: Option<bool>) -> String {
+    yes_no(v.unwrap_or(model.is_production()))
+}
+
+pub(crate) fn page(model: &Model) -> String {
+    let mut doc = Doc::new(&header(model), "Data stores");
+    for (ri, r) in model.platform.regions.iter().enumerate() {
+        let p = |k: &str, i: usize| format!("/regions/{ri}/{k}/{i}");
+        if !r.databases.is_empty() {
+            doc.h2(&format!("Databases ({})", r.name));
+            let mut t = Table::new(&["Name", "Engine", "Version", "Instance class", "Instances", "Multi-AZ", "Storage", "Backups", "KMS key", "Deletion protection", "Purpose", "Spec"]);
+            for (i, d) in r.databases.iter().enumerate() {
+                t.row(vec![
+                    d.name.to_string(),
+                    d.engine.as_rds().into(),
+                    d.version.clone(),
+                    d.instance_class.clone(),
+                    d.instances.to_string(),
+                    yes_no(d.multi_az.unwrap_or(d.instances > 1)),
+                    format!("{} GiB", d.storage_gib),
+                    d.backup_retention.to_string(),
+                    d.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string),
+                    deletion(model, d.deletion_protection),
+                    d.purpose.clone().unwrap_or_default(),
+                    md(model, &p("databases", i)),
+                ]);
+            }
+            doc.table(&t);
+        }
+        if !r.caches.is_empty() {
+            doc.h2(&format!("Caches ({})", r.name));
+            let mut t = Table::new(&["Name", "Engine", "Version", "Node type", "Replicas", "Snapshots", "KMS key", "Purpose", "Spec"]);
+            for (i, c) in r.caches.iter().enumerate() {
+                t.row(vec![c.name.to_string(), "ElastiCache Redis".into(), c.version.clone(), c.node_type.clone(), c.replicas.to_string(), c.snapshot_retention.to_string(), c.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string), c.purpose.clone().unwrap_or_default(), md(model, &p("caches", i))]);
+            }
+            doc.table(&t);
+        }
+        if !r.document_dbs.is_empty() {
+            doc.h2(&format!("DocumentDB ({})", r.name));
+            let mut t = Table::new(&["Name", "Version", "Instance class", "Instances", "Backups", "KMS key", "Purpose", "Spec"]);
+            for (i, c) in r.document_dbs.iter().enumerate() {
+                t.row(vec![c.name.to_string(), c.version.clone(), c.instance_class.clone(), c.instances.to_string(), c.backup_retention.to_string(), c.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string), c.purpose.clone().unwrap_or_default(), md(model, &p("documentDbs", i))]);
+            }
+            doc.table(&t);
+        }
+        if !r.external_databases.is_empty() {
+            doc.h2(&format!("SaaS databases ({})", r.name));
+            let mut t = Table::new(&["Name", "Vendor", "Connectivity", "Auth", "TLS", "Ports", "Topology", "Lifecycle", "Purpose", "Spec"]);
+            for (i, x) in r.external_databases.iter().enumerate() {
+                t.row(vec![
+                    x.name.to_string(),
+                    format!("{:?}", x.vendor).replace("MongodbAtlas", "MongoDB Atlas").replace("RedisLabs", "Redis Labs"),
+                    format!("{:?}", x.connectivity).replace("PrivateLink", "PrivateLink").replace("Peering", "VPC peering"),
+                    format!("{:?}", x.auth).replace("Iam", "IAM").replace("UsernamePassword", "username/password"),
+                    x.tls_versions.join(", "),
+                    x.ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                    x.topology.clone().unwrap_or_default(),
+                    lifecycle(x.lifecycle),
+                    x.purpose.clone().unwrap_or_default(),
+                    md(model, &p("externalDatabases", i)),
+                ]);
+            }
+            doc.table(&t);
+        }
+        if !r.buckets.is_empty() {
+            doc.h2(&format!("S3 buckets ({})", r.name));
+            let mut t = Table::new(&["Bucket", "Name", "Versioning", "Encryption", "Lifecycle rules", "Replication", "Purpose", "Spec"]);
+            for (i, b) in r.buckets.iter().enumerate() {
+                let name = b.bucket_name.as_ref().map_or_else(|| format!("{}-{}", model.names.prefix(), b.name), |n| model.names.fill(n, Some(r), None));
+                let enc = match b.encryption {
+                    stratoform_spec::BucketEncryption::SseS3 => "SSE-S3".to_owned(),
+                    stratoform_spec::BucketEncryption::Kms => format!("KMS{}", b.kms_key.as_ref().map(|k| format!(" (`{k}`)")).unwrap_or_default()),
+                };
+                let rules: Vec<String> = b
+                    .lifecycle_rules
+                    .iter()
+                    .map(|l| {
+                        let mut parts: Vec<String> = l.transitions.iter().map(|t| format!("{} after {}", t.storage_class, t.after)).collect();
+                        if let Some(e) = &l.expire_after {
+                            parts.push(format!("expire after {e}"));
+                        }
+                        format!("{}: {}", l.name, parts.join(", "))
+                    })
+                    .collect();
+                t.row(vec![b.name.to_string(), name, yes_no(b.versioning), enc, rules.join("; "), b.replication.as_ref().map_or(String::new(), |x| format!("to {} in {}", x.bucket, x.region)), b.purpose.clone(), md(model, &p("buckets", i))]);
+            }
+            doc.table(&t);
+        }
+        if !r.file_systems.is_empty() {
+            doc.h2(&format!("EFS file systems ({})", r.name));
+            let mut t = Table::new(&["Name", "Throughput", "KMS key", "Access points", "Purpose", "Spec"]);
+            for (i, f) in r.file_systems.iter().enumerate() {
+                let aps: Vec<String> = f.access_points.iter().map(|a| format!("{} at {} (UID/GID {}/{}, permissions {})", a.name, a.path, a.uid, a.gid, a.permissions)).collect();
+                t.row(vec![f.name.to_string(), format!("{:?}", f.throughput_mode).to_lowercase(), f.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string), aps.join("; "), f.purpose.clone(), md(model, &p("fileSystems", i))]);
+            }
+            doc.table(&t);
+        }
+        if let Some(ecr) = &r.ecr {
+            doc.h2(&format!("ECR ({})", r.name));
+            if !ecr.repositories.is_empty() {
+                let mut t = Table::new(&["Repository", "Immutable tags", "Scan on push", "Keep tagged", "Untagged expiry", "Spec"]);
+                for (i, x) in ecr.repositories.iter().enumerate() {
+                    t.row(vec![model.names.fill(&x.name, Some(r), None), yes_no(x.immutable), yes_no(x.scan_on_push), x.keep_tagged.to_string(), x.untagged_expiry.to_string(), md(model, &format!("/regions/{ri}/ecr/repositories/{i}"))]);
+                }
+                doc.table(&t);
+            }
+            if !ecr.pull_through_caches.is_empty() {
+                let mut t = Table::new(&["Pull-through cache", "Upstream", "Spec"]);
+                for (i, x) in ecr.pull_through_caches.iter().enumerate() {
+                    t.row(vec![x.prefix.to_string(), x.upstream.to_string(), md(model, &format!("/regions/{ri}/ecr/pullThroughCaches/{i}"))]);
+                }
+                doc.table(&t);
+            }
+        }
+        if !r.hosts.is_empty() {
+            doc.h2(&format!("EC2 hosts ({})", r.name));
+            let mut t = Table::new(&["Host", "Instance type", "OS", "Subnet tier", "Public IP", "Volumes", "Purpose", "Spec"]);
+            for (i, h) in r.hosts.iter().enumerate() {
+                let vols: Vec<String> = h.volumes.iter().map(|v| format!("{} {} GiB {}", v.name, v.size_gib, v.volume_type.as_str())).collect();
+                t.row(vec![h.name.to_string(), h.instance_type.to_string(), format!("{:?}", h.os), h.subnet_tier.to_string(), yes_no(h.public_ip), vols.join(", "), h.purpose.clone(), md(model, &p("hosts", i))]);
+            }
+            doc.table(&t);
+        }
+        for (ci, c) in r.clusters.iter().enumerate() {
+            if c.storage_classes.is_empty() {
+                continue;
+            }
+            doc.h2(&format!("Storage classes of `{}`", model.names.cluster(c)));
+            let mut t = Table::new(&["Class", "Provisioner", "Volume type", "IOPS", "Throughput", "Encrypted", "Binding", "Reclaim", "Expansion", "Default", "Spec"]);
+            for (i, s) in c.storage_classes.iter().enumerate() {
+                let prov = match s.provisioner {
+                    stratoform_spec::StorageProvisioner::Ebs => "ebs.csi.aws.com".to_owned(),
+                    stratoform_spec::StorageProvisioner::Efs => format!("efs.csi.aws.com{}", s.file_system.as_ref().map(|f| format!(" (`{f}`)")).unwrap_or_default()),
+                };
+                let vt = if s.provisioner == stratoform_spec::StorageProvisioner::Ebs { s.volume_type.as_str().to_owned() } else { String::new() };
+                let binding = s.volume_binding_mode.map_or_else(|| "WaitForFirstConsumer".to_owned(), |b| format!("{b:?}"));
+                t.row(vec![
+                    s.name.to_string(),
+                    prov,
+                    vt,
+                    s.iops.map_or(String::new(), |v| v.to_string()),
+                    s.throughput.map_or(String::new(), |v| format!("{v} MiB/s")),
+                    yes_no(s.encrypted),
+                    binding,
+                    format!("{:?}", s.reclaim_policy),
+                    yes_no(s.allow_expansion),
+                    yes_no(s.default),
+                    md(model, &format!("/regions/{ri}/clusters/{ci}/storageClasses/{i}")),
+                ]);
+            }
+            doc.table(&t);
+        }
+    }
+    doc.finish()
+}

@@ -1,0 +1,137 @@
+//! `deployment.md`: the Terraform stack order, the deployment waves from the graph (what
+//! deploys in parallel and why), the teardown, and the waves diagram.
+
+use stratoform_graph::{Graph, Unit};
+use stratoform_model::Model;
+
+use super::{embed, header};
+use crate::link::{href, md, spec_path};
+use crate::markdown::{code, Doc, Table};
+use crate::Diagram;
+
+/// The JSON pointer behind a unit's spec path (`regions[0].charts[3]` → `/regions/0/charts/3`).
+fn pointer(u: &Unit) -> Option<String> {
+    let path = u.spec_path.as_ref()?;
+    let mut out = String::new();
+    for part in path.split('.') {
+        let (name, rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        if !name.is_empty() {
+            out.push('/');
+            out.push_str(name);
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            out.push('/');
+            out.push_str(idx.trim_end_matches(']'));
+        }
+    }
+    Some(out)
+}
+
+fn unit_link(model: &Model, u: &Unit) -> String {
+    match pointer(u) {
+        Some(p) => md(model, &p),
+        None => md(model, if u.kind == stratoform_graph::UnitKind::Stack { "/regions" } else { "" }),
+    }
+}
+
+pub(crate) fn page(model: &Model, graph: &Graph, diagram: &Diagram) -> String {
+    let mut doc = Doc::new(&header(model), "Deployment order");
+    doc.para(
+        "Computed from one dependency graph over every deployable unit; `stratoform plan` prints \
+         the same waves. Every unit of a wave deploys in parallel once every earlier wave is healthy.",
+    );
+    doc.h2("Terraform stacks");
+    let mut t = Table::new(&["Order", "Stack", "Depends on"]);
+    for (i, (s, deps)) in graph.stack_order().iter().enumerate() {
+        t.row(vec![(i + 1).to_string(), code(s), deps.iter().map(|d| code(d)).collect::<Vec<_>>().join(", ")]);
+    }
+    doc.table(&t);
+    doc.h2("Waves");
+    let mut t = Table::new(&["Wave", "Unit", "Kind", "Cluster", "After", "Why", "Spec"]);
+    for w in graph.waves() {
+        for u in &w.units {
+            t.row(vec![w.index.to_string(), code(&u.name), u.kind.to_string(), u.scope.clone().unwrap_or_default(), u.after.join(", "), why(u), unit_link(model, u)]);
+        }
+    }
+    doc.table(&t);
+    doc.h2("Diagram");
+    embed(&mut doc, diagram, "deployment.svg");
+    doc.h2("Teardown");
+    doc.para("`stratoform plan --destroy` and `down` remove units in this order, so no load balancer or volume is orphaned.");
+    let mut t = Table::new(&["Wave", "Phase", "Units"]);
+    for w in graph.teardown() {
+        t.row(vec![w.index.to_string(), w.phase.describe().into(), w.units.iter().map(|u| code(&u.name)).collect::<Vec<_>>().join(", ")]);
+    }
+    doc.table(&t);
+    let kept = graph.kept_stacks();
+    if !kept.is_empty() {
+        doc.para(&format!("Kept, because they outlive the environment: {}.", kept.iter().map(|k| code(k)).collect::<Vec<_>>().join(", ")));
+    }
+    doc.finish()
+}
+
+/// The distinct reasons of a unit's edges, without repeating a reason that only differs by unit.
+fn why(u: &Unit) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for b in &u.because {
+        if !seen.contains(&b.reason.as_str()) {
+            seen.push(&b.reason);
+        }
+    }
+    seen.join("; ")
+}
+
+/// Waves as columns; edges reduced to those not implied by a longer path, to stay readable.
+pub(crate) fn diagram(model: &Model, graph: &Graph) -> Diagram {
+    let waves = graph.waves();
+    let titles: Vec<String> = waves.iter().map(|w| format!("wave {}", w.index)).collect();
+    let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+    let mut d = Diagram::new(&format!("{} {} deployment waves", model.platform.metadata.name, model.env_name()), &refs);
+    let mut index: Vec<(Option<String>, String, stratoform_graph::UnitKind, usize)> = Vec::new();
+    let mut units: Vec<&Unit> = Vec::new();
+    for w in &waves {
+        for u in &w.units {
+            let link = pointer(u).map(|p| (href(model, &p), spec_path(&p)));
+            let n = d.node(w.index, u.name.clone(), format!("{}{}", u.kind, u.scope.as_ref().map(|s| format!(" · {s}")).unwrap_or_default()), link);
+            index.push((u.scope.clone(), u.name.clone(), u.kind, n));
+            units.push(u);
+        }
+    }
+    let find = |scope: &Option<String>, b: &stratoform_graph::Because| {
+        index
+            .iter()
+            .find(|(s, n, k, _)| *k == b.kind && *n == b.unit && (s == scope || s.is_none() || b.unit.contains('/')))
+            .map(|x| x.3)
+    };
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+    for (i, u) in units.iter().enumerate() {
+        for b in &u.because {
+            if let Some(f) = find(&u.scope, b)
+                && !deps[i].contains(&f) {
+                    deps[i].push(f);
+                }
+        }
+    }
+    // Transitive reduction: keep f → i only when no other dependency of i reaches f.
+    let reaches = |from: usize, target: usize, deps: &Vec<Vec<usize>>| {
+        let mut stack = vec![from];
+        let mut seen = vec![false; deps.len()];
+        while let Some(x) = stack.pop() {
+            if x == target {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[x], true) {
+                stack.extend(deps[x].iter().copied());
+            }
+        }
+        false
+    };
+    for i in 0..units.len() {
+        for &f in &deps[i] {
+            if !deps[i].iter().any(|&o| o != f && reaches(o, f, &deps)) {
+                d.edge(f, i, "");
+            }
+        }
+    }
+    d
+}

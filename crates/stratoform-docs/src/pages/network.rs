@@ -1,0 +1,161 @@
+//! `network.md`: VPCs, subnets per availability zone, NAT, endpoints, peering, Transit Gateway,
+//! and the network diagram.
+
+use stratoform_model::Model;
+use stratoform_spec::{NatMode, SubnetKind};
+
+use super::{embed, header, yes_no};
+use crate::link::{href, md, spec_path};
+use crate::markdown::{Doc, Table};
+use crate::Diagram;
+
+fn link(model: &Model, pointer: &str) -> Option<(String, String)> {
+    Some((href(model, pointer), spec_path(pointer)))
+}
+
+fn nat(mode: NatMode) -> &'static str {
+    match mode {
+        NatMode::None => "none",
+        NatMode::Single => "single NAT gateway",
+        NatMode::PerAz => "one NAT gateway per AZ",
+    }
+}
+
+pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
+    let mut doc = Doc::new(&header(model), "Network");
+    for (ri, region) in model.platform.regions.iter().enumerate() {
+        for (vi, vpc) in region.vpcs.iter().enumerate() {
+            let base = format!("/regions/{ri}/vpcs/{vi}");
+            let Some(plan) = model.network.vpc(region.name.as_str(), vpc.name.as_str()) else { continue };
+            doc.h2(&format!("VPC `{}` ({})", vpc.name, region.name));
+            let mut t = Table::new(&["Parameter", "Value", "Spec"]);
+            t.row(vec!["CIDR".into(), vpc.cidr.to_string(), md(model, &format!("{base}/cidr"))]);
+            t.row(vec!["Availability zones".into(), vpc.azs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "), md(model, &format!("{base}/azs"))]);
+            t.row(vec!["NAT".into(), nat(plan.nat).into(), md(model, &format!("{base}/nat"))]);
+            t.row(vec!["Internet gateway".into(), yes_no(plan.internet_gateway), md(model, &format!("{base}/subnets"))]);
+            let fl = &vpc.flow_logs;
+            let flow = if fl.enabled { format!("{:?} traffic to CloudWatch Logs, kept {}", fl.traffic, fl.retention).to_lowercase() } else { "disabled".into() };
+            t.row(vec!["Flow logs".into(), flow, md(model, &format!("{base}/flowLogs"))]);
+            if let Some(fw) = &vpc.network_firewall {
+                t.row(vec!["Network Firewall".into(), format!("{fw:?}").chars().take(120).collect(), md(model, &format!("{base}/networkFirewall"))]);
+            }
+            doc.table(&t);
+            doc.h3("Subnets");
+            let mut s = Table::new(&["Tier", "Type", "AZ", "CIDR", "Spec"]);
+            for tier in &plan.tiers {
+                let pointer = format!("{base}/subnets/{}", tier.name);
+                for sub in &tier.subnets {
+                    s.row(vec![tier.name.to_string(), format!("{:?}", tier.kind).to_lowercase(), sub.az.to_string(), sub.cidr.to_string(), md(model, &pointer)]);
+                }
+            }
+            doc.table(&s);
+            if !vpc.endpoints.gateway.is_empty() || !vpc.endpoints.interface.is_empty() {
+                doc.h3("VPC endpoints");
+                let mut e = Table::new(&["Endpoint", "Type", "Service name", "Spec"]);
+                for (i, g) in vpc.endpoints.gateway.iter().enumerate() {
+                    let svc = format!("{g:?}").to_lowercase();
+                    e.row(vec![svc.clone(), "gateway".into(), format!("com.amazonaws.{}.{svc}", region.name), md(model, &format!("{base}/endpoints/gateway/{i}"))]);
+                }
+                for (i, g) in vpc.endpoints.interface.iter().enumerate() {
+                    e.row(vec![g.to_string(), "interface".into(), format!("com.amazonaws.{}.{g}", region.name), md(model, &format!("{base}/endpoints/interface/{i}"))]);
+                }
+                doc.table(&e);
+            }
+            if !vpc.security_groups.is_empty() {
+                doc.h3("Security groups");
+                let mut g = Table::new(&["Name", "Description", "Inbound", "Spec"]);
+                for (i, sg) in vpc.security_groups.iter().enumerate() {
+                    let rules: Vec<String> = sg
+                        .ingress
+                        .iter()
+                        .map(|r| {
+                            let ports = match r.to_port { Some(t) if t != r.from_port => format!("{}-{t}", r.from_port), _ => r.from_port.to_string() };
+                            let from: Vec<String> = r.cidrs.iter().map(ToString::to_string).chain(r.sources.iter().cloned()).collect();
+                            format!("{:?} {ports} from {}", r.protocol, from.join(", ")).to_lowercase()
+                        })
+                        .collect();
+                    g.row(vec![sg.name.to_string(), sg.description.clone(), rules.join("; "), md(model, &format!("{base}/securityGroups/{i}"))]);
+                }
+                doc.table(&g);
+            }
+        }
+        if !region.peerings.is_empty() {
+            doc.h2(&format!("Peering ({})", region.name));
+            let mut t = Table::new(&["Name", "VPC", "Peer", "Routes from tiers", "Spec"]);
+            for (i, p) in region.peerings.iter().enumerate() {
+                let peer = match (&p.peer.vpc, &p.peer.cidr) {
+                    (Some(v), _) => format!("VPC `{v}` in {}", p.peer.region.as_ref().map_or(region.name.to_string(), ToString::to_string)),
+                    (None, Some(c)) => format!("external {c}{}", p.peer.account_id.as_ref().map(|a| format!(" (account {a})")).unwrap_or_default()),
+                    _ => "external".into(),
+                };
+                let tiers = p.route_tiers.as_ref().map_or("every private and database tier".into(), |t| t.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "));
+                t.row(vec![p.name.to_string(), p.vpc.to_string(), peer, tiers, md(model, &format!("/regions/{ri}/peerings/{i}"))]);
+            }
+            doc.table(&t);
+        }
+        if let Some(tgw) = &region.transit_gateway {
+            doc.h2(&format!("Transit Gateway `{}` ({})", tgw.name, region.name));
+            let mut t = Table::new(&["Parameter", "Value", "Spec"]);
+            t.row(vec!["Amazon side ASN".into(), tgw.amazon_side_asn.to_string(), md(model, &format!("/regions/{ri}/transitGateway"))]);
+            t.row(vec!["Attachments".into(), tgw.attachments.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join("; "), md(model, &format!("/regions/{ri}/transitGateway/attachments"))]);
+            if !tgw.peer_regions.is_empty() {
+                t.row(vec!["Peer regions".into(), tgw.peer_regions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "), md(model, &format!("/regions/{ri}/transitGateway/peerRegions"))]);
+            }
+            doc.table(&t);
+        }
+    }
+    doc.h2("Diagram");
+    embed(&mut doc, diagram, "network.svg");
+    doc.finish()
+}
+
+/// Internet → gateways → subnets per AZ → endpoints and peers.
+pub(crate) fn diagram(model: &Model) -> Diagram {
+    let mut d = Diagram::new(&format!("{} {} network", model.platform.metadata.name, model.env_name()), &["Internet", "VPC", "Subnets", "Endpoints and peers"]);
+    let internet = d.node(0, "Internet", "", None);
+    let mut used_internet = false;
+    for (ri, region) in model.platform.regions.iter().enumerate() {
+        for (vi, vpc) in region.vpcs.iter().enumerate() {
+            let base = format!("/regions/{ri}/vpcs/{vi}");
+            let Some(plan) = model.network.vpc(region.name.as_str(), vpc.name.as_str()) else { continue };
+            let v = d.node(1, format!("{} / {}", region.name, vpc.name), vpc.cidr.to_string(), link(model, &base));
+            if plan.internet_gateway {
+                d.edge(internet, v, "internet gateway");
+                used_internet = true;
+            }
+            for tier in &plan.tiers {
+                let pointer = format!("{base}/subnets/{}", tier.name);
+                for sub in &tier.subnets {
+                    let s = d.node(2, format!("{} {}", tier.name, sub.az), sub.cidr.to_string(), link(model, &pointer));
+                    let label = match tier.kind {
+                        SubnetKind::Public => "public",
+                        SubnetKind::Private if plan.nat != NatMode::None => "via NAT",
+                        _ => "",
+                    };
+                    d.edge(v, s, label);
+                }
+            }
+            if !vpc.endpoints.gateway.is_empty() || !vpc.endpoints.interface.is_empty() {
+                let names: Vec<String> = vpc.endpoints.gateway.iter().map(|g| format!("{g:?}").to_lowercase()).chain(vpc.endpoints.interface.iter().map(ToString::to_string)).collect();
+                let e = d.node(3, format!("{} endpoints", names.len()), names.join(", "), link(model, &format!("{base}/endpoints")));
+                d.edge(v, e, "private");
+            }
+        }
+        for (i, p) in region.peerings.iter().enumerate() {
+            let from = d.nodes.iter().position(|n| n.label == format!("{} / {}", region.name, p.vpc));
+            let target = match (&p.peer.vpc, &p.peer.cidr) {
+                (Some(v), _) => format!("peer {} / {v}", p.peer.region.as_ref().map_or(region.name.to_string(), ToString::to_string)),
+                (None, Some(c)) => format!("peer {c}"),
+                _ => "peer".into(),
+            };
+            let n = d.node(3, format!("peering {}", p.name), target, link(model, &format!("/regions/{ri}/peerings/{i}")));
+            if let Some(f) = from {
+                d.edge(f, n, "peering");
+            }
+        }
+    }
+    if !used_internet {
+        d.nodes[internet].detail = "no internet gateway".into();
+    }
+    d
+}

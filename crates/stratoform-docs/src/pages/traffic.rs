@@ -1,0 +1,342 @@
+//! `traffic.md`: load balancers, gateways, routes, ingress, the mesh, certificates and DNS, and
+//! the traffic path from the internet to a pod.
+
+use stratoform_model::Model;
+use stratoform_spec::Scheme;
+
+use super::{embed, header, yes_no};
+use crate::link::{href, md, spec_path};
+use crate::markdown::{code, Doc, Table};
+use crate::Diagram;
+
+fn scheme(s: Scheme) -> &'static str {
+    match s {
+        Scheme::Internal => "internal",
+        Scheme::InternetFacing => "internet-facing",
+    }
+}
+
+fn link(model: &Model, pointer: &str) -> Option<(String, String)> {
+    Some((href(model, pointer), spec_path(pointer)))
+}
+
+pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
+    let mut doc = Doc::new(&header(model), "Traffic");
+    doc.h2("Traffic path");
+    embed(&mut doc, diagram, "traffic.svg");
+    for (ri, region) in model.platform.regions.iter().enumerate() {
+        if !region.load_balancers.is_empty() {
+            doc.h2(&format!("Load balancers managed by Terraform ({})", region.name));
+            let mut t = Table::new(&["Name", "Type", "Scheme", "Listeners", "Health check", "Target", "Spec"]);
+            for (i, lb) in region.load_balancers.iter().enumerate() {
+                let listeners: Vec<String> = lb.listeners.iter().map(|l| format!("{:?} {}{}", l.protocol, l.port, l.certificate.as_ref().map(|c| format!(" (ACM `{c}`)")).unwrap_or_default()).to_uppercase().replace("(ACM", "(acm")).collect();
+                let hc = &lb.health_check;
+                let check = format!(
+                    "{} {} every {}, timeout {}, healthy {} / unhealthy {}",
+                    hc.protocol.map_or("default".into(), |p| format!("{p:?}").to_uppercase()),
+                    hc.path.clone().unwrap_or_default(),
+                    hc.interval,
+                    hc.timeout,
+                    hc.healthy_threshold,
+                    hc.unhealthy_threshold
+                );
+                let target = lb.target.as_ref().map_or(String::new(), |t| format!("{}/{}:{} in cluster `{}`", t.namespace, t.service, t.port, t.cluster));
+                t.row(vec![lb.name.to_string(), format!("{:?}", lb.kind).to_uppercase(), scheme(lb.scheme).into(), listeners.join(", "), check, target, md(model, &format!("/regions/{ri}/loadBalancers/{i}"))]);
+            }
+            doc.table(&t);
+        }
+        if !region.certificates.is_empty() {
+            doc.h2(&format!("ACM certificates ({})", region.name));
+            let mut t = Table::new(&["Name", "Domain", "SANs", "Validation DNS", "Zone", "Spec"]);
+            for (i, c) in region.certificates.iter().enumerate() {
+                t.row(vec![c.name.to_string(), c.domain.to_string(), c.sans.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "), format!("{:?}", c.validation_dns).to_lowercase(), c.zone.to_string(), md(model, &format!("/regions/{ri}/certificates/{i}"))]);
+            }
+            doc.table(&t);
+        }
+        for (ci, c) in region.clusters.iter().enumerate() {
+            let base = format!("/regions/{ri}/clusters/{ci}");
+            let any = !c.gateways.is_empty() || !c.routes.is_empty() || c.mesh.is_some() || c.ingress_nginx.is_some() || !c.ingresses.is_empty() || !c.issuers.is_empty() || !c.certificates.is_empty() || c.workloads.iter().any(|w| !w.routes.is_empty() || w.expose.is_some());
+            if !any {
+                continue;
+            }
+            doc.h2(&format!("Cluster `{}` ({})", model.names.cluster(c), region.name));
+            if !c.gateways.is_empty() {
+                doc.h3("Gateways");
+                let mut t = Table::new(&["Gateway", "Namespace", "Class", "Scheme", "NLB", "Listeners", "Routes from", "Spec"]);
+                for (i, g) in c.gateways.iter().enumerate() {
+                    let mut nlb = vec![if g.nlb.ip_targets { "IP targets" } else { "instance targets" }.to_owned()];
+                    if g.nlb.cross_zone {
+                        nlb.push("cross-zone".into());
+                    }
+                    if g.nlb.source_ip_stickiness {
+                        nlb.push("source IP stickiness".into());
+                    }
+                    if g.nlb.proxy_protocol {
+                        nlb.push("proxy protocol".into());
+                    }
+                    if let Some(cert) = &g.nlb.certificate {
+                        nlb.push(format!("TLS with ACM `{cert}`"));
+                    }
+                    let listeners: Vec<String> = g
+                        .listeners
+                        .iter()
+                        .map(|l| format!("{} {:?} {}{}{}", l.name, l.protocol, l.port, l.hostname.as_ref().map(|h| format!(" {h}")).unwrap_or_default(), l.certificate.as_ref().map(|c| format!(" (certificate `{c}`)")).unwrap_or_default()).replace("Https", "HTTPS").replace("Http", "HTTP").replace("Tls", "TLS").replace("Tcp", "TCP"))
+                        .collect();
+                    t.row(vec![g.name.to_string(), g.namespace.to_string(), g.class_name.clone(), scheme(g.scheme).into(), nlb.join(", "), listeners.join("; "), format!("{:?}", g.allowed_routes).to_lowercase(), md(model, &format!("{base}/gateways/{i}"))]);
+                }
+                doc.table(&t);
+            }
+            let mut routes = Table::new(&["Route", "Kind", "Gateway", "Hostnames", "Match", "Backend", "Spec"]);
+            for (i, r) in c.routes.iter().enumerate() {
+                for rule in &r.rules {
+                    let matcher = rule.grpc_service.clone().or_else(|| rule.path_prefix.clone()).unwrap_or_else(|| "/".into());
+                    routes.row(vec![format!("{}/{}", r.namespace, r.name), format!("{:?}", r.kind).to_uppercase(), format!("{}{}", r.gateway, r.section.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()), r.hostnames.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "), matcher, format!("{}:{}", rule.service, rule.port), md(model, &format!("{base}/routes/{i}"))]);
+                }
+            }
+            for (wi, w) in c.workloads.iter().enumerate() {
+                for (k, r) in w.routes.iter().enumerate() {
+                    let port = r.port.or_else(|| w.ports.first().map(|p| p.port)).map_or(String::new(), |p| p.to_string());
+                    routes.row(vec![format!("{}/{}", w.namespace, w.name), format!("{:?}", r.kind).to_uppercase(), r.gateway.to_string(), r.hostnames.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "), r.path_prefix.clone().unwrap_or_else(|| "/".into()), format!("{}:{port}", w.name), md(model, &format!("{base}/workloads/{wi}/routes/{k}"))]);
+                }
+            }
+            if !routes.is_empty() {
+                doc.h3("Routes");
+                doc.table(&routes);
+            }
+            let exposed: Vec<(usize, &stratoform_spec::Workload)> = c.workloads.iter().enumerate().filter(|(_, w)| w.expose.is_some()).collect();
+            if !exposed.is_empty() {
+                doc.h3("Services of type LoadBalancer");
+                let mut t = Table::new(&["Workload", "Type", "Scheme", "Port", "Spec"]);
+                for (wi, w) in exposed {
+                    let e = w.expose.as_ref().expect("filtered");
+                    let port = e.port.or_else(|| w.ports.first().map(|p| p.port)).map_or(String::new(), |p| p.to_string());
+                    t.row(vec![format!("{}/{}", w.namespace, w.name), format!("{:?}", e.kind).to_uppercase(), scheme(e.scheme).into(), port, md(model, &format!("{base}/workloads/{wi}/expose"))]);
+                }
+                doc.table(&t);
+            }
+            if let Some(n) = &c.ingress_nginx {
+                doc.h3("NGINX ingress controller");
+                let mut t = Table::new(&["Parameter", "Value", "Spec"]);
+                let p = format!("{base}/ingressNginx");
+                t.row(vec!["Ingress class".into(), n.class_name.clone(), md(model, &p)]);
+                t.row(vec!["NLB scheme".into(), scheme(n.scheme).into(), md(model, &p)]);
+                if let Some(cert) = &n.nlb.certificate {
+                    t.row(vec!["TLS at the NLB".into(), format!("ACM certificate `{cert}`"), md(model, &p)]);
+                }
+                if let Some(r) = n.default_rate_limit {
+                    t.row(vec!["Default rate limit".into(), format!("{r} requests/s per client IP"), md(model, &p)]);
+                }
+                doc.table(&t);
+            }
+            if !c.ingresses.is_empty() {
+                doc.h3("Ingresses");
+                let mut t = Table::new(&["Ingress", "Host", "Paths", "Issuer", "Rate limit", "Spec"]);
+                for (i, g) in c.ingresses.iter().enumerate() {
+                    let paths: Vec<String> = g.paths.iter().map(|p| format!("{} → {}:{}", p.path, p.service, p.port)).collect();
+                    t.row(vec![format!("{}/{}", g.namespace, g.name), g.host.to_string(), paths.join(", "), g.issuer.as_ref().map_or(String::new(), ToString::to_string), g.rate_limit.map_or(String::new(), |r| format!("{r}/s")), md(model, &format!("{base}/ingresses/{i}"))]);
+                }
+                doc.table(&t);
+            }
+            if let Some(m) = &c.mesh {
+                doc.h3("Service mesh");
+                let ambient: Vec<String> = c.namespaces.iter().filter(|n| n.ambient).map(|n| n.name.to_string()).collect();
+                let mut t = Table::new(&["Parameter", "Value", "Spec"]);
+                t.row(vec!["Mode".into(), "Istio ambient (ztunnel per node, no sidecars)".into(), md(model, &format!("{base}/mesh"))]);
+                t.row(vec!["Istio version".into(), m.version.clone(), md(model, &format!("{base}/mesh/version"))]);
+                t.row(vec!["mTLS".into(), format!("{:?}", m.mtls).to_lowercase(), md(model, &format!("{base}/mesh/mtls"))]);
+                t.row(vec!["Ambient namespaces".into(), ambient.join(", "), md(model, &format!("{base}/namespaces"))]);
+                doc.table(&t);
+                if !m.waypoints.is_empty() {
+                    let mut t = Table::new(&["Waypoint", "Namespace", "OIDC issuer", "Audiences", "Claims to headers", "Allowed from", "Spec"]);
+                    for (i, w) in m.waypoints.iter().enumerate() {
+                        let o = w.oidc.as_ref();
+                        t.row(vec![
+                            w.name.to_string(),
+                            w.namespace.to_string(),
+                            o.map_or(String::new(), |o| o.issuer.to_string()),
+                            o.map_or(String::new(), |o| o.audiences.join(", ")),
+                            o.map_or(String::new(), |o| o.claim_headers.iter().map(|(k, v)| format!("{k} → {v}")).collect::<Vec<_>>().join(", ")),
+                            w.allow_from_namespaces.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                            md(model, &format!("{base}/mesh/waypoints/{i}")),
+                        ]);
+                    }
+                    doc.table(&t);
+                }
+            }
+            if !c.issuers.is_empty() {
+                doc.h3("Certificate issuers");
+                let mut t = Table::new(&["Issuer", "Type", "Server", "Challenge", "Spec"]);
+                for (i, iss) in c.issuers.iter().enumerate() {
+                    let (kind, server, challenge) = match &iss.acme {
+                        Some(a) => {
+                            let ch = match (&a.dns01, &a.http01_ingress_class) {
+                                (Some(d), _) => format!("DNS-01 via {:?} ({})", d.provider, d.zones.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+                                (None, Some(cls)) => format!("HTTP-01 via ingress class `{cls}`"),
+                                _ => String::new(),
+                            };
+                            ("ACME".to_owned(), a.server.to_string(), ch)
+                        }
+                        None => ("self-signed".to_owned(), String::new(), String::new()),
+                    };
+                    t.row(vec![iss.name.to_string(), kind, server, challenge, md(model, &format!("{base}/issuers/{i}"))]);
+                }
+                doc.table(&t);
+            }
+            if !c.certificates.is_empty() {
+                doc.h3("Certificates");
+                let mut t = Table::new(&["Certificate", "Namespace", "Issuer", "DNS names", "Renew before", "Spec"]);
+                for (i, cert) in c.certificates.iter().enumerate() {
+                    t.row(vec![cert.name.to_string(), cert.namespace.to_string(), cert.issuer.to_string(), cert.dns_names.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "), cert.renew_before.to_string(), md(model, &format!("{base}/certificates/{i}"))]);
+                }
+                doc.table(&t);
+            }
+        }
+    }
+    let edge = &model.platform.edge;
+    if !edge.zones.is_empty() {
+        doc.h2("DNS zones");
+        let mut t = Table::new(&["Zone", "Provider", "Private", "Managed", "Purpose", "Spec"]);
+        for (i, z) in edge.zones.iter().enumerate() {
+            let managed = z.managed.unwrap_or(z.provider == stratoform_spec::DnsProvider::Route53);
+            t.row(vec![z.domain.to_string(), format!("{:?}", z.provider).replace("Route53", "Route 53"), yes_no(z.private), yes_no(managed), z.purpose.clone().unwrap_or_default(), md(model, &format!("/edge/zones/{i}"))]);
+        }
+        doc.table(&t);
+    }
+    if !edge.records.is_empty() {
+        doc.h2("DNS records");
+        let mut t = Table::new(&["Name", "Type", "Points to", "TTL", "Proxied", "Spec"]);
+        for (i, r) in edge.records.iter().enumerate() {
+            let to = r.target.clone().map(|t| code(&t)).unwrap_or_else(|| r.values.join(", "));
+            t.row(vec![r.name.to_string(), format!("{:?}", r.kind).to_uppercase(), to, r.ttl.to_string(), yes_no(r.proxied), md(model, &format!("/edge/records/{i}"))]);
+        }
+        doc.table(&t);
+    }
+    doc.finish()
+}
+
+/// Internet → entry points → load balancers and gateways → routes → workloads (pods).
+pub(crate) fn diagram(model: &Model) -> Diagram {
+    let mut d = Diagram::new(&format!("{} {} traffic path", model.platform.metadata.name, model.env_name()), &["Internet", "Entry", "Load balancer / gateway", "Route", "Pods"]);
+    let internet = d.node(0, "Clients", "internet", None);
+    let edge = &model.platform.edge;
+    // Entry points: Cloudflare load balancers, accelerators, DNS records.
+    let mut entries: Vec<(usize, Option<String>)> = Vec::new();
+    for (i, lb) in edge.cloudflare_load_balancers.iter().enumerate() {
+        let n = d.node(1, format!("Cloudflare {}", lb.name), lb.hostname.to_string(), link(model, &format!("/edge/cloudflareLoadBalancers/{i}")));
+        d.edge(internet, n, "HTTPS");
+        entries.push((n, None));
+        for p in &lb.pools {
+            entries.push((n, Some(format!("{}/{}", p.region, p.load_balancer))));
+        }
+    }
+    for (i, ga) in edge.global_accelerators.iter().enumerate() {
+        let n = d.node(1, format!("Global Accelerator {}", ga.name), ga.listeners.iter().map(|l| format!("{:?} {:?}", l.protocol, l.ports)).collect::<Vec<_>>().join(", ").to_uppercase(), link(model, &format!("/edge/globalAccelerators/{i}")));
+        d.edge(internet, n, "anycast");
+        for g in &ga.endpoint_groups {
+            for e in &g.endpoints {
+                entries.push((n, Some(format!("{}/{}", g.region, e.load_balancer))));
+            }
+        }
+    }
+    for (i, r) in edge.records.iter().enumerate() {
+        if let Some(target) = &r.target {
+            let n = d.node(1, r.name.to_string(), format!("DNS {:?}", r.kind).to_uppercase(), link(model, &format!("/edge/records/{i}")));
+            d.edge(internet, n, "DNS");
+            entries.push((n, Some(target.clone())));
+        }
+    }
+    let entry_to = |d: &mut Diagram, target: &str, to: usize, entries: &[(usize, Option<String>)]| {
+        let mut hit = false;
+        for (n, t) in entries {
+            if t.as_deref() == Some(target) {
+                d.edge(*n, to, "");
+                hit = true;
+            }
+        }
+        hit
+    };
+    for (ri, region) in model.platform.regions.iter().enumerate() {
+        for (i, lb) in region.load_balancers.iter().enumerate() {
+            let n = d.node(2, format!("{} {}", format!("{:?}", lb.kind).to_uppercase(), lb.name), format!("{} {}", region.name, scheme(lb.scheme)), link(model, &format!("/regions/{ri}/loadBalancers/{i}")));
+            if !entry_to(&mut d, &format!("{}/{}", region.name, lb.name), n, &entries) && lb.scheme == Scheme::InternetFacing {
+                d.edge(internet, n, "");
+            }
+            if let Some(t) = &lb.target
+                && let Some((ci, c)) = region.clusters.iter().enumerate().find(|(_, c)| c.name == t.cluster) {
+                    let w = c.workloads.iter().position(|w| w.name.as_str() == t.service.as_str());
+                    let pointer = w.map_or(format!("/regions/{ri}/clusters/{ci}"), |wi| format!("/regions/{ri}/clusters/{ci}/workloads/{wi}"));
+                    let p = d.node(4, format!("{}/{}", t.namespace, t.service), format!("port {}", t.port), link(model, &pointer));
+                    d.edge(n, p, "target group");
+                }
+        }
+        for (ci, c) in region.clusters.iter().enumerate() {
+            let base = format!("/regions/{ri}/clusters/{ci}");
+            let mut pods: Vec<(String, usize)> = Vec::new();
+            let mut pod = |d: &mut Diagram, name: &str, ns: &str| -> usize {
+                if let Some((_, n)) = pods.iter().find(|(k, _)| k == name) {
+                    return *n;
+                }
+                let wi = c.workloads.iter().position(|w| w.name.as_str() == name);
+                let pointer = wi.map_or(base.clone(), |wi| format!("{base}/workloads/{wi}"));
+                let n = d.node(4, name.to_owned(), format!("pods in {ns}"), link(model, &pointer));
+                pods.push((name.to_owned(), n));
+                n
+            };
+            let mut gws = Vec::new();
+            for (gi, g) in c.gateways.iter().enumerate() {
+                let n = d.node(2, format!("Gateway {}", g.name), format!("{} NLB", scheme(g.scheme)), link(model, &format!("{base}/gateways/{gi}")));
+                let target = format!("{}/{}/gateway/{}", region.name, c.name, g.name);
+                if !entry_to(&mut d, &target, n, &entries) && g.scheme == Scheme::InternetFacing {
+                    d.edge(internet, n, "");
+                }
+                gws.push((g.name.to_string(), n));
+            }
+            if c.ingress_nginx.is_some() || !c.ingresses.is_empty() {
+                let n = d.node(2, "ingress-nginx", format!("{} NLB", scheme(c.ingress_nginx.as_ref().map_or(Scheme::InternetFacing, |n| n.scheme))), link(model, &format!("{base}/ingressNginx")));
+                if !entry_to(&mut d, &format!("{}/{}/ingress-nginx", region.name, c.name), n, &entries) {
+                    d.edge(internet, n, "");
+                }
+                for (ii, ing) in c.ingresses.iter().enumerate() {
+                    let r = d.node(3, format!("Ingress {}", ing.name), ing.host.to_string(), link(model, &format!("{base}/ingresses/{ii}")));
+                    d.edge(n, r, "");
+                    for p in &ing.paths {
+                        let w = pod(&mut d, &p.service, ing.namespace.as_str());
+                        d.edge(r, w, p.path.clone());
+                    }
+                }
+            }
+            for (ri2, r) in c.routes.iter().enumerate() {
+                let n = d.node(3, format!("{:?}Route {}", r.kind, r.name).replace("HttpRoute", "HTTPRoute").replace("GrpcRoute", "GRPCRoute"), r.hostnames.first().map_or(String::new(), ToString::to_string), link(model, &format!("{base}/routes/{ri2}")));
+                if let Some((_, g)) = gws.iter().find(|(name, _)| name == r.gateway.as_str()) {
+                    d.edge(*g, n, "");
+                }
+                for rule in &r.rules {
+                    let w = pod(&mut d, &rule.service, r.namespace.as_str());
+                    d.edge(n, w, rule.grpc_service.clone().or_else(|| rule.path_prefix.clone()).unwrap_or_default());
+                }
+            }
+            for (wi, w) in c.workloads.iter().enumerate() {
+                for (k, r) in w.routes.iter().enumerate() {
+                    let n = d.node(3, format!("route {}", w.name), r.path_prefix.clone().unwrap_or_else(|| "/".into()), link(model, &format!("{base}/workloads/{wi}/routes/{k}")));
+                    if let Some((_, g)) = gws.iter().find(|(name, _)| name == r.gateway.as_str()) {
+                        d.edge(*g, n, "");
+                    }
+                    let p = pod(&mut d, w.name.as_str(), w.namespace.as_str());
+                    d.edge(n, p, "");
+                }
+                if let Some(e) = &w.expose {
+                    let n = d.node(2, format!("{} {}", format!("{:?}", e.kind).to_uppercase(), w.name), format!("{} Service", scheme(e.scheme)), link(model, &format!("{base}/workloads/{wi}/expose")));
+                    if e.scheme == Scheme::InternetFacing {
+                        d.edge(internet, n, "");
+                    }
+                    let p = pod(&mut d, w.name.as_str(), w.namespace.as_str());
+                    d.edge(n, p, "");
+                }
+            }
+        }
+    }
+    if d.nodes.len() == 1 {
+        return Diagram::default();
+    }
+    d
+}

@@ -1,0 +1,175 @@
+//! The docs state what the seeds state: for each example, the values of the seed's tables (and
+//! the facts its prose gives) appear in the generated docs of that environment, cell by cell.
+
+mod common;
+
+use std::path::Path;
+
+/// (example, environment, facts). A fact is a substring; `a | b` means adjacent table cells.
+const FACTS: &[(&str, &str, &[&str])] = &[
+    (
+        "aoscloud",
+        "prod",
+        &[
+            // Cluster settings
+            "| Kubernetes version | 1.35 |",
+            "| API endpoint access | Private |",
+            "VPC CNI v1.22.1-eksbuild.2 (pod-level ENI attachment)",
+            "CloudWatch Log Group (/aws/eks/aoscloud-prod-main/cluster)",
+            "AmazonEKSClusterPolicy, AmazonEKSServicePolicy, AmazonEKSVPCResourceController",
+            // Node group
+            "| AMI type | BOTTLEROCKET_x86_64 |",
+            "| Instance types | m5.2xlarge |",
+            "| Scaling — minimum nodes | 3 |",
+            "| Scaling — maximum nodes | 10 |",
+            "| Root volume | 50 GB gp3 EBS",
+            "IMDSv2 required (http_tokens = \"required\")",
+            "admin container enabled",
+            // EKS managed add-ons: Addon | Version | Purpose | IRSA Role
+            "| kube-proxy | v1.35.3-eksbuild.11 | Network proxy on each node",
+            "| aws-ebs-csi-driver | v1.60.0-eksbuild.1 | Persistent volumes via EBS | `aoscloud-prod-main-ebs-controller` (`{cluster}-ebs-controller`)",
+            "| aws-efs-csi-driver | v3.2.0-eksbuild.1 | Shared filesystem via EFS | `aoscloud-prod-main-efs-controller`",
+            "| coredns | v1.14.3-eksbuild.2 | Cluster DNS resolution | None |",
+            "| vpc-cni | v1.22.1-eksbuild.2 | Pod networking (VPC-native IPs",
+            // Helm chart catalog: Chart | Release Name | Namespace | Version
+            "### Infrastructure Charts (Primary)",
+            "| aws_autoscaler | cluster-autoscaler | kube-system | 9.57.0 |",
+            "| aws_csi_secrets_provider | secrets-store-csi-aws | kube-system | 0.0.4 (local tgz) |",
+            "| aws_for_fluent_bit | aws-for-fluent-bit | kube-system | 0.1.35 |",
+            "| aws_load_balancer_controller | aws-load-balancer-controller | kube-system | 1.14.1 |",
+            "| cert_manager | cert-manager | cert-manager | v1.19.1 (matches app version) |",
+            "| istio_base | base | istio-system | 1.28.0 (configurable) |",
+            "| istio_discovery | istio-discovery | istio-system | 1.28.0 (configurable) |",
+            "| istio_cni | istio-cni | istio-system |",
+            "| istio_ztunnel | ztunnel | istio-system |",
+            "| metrics_server | metrics-server | kube-system | 3.13.0 |",
+            "### Secondary Charts",
+            "| istio_ingress | istio-ingressgateway | istio-system |",
+            "| prometheus | aoscloud-prod-prometheus | monitoring | 23.1.0 |",
+            "| rabbitmq-cluster-operator | rabbitmq-cluster-operator |",
+            "| aos | aoscloud-prod | prod |",
+            // Istio ingress gateway NLB
+            "| istio-ingressgateway | istio-system | istio | internet-facing | IP targets, cross-zone, source IP stickiness, proxy protocol |",
+            "Istio ambient",
+            // Pod-to-AWS-service mapping
+            "backend, api, auth (`prod:sa-app`) | S3 (backend), KMS (infra) | IRSA |",
+            "task-runner, message-handler (`prod:sa-task`) | S3 (backend, infra), KMS (infra), Secrets Manager, EC2 | IRSA |",
+            "service-discovery (`prod:sa-sd`) | S3 (backend) | IRSA |",
+            "secrets-updater (`prod:sa-secrets-manager`) | Secrets Manager | IRSA |",
+            "base-services (`prod:sa-base`) | S3 (backend, infra), KMS (infra), Secrets Manager, EC2, CloudWatch | IRSA |",
+            "data-services (`prod:sa-data-services`) | S3 (backend) | IRSA |",
+            "units-queues-management (`prod:sa-uqm`) | S3 (backend), EC2 | IRSA |",
+            "cluster-autoscaler (chart) | Auto Scaling Groups, EC2 | IRSA |",
+            "aws-load-balancer-controller (chart) | EC2, ELB | IRSA |",
+            "aws-ebs-csi-driver (EKS add-on) | EBS | IRSA (EKS addon) |",
+            "aws-efs-csi-driver (EKS add-on) | EFS | IRSA (EKS addon) |",
+            "vpc-cni (EKS add-on) | EC2 (ENI management) | IRSA (EKS addon) |",
+            "| Aurora PostgreSQL (main) | Network (security group) |",
+            "| ElastiCache Redis (main) | Network (security group) |",
+            "| DocumentDB (alerts) | Network (security group) |",
+            // IRSA roles for cluster infrastructure: Role Name | Service Accounts | Policies
+            "| `aoscloud-prod-main-autoscaling-role` | `{cluster}-autoscaling-role` |",
+            "`kube-system:aws-node`, `kube-system:cluster-autoscaler`",
+            "`kube-system:aws-load-balancer-controller`",
+            "`kube-system:ebs-csi-*` | IRSA | AmazonEBSCSIDriverPolicy",
+            "`kube-system:efs-csi*` | IRSA | AmazonEFSCSIDriverPolicy",
+            "`kube-system:aws-node*` | IRSA | AmazonEKS_CNI_Policy",
+            // IRSA roles for application workloads
+            "| `aoscloud-prod-app` | `{project}-{env}-app` |",
+            "| `aoscloud-prod-task` | `{project}-{env}-task` |",
+            "| `aoscloud-prod-sd` |",
+            "| `aoscloud-prod-secrets-manager` |",
+            "| `aoscloud-prod-base` |",
+            "| `aoscloud-prod-data-services` |",
+            "| `aoscloud-prod-qm` |",
+            // Deployment ordering
+            "primary charts install in parallel after the bootstrap steps",
+            "secondary charts install after every primary chart",
+            "the application installs after every secondary chart",
+            "independent charts install as soon as the cluster is ready, outside the primary/secondary chain",
+            "| `ecr-sync` | bootstrap-step |",
+            "| `auth-patch` | bootstrap-step |",
+            // EFS for InfluxDB2
+            "influxdb2 at /influxdb2 (UID/GID 1000/1000, permissions 775)",
+        ],
+    ),
+    ("aoscloud", "dev", &["| Instance types | t3a.2xlarge |", "| aos | aoscloud-dev | dev |"]),
+    (
+        "unibeam",
+        "prod",
+        &[
+            "| us-east-1 | primary |",
+            "| us-west-2 | passive |",
+            "| Interval | 60s |",
+            "| Timeout | 5s |",
+            "| Retries | 2 |",
+            "| us-east-1 | 100% |",
+            "| us-west-2 | 20% |",
+            "| TCP 9506 | 30s | 3 | 5s |",
+        ],
+    ),
+    (
+        "oves",
+        "prod",
+        &[
+            "| ebs-sc | ebs.csi.aws.com | gp3 | 3000 | 125 MiB/s | yes | WaitForFirstConsumer |",
+            "| Scale up at utilisation | 80% |",
+            "| Scale down below utilisation | 50% |",
+            "| Scale-down delay | 10m |",
+            "HPA 2-10, CPU 70%, memory 80%",
+            "eu-central-1",
+        ],
+    ),
+    (
+        "infra-config",
+        "prod",
+        &[
+            "| public | public | us-east-1a |",
+            "| single NAT gateway |",
+            "| s3 | gateway | com.amazonaws.us-east-1.s3 |",
+            "| ecr.api | interface |",
+            "| ecr.dkr | interface |",
+            "self-managed Auto Scaling group",
+            "| wildcard | *.example.com |  | cloudflare |",
+            "| sql-server | r5.xlarge | WindowsServer2022 | database |",
+            "| vpn-gateway |",
+            "| argo-cd | argocd | argocd |",
+            "| apisix | apisix | apisix |",
+            "| keycloak | keycloak | keycloak |",
+            "| ingress-nginx |",
+        ],
+    ),
+    (
+        "oneconnect",
+        "prod",
+        &[
+            "| oneconnect-gateway | istio-ingress | istio | internet-facing |",
+            "| internal-gateway | istio-ingress | istio | internal |",
+            "Istio ambient (ztunnel per node, no sidecars)",
+            "| long-lived |",
+            "| `long-lived` | `bootstrap` |",
+        ],
+    ),
+];
+
+#[test]
+fn docs_state_the_seed_facts() {
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (example, env, facts) in FACTS {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(example).join("platform.yaml");
+        if !path.exists() {
+            eprintln!("skip: examples/{example} not written yet");
+            continue;
+        }
+        let tree = common::docs(&path);
+        let text: String = tree.iter().filter(|(p, _)| p.starts_with(&format!("{env}/")) && p.ends_with(".md")).map(|(_, t)| t).collect::<Vec<_>>().join("\n");
+        for fact in *facts {
+            checked += 1;
+            if !text.contains(fact) {
+                missing.push(format!("{example}/{env}: {fact}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{} of {checked} seed facts missing from the docs:\n{}", missing.len(), missing.join("\n"));
+}
