@@ -15,8 +15,9 @@ pub const RULE: Rule = Rule {
     summary: "custom policy statements name their actions and scope writes to resources",
     checks: "Statements of `identity.policies[]` with `template: custom`: an action of `*` or \
 `service:*` is reported; a resource of `*` is reported unless every action of the statement only reads \
-(`Describe*`, `List*`, `Get*`, which often have no resource-level permissions). The well-known templates \
-are written by stratoform and scoped by condition keys; they are not checked.",
+(`Describe*`, `List*`, `Get*`, which often have no resource-level permissions). A role `grants` entry with \
+`access: full` renders `service:*` on its resources and is reported as a warning. The well-known \
+templates are written by stratoform and scoped by condition keys; they are not checked.",
     why: "`s3:*` on `*` is administrator access to every bucket in the account, including the Terraform \
 state. Least privilege is the one IAM control that limits what a compromised pod can do.",
     failing: "policies:\n  - name: uploads\n    description: Upload access\n    statements:\n      - actions: [\"s3:*\"]\n        resources: [\"*\"]\n",
@@ -26,6 +27,11 @@ state. Least privilege is the one IAM control that limits what a compromised pod
     run,
 };
 
+/// The spec's name of a grant service (`s3`, `secretsManager`, ...).
+fn service_name(s: stratoform_spec::GrantService) -> String {
+    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
 /// Whether an action only reads.
 pub fn read_only(action: &str) -> bool {
     let verb = action.split(':').nth(1).unwrap_or(action);
@@ -34,6 +40,21 @@ pub fn read_only(action: &str) -> bool {
 
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for (cp, _, c) in ctx.clusters() {
+        for (ri, role) in c.roles.iter().enumerate() {
+            for (gi, g) in role.grants.iter().enumerate() {
+                if g.access == stratoform_spec::AccessLevel::Full {
+                    out.push(ctx.finding_with(
+                        &RULE,
+                        Severity::Warning,
+                        &format!("{cp}/roles/{ri}/grants/{gi}/access"),
+                        format!("role `{}` is granted every action of `{}` on its resources", role.name, service_name(g.service)),
+                        "every action",
+                    ));
+                }
+            }
+        }
+    }
     for (pi, policy) in ctx.model.platform.identity.policies.iter().enumerate() {
         if policy.template != PolicyTemplate::Custom {
             continue;

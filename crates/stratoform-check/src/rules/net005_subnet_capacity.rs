@@ -22,8 +22,9 @@ pub const RULE: Rule = Rule {
 largest `maxPods` of their instance types (from the offline catalog: ENIs × (addresses per ENI − 1) + 2, \
 the VPC CNI without prefix delegation) must fit in the tier's usable addresses (each subnet's size minus \
 the 5 AWS reserves). Counting `maxPods` per node also covers the ENIs' primary addresses, since two of the \
-`maxPods` are host-network pods that take no address of their own. Karpenter pools have no node maximum \
-and are not counted.",
+`maxPods` are host-network pods that take no address of their own. A Karpenter pool with a `cpuLimit` \
+counts as the worst case of its allowed types: `cpuLimit / vCPUs` nodes of the type with the most pods \
+per vCPU; a pool without a limit is unbounded and not counted.",
     why: "With the VPC CNI every pod takes a VPC address. When the subnets run dry, scale-out stops with \
 pods stuck in `ContainerCreating` (`failed to assign an IP address`) exactly when load is highest, and \
 growing a subnet means recreating it.",
@@ -57,7 +58,27 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
         plans.insert(key.clone(), tier);
         let e = tiers.entry(key).or_default();
         e.0 += need;
-        e.1.push((p, format!("`{}/{}` ({} × {pods})", c.name, ng.name, ng.max)));
+        e.1.push((format!("{p}/max"), format!("node group `{}/{}` ({} × {pods})", c.name, ng.name, ng.max)));
+    }
+    for (cp, r, c) in ctx.clusters() {
+        for (i, np) in c.node_pools.iter().enumerate() {
+            let Some(limit) = np.cpu_limit else { continue };
+            let Some(tier) = ctx.tier(r, Some(&c.vpc), c.subnet_tier.as_ref(), stratoform_spec::SubnetKind::Private) else { continue };
+            let worst = catalog::instance_types()
+                .filter(|(name, _)| {
+                    np.instance_types.iter().any(|t| t.as_str() == *name)
+                        || np.instance_families.iter().any(|f| name.split('.').next() == Some(f.as_str()))
+                })
+                .filter(|(_, f)| f.vcpu > 0)
+                .map(|(name, f)| (u64::from(limit / f.vcpu) * u64::from(f.max_pods), name, limit / f.vcpu, f.max_pods))
+                .max();
+            let Some((need, name, nodes, pods)) = worst else { continue };
+            let key = (r.name.to_string(), c.vpc.to_string(), tier.name.to_string());
+            plans.insert(key.clone(), tier);
+            let e = tiers.entry(key).or_default();
+            e.0 += need;
+            e.1.push((format!("{cp}/nodePools/{i}/cpuLimit"), format!("node pool `{}/{}` ({nodes} × {name} at {pods} pods)", c.name, np.name)));
+        }
     }
     let mut out = Vec::new();
     for (key, (demand, groups)) in tiers {
@@ -70,9 +91,9 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
         let list: Vec<&str> = groups.iter().map(|(_, s)| s.as_str()).collect();
         let mut d = ctx.finding(
             &RULE,
-            &format!("{first}/max"),
+            first,
             format!(
-                "node groups {} can run {demand} pods but subnet tier `{}` of VPC `{}` has {have} usable addresses",
+                "{} can run {demand} pods but subnet tier `{}` of VPC `{}` has {have} usable addresses",
                 list.join(", "),
                 key.2,
                 key.1
@@ -80,7 +101,7 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
             "at this maximum the subnets run out of addresses",
         );
         for (p, _) in groups.iter().skip(1) {
-            d = d.with_secondary(ctx.span(&format!("{p}/max")), "also in this tier");
+            d = d.with_secondary(ctx.span(p), "also in this tier");
         }
         out.push(d);
     }
