@@ -43,6 +43,10 @@ pub fn render(models: &[Model]) -> Result<OutputTree, RenderError> {
     }
     if let Some(first) = models.first() {
         tree.insert("README.md", pages::index(first, models));
+        // One page per review rule, which the findings link to (`rules/<ID>.md`).
+        for (path, text) in stratoform_check::rule_docs().iter() {
+            tree.insert(path.strip_prefix("docs/").unwrap_or(path), text);
+        }
     }
     Ok(tree)
 }

@@ -35,3 +35,11 @@ pub(crate) fn href(model: &Model, pointer: &str) -> String {
 pub(crate) fn md(model: &Model, pointer: &str) -> String {
     format!("[`{}`]({})", spec_path(pointer), href(model, pointer))
 }
+
+/// The link target of a byte offset in the spec (`platform.yaml#L42`).
+pub(crate) fn href_offset(model: &Model, offset: usize) -> String {
+    if model.line_starts.is_empty() {
+        return spec_file(model);
+    }
+    format!("{}#L{}", spec_file(model), model.line_starts.partition_point(|&s| s <= offset))
+}

@@ -8,6 +8,7 @@ mod edge;
 mod identity;
 mod network;
 mod overview;
+mod review;
 mod traffic;
 
 use stratoform_graph::Graph;
@@ -40,6 +41,7 @@ pub(crate) fn environment(model: &Model, graph: &Graph) -> Vec<(String, String)>
         ("data.md".to_owned(), data::page(model)),
         ("edge.md".to_owned(), edge::page(model, &failover)),
         ("deployment.md".to_owned(), deployment::page(model, graph, &waves)),
+        ("review.md".to_owned(), review::page(model, &review::report(model))),
     ];
     for (name, d) in [("network", &net), ("traffic", &traffic), ("failover", &failover), ("deployment", &waves)] {
         if !d.is_empty() {

@@ -46,7 +46,8 @@ pub(crate) fn page(model: &Model, graph: &Graph) -> String {
          - [Traffic](traffic.md): gateways, routes, mesh, certificates, DNS\n\
          - [Data stores](data.md): databases, caches, buckets, file systems, registries\n\
          - [Edge and failover](edge.md): health checks, weights, traffic dials\n\
-         - [Deployment order](deployment.md): stacks and waves, and the teardown\n\n",
+         - [Deployment order](deployment.md): stacks and waves, and the teardown\n\
+         - [Architecture review](review.md): findings of `stratoform check` and their waivers\n\n",
     );
     doc.para(&format!(
         "Links such as {} point into the spec this was generated from, by spec path and line.",
