@@ -68,6 +68,14 @@ impl Names {
         s
     }
 
+    /// The target group name of a Terraform-managed load balancer's listener, which Terraform
+    /// creates and a TargetGroupBinding names: `{platform}-{env}-<lb>-<target port>`, cut to the
+    /// 32 characters AWS allows (without a trailing `-`).
+    pub fn target_group(&self, load_balancer: &str, target_port: u16) -> String {
+        let full = format!("{}-{load_balancer}-{target_port}", self.prefix());
+        full.chars().take(32).collect::<String>().trim_end_matches('-').to_owned()
+    }
+
     /// The ARN of an IAM role of this environment's account (`<account>` when the spec names none).
     pub fn role_arn(&self, role_name: &str) -> String {
         format!("arn:aws:iam::{}:role/{role_name}", self.account.as_deref().unwrap_or("<account>"))
