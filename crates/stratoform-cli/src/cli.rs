@@ -28,6 +28,15 @@ pub enum Color {
     Never,
 }
 
+/// What `render` renders for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderTarget {
+    /// Amazon EKS: every layer.
+    Aws,
+    /// A local kind cluster: the Kubernetes layer only.
+    Kind,
+}
+
 /// Output format of diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -85,6 +94,10 @@ pub enum Command {
         /// Write nothing; list what differs and exit 1 when DIR is not what would be written.
         #[arg(long)]
         check: bool,
+        /// `aws` (the default), or `kind`: only the Kubernetes layer, for a local kind cluster,
+        /// with local substitutes for AWS-only parts and `kubernetes/parity.md`.
+        #[arg(long, value_enum, default_value_t = RenderTarget::Aws)]
+        target: RenderTarget,
     },
     /// Print the deployment waves: what deploys in parallel, and why each edge exists.
     Plan {

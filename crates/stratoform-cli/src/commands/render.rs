@@ -8,6 +8,7 @@ use stratoform_diagnostics::human;
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
+use crate::cli::RenderTarget;
 use crate::exit::ExitStatus;
 
 /// A renderer: the models of the chosen environments in, files relative to its subdirectory out.
@@ -19,8 +20,11 @@ const RENDERERS: &[(&str, Renderer)] = &[
     ("docs", |models| Ok(stratoform_docs::render(models)?)),
 ];
 
+/// `--target kind`: the Kubernetes layer for a local kind cluster (with `parity.md`).
+const KIND_RENDERERS: &[(&str, Renderer)] = &[("kubernetes", |models| Ok(stratoform_kubernetes::render_kind(models)?))];
+
 /// Renders a spec into `out`, or compares `out` with what would be rendered.
-pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool) -> ExitStatus {
+pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool, target: RenderTarget) -> ExitStatus {
     let loaded = match stratoform_loader::load_file(file) {
         Ok(l) => l,
         Err(e) => return fail(&e),
@@ -36,7 +40,11 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool)
         Ok(m) => m,
         Err(e) => return fail(&e),
     };
-    let tree = match render_all(&models) {
+    let renderers = match target {
+        RenderTarget::Aws => RENDERERS,
+        RenderTarget::Kind => KIND_RENDERERS,
+    };
+    let tree = match render_with(renderers, &models) {
         Ok(tree) => tree,
         Err(failures) => {
             for (subdir, e) in &failures {
@@ -49,11 +57,11 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool)
     if check { compare(file, out, &tree) } else { write(loaded.file.name(), out, &tree) }
 }
 
-/// Runs every renderer; every failure is reported, not just the first.
-pub fn render_all(models: &[Model]) -> Result<OutputTree, Vec<(&'static str, Box<dyn Error>)>> {
+/// Runs every renderer of a target; every failure is reported, not just the first.
+pub fn render_with(renderers: &[(&'static str, Renderer)], models: &[Model]) -> Result<OutputTree, Vec<(&'static str, Box<dyn Error>)>> {
     let mut tree = OutputTree::new();
     let mut failures = Vec::new();
-    for (subdir, render) in RENDERERS {
+    for (subdir, render) in renderers {
         match render(models) {
             Ok(layer) => tree.merge_under(subdir, layer),
             Err(e) => failures.push((*subdir, e)),
