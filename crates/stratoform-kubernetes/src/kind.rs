@@ -81,6 +81,7 @@ fn parity(source: &str, models: &[Model], clusters: &BTreeMap<String, Vec<EnvClu
         ("Exposed services and the NGINX controller", "NLB Service", "NodePort Service", "as for gateways"),
         ("TLS issuers", "ACME (Let's Encrypt) with HTTP-01 or DNS-01", "self-signed issuer of the same name", "a laptop cannot answer ACME challenges; certificates exist but browsers do not trust them"),
         ("Secrets Manager mounts", "SecretProviderClass (AWS provider) through the Secrets Store CSI driver", "a Kubernetes Secret volume of the secret's name", "no Secrets Manager; create the Secret by hand (`kubectl create secret generic <name> ...`)"),
+        ("Terraform-managed load balancers", "TargetGroupBindings join the Services' pods to the ALB/NLB target groups Terraform created", "left out", "no load balancers; reach the Services with `kubectl port-forward`"),
         ("Karpenter node pools", "NodePool and EC2NodeClass", "left out", "no EC2; kind nodes are fixed containers"),
         ("Node groups", "managed or self-managed Auto Scaling groups with labels and taints", "one kind worker per zone and group with the same labels, taints and a `topology.kubernetes.io/zone` label", "placement and zone spreading behave the same; capacity does not"),
         ("Values Terraform outputs", "`terraform-values/<release>.yaml` from the environment stack", "left out", "no Terraform outputs exist locally (VPC ID, certificate ARN, EFS IDs, KMS key ARN)"),

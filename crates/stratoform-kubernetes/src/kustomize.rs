@@ -73,7 +73,7 @@ impl EnvCluster {
         for m in crate::manifests(ctx) {
             bundles.entry(m.bundle.clone()).or_default().push(m);
         }
-        let waves = waves::compute(ctx);
+        let waves = waves::compute_for(ctx, &bundles);
         let releases: Vec<ReleaseInfo> = charts::releases(ctx)
             .into_iter()
             .map(|r| {
@@ -125,8 +125,7 @@ fn argo_files(
     for b in bundles.keys() {
         match b {
             Bundle::Cluster => {}
-            Bundle::Platform => chain.push(argocd::bundle_application(ctx, &paths, b, waves.platform)),
-            Bundle::Namespace(_) => chain.push(argocd::bundle_application(ctx, &paths, b, waves.namespaces)),
+            Bundle::Platform | Bundle::Namespace(_) => chain.push(argocd::bundle_application(ctx, &paths, b, waves.bundle(b))),
         }
     }
     // Argo CD's own chart values, plus the health check the waves rely on.

@@ -35,6 +35,7 @@ pub mod readme;
 pub mod refs;
 pub mod secret_provider_class;
 pub mod storage;
+pub mod target_group_binding;
 pub mod vertical_pod_autoscaler;
 pub mod waves;
 pub mod workloads;
@@ -136,5 +137,6 @@ pub fn manifests(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
     out.extend(gateways::routes(ctx));
     out.extend(ingress::build(ctx));
     out.extend(workloads::build(ctx));
+    out.extend(target_group_binding::build(ctx));
     out
 }

@@ -1,4 +1,10 @@
-//! Argo CD sync waves, from the seeds' chart tiers and `dependsOn`.
+//! Argo CD sync waves: from the dependency graph (`stratoform-graph`) when it builds, else from
+//! the seeds' chart tiers and `dependsOn`.
+//!
+//! With the graph, each application (a chart, the `platform` bundle, a namespace bundle) starts at
+//! the latest graph wave of the units it holds, and is then pushed after every application holding
+//! a unit one of its units depends on; collapsing units into applications cannot reorder them.
+//! Should the collapse create a cycle, the tier waves below are used instead.
 //!
 //! Two parents per cluster and environment: the `root` application syncs the AppProjects, the
 //! `cluster` bundle (namespaces, storage classes), the `chain` application and the independent
@@ -13,21 +19,140 @@
 //! Independent charts (the Prometheus stack) sit next to `chain` in `root`, so nothing in the
 //! chain waits for them and they wait for nothing but the namespaces.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use stratoform_graph::{UnitId, UnitKind};
 use stratoform_spec::{ChartTier, HelmChart};
 
-use crate::ClusterCtx;
+use crate::{Bundle, ClusterCtx, Manifest};
 
 /// The waves of one cluster's applications.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Waves {
     /// Wave of each chart release inside `chain` (independent charts are absent).
     pub charts: BTreeMap<String, i32>,
-    /// Wave of the `platform` bundle inside `chain`.
+    /// Wave of the `platform` bundle inside `chain` (tier waves).
     pub platform: i32,
-    /// Wave of the namespace bundles inside `chain`.
+    /// Wave of the namespace bundles inside `chain` (tier waves).
     pub namespaces: i32,
+    /// Wave of each bundle inside `chain` (`cluster` is in `root`, absent here).
+    pub bundles: BTreeMap<Bundle, i32>,
+    /// Where the waves came from: `graph` or `tiers`.
+    pub source: &'static str,
+}
+
+impl Waves {
+    /// The wave of a bundle.
+    pub fn bundle(&self, b: &Bundle) -> i32 {
+        self.bundles.get(b).copied().unwrap_or(match b {
+            Bundle::Platform => self.platform,
+            _ => self.namespaces,
+        })
+    }
+}
+
+/// One application of `chain`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum App {
+    Chart(String),
+    Bundle(Bundle),
+}
+
+/// The graph's units an application holds.
+fn members(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -> Vec<(App, Vec<(UnitKind, String)>)> {
+    let mut out = Vec::new();
+    for c in ctx.cluster.charts.iter().filter(|c| c.tier != ChartTier::Independent) {
+        let r = ctx.fill(c.release.as_str());
+        out.push((App::Chart(r.clone()), vec![(UnitKind::HelmChart, r)]));
+    }
+    for (b, ms) in bundles {
+        let kinds: BTreeSet<&str> = ms.iter().map(Manifest::kind).collect();
+        let mut units: Vec<(UnitKind, String)> = Vec::new();
+        let mut bundle = |name: &str| units.push((UnitKind::ManifestBundle, name.to_owned()));
+        match b {
+            Bundle::Cluster => continue,
+            Bundle::Platform => {
+                for (kind, unit) in [("ClusterIssuer", "issuers"), ("Certificate", "certificates"), ("Gateway", "gateways"), ("NodePool", "node-pools"), ("PeerAuthentication", "mesh")] {
+                    if kinds.contains(kind) {
+                        bundle(unit);
+                    }
+                }
+            }
+            Bundle::Namespace(_) => {
+                for (kind, unit) in [("HTTPRoute", "routes"), ("GRPCRoute", "routes"), ("Ingress", "ingresses"), ("SecretProviderClass", "secret-mounts"), ("Gateway", "mesh"), ("TargetGroupBinding", "target-group-bindings")] {
+                    if kinds.contains(kind) {
+                        bundle(unit);
+                    }
+                }
+                for m in ms.iter().filter(|m| m.kind() == "Deployment") {
+                    units.push((UnitKind::Workload, m.name().to_owned()));
+                }
+            }
+        }
+        units.dedup();
+        out.push((App::Bundle(b.clone()), units));
+    }
+    out
+}
+
+/// Waves from the dependency graph, or `None` when it does not build or the collapse has a cycle.
+fn from_graph(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -> Option<Waves> {
+    let graph = stratoform_graph::build(ctx.model).ok()?;
+    let scope = format!("{}/{}", ctx.region.name, ctx.cluster.name);
+    let apps = members(ctx, bundles);
+    let mut wave: BTreeMap<App, i64> = BTreeMap::new();
+    for (app, units) in &apps {
+        let w = units.iter().filter_map(|(k, n)| graph.sync_wave(&scope, *k, n)).max();
+        wave.insert(app.clone(), i64::try_from(w.unwrap_or(0)).ok()?);
+    }
+    let holder = |k: UnitKind, n: &str| -> Vec<&App> {
+        apps.iter().filter(|(_, us)| us.iter().any(|(uk, un)| *uk == k && un == n)).map(|(a, _)| a).collect()
+    };
+    for round in 0..=apps.len() + 1 {
+        let mut changed = false;
+        for (app, units) in &apps {
+            for (k, n) in units {
+                for dep in graph.dependencies(&UnitId::new(*k, Some(&scope), n.clone())) {
+                    if dep.scope.as_deref() != Some(scope.as_str()) {
+                        continue;
+                    }
+                    for other in holder(dep.kind, &dep.name) {
+                        if other != app && wave[app] <= wave[other] {
+                            let w = wave[other] + 1;
+                            wave.insert(app.clone(), w);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+        if round == apps.len() + 1 {
+            return None;
+        }
+    }
+    let mut out = Waves { source: "graph", ..Waves::default() };
+    for (app, w) in wave {
+        let w = i32::try_from(w).ok()?;
+        match app {
+            App::Chart(r) => {
+                out.charts.insert(r, w);
+            }
+            App::Bundle(b) => {
+                out.bundles.insert(b, w);
+            }
+        }
+    }
+    out.platform = out.bundles.get(&Bundle::Platform).copied().unwrap_or_default();
+    out.namespaces = out.bundles.iter().filter(|(b, _)| matches!(b, Bundle::Namespace(_))).map(|(_, w)| *w).max().unwrap_or_default();
+    Some(out)
+}
+
+/// The waves of a cluster's applications: the graph's, else the tiers'.
+pub fn compute_for(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -> Waves {
+    from_graph(ctx, bundles).unwrap_or_else(|| compute(ctx))
 }
 
 /// Wave of the AppProjects and repository secrets in `root`.
@@ -37,7 +162,7 @@ pub const CLUSTER_WAVE: i32 = -1;
 /// Wave of `chain` and of the independent charts in `root`.
 pub const CHAIN_WAVE: i32 = 0;
 
-/// Computes the waves from tiers and `dependsOn`.
+/// Computes the waves from tiers and `dependsOn` alone.
 pub fn compute(ctx: &ClusterCtx<'_>) -> Waves {
     let charts = &ctx.cluster.charts;
     let release = |c: &HelmChart| ctx.fill(c.release.as_str());
@@ -61,7 +186,7 @@ pub fn compute(ctx: &ClusterCtx<'_>) -> Waves {
         }
         base = end.max(if tier == ChartTier::Secondary { platform } else { base - 1 }) + 1;
     }
-    Waves { charts: waves, platform, namespaces }
+    Waves { charts: waves, platform, namespaces, bundles: BTreeMap::new(), source: "tiers" }
 }
 
 fn wave_of(

@@ -11,6 +11,7 @@ use serde_json::Value;
 use stratoform_kubernetes::{cluster_dirs, context_for, render, waves, Target};
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
+use stratoform_graph::{UnitId, UnitKind};
 use stratoform_spec::{ChartTier, RoleBinding};
 
 fn to_json(y: &yaml_rust2::Yaml) -> Value {
@@ -175,11 +176,31 @@ fn check(name: &str, models: &[Model], tree: &OutputTree) -> usize {
                 let max = |v: &[i64]| v.iter().copied().max().unwrap_or(i64::MIN);
                 let min = |v: &[i64]| v.iter().copied().min().unwrap_or(i64::MAX);
                 assert!(max(&p) < min(&s) && max(&p) < min(&a) && max(&s) < min(&a), "{at}: tiers out of order: {p:?} {s:?} {a:?}");
-                if let Some(pl) = by_name("manifests-platform") {
-                    assert!(max(&p) < wave(pl), "{at}: the platform bundle needs the primary charts");
-                }
-                for ns_app in apps.iter().filter(|a| a["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("manifests-ns-"))) {
-                    assert!(max(&s) < wave(ns_app) && max(&p) < wave(ns_app), "{at}: namespace bundles come after the secondary charts");
+                // Every dependency the graph knows between units of two chain applications is
+                // honoured: the application holding the dependency has the smaller wave.
+                let graph = stratoform_graph::build(m).expect("the example's graph builds");
+                let scope = format!("{}/{}", region.name, cluster.name);
+                let chain_wave = |app: &str| -> Option<i64> {
+                    tree.get(&format!("{dir}/overlays/{env}/argocd/chain/application-{app}.yaml")).map(|_| wave(&docs(tree, &format!("{dir}/overlays/{env}/argocd/chain/application-{app}.yaml"))[0]))
+                };
+                let app_of = |u: &UnitId| -> Option<String> {
+                    match (u.kind, u.name.as_str()) {
+                        (UnitKind::HelmChart, r) => Some(r.to_owned()),
+                        (UnitKind::ManifestBundle, "issuers" | "certificates" | "gateways" | "node-pools") => Some("manifests-platform".into()),
+                        (UnitKind::Workload, w) => cluster.workloads.iter().find(|x| x.name.as_str() == w).map(|x| format!("manifests-ns-{}", x.namespace)),
+                        _ => None,
+                    }
+                };
+                for id in graph.units().filter(|u| u.scope.as_deref() == Some(scope.as_str())) {
+                    let Some(a) = app_of(id) else { continue };
+                    let Some(wa) = chain_wave(&a) else { continue };
+                    for dep in graph.dependencies(id) {
+                        let Some(b) = app_of(&dep).filter(|b| *b != a) else { continue };
+                        if let Some(wb) = chain_wave(&b) {
+                            assert!(wb < wa, "{at}: {a} (wave {wa}) holds {} which needs {} of {b} (wave {wb})", id.name, dep.name);
+                            checked += 1;
+                        }
+                    }
                 }
                 // Independent charts sit in root beside the chain, not in it.
                 let root_apps = tree.iter().filter(|(p, _)| p.starts_with(&format!("{dir}/overlays/{env}/argocd/root/"))).count();
@@ -200,8 +221,7 @@ fn check(name: &str, models: &[Model], tree: &OutputTree) -> usize {
 
 #[test]
 fn every_example_is_consistent_across_layers() {
-    for (name, path) in common::specs() {
-        let models = common::models(&path);
+    for (name, models) in common::resolved_specs() {
         let tree = render(&models).unwrap_or_else(|e| panic!("{name}: {e}"));
         let n = check(&name, &models, &tree);
         eprintln!("{name}: {n} cross-layer checks");
