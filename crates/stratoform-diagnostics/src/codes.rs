@@ -58,6 +58,7 @@ codes! {
     MISSING_TIER = "SF033", "missing-tier", "a VPC without the subnet tier a resource needs";
     EMPTY_LIST = "SF034", "empty-list", "a list that needs at least one item";
     CONFLICTING_FIELDS = "SF035", "conflicting-fields", "fields that cannot be set together";
+    HEALTH_CHECK = "SF036", "health-check", "health check settings the service does not accept";
 }
 
 /// Looks a code up.

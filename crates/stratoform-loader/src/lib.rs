@@ -3,6 +3,7 @@
 //! problem at once, each with a stable code, file:line:col, the spec path and a fix.
 
 pub mod merge;
+pub mod salvage;
 pub mod semantic;
 pub mod structure;
 pub mod suggest;
@@ -124,15 +125,15 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         let mut spans = file_spans.clone();
         let mut env_diags = Vec::new();
         let overrides_ptr = format!("/environments/{i}/overrides");
-        if let Some(overrides) = doc.pointer(&overrides_ptr) {
-            if overrides.is_object() {
+        if let Some(overrides) = doc.pointer(&overrides_ptr)
+            && overrides.is_object() {
                 merge::merge(&mut merged, "", overrides, &overrides_ptr, &file_spans, &mut spans, &mut env_diags);
             }
-        }
-        let structural = structure::validate(&merged, &spans);
-        let structural_ok = structural.is_empty();
-        env_diags.extend(structural);
-        if structural_ok {
+        let (structural, pointers) = structure::validate_with_pointers(&merged, &spans);
+        if !structural.is_empty() {
+            env_diags.extend(structural);
+            env_diags.extend(salvage::semantic_findings(name, merged, pointers, &spans));
+        } else {
             match serde_path_to_error::deserialize::<_, Platform>(&merged) {
                 Ok(platform) => {
                     let env = LoadedEnvironment { name: name.clone(), platform, spans };
@@ -148,6 +149,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
                             .with_span(span, "rejected here")
                             .with_help("correct the value as the message says"),
                     );
+                    env_diags.extend(salvage::semantic_findings(name, merged, vec![pointer], &spans));
                 }
             }
         }
@@ -159,7 +161,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
 }
 
 /// Turns serde's `a.b[0].c` path into a JSON pointer.
-fn to_pointer(path: &str) -> String {
+pub(crate) fn to_pointer(path: &str) -> String {
     let mut out = String::new();
     for part in path.split('.') {
         if part == "?" || part.is_empty() {

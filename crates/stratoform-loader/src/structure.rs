@@ -18,11 +18,35 @@ static VALIDATOR: LazyLock<Validator> =
 
 /// Validates a (merged) document; returns one diagnostic per problem.
 pub fn validate(doc: &Value, spans: &SpanMap) -> Vec<Diagnostic> {
+    validate_with_pointers(doc, spans).0
+}
+
+/// Validates a document; returns the diagnostics and the JSON pointer of every offending value
+/// (for an unknown key, the key's own pointer).
+pub fn validate_with_pointers(doc: &Value, spans: &SpanMap) -> (Vec<Diagnostic>, Vec<String>) {
     let mut out = Vec::new();
+    let mut pointers = Vec::new();
     for error in VALIDATOR.iter_errors(doc) {
+        let at = error.instance_path().as_str().to_owned();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                pointers.extend(unexpected.iter().map(|k| format!("{at}/{}", escape(k))));
+            }
+            _ => pointers.push(at),
+        }
         report(&error, doc, spans, &mut out);
     }
-    out
+    (out, pointers)
+}
+
+/// Whether the schema requires the field `key` of the object at `parent` (`None`: unknown).
+pub fn is_required(parent: &str, key: &str) -> Option<bool> {
+    let node = schema_at(parent)?;
+    if node.get("properties").and_then(|p| p.get(key)).is_none() && node.get("additionalProperties") == Some(&Value::Bool(false)) {
+        // An unknown key is never required.
+        return Some(false);
+    }
+    Some(node.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|k| k == key)))
 }
 
 fn value_span(spans: &SpanMap, pointer: &str) -> Option<Span> {
@@ -261,11 +285,7 @@ pub fn schema_at(pointer: &str) -> Option<&'static Value> {
             items
         } else if let Some(pp) = node.get("patternProperties").and_then(Value::as_object) {
             pp.values().next()?
-        } else if let Some(ap) = node.get("additionalProperties").filter(|a| a.is_object()) {
-            ap
-        } else {
-            return None;
-        };
+        } else { node.get("additionalProperties").filter(|a| a.is_object())? };
         node = resolve(next);
     }
     Some(node)

@@ -100,6 +100,12 @@ impl Builder<'_> {
         self.push_node(node);
     }
 
+    fn frame_start(&self) -> Option<usize> {
+        self.stack.last().map(|f| match f {
+            Frame::Map { start, .. } | Frame::Seq { start, .. } => *start,
+        })
+    }
+
     fn last_end(&self) -> usize {
         fn end_of(frame: &Frame) -> Option<usize> {
             match frame {
@@ -121,7 +127,15 @@ impl MarkedEventReceiver for Builder<'_> {
             }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq { start: at, items: Vec::new(), anchor }),
             Event::MappingEnd | Event::SequenceEnd => {
-                let end = self.last_end().max(at.min(self.source.len()));
+                // A flow collection ends at its closing bracket; a block collection at its last
+                // item (the parser marks the end at the next token, possibly lines later).
+                let flow = self.frame_start().is_some_and(|s| matches!(self.source.as_bytes().get(s), Some(b'{' | b'[')));
+                let end = if flow {
+                    (at + 1).min(self.source.len())
+                } else {
+                    let last = self.last_end();
+                    if last > 0 { last } else { at.min(self.source.len()) }
+                };
                 self.close(end);
             }
             Event::Scalar(text, style, anchor, _) => {

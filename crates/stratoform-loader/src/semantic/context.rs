@@ -1,6 +1,6 @@
 //! What every semantic check needs: the effective spec, spans by pointer, and an output list.
 
-use stratoform_diagnostics::{Diagnostic, Span};
+use stratoform_diagnostics::{codes, Diagnostic, Span};
 use stratoform_spec::Platform;
 
 use crate::tree::{span_of, spec_path};
@@ -42,6 +42,20 @@ impl<'a> Ctx<'a> {
     /// The spec path of a pointer.
     pub fn path(&self, pointer: &str) -> String {
         spec_path(pointer)
+    }
+    /// The name of the environment being checked.
+    pub fn env_name(&self) -> &str {
+        &self.env.name
+    }
+    /// Reports a reference to something the spec does not define, suggesting the closest name.
+    pub fn dangling<'k>(&mut self, pointer: &str, what: &str, name: &str, known: impl IntoIterator<Item = &'k str>) {
+        let known: Vec<&str> = known.into_iter().collect();
+        let help = match crate::suggest::did_you_mean(name, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if known.is_empty() => format!("define the {what} first"),
+            None => format!("the {what}s here are {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+        };
+        self.error(codes::DANGLING_REFERENCE, pointer, format!("unknown {what} `{name}`"), "no such item", help);
     }
     /// The diagnostics reported.
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {

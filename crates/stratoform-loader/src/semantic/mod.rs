@@ -1,11 +1,18 @@
 //! Semantic validation of one environment's effective spec: what a schema cannot say —
 //! references, overlaps, ranges, catalog facts. Each check lives in its own file.
 
+mod accounts;
+mod cluster_refs;
+mod conflicts;
 mod context;
+mod edge_refs;
 mod names;
 mod network;
 mod nodes;
+mod placement;
+mod ranges;
 mod references;
+mod region_refs;
 
 pub use context::Ctx;
 
@@ -20,5 +27,12 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     network::check(&mut ctx);
     nodes::check(&mut ctx);
     references::check(&mut ctx);
+    placement::check(&mut ctx);
+    region_refs::check(&mut ctx);
+    cluster_refs::check(&mut ctx);
+    edge_refs::check(&mut ctx);
+    ranges::check(&mut ctx);
+    conflicts::check(&mut ctx);
+    accounts::check(&mut ctx);
     ctx.into_diagnostics()
 }

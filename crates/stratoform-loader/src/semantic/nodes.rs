@@ -21,8 +21,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
                             .with_help("lower `min` or raise `max`"),
                     );
                 }
-                if let Some(d) = ng.desired {
-                    if d < ng.min || d > ng.max {
+                if let Some(d) = ng.desired
+                    && (d < ng.min || d > ng.max) {
                         ctx.error(
                             codes::MIN_MAX,
                             &format!("{np}/desired"),
@@ -31,7 +31,6 @@ pub fn check(ctx: &mut Ctx<'_>) {
                             format!("choose a value from {} to {}", ng.min, ng.max),
                         );
                     }
-                }
                 if ng.instance_types.is_empty() {
                     ctx.error(codes::EMPTY_LIST, &format!("{np}/instanceTypes"), "a node group needs at least one instance type", "empty", "add an instance type such as `m5.large`");
                 }

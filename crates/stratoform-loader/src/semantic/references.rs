@@ -6,13 +6,7 @@ use super::Ctx;
 use crate::suggest::did_you_mean;
 
 fn dangling<'a>(ctx: &mut Ctx<'_>, pointer: &str, what: &str, name: &str, known: impl IntoIterator<Item = &'a str>) {
-    let known: Vec<&str> = known.into_iter().collect();
-    let help = match did_you_mean(name, known.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None if known.is_empty() => format!("define the {what} first"),
-        None => format!("the {what}s here are {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
-    };
-    ctx.error(codes::DANGLING_REFERENCE, pointer, format!("unknown {what} `{name}`"), "no such item", help);
+    ctx.dangling(pointer, what, name, known);
 }
 
 /// Checks every reference.
@@ -27,46 +21,41 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 continue;
             };
             let tiers: Vec<&str> = vpc.subnets.keys().map(|k| k.as_str()).collect();
-            if let Some(t) = &c.subnet_tier {
-                if !vpc.subnets.contains_key(t) {
+            if let Some(t) = &c.subnet_tier
+                && !vpc.subnets.contains_key(t) {
                     dangling(ctx, &format!("{cp}/subnetTier"), "subnet tier", t, tiers.iter().copied());
                 }
-            }
             for (ni, ng) in c.node_groups.iter().enumerate() {
-                if let Some(t) = &ng.subnet_tier {
-                    if !vpc.subnets.contains_key(t) {
+                if let Some(t) = &ng.subnet_tier
+                    && !vpc.subnets.contains_key(t) {
                         dangling(ctx, &format!("{cp}/nodeGroups/{ni}/subnetTier"), "subnet tier", t, tiers.iter().copied());
                     }
-                }
             }
             let roles: Vec<&str> = c.roles.iter().map(|r| r.name.as_str()).collect();
             for (ai, a) in c.addons.iter().enumerate() {
-                if let Some(r) = &a.role {
-                    if !roles.contains(&r.as_str()) {
+                if let Some(r) = &a.role
+                    && !roles.contains(&r.as_str()) {
                         dangling(ctx, &format!("{cp}/addons/{ai}/role"), "role", r, roles.iter().copied());
                     }
-                }
             }
             let releases: Vec<&str> = c.charts.iter().map(|h| h.release.as_str()).collect();
             let placements: Vec<&str> =
                 c.node_groups.iter().map(|n| n.name.as_str()).chain(c.node_pools.iter().map(|n| n.name.as_str())).collect();
             for (hi, h) in c.charts.iter().enumerate() {
                 let hp = format!("{cp}/charts/{hi}");
-                if let Some(r) = &h.role {
-                    if !roles.contains(&r.as_str()) {
+                if let Some(r) = &h.role
+                    && !roles.contains(&r.as_str()) {
                         dangling(ctx, &format!("{hp}/role"), "role", r, roles.iter().copied());
                     }
-                }
                 for (di, d) in h.depends_on.iter().enumerate() {
                     if !releases.contains(&d.as_str()) {
                         dangling(ctx, &format!("{hp}/dependsOn/{di}"), "chart release", d, releases.iter().copied());
                     }
                 }
-                if let Some(pl) = &h.placement {
-                    if !placements.contains(&pl.as_str()) {
+                if let Some(pl) = &h.placement
+                    && !placements.contains(&pl.as_str()) {
                         dangling(ctx, &format!("{hp}/placement"), "node group or node pool", pl, placements.iter().copied());
                     }
-                }
                 match (&h.repo, &h.local_path) {
                     (Some(_), Some(_)) | (None, None) => ctx.error(
                         codes::CHART_SOURCE,
@@ -98,27 +87,24 @@ pub fn check(ctx: &mut Ctx<'_>) {
             let gateways: Vec<&str> = c.gateways.iter().map(|g| g.name.as_str()).collect();
             for (wi, w) in c.workloads.iter().enumerate() {
                 let wp = format!("{cp}/workloads/{wi}");
-                if let Some(r) = &w.role {
-                    if !roles.contains(&r.as_str()) {
+                if let Some(r) = &w.role
+                    && !roles.contains(&r.as_str()) {
                         dangling(ctx, &format!("{wp}/role"), "role", r, roles.iter().copied());
                     }
-                }
                 for (ti, route) in w.routes.iter().enumerate() {
                     if !gateways.contains(&route.gateway.as_str()) {
                         dangling(ctx, &format!("{wp}/routes/{ti}/gateway"), "gateway", &route.gateway, gateways.iter().copied());
                     }
                 }
                 if let Some(pl) = &w.placement {
-                    if let Some(ng) = &pl.node_group {
-                        if !c.node_groups.iter().any(|n| n.name == *ng) {
+                    if let Some(ng) = &pl.node_group
+                        && !c.node_groups.iter().any(|n| n.name == *ng) {
                             dangling(ctx, &format!("{wp}/placement/nodeGroup"), "node group", ng, c.node_groups.iter().map(|n| n.name.as_str()));
                         }
-                    }
-                    if let Some(np) = &pl.node_pool {
-                        if !c.node_pools.iter().any(|n| n.name == *np) {
+                    if let Some(np) = &pl.node_pool
+                        && !c.node_pools.iter().any(|n| n.name == *np) {
                             dangling(ctx, &format!("{wp}/placement/nodePool"), "node pool", np, c.node_pools.iter().map(|n| n.name.as_str()));
                         }
-                    }
                 }
             }
             for (ti, route) in c.routes.iter().enumerate() {
@@ -147,11 +133,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
     }
     let kms: Vec<&str> = p.identity.kms_keys.iter().map(|k| k.name.as_str()).collect();
     for (si, s) in p.identity.secrets.iter().enumerate() {
-        if let Some(k) = &s.kms_key {
-            if !kms.contains(&k.as_str()) {
+        if let Some(k) = &s.kms_key
+            && !kms.contains(&k.as_str()) {
                 dangling(ctx, &format!("/identity/secrets/{si}/kmsKey"), "KMS key", k, kms.iter().copied());
             }
-        }
     }
     for (li, lb) in p.edge.cloudflare_load_balancers.iter().enumerate() {
         let pools: Vec<&str> = lb.pools.iter().map(|x| x.name.as_str()).collect();

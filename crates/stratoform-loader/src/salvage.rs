@@ -1,0 +1,104 @@
+//! Salvage: when part of a spec is malformed, the rest is still checked. Each offending value is
+//! cut back to the nearest enclosing field the schema does not require, and the semantic checks
+//! run on what remains, so one run reports a typo in one place and an overlap in another.
+//! Findings that the cut itself could cause are dropped: every dangling reference, missing tier
+//! or account (their target may have been cut), and anything inside an object that lost a field.
+
+use serde_json::Value;
+use stratoform_diagnostics::{codes, Diagnostic};
+use stratoform_spec::Platform;
+
+use crate::tree::{spec_path, unescape, SpanMap};
+use crate::{semantic, structure, LoadedEnvironment};
+
+/// How many cut-and-revalidate rounds to try before giving up.
+const ROUNDS: usize = 8;
+
+/// The semantic findings of what remains of `doc` once the values at `pointers` are cut.
+pub fn semantic_findings(env: &str, mut doc: Value, mut pointers: Vec<String>, spans: &SpanMap) -> Vec<Diagnostic> {
+    let mut pruned = Vec::new();
+    for _ in 0..ROUNDS {
+        let removed = prune(&mut doc, &pointers);
+        if removed.is_empty() {
+            return Vec::new();
+        }
+        pruned.extend(removed);
+        let (errors, next) = structure::validate_with_pointers(&doc, spans);
+        if !errors.is_empty() {
+            pointers = next;
+            continue;
+        }
+        match serde_path_to_error::deserialize::<_, Platform>(&doc) {
+            Ok(platform) => {
+                let loaded = LoadedEnvironment { name: env.to_owned(), platform, spans: spans.clone() };
+                return semantic::validate(&loaded).into_iter().filter(|d| unaffected(d, &pruned)).collect();
+            }
+            Err(e) => pointers = vec![crate::to_pointer(&e.path().to_string())],
+        }
+    }
+    Vec::new()
+}
+
+/// Removes the nearest optional field enclosing each pointer; returns what was removed.
+pub fn prune(doc: &mut Value, pointers: &[String]) -> Vec<String> {
+    let mut removed: Vec<String> = Vec::new();
+    for pointer in pointers {
+        if removed.iter().any(|r| within(pointer, r)) {
+            continue;
+        }
+        let mut at = pointer.as_str();
+        while let Some(cut) = at.rfind('/') {
+            let (parent, key) = (&at[..cut], unescape(&at[cut + 1..]));
+            let parent_is_object = doc.pointer(parent).is_some_and(Value::is_object);
+            if parent_is_object && structure::is_required(parent, &key) == Some(false) {
+                if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
+                    map.remove(&key);
+                    removed.push(at.to_owned());
+                }
+                break;
+            }
+            at = parent;
+        }
+    }
+    removed
+}
+
+/// Whether a finding cannot have been caused by cutting `pruned`.
+fn unaffected(d: &Diagnostic, pruned: &[String]) -> bool {
+    if [codes::DANGLING_REFERENCE, codes::MISSING_TIER, codes::MISSING_ACCOUNT].contains(&d.code.as_str()) {
+        return false;
+    }
+    let Some(path) = &d.path else { return false };
+    !pruned.iter().any(|p| {
+        // The object that lost a field (or, for a top-level field, the field itself).
+        let scope = match p.rfind('/') {
+            Some(0) | None => p.as_str(),
+            Some(cut) => &p[..cut],
+        };
+        let scope = spec_path(scope);
+        path == &scope || path.starts_with(&format!("{scope}.")) || path.starts_with(&format!("{scope}["))
+    })
+}
+
+fn within(pointer: &str, prefix: &str) -> bool {
+    pointer == prefix || pointer.starts_with(&format!("{prefix}/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cuts_back_to_the_nearest_optional_field() {
+        let mut doc = json!({"apiVersion": "x", "regions": [{"name": "us-east-1", "clusters": [{"name": "a", "bogus": 1}]}]});
+        let removed = prune(&mut doc, &["/regions/0/clusters/0/bogus".into()]);
+        assert_eq!(removed, ["/regions/0/clusters/0/bogus"]);
+        assert_eq!(doc["regions"][0]["clusters"][0], json!({"name": "a"}));
+        // `name` is required, so the whole (optional) `clusters` list goes.
+        let removed = prune(&mut doc, &["/regions/0/clusters/0/name".into()]);
+        assert_eq!(removed, ["/regions/0/clusters"]);
+        // Nothing optional encloses a required root field.
+        assert!(prune(&mut doc, &["/apiVersion".into()]).is_empty());
+    }
+}

@@ -1,0 +1,100 @@
+//! Fields that cannot be set together, and choices that need one of several fields.
+
+use stratoform_diagnostics::{codes, Diagnostic};
+use stratoform_spec::{Connectivity, StorageProvisioner};
+
+use super::Ctx;
+
+/// Runs the conflict checks.
+pub fn check(ctx: &mut Ctx<'_>) {
+    let p = ctx.platform;
+    for (ri, r) in p.regions.iter().enumerate() {
+        let rp = format!("/regions/{ri}");
+        for (pi, peering) in r.peerings.iter().enumerate() {
+            let pp = format!("{rp}/peerings/{pi}/peer");
+            match (&peering.peer.vpc, &peering.peer.cidr) {
+                (Some(_), Some(_)) => both(ctx, &pp, "vpc", "cidr", "a peer is a VPC of this platform (`vpc`) or an outside network (`cidr`), not both"),
+                (None, None) => needs(ctx, &pp, "a peer needs `vpc` (a VPC of this platform) or `cidr` (an outside network)", "add `vpc:` or `cidr:`"),
+                _ => {}
+            }
+        }
+        for (i, x) in r.external_databases.iter().enumerate() {
+            let xp = format!("{rp}/externalDatabases/{i}");
+            match x.connectivity {
+                Connectivity::PrivateLink if x.endpoint_service.is_none() => needs(
+                    ctx,
+                    &xp,
+                    &format!("`{}` is reached over PrivateLink but names no `endpointService`", x.name),
+                    "add `endpointService:` with the vendor's endpoint service name",
+                ),
+                Connectivity::Peering if x.peering.is_none() => needs(
+                    ctx,
+                    &xp,
+                    &format!("`{}` is reached over peering but names no `peering`", x.name),
+                    "add `peering:` with the name of the peering (of `peerings`) that reaches it",
+                ),
+                _ => {}
+            }
+        }
+        for (ci, c) in r.clusters.iter().enumerate() {
+            let cp = format!("{rp}/clusters/{ci}");
+            for (si, s) in c.storage_classes.iter().enumerate() {
+                let sp = format!("{cp}/storageClasses/{si}");
+                match (s.provisioner, &s.file_system) {
+                    (StorageProvisioner::Efs, None) => needs(ctx, &sp, &format!("EFS storage class `{}` names no `fileSystem`", s.name), "add `fileSystem:` with a file system of the region"),
+                    (StorageProvisioner::Ebs, Some(_)) => both(ctx, &sp, "provisioner", "fileSystem", "`fileSystem` is for `provisioner: efs`"),
+                    _ => {}
+                }
+            }
+            for (ii, issuer) in c.issuers.iter().enumerate() {
+                let ip = format!("{cp}/issuers/{ii}");
+                match (&issuer.acme, issuer.self_signed) {
+                    (Some(_), true) => both(ctx, &ip, "acme", "selfSigned", "an issuer is either ACME or self-signed"),
+                    (None, false) => needs(ctx, &ip, &format!("issuer `{}` is neither ACME nor self-signed", issuer.name), "add `acme:` or `selfSigned: true`"),
+                    _ => {}
+                }
+            }
+            for (wi, w) in c.workloads.iter().enumerate() {
+                let wp = format!("{cp}/workloads/{wi}");
+                if let Some(pl) = &w.placement
+                    && pl.node_group.is_some() && pl.node_pool.is_some() {
+                        both(ctx, &format!("{wp}/placement"), "nodeGroup", "nodePool", "a workload runs on a node group or a Karpenter node pool, not both");
+                    }
+                if let Some(pdb) = &w.disruption_budget
+                    && pdb.min_available.is_some() && pdb.max_unavailable.is_some() {
+                        both(ctx, &format!("{wp}/disruptionBudget"), "minAvailable", "maxUnavailable", "Kubernetes accepts one of the two in a PodDisruptionBudget");
+                    }
+                for (vi, v) in w.volumes.iter().enumerate() {
+                    let sources: Vec<&str> = [("size", v.size.is_some()), ("efs", v.efs.is_some()), ("secret", v.secret.is_some())]
+                        .into_iter()
+                        .filter_map(|(k, set)| set.then_some(k))
+                        .collect();
+                    if sources.len() > 1 {
+                        both(ctx, &format!("{wp}/volumes/{vi}"), sources[0], sources[1], "a volume is a claim (`size`), an EFS access point (`efs`) or a secret (`secret`)");
+                    }
+                    if v.storage_class.is_some() && v.size.is_none() {
+                        needs(ctx, &format!("{wp}/volumes/{vi}"), &format!("volume `{}` names a `storageClass` but no `size`", v.name), "add `size:` for the claim, or remove `storageClass`");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn both(ctx: &mut Ctx<'_>, pointer: &str, a: &str, b: &str, why: &str) {
+    ctx.push(
+        Diagnostic::error(codes::CONFLICTING_FIELDS, format!("`{a}` and `{b}` cannot be set together"))
+            .with_path(ctx.path(pointer))
+            .with_span(ctx.key_span(&format!("{pointer}/{b}")), format!("`{b}` here"))
+            .with_secondary(ctx.key_span(&format!("{pointer}/{a}")), format!("`{a}` here"))
+            .with_help(format!("{why}; remove one")),
+    );
+}
+
+fn needs(ctx: &mut Ctx<'_>, pointer: &str, message: &str, help: &str) {
+    let d = Diagnostic::error(codes::MISSING_FIELD, message)
+        .with_path(ctx.path(pointer))
+        .with_span(ctx.span(pointer), "here")
+        .with_help(help);
+    ctx.push(d);
+}
