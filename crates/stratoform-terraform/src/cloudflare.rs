@@ -1,0 +1,215 @@
+//! The `<env>-cloudflare` stack: DNS records in Cloudflare zones (including ACM validation
+//! records and records pointing at the regions' load balancers) and Cloudflare load balancers
+//! with a health monitor and one pool per region. It reads the AWS environment stacks' outputs
+//! through remote state and uses only the `cloudflare/cloudflare` provider.
+
+use hcl::Expression;
+use stratoform_model::{Model, Stack};
+use stratoform_spec::DnsProvider;
+
+use crate::dsl::*;
+use crate::file::tf_file;
+use crate::modules::TERRAFORM_VERSION;
+use crate::stacks::{serde_name, StateSettings};
+
+/// The Cloudflare provider constraint.
+pub const CLOUDFLARE_PROVIDER_VERSION: &str = "~> 4.40";
+
+/// The stack's files.
+pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String)> {
+    let dir = &stack.name;
+    let path = |f: &str| format!("stacks/{dir}/{f}");
+    let env = model.env_name();
+    let zones: Vec<String> = model.platform.edge.zones.iter().filter(|z| z.provider == DnsProvider::Cloudflare).map(|z| z.domain.to_string()).collect();
+    let mut main = vec![block(
+        "terraform",
+        &[],
+        vec![
+            attr("required_version", s(TERRAFORM_VERSION)),
+            block(
+                "required_providers",
+                &[],
+                vec![attr("cloudflare", obj([("source", s("cloudflare/cloudflare")), ("version", s(CLOUDFLARE_PROVIDER_VERSION))]))],
+            ),
+        ],
+    )];
+    for up in &stack.after {
+        main.push(block_owned(
+            "data",
+            vec!["terraform_remote_state".into(), ident(up)],
+            vec![
+                attr("backend", ex("var.state_backend")),
+                attr(
+                    "config",
+                    ex(&format!(
+                        r#"var.state_backend == "s3" ? tomap({{ bucket = var.state_bucket, key = "${{var.state_key_prefix}}/${{var.env}}/{up}/terraform.tfstate", region = var.state_region }}) : tomap({{ path = "${{var.local_state_dir}}/{up}.tfstate" }})"#
+                    )),
+                ),
+            ],
+        ));
+    }
+    main.push(block(
+        "data",
+        &["cloudflare_zone", "this"],
+        vec![attr("for_each", ex("toset(var.zones)")), attr("name", ex("each.key"))],
+    ));
+    let zone_of = |domain: &str| -> Option<String> {
+        let mut best: Option<&String> = None;
+        for z in &zones {
+            if (domain == z || domain.ends_with(&format!(".{z}"))) && best.is_none_or(|b| z.len() > b.len()) {
+                best = Some(z);
+            }
+        }
+        best.cloned()
+    };
+    // Records: literal values, load balancers of the platform, or controller hostnames (variables).
+    let mut controller_targets = Vec::new();
+    for r in model.platform.edge.records.iter().filter(|r| zones.contains(&r.zone.to_string())) {
+        let content = match (&r.target, r.values.first()) {
+            (Some(t), _) => {
+                let parts: Vec<&str> = t.split('/').collect();
+                if parts.len() == 2 {
+                    ex(&format!("data.terraform_remote_state.{}.outputs.lb_{}_dns_name", ident(&format!("{env}-{}", parts[0])), ident(parts[1])))
+                } else {
+                    controller_targets.push(t.clone());
+                    ex(&format!("var.controller_hostnames[{t:?}]"))
+                }
+            }
+            (None, Some(v)) => s(v.clone()),
+            (None, None) => continue,
+        };
+        let kind = if r.target.is_some() { "CNAME".to_owned() } else { serde_name(&r.kind) };
+        main.push(block_owned(
+            "resource",
+            vec!["cloudflare_record".into(), ident(&format!("{}_{}", r.name, kind))],
+            vec![
+                attr("zone_id", ex(&format!("data.cloudflare_zone.this[{:?}].id", r.zone.to_string()))),
+                attr("name", s(r.name.to_string())),
+                attr("type", s(kind)),
+                attr("content", content),
+                attr("proxied", r.proxied),
+                attr("ttl", if r.proxied { n(1) } else { n(r.ttl.as_secs() as i64) }),
+            ],
+        ));
+    }
+    // ACM validation records of certificates validated through Cloudflare.
+    for region in &model.platform.regions {
+        for cert in region.certificates.iter().filter(|c| c.validation_dns == DnsProvider::Cloudflare) {
+            let Some(zone) = zone_of(cert.zone.as_str()) else { continue };
+            let remote = ident(&format!("{env}-{}", region.name));
+            if !stack.after.iter().any(|a| ident(a) == remote) {
+                continue;
+            }
+            main.push(block_owned(
+                "resource",
+                vec!["cloudflare_record".into(), ident(&format!("acm_{}_{}", region.name, cert.name))],
+                vec![
+                    attr(
+                        "for_each",
+                        ex(&format!(
+                            "{{ for r in data.terraform_remote_state.{remote}.outputs.cert_{}_validation_records : r.name => r }}",
+                            ident(cert.name.as_str())
+                        )),
+                    ),
+                    attr("zone_id", ex(&format!("data.cloudflare_zone.this[{zone:?}].id"))),
+                    attr("name", ex("trimsuffix(each.value.name, \".\")")),
+                    attr("type", ex("each.value.type")),
+                    attr("content", ex("trimsuffix(each.value.value, \".\")")),
+                    attr("proxied", false),
+                    attr("ttl", n(300)),
+                ],
+            ));
+        }
+    }
+    for lb in &model.platform.edge.cloudflare_load_balancers {
+        let id = ident(lb.name.as_str());
+        let m = &lb.monitor;
+        let mut monitor = vec![
+            attr("account_id", ex("var.cloudflare_account_id")),
+            attr("type", s(m.protocol.clone())),
+            attr("method", s(m.method.clone())),
+            attr("path", s(m.path.clone())),
+            attr("interval", n(m.interval.as_secs() as i64)),
+            attr("timeout", n(m.timeout.as_secs() as i64)),
+            attr("retries", n(m.retries as i64)),
+            attr("expected_codes", s(m.expected_codes.clone())),
+        ];
+        if let Some(body) = &m.expected_body {
+            monitor.push(attr("expected_body", s(body.clone())));
+        }
+        monitor.push(attr("description", s(format!("{} health", lb.hostname))));
+        main.push(block_owned("resource", vec!["cloudflare_load_balancer_monitor".into(), id.clone()], monitor));
+        for pool in &lb.pools {
+            let remote = ident(&format!("{env}-{}", pool.region));
+            main.push(block_owned(
+                "resource",
+                vec!["cloudflare_load_balancer_pool".into(), ident(&format!("{}_{}", lb.name, pool.name))],
+                vec![
+                    attr("account_id", ex("var.cloudflare_account_id")),
+                    attr("name", s(format!("{}-{}-{}", model.names.prefix(), lb.name, pool.name))),
+                    attr("monitor", ex(&format!("cloudflare_load_balancer_monitor.{id}.id"))),
+                    attr("minimum_origins", n(pool.minimum_origins as i64)),
+                    block(
+                        "origins",
+                        &[],
+                        vec![
+                            attr("name", s(format!("{}-{}", pool.region, pool.load_balancer))),
+                            attr("address", ex(&format!("data.terraform_remote_state.{remote}.outputs.lb_{}_dns_name", ident(pool.load_balancer.as_str())))),
+                            attr("enabled", true),
+                        ],
+                    ),
+                ],
+            ));
+        }
+        let pool_ref = |name: &str| ex(&format!("cloudflare_load_balancer_pool.{}.id", ident(&format!("{}_{name}", lb.name))));
+        main.push(block_owned(
+            "resource",
+            vec!["cloudflare_load_balancer".into(), id.clone()],
+            vec![
+                attr("zone_id", ex(&format!("data.cloudflare_zone.this[{:?}].id", lb.zone.to_string()))),
+                attr("name", s(lb.hostname.to_string())),
+                attr("steering_policy", s(lb.steering.as_api())),
+                attr("default_pool_ids", list(lb.pools.iter().map(|p| pool_ref(p.name.as_str())))),
+                attr("fallback_pool_id", pool_ref(lb.fallback_pool.as_str())),
+                attr("proxied", lb.proxied),
+            ],
+        ));
+    }
+    let variables = vec![
+        variable("env", "string", "The environment.", None),
+        variable("zones", "list(string)", "The Cloudflare zones records are written into.", None),
+        variable("cloudflare_account_id", "string", "The Cloudflare account of load balancer pools and monitors.", Some(Expression::Null)),
+        variable("controller_hostnames", "map(string)", "Hostnames of load balancers created in the clusters (ingress controllers, gateways), by record target.", Some(obj::<&str>([]))),
+        variable("state_backend", "string", "Where the AWS stacks' state is read: s3 or local.", Some(s("s3"))),
+        variable("state_bucket", "string", "The state bucket.", None),
+        variable("state_region", "string", "The state bucket's region.", None),
+        variable("state_key_prefix", "string", "The prefix of state keys.", None),
+        variable("local_state_dir", "string", "The directory of local state files.", Some(s("../../.state"))),
+    ];
+    let st = StateSettings::of(model);
+    controller_targets.sort();
+    controller_targets.dedup();
+    let tfvars = vec![
+        attr("env", s(env)),
+        attr("zones", strs(zones.clone())),
+        attr("controller_hostnames", obj(controller_targets.iter().map(|t| (t.as_str(), s(String::new()))))),
+        attr("state_bucket", s(st.bucket.clone())),
+        attr("state_region", s(st.region.clone())),
+        attr("state_key_prefix", s(st.key_prefix.clone())),
+    ];
+    let mut backend = vec![attr("bucket", s(st.bucket.clone())), attr("key", s(st.key(env, dir))), attr("region", s(st.region.clone()))];
+    if let Some(t) = &st.lock_table {
+        backend.push(attr("dynamodb_table", s(t.clone())));
+    }
+    backend.push(attr("encrypt", true));
+    vec![
+        (path("main.tf"), tf_file(source, "Cloudflare stack: DNS records and load balancers.", main)),
+        (
+            path("providers.tf"),
+            tf_file(source, "Cloudflare stack: the provider reads CLOUDFLARE_API_TOKEN from the environment.", vec![block("provider", &["cloudflare"], vec![])]),
+        ),
+        (path("variables.tf"), tf_file(source, "Cloudflare stack: inputs.", variables)),
+        (path("backend.tf"), tf_file(source, "Cloudflare stack: state in S3.", vec![block("terraform", &[], vec![block("backend", &["s3"], backend)])])),
+        (path("terraform.tfvars"), tf_file(source, &format!("Cloudflare stack: values of environment `{env}`; fill `controller_hostnames` after the clusters are up."), tfvars)),
+    ]
+}

@@ -1,0 +1,39 @@
+//! The AWS layer: renders `terraform/` from resolved models — one module per resource family
+//! under `modules/`, and root stacks with separate lifecycles and state under `stacks/` — as HCL
+//! built with hcl-rs and printed exactly as `terraform fmt` would.
+
+pub mod cloudflare;
+pub mod dsl;
+pub mod file;
+pub mod local;
+pub mod modules;
+pub mod printer;
+pub mod stacks;
+
+use stratoform_model::Model;
+use stratoform_output::OutputTree;
+
+/// Why Terraform could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// No environment to render.
+    #[error("there is no environment to render")]
+    NoModels,
+}
+
+/// Renders the Terraform of every given environment: `modules/` and `stacks/` (paths relative
+/// to the `terraform/` directory).
+pub fn render(models: &[Model]) -> Result<OutputTree, RenderError> {
+    let first = models.first().ok_or(RenderError::NoModels)?;
+    let source = first.source.as_str();
+    let mut tree = OutputTree::new();
+    for module in modules::all() {
+        for (path, contents) in module.files(source) {
+            tree.insert(path, contents);
+        }
+    }
+    for (path, contents) in stacks::render(models, source) {
+        tree.insert(path, contents);
+    }
+    Ok(tree)
+}

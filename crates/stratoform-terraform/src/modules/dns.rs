@@ -1,0 +1,75 @@
+//! `modules/dns`: Route 53 public zones, records (literal or aliases of load balancers) and
+//! HTTPS health checks.
+
+use crate::dsl::*;
+use crate::modules::Module;
+
+/// The module.
+pub fn module() -> Module {
+    let variables = vec![
+        variable("zones", "map(object({ comment = string }))", "Public hosted zones by domain.", Some(obj::<&str>([]))),
+        variable("zone_ids", "map(string)", "IDs of zones managed elsewhere (another stack), by domain.", Some(obj::<&str>([]))),
+        variable(
+            "records",
+            "map(object({ zone = string, name = string, type = string, ttl = number, values = list(string), alias = optional(object({ name = string, zone_id = string })) }))",
+            "Records by key: literal values, or an alias of a load balancer.",
+            Some(obj::<&str>([])),
+        ),
+        variable("health_checks", "map(object({ fqdn = string, port = number, path = string }))", "HTTPS health checks by name.", Some(obj::<&str>([]))),
+    ];
+    let main = vec![
+        block("locals", &[], vec![attr("zone_ids", ex("merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id })"))]),
+        block(
+            "resource",
+            &["aws_route53_zone", "this"],
+            vec![attr("for_each", ex("var.zones")), attr("name", ex("each.key")), attr("comment", ex("each.value.comment"))],
+        ),
+        block(
+            "resource",
+            &["aws_route53_record", "this"],
+            vec![
+                attr("for_each", ex("var.records")),
+                attr("zone_id", ex("local.zone_ids[each.value.zone]")),
+                attr("name", ex("each.value.name")),
+                attr("type", ex("each.value.type")),
+                attr("ttl", ex("each.value.alias == null ? each.value.ttl : null")),
+                attr("records", ex("each.value.alias == null ? each.value.values : null")),
+                block(
+                    "dynamic",
+                    &["alias"],
+                    vec![
+                        attr("for_each", ex("each.value.alias == null ? [] : [each.value.alias]")),
+                        block(
+                            "content",
+                            &[],
+                            vec![
+                                attr("name", ex("alias.value.name")),
+                                attr("zone_id", ex("alias.value.zone_id")),
+                                attr("evaluate_target_health", true),
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_route53_health_check", "this"],
+            vec![
+                attr("for_each", ex("var.health_checks")),
+                attr("fqdn", ex("each.value.fqdn")),
+                attr("port", ex("each.value.port")),
+                attr("type", s("HTTPS")),
+                attr("resource_path", ex("each.value.path")),
+                attr("failure_threshold", n(3)),
+                attr("request_interval", n(30)),
+                attr("tags", obj([("Name", ex("each.key"))])),
+            ],
+        ),
+    ];
+    let outputs = vec![
+        output("zone_ids", "Zone IDs by domain.", ex("{ for k, v in aws_route53_zone.this : k => v.zone_id }")),
+        output("name_servers", "Name servers by domain, for the registrar.", ex("{ for k, v in aws_route53_zone.this : k => v.name_servers }")),
+    ];
+    Module { name: "dns", aliases: &[], variables, main, outputs }
+}

@@ -1,0 +1,120 @@
+//! Reusable Terraform modules, one per resource family. Each module manages one instance of its
+//! family (one VPC, one cluster, one bucket) from typed, described variables; the root stacks call
+//! them once per spec entry. Module code does not depend on the spec, so every example shares it.
+
+pub mod cache;
+pub mod certificate;
+pub mod database;
+pub mod dns;
+pub mod document_db;
+pub mod ecr;
+pub mod edge;
+pub mod efs;
+pub mod eks;
+pub mod eks_addons;
+pub mod hosts;
+pub mod identity;
+pub mod kms;
+pub mod load_balancing;
+pub mod network;
+pub mod node_group;
+pub mod observability;
+pub mod peering;
+pub mod s3;
+pub mod secrets;
+pub mod state_backend;
+
+use hcl::structure::Structure;
+
+use crate::dsl::{attr, block, ex, obj, s};
+
+/// A module: its directory name, what it manages, and the three files' bodies.
+pub struct Module {
+    /// The directory under `terraform/modules/`.
+    pub name: &'static str,
+    /// Provider aliases the module needs besides the default (`aws.peer`).
+    pub aliases: &'static [&'static str],
+    /// `variables.tf`.
+    pub variables: Vec<Structure>,
+    /// `main.tf`, after the `terraform` block.
+    pub main: Vec<Structure>,
+    /// `outputs.tf`.
+    pub outputs: Vec<Structure>,
+}
+
+/// Every module, by directory name.
+pub fn all() -> Vec<Module> {
+    vec![
+        cache::module(),
+        certificate::module(),
+        database::module(),
+        dns::module(),
+        document_db::module(),
+        ecr::module(),
+        edge::module(),
+        efs::module(),
+        eks::module(),
+        eks_addons::module(),
+        hosts::module(),
+        identity::module(),
+        kms::module(),
+        load_balancing::module(),
+        network::module(),
+        node_group::module(),
+        observability::module(),
+        peering::module(),
+        s3::module(),
+        secrets::module(),
+        state_backend::module(),
+    ]
+}
+
+/// The `hashicorp/aws` constraint: the 5.x line from 5.100 on (the version installed offline).
+pub const AWS_PROVIDER_VERSION: &str = "~> 5.100";
+/// The Terraform versions the output is written for.
+pub const TERRAFORM_VERSION: &str = ">= 1.6.0";
+
+/// `terraform { required_version, required_providers }` for a module.
+pub fn terraform_block(aliases: &[&str]) -> Structure {
+    let mut aws = vec![("source", s("hashicorp/aws")), ("version", s(AWS_PROVIDER_VERSION))];
+    if !aliases.is_empty() {
+        let list = aliases.iter().map(|a| format!("aws.{a}")).collect::<Vec<_>>().join(", ");
+        aws.push(("configuration_aliases", ex(&format!("[{list}]"))));
+    }
+    block(
+        "terraform",
+        &[],
+        vec![attr("required_version", s(TERRAFORM_VERSION)), block("required_providers", &[], vec![attr("aws", obj(aws))])],
+    )
+}
+
+/// The trust policy of a role assumed by an AWS service.
+pub fn service_trust(service: &str) -> hcl::Expression {
+    crate::dsl::jsonencode(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": service },
+            "Action": "sts:AssumeRole"
+        }]
+    }))
+}
+
+/// `tags = { Name = <expr> }`.
+pub fn name_tag(expr: &str) -> Structure {
+    attr("tags", obj([("Name", ex(expr))]))
+}
+
+impl Module {
+    /// The module's three files, by path under `terraform/`.
+    pub fn files(self, source: &str) -> Vec<(String, String)> {
+        let dir = format!("modules/{}", self.name);
+        let mut main = vec![terraform_block(self.aliases)];
+        main.extend(self.main);
+        vec![
+            (format!("{dir}/main.tf"), crate::file::tf_file(source, &format!("Module `{}`: resources.", self.name), main)),
+            (format!("{dir}/variables.tf"), crate::file::tf_file(source, &format!("Module `{}`: inputs.", self.name), self.variables)),
+            (format!("{dir}/outputs.tf"), crate::file::tf_file(source, &format!("Module `{}`: outputs.", self.name), self.outputs)),
+        ]
+    }
+}

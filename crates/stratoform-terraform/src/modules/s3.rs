@@ -1,0 +1,265 @@
+//! `modules/s3`: one S3 bucket with versioning, default encryption (SSE-KMS with a bucket key or
+//! SSE-S3), a public access block, owner-enforced objects, a TLS-only policy, lifecycle rules,
+//! server access logging and cross-region replication.
+
+use hcl::Expression;
+
+use crate::dsl::*;
+use crate::modules::{service_trust, Module};
+
+/// A bucket policy that denies every request not sent over TLS, optionally also letting S3 server
+/// access logging write into the bucket.
+pub fn tls_only_policy(bucket_arn: &str) -> Expression {
+    call("jsonencode", [obj([("Version", s("2012-10-17")), ("Statement", list([deny_insecure(bucket_arn)]))])])
+}
+
+fn deny_insecure(bucket_arn: &str) -> Expression {
+    obj([
+        ("Sid", s("DenyInsecureTransport")),
+        ("Effect", s("Deny")),
+        ("Principal", s("*")),
+        ("Action", s("s3:*")),
+        ("Resource", list([ex(bucket_arn), ex(&format!(r#""${{{bucket_arn}}}/*""#))])),
+        ("Condition", obj([("Bool", obj([("aws:SecureTransport", s("false"))]))])),
+    ])
+}
+
+/// The module.
+pub fn module() -> Module {
+    let variables = vec![
+        variable("name", "string", "The bucket name.", None),
+        variable("versioning", "bool", "Keep object versions.", Some(true.into())),
+        variable("encryption", "string", "kms (SSE-KMS with a bucket key) or sseS3 (AES-256).", Some(s("kms"))),
+        variable("kms_key_arn", "string", "The KMS key for kms encryption.", Some(Expression::Null)),
+        variable(
+            "lifecycle_rules",
+            "list(object({ id = string, prefix = string, transitions = list(object({ days = number, storage_class = string })), expire_days = optional(number), noncurrent_expire_days = optional(number) }))",
+            "Lifecycle rules: transitions, expiry of current and of noncurrent versions.",
+            Some(list([])),
+        ),
+        variable("access_log_bucket", "string", "The bucket receiving server access logs; null for none.", Some(Expression::Null)),
+        variable("accepts_access_logs", "bool", "Whether other buckets' server access logs are written here.", Some(false.into())),
+        variable(
+            "replication",
+            "object({ destination_bucket_arn = string, delete_markers = bool, destination_kms_key_arn = optional(string) })",
+            "Replication of every object to a bucket of another region; null for none.",
+            Some(Expression::Null),
+        ),
+        variable("force_destroy", "bool", "Let destroy empty the bucket.", Some(false.into())),
+    ];
+    let logging_allow = obj([
+        ("Sid", s("S3ServerAccessLogs")),
+        ("Effect", s("Allow")),
+        ("Principal", obj([("Service", s("logging.s3.amazonaws.com"))])),
+        ("Action", s("s3:PutObject")),
+        ("Resource", ex(r#""${aws_s3_bucket.this.arn}/*""#)),
+    ]);
+    let policy_with_logs = call(
+        "jsonencode",
+        [obj([("Version", s("2012-10-17")), ("Statement", list([deny_insecure("aws_s3_bucket.this.arn"), logging_allow]))])],
+    );
+    let main = vec![
+        block(
+            "locals",
+            &[],
+            vec![attr("policy_tls_only", tls_only_policy("aws_s3_bucket.this.arn")), attr("policy_with_logs", policy_with_logs)],
+        ),
+        block("resource", &["aws_s3_bucket", "this"], vec![attr("bucket", ex("var.name")), attr("force_destroy", ex("var.force_destroy"))]),
+        block(
+            "resource",
+            &["aws_s3_bucket_ownership_controls", "this"],
+            vec![attr("bucket", ex("aws_s3_bucket.this.id")), block("rule", &[], vec![attr("object_ownership", s("BucketOwnerEnforced"))])],
+        ),
+        block(
+            "resource",
+            &["aws_s3_bucket_public_access_block", "this"],
+            vec![
+                attr("bucket", ex("aws_s3_bucket.this.id")),
+                attr("block_public_acls", true),
+                attr("block_public_policy", true),
+                attr("ignore_public_acls", true),
+                attr("restrict_public_buckets", true),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_s3_bucket_policy", "this"],
+            vec![
+                attr("bucket", ex("aws_s3_bucket.this.id")),
+                attr("policy", ex("var.accepts_access_logs ? local.policy_with_logs : local.policy_tls_only")),
+                attr("depends_on", ex("[aws_s3_bucket_public_access_block.this]")),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_s3_bucket_versioning", "this"],
+            vec![
+                attr("bucket", ex("aws_s3_bucket.this.id")),
+                block("versioning_configuration", &[], vec![attr("status", ex(r#"var.versioning ? "Enabled" : "Suspended""#))]),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_s3_bucket_server_side_encryption_configuration", "this"],
+            vec![
+                attr("bucket", ex("aws_s3_bucket.this.id")),
+                block(
+                    "rule",
+                    &[],
+                    vec![
+                        attr("bucket_key_enabled", ex(r#"var.encryption == "kms""#)),
+                        block(
+                            "apply_server_side_encryption_by_default",
+                            &[],
+                            vec![
+                                attr("sse_algorithm", ex(r#"var.encryption == "kms" ? "aws:kms" : "AES256""#)),
+                                attr("kms_master_key_id", ex(r#"var.encryption == "kms" ? var.kms_key_arn : null"#)),
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_s3_bucket_lifecycle_configuration", "this"],
+            vec![
+                attr("count", ex("length(var.lifecycle_rules) > 0 ? 1 : 0")),
+                attr("bucket", ex("aws_s3_bucket.this.id")),
+                block(
+                    "dynamic",
+                    &["rule"],
+                    vec![
+                        attr("for_each", ex("var.lifecycle_rules")),
+                        block(
+                            "content",
+                            &[],
+                            vec![
+                                attr("id", ex("rule.value.id")),
+                                attr("status", s("Enabled")),
+                                block("filter", &[], vec![attr("prefix", ex("rule.value.prefix"))]),
+                                block(
+                                    "dynamic",
+                                    &["transition"],
+                                    vec![
+                                        attr("for_each", ex("rule.value.transitions")),
+                                        block(
+                                            "content",
+                                            &[],
+                                            vec![attr("days", ex("transition.value.days")), attr("storage_class", ex("transition.value.storage_class"))],
+                                        ),
+                                    ],
+                                ),
+                                block(
+                                    "dynamic",
+                                    &["expiration"],
+                                    vec![
+                                        attr("for_each", ex("rule.value.expire_days == null ? [] : [rule.value.expire_days]")),
+                                        block("content", &[], vec![attr("days", ex("expiration.value"))]),
+                                    ],
+                                ),
+                                block(
+                                    "dynamic",
+                                    &["noncurrent_version_expiration"],
+                                    vec![
+                                        attr("for_each", ex("rule.value.noncurrent_expire_days == null ? [] : [rule.value.noncurrent_expire_days]")),
+                                        block("content", &[], vec![attr("noncurrent_days", ex("noncurrent_version_expiration.value"))]),
+                                    ],
+                                ),
+                            ],
+                        ),
+                    ],
+                ),
+                attr("depends_on", ex("[aws_s3_bucket_versioning.this]")),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_s3_bucket_logging", "this"],
+            vec![
+                attr("count", ex("var.access_log_bucket == null ? 0 : 1")),
+                attr("bucket", ex("aws_s3_bucket.this.id")),
+                attr("target_bucket", ex("var.access_log_bucket")),
+                attr("target_prefix", ex(r#""${var.name}/""#)),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_iam_role", "replication"],
+            vec![
+                attr("count", ex("var.replication == null ? 0 : 1")),
+                attr("name", ex(r#""${var.name}-replication""#)),
+                attr("assume_role_policy", service_trust("s3.amazonaws.com")),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_iam_role_policy", "replication"],
+            vec![
+                attr("count", ex("var.replication == null ? 0 : 1")),
+                attr("name", s("replication")),
+                attr("role", ex("aws_iam_role.replication[0].id")),
+                attr(
+                    "policy",
+                    call(
+                        "jsonencode",
+                        [obj([
+                            ("Version", s("2012-10-17")),
+                            (
+                                "Statement",
+                                list([
+                                    obj([
+                                        ("Effect", s("Allow")),
+                                        ("Action", strs(["s3:GetReplicationConfiguration", "s3:ListBucket"])),
+                                        ("Resource", ex("aws_s3_bucket.this.arn")),
+                                    ]),
+                                    obj([
+                                        ("Effect", s("Allow")),
+                                        ("Action", strs(["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"])),
+                                        ("Resource", ex(r#""${aws_s3_bucket.this.arn}/*""#)),
+                                    ]),
+                                    obj([
+                                        ("Effect", s("Allow")),
+                                        ("Action", strs(["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"])),
+                                        ("Resource", ex(r#""${var.replication.destination_bucket_arn}/*""#)),
+                                    ]),
+                                ]),
+                            ),
+                        ])],
+                    ),
+                ),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_s3_bucket_replication_configuration", "this"],
+            vec![
+                attr("count", ex("var.replication == null ? 0 : 1")),
+                attr("bucket", ex("aws_s3_bucket.this.id")),
+                attr("role", ex("aws_iam_role.replication[0].arn")),
+                block(
+                    "rule",
+                    &[],
+                    vec![
+                        attr("id", s("replicate-everything")),
+                        attr("status", s("Enabled")),
+                        block("filter", &[], vec![attr("prefix", s(""))]),
+                        block(
+                            "delete_marker_replication",
+                            &[],
+                            vec![attr("status", ex(r#"var.replication.delete_markers ? "Enabled" : "Disabled""#))],
+                        ),
+                        block("destination", &[], vec![attr("bucket", ex("var.replication.destination_bucket_arn")), attr("storage_class", s("STANDARD"))]),
+                    ],
+                ),
+                attr("depends_on", ex("[aws_s3_bucket_versioning.this]")),
+            ],
+        ),
+    ];
+    let outputs = vec![
+        output("arn", "The bucket's ARN.", ex("aws_s3_bucket.this.arn")),
+        output("name", "The bucket's name.", ex("aws_s3_bucket.this.id")),
+        output("regional_domain_name", "The bucket's regional domain name.", ex("aws_s3_bucket.this.bucket_regional_domain_name")),
+    ];
+    Module { name: "s3", aliases: &[], variables, main, outputs }
+}

@@ -1,0 +1,47 @@
+//! The bootstrap stack: the state bucket and lock table every other stack keeps its state in.
+//! It is applied once with local state, then moved into the bucket it created
+//! (`terraform init -migrate-state -backend-config=<env>.s3.tfbackend`).
+
+use hcl::Expression;
+use stratoform_model::{Model, StackKind};
+
+use super::{days, StackBuilder, StateSettings};
+use crate::dsl::*;
+
+/// The bootstrap stack's files (shared by the environments).
+pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
+    let models: Vec<&Model> = models.iter().filter(|m| m.stacks.iter().any(|s| s.kind == StackKind::Bootstrap)).collect();
+    if models.is_empty() {
+        return Vec::new();
+    }
+    let mut b = StackBuilder::default();
+    b.variables.push(variable("state_lock_table", "string", "The DynamoDB lock table; null without locking.", Some(Expression::Null)));
+    b.variables.push(variable("state_kms", "bool", "Encrypt state with a KMS key of this stack.", Some(true.into())));
+    b.variables.push(variable("state_noncurrent_version_days", "number", "Days noncurrent state versions are kept.", Some(n(90))));
+    b.module(
+        "state_backend",
+        "state-backend",
+        vec![
+            ("bucket", ex("var.state_bucket")),
+            ("lock_table", ex("var.state_lock_table")),
+            ("kms", ex("var.state_kms")),
+            ("noncurrent_version_days", ex("var.state_noncurrent_version_days")),
+        ],
+    );
+    b.outputs.push(output("state_bucket", "The state bucket.", ex("module.state_backend.bucket")));
+    b.outputs.push(output("lock_table", "The lock table.", ex("module.state_backend.lock_table")));
+    let per_env: Vec<(&Model, Vec<(String, Expression)>)> = models
+        .iter()
+        .map(|m| {
+            let st = StateSettings::of(m);
+            let state = &m.platform.state;
+            let vals = vec![
+                ("state_lock_table".to_owned(), st.lock_table.map(s).unwrap_or(Expression::Null)),
+                ("state_kms".to_owned(), state.kms.unwrap_or(true).into()),
+                ("state_noncurrent_version_days".to_owned(), n(state.noncurrent_version_retention.as_ref().map(days).unwrap_or(90) as i64)),
+            ];
+            (*m, vals)
+        })
+        .collect();
+    b.files(source, "bootstrap", &per_env, true)
+}

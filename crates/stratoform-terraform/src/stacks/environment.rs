@@ -1,0 +1,1192 @@
+//! An environment stack (`<env>-<region>`): everything of one environment in one region that can
+//! be destroyed and rebuilt — network, clusters, node groups, roles, add-ons, data stores, load
+//! balancers, certificates, hosts and alarms. It reads the long-lived stack (zones, keys, secrets)
+//! and the stacks of regions it peers with through remote state.
+
+use std::collections::BTreeSet;
+
+use hcl::Expression;
+use stratoform_model::{Model, StackKind};
+use stratoform_spec::{
+    BucketEncryption, DnsProvider, Lifecycle, NodeManagement, Region, RoleBinding, Scheme, SubnetKind,
+};
+
+use super::long_lived::{bucket_args, bucket_value, BUCKET_TYPE};
+use super::policies::{grant_policy, template_policy, Resolve};
+use super::{days, retention_days, serde_name, StackBuilder};
+use crate::dsl::*;
+
+/// Every environment stack of a model.
+pub fn render(model: &Model, source: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for stack in model.stacks.iter().filter(|s| s.kind == StackKind::Environment) {
+        let Some(region) = model.platform.regions.iter().find(|r| Some(r.name.to_string()) == stack.region) else { continue };
+        let (builder, extra) = build(model, region, &stack.name);
+        files.extend(builder.files(source, &stack.name, &[(model, extra)], false));
+    }
+    files
+}
+
+/// What a stack knows while it is being built.
+struct Ctx<'a> {
+    model: &'a Model,
+    region: &'a Region,
+    primary: bool,
+    b: StackBuilder,
+    /// Ephemeral KMS keys this stack creates (referenced or, in the primary region, all).
+    keys: BTreeSet<String>,
+    /// Whether buckets here need the stack's default bucket key.
+    bucket_key: bool,
+}
+
+impl Ctx<'_> {
+    fn prefix(&self) -> String {
+        self.model.names.prefix()
+    }
+    fn long_lived(&mut self) -> String {
+        self.b.remote("long-lived")
+    }
+    fn key_is_long_lived(&self, name: &str) -> bool {
+        self.model.platform.identity.kms_keys.iter().any(|k| k.name.as_str() == name && k.lifecycle.is_long_lived())
+    }
+    /// The ARN of a KMS key of `identity.kmsKeys`, from this stack or the long-lived one.
+    fn kms(&mut self, name: Option<&str>) -> Expression {
+        let Some(name) = name else { return Expression::Null };
+        if self.key_is_long_lived(name) {
+            if self.primary {
+                let ll = self.long_lived();
+                return ex(&format!("{ll}.kms_key_arns[{name:?}]"));
+            }
+            // Keys are regional: a long-lived key of the primary region cannot serve here.
+            return Expression::Null;
+        }
+        self.keys.insert(name.to_owned());
+        ex(&format!("module.kms_{}.arn", ident(name)))
+    }
+    fn network(&self, vpc: Option<&str>) -> String {
+        let vpc = vpc.map(str::to_owned).or_else(|| self.region.vpcs.first().map(|v| v.name.to_string())).unwrap_or_default();
+        format!("module.network_{}", ident(&vpc))
+    }
+    fn vpc_name(&self, vpc: Option<&stratoform_spec::Name>) -> String {
+        vpc.map(ToString::to_string).or_else(|| self.region.vpcs.first().map(|v| v.name.to_string())).unwrap_or_default()
+    }
+    /// The subnets of a tier, or of the first tier of a kind.
+    fn tier(&self, vpc: &str, tier: Option<&stratoform_spec::Name>, kind: SubnetKind) -> Expression {
+        let plan = self.model.network.vpc(self.region.name.as_str(), vpc);
+        let name = tier
+            .map(ToString::to_string)
+            .or_else(|| plan.and_then(|p| p.first_tier(kind)).map(|t| t.name.to_string()))
+            .or_else(|| plan.and_then(|p| p.tiers.first()).map(|t| t.name.to_string()))
+            .unwrap_or_default();
+        ex(&format!("module.network_{}.tier_subnet_ids[{name:?}]", ident(vpc)))
+    }
+    /// Security groups and blocks named by `allowedFrom`/`sources`.
+    fn sources(&mut self, vpc: &str, sources: &[String]) -> (Vec<(String, Expression)>, Vec<String>) {
+        let mut groups = Vec::new();
+        let mut cidrs = Vec::new();
+        for src in sources {
+            if let Some(c) = src.strip_prefix("cluster:") {
+                groups.push((src.replace(':', "-"), ex(&format!("module.eks_{}.node_security_group_id", ident(c)))));
+            } else if let Some(h) = src.strip_prefix("host:") {
+                groups.push((src.replace(':', "-"), ex(&format!("module.host_{}.security_group_id", ident(h)))));
+            } else if let Some(p) = src.strip_prefix("peering:") {
+                if let Some(c) = self.peer_cidr(p) {
+                    cidrs.push(c);
+                }
+            } else if let Ok(c) = src.parse::<stratoform_spec::Ipv4Cidr>() {
+                cidrs.push(c.to_string());
+            } else {
+                groups.push((src.clone(), ex(&format!("module.network_{}.security_group_ids[{src:?}]", ident(vpc)))));
+            }
+        }
+        (groups, cidrs)
+    }
+    /// The block on the other side of a peering named in any region.
+    fn peer_cidr(&self, name: &str) -> Option<String> {
+        for r in &self.model.platform.regions {
+            for p in &r.peerings {
+                if p.name.as_str() == name {
+                    if let Some(c) = p.peer.cidr {
+                        return Some(c.to_string());
+                    }
+                    // Seen from the accepter: the requester's block; from the requester: the peer's.
+                    let (reg, vpc) = if r.name == self.region.name {
+                        (p.peer.region.clone().map(|x| x.to_string()).unwrap_or_else(|| r.name.to_string()), p.peer.vpc.as_ref().map(ToString::to_string)?)
+                    } else {
+                        (r.name.to_string(), p.vpc.to_string())
+                    };
+                    return self.model.network.vpc(&reg, &vpc).map(|v| v.cidr.to_string());
+                }
+            }
+        }
+        None
+    }
+}
+
+struct GrantResolver<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+}
+
+impl Resolve for GrantResolver<'_, '_> {
+    fn bucket_arn(&mut self, name: &str) -> Expression {
+        let bucket = super::long_lived::any_bucket_name(self.ctx.model, name).map(|(_, b)| b).unwrap_or_else(|| format!("{}-{name}", self.ctx.prefix()));
+        s(format!("arn:aws:s3:::{bucket}"))
+    }
+    fn kms_arn(&mut self, name: &str) -> Expression {
+        match self.ctx.kms(Some(name)) {
+            Expression::Null => ex(r#""arn:aws:kms:*:${local.account_id}:key/*""#),
+            e => e,
+        }
+    }
+    fn secret_arn(&mut self, name: Option<&str>) -> Expression {
+        let m = self.ctx.model;
+        let pattern = match name {
+            Some(n) => format!("{}/{}/{n}-*", m.names.platform, m.names.env),
+            None => format!("{}/{}/*", m.names.platform, m.names.env),
+        };
+        call("format", [s(format!("arn:aws:secretsmanager:%s:%s:secret:{pattern}")), ex("var.region"), ex("local.account_id")])
+    }
+    fn log_group_arn(&mut self, name: Option<&str>) -> Expression {
+        match name {
+            Some(n) => call("format", [s(format!("arn:aws:logs:%s:%s:log-group:{n}:*")), ex("var.region"), ex("local.account_id")]),
+            None => s("*"),
+        }
+    }
+}
+
+fn build(model: &Model, region: &Region, stack: &str) -> (StackBuilder, Vec<(String, Expression)>) {
+    let primary = model.primary_region().name == region.name;
+    let mut c = Ctx { model, region, primary, b: StackBuilder::default(), keys: BTreeSet::new(), bucket_key: false };
+    c.b.main.push(block("data", &["aws_caller_identity", "current"], vec![]));
+    c.b.main.push(block("locals", &[], vec![attr("account_id", ex("data.aws_caller_identity.current.account_id"))]));
+    let mut extra: Vec<(String, Expression)> = Vec::new();
+    network(&mut c);
+    clusters(&mut c);
+    data_stores(&mut c, &mut extra);
+    hosts(&mut c);
+    edge(&mut c);
+    peerings(&mut c);
+    observability(&mut c);
+    accelerators(&mut c, stack);
+    kms_keys(&mut c);
+    (c.b, extra)
+}
+
+fn network(c: &mut Ctx) {
+    let region = c.region;
+    let clusters: Vec<(String, String)> = region.clusters.iter().map(|cl| (cl.vpc.to_string(), c.model.names.cluster(cl))).collect();
+    for vpc in &region.vpcs {
+        let Some(plan) = c.model.network.vpc(region.name.as_str(), vpc.name.as_str()) else { continue };
+        let vpc_name = format!("{}-{}", c.prefix(), vpc.name);
+        let subnets = obj(plan.tiers.iter().flat_map(|t| {
+            let spec_tags = vpc.subnets.get(&t.name).map(|x| x.tags.clone()).unwrap_or_default();
+            let clusters = &clusters;
+            t.subnets.iter().map(move |sn| {
+                let mut tags = spec_tags.clone();
+                match t.kind {
+                    SubnetKind::Public => {
+                        tags.entry("kubernetes.io/role/elb".into()).or_insert_with(|| "1".into());
+                    }
+                    SubnetKind::Private => {
+                        tags.entry("kubernetes.io/role/internal-elb".into()).or_insert_with(|| "1".into());
+                    }
+                    _ => {}
+                }
+                if matches!(t.kind, SubnetKind::Public | SubnetKind::Private) {
+                    for (v, cl) in clusters {
+                        if v == vpc.name.as_str() {
+                            tags.entry(format!("kubernetes.io/cluster/{cl}")).or_insert_with(|| "shared".into());
+                        }
+                    }
+                }
+                (
+                    sn.key.clone(),
+                    obj([
+                        ("cidr", s(sn.cidr.to_string())),
+                        ("az", s(sn.az.to_string())),
+                        ("tier", s(t.name.to_string())),
+                        ("kind", s(serde_name(&t.kind))),
+                        ("tags", string_map(tags.iter())),
+                    ]),
+                )
+            })
+        }));
+        let endpoint_tier = plan.first_tier(SubnetKind::Private).or(plan.tiers.first()).map(|t| t.name.to_string()).unwrap_or_default();
+        let mut sgs = Vec::new();
+        let mut rules = Vec::new();
+        let mut cross = Vec::new();
+        for sg in &vpc.security_groups {
+            sgs.push((sg.name.to_string(), s(sg.description.clone())));
+            let dirs = [("ingress", sg.ingress.clone()), ("egress", sg.egress.clone().unwrap_or_default())];
+            for (dir, list_) in dirs {
+                for (i, r) in list_.iter().enumerate() {
+                    let proto = match r.protocol {
+                        stratoform_spec::Protocol::All => "-1".to_owned(),
+                        p => serde_name(&p),
+                    };
+                    let to = r.to_port.unwrap_or(r.from_port);
+                    let desc = r.description.clone().unwrap_or_else(|| format!("{} {}", dir, r.from_port));
+                    for cidr in &r.cidrs {
+                        rules.push((
+                            format!("{}-{dir}-{i}-{cidr}", sg.name),
+                            obj([
+                                ("group", s(sg.name.to_string())),
+                                ("direction", s(dir)),
+                                ("protocol", s(proto.clone())),
+                                ("from_port", n(r.from_port as i64)),
+                                ("to_port", n(to as i64)),
+                                ("cidr", s(cidr.to_string())),
+                                ("description", s(desc.clone())),
+                            ]),
+                        ));
+                    }
+                    for src in &r.sources {
+                        if vpc.security_groups.iter().any(|g| g.name.as_str() == src) {
+                            rules.push((
+                                format!("{}-{dir}-{i}-{src}", sg.name),
+                                obj([
+                                    ("group", s(sg.name.to_string())),
+                                    ("direction", s(dir)),
+                                    ("protocol", s(proto.clone())),
+                                    ("from_port", n(r.from_port as i64)),
+                                    ("to_port", n(to as i64)),
+                                    ("source_group", s(src.clone())),
+                                    ("description", s(desc.clone())),
+                                ]),
+                            ));
+                        } else {
+                            cross.push((sg.name.to_string(), dir, i, src.clone(), proto.clone(), r.from_port, to, desc.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        let net = format!("network_{}", ident(vpc.name.as_str()));
+        c.b.module(
+            &net,
+            "network",
+            vec![
+                ("name", s(vpc_name)),
+                ("cidr", s(vpc.cidr.to_string())),
+                ("subnets", subnets),
+                ("nat_mode", s(serde_name(&plan.nat))),
+                ("internet_gateway", plan.internet_gateway.into()),
+                ("gateway_endpoints", strs(vpc.endpoints.gateway.iter().map(serde_name))),
+                ("interface_endpoints", strs(vpc.endpoints.interface.iter().map(|i| i.to_string()))),
+                ("endpoint_tier", s(endpoint_tier)),
+                (
+                    "flow_logs",
+                    obj([
+                        ("enabled", vpc.flow_logs.enabled.into()),
+                        ("traffic", s(serde_name(&vpc.flow_logs.traffic).to_uppercase())),
+                        ("retention_days", n(retention_days(days(&vpc.flow_logs.retention)))),
+                    ]),
+                ),
+                ("security_groups", obj(sgs)),
+                ("security_group_rules", obj(rules)),
+            ],
+        );
+        // Rules whose source is a cluster's nodes or a host live here, after both exist.
+        for (sg, dir, i, src, proto, from, to, desc) in cross {
+            let (groups, _) = c.sources(vpc.name.as_str(), std::slice::from_ref(&src));
+            let Some((_, group)) = groups.into_iter().next() else { continue };
+            let kind = if dir == "ingress" { "aws_vpc_security_group_ingress_rule" } else { "aws_vpc_security_group_egress_rule" };
+            let all = proto == "-1";
+            c.b.main.push(block_owned(
+                "resource",
+                vec![kind.into(), ident(&format!("{}_{sg}_{i}_{src}", vpc.name))],
+                vec![
+                    attr("security_group_id", ex(&format!("module.{net}.security_group_ids[{sg:?}]"))),
+                    attr("description", s(desc)),
+                    attr("ip_protocol", s(proto)),
+                    attr("from_port", if all { Expression::Null } else { n(from as i64) }),
+                    attr("to_port", if all { Expression::Null } else { n(to as i64) }),
+                    attr("referenced_security_group_id", group),
+                ],
+            ));
+        }
+        c.b.outputs.push(output(&format!("{net}_vpc_id"), &format!("The `{}` VPC's ID.", vpc.name), ex(&format!("module.{net}.vpc_id"))));
+        c.b.outputs.push(output(
+            &format!("{net}_route_table_ids"),
+            &format!("Route tables of the `{}` VPC by tier.", vpc.name),
+            ex(&format!("module.{net}.tier_route_table_ids")),
+        ));
+    }
+}
+
+fn clusters(c: &mut Ctx) {
+    let region = c.region;
+    for cl in &region.clusters {
+        let name = c.model.names.cluster(cl);
+        let id = ident(cl.name.as_str());
+        let vpc = cl.vpc.to_string();
+        let subnets = c.tier(&vpc, cl.subnet_tier.as_ref(), SubnetKind::Private);
+        let key = if cl.secrets_encryption.enabled { c.kms(cl.secrets_encryption.kms_key.as_ref().map(|k| k.as_str())) } else { Expression::Null };
+        let policies: Vec<String> = cl
+            .cluster_role_policies
+            .iter()
+            .map(|p| stratoform_spec::catalog::managed_policy_arn(p).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{p}")))
+            .collect();
+        c.b.module(
+            &format!("eks_{id}"),
+            "eks",
+            vec![
+                ("name", s(name.clone())),
+                ("kubernetes_version", s(cl.version.to_string())),
+                ("vpc_id", ex(&format!("module.network_{}.vpc_id", ident(&vpc)))),
+                ("subnet_ids", subnets.clone()),
+                ("endpoint_private", cl.endpoint.private.into()),
+                ("endpoint_public", cl.endpoint.public.into()),
+                ("public_access_cidrs", strs(cl.endpoint.public_access_cidrs.iter().map(|x| x.to_string()))),
+                ("log_types", strs(cl.log_types.iter().map(serde_name))),
+                ("log_retention_days", n(retention_days(days(&cl.log_retention)))),
+                ("secrets_encryption", cl.secrets_encryption.enabled.into()),
+                ("secrets_kms_key_arn", key),
+                ("service_ipv4_cidr", cl.services_cidr.map(|x| s(x.to_string())).unwrap_or(Expression::Null)),
+                ("cluster_role_policy_arns", strs(policies)),
+            ],
+        );
+        let eks = format!("module.eks_{id}");
+        for ng in &cl.node_groups {
+            let ng_subnets = if ng.subnet_tier.is_some() { c.tier(&vpc, ng.subnet_tier.as_ref(), SubnetKind::Private) } else { subnets.clone() };
+            let br = ng.bottlerocket.clone().unwrap_or(stratoform_spec::Bottlerocket { admin_container: false, control_container: true });
+            c.b.module(
+                &format!("ng_{id}_{}", ident(ng.name.as_str())),
+                "node-group",
+                vec![
+                    ("cluster_name", ex(&format!("{eks}.name"))),
+                    ("name", s(ng.name.to_string())),
+                    ("management", s(if ng.management == NodeManagement::Managed { "managed" } else { "selfManaged" })),
+                    ("ami_type", s(ng.ami_type.as_eks())),
+                    ("instance_types", strs(ng.instance_types.iter().map(|t| t.to_string()))),
+                    ("capacity_type", s(if ng.capacity_type == stratoform_spec::CapacityType::Spot { "SPOT" } else { "ON_DEMAND" })),
+                    ("min_size", n(ng.min as i64)),
+                    ("max_size", n(ng.max as i64)),
+                    ("desired_size", n(ng.desired_size() as i64)),
+                    ("subnet_ids", ng_subnets),
+                    ("security_group_ids", ex(&format!("[{eks}.node_security_group_id, {eks}.cluster_security_group_id]"))),
+                    ("node_role_arn", ex(&format!("{eks}.node_role_arn"))),
+                    ("instance_profile", ex(&format!("{eks}.node_instance_profile"))),
+                    ("cluster_endpoint", ex(&format!("{eks}.endpoint"))),
+                    ("cluster_certificate_authority", ex(&format!("{eks}.certificate_authority"))),
+                    (
+                        "root_volume",
+                        obj([
+                            ("size_gib", n(ng.root_volume.size_gib as i64)),
+                            ("type", s(ng.root_volume.volume_type.as_str())),
+                            ("encrypted", ng.root_volume.encrypted.into()),
+                            ("iops", ng.root_volume.iops.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
+                            ("throughput", ng.root_volume.throughput.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
+                        ]),
+                    ),
+                    ("imdsv2_required", ng.metadata.imdsv2_required.into()),
+                    ("metadata_hop_limit", n(ng.metadata.hop_limit as i64)),
+                    ("labels", string_map(ng.labels.iter())),
+                    (
+                        "taints",
+                        list(ng.taints.iter().map(|t| {
+                            let effect = match t.effect {
+                                stratoform_spec::TaintEffect::NoSchedule => "NO_SCHEDULE",
+                                stratoform_spec::TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
+                                stratoform_spec::TaintEffect::NoExecute => "NO_EXECUTE",
+                            };
+                            obj([("key", s(t.key.clone())), ("value", t.value.clone().map(s).unwrap_or(Expression::Null)), ("effect", s(effect))])
+                        })),
+                    ),
+                    ("autoscaler", ng.autoscaler.into()),
+                    ("bottlerocket_admin_container", br.admin_container.into()),
+                    ("bottlerocket_control_container", br.control_container.into()),
+                ],
+            );
+        }
+        // Roles for pods.
+        for role in c.model.identity.roles.clone().iter().filter(|r| r.region == region.name.as_str() && r.cluster == cl.name.as_str()) {
+            let rid = format!("role_{id}_{}", ident(&role.iam_name.replace(&name, "")).trim_matches('_'));
+            let mut managed: Vec<(String, Expression)> = role
+                .role
+                .managed_policies
+                .iter()
+                .map(|p| (p.clone(), s(stratoform_spec::catalog::managed_policy_arn(p).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{p}")))))
+                .collect();
+            for p in &role.role.policies {
+                managed.push((p.to_string(), policy_ref(c, p.as_str())));
+            }
+            let mut inline = Vec::new();
+            if !role.role.grants.is_empty() {
+                let mut r = GrantResolver { ctx: c };
+                inline.push(("grants", grant_policy(&role.role.grants, &mut r)));
+            }
+            c.b.module(
+                &rid,
+                "identity",
+                vec![
+                    ("name", s(role.iam_name.clone())),
+                    ("binding", s(if role.binding == RoleBinding::PodIdentity { "podIdentity" } else { "irsa" })),
+                    ("cluster_name", ex(&format!("{eks}.name"))),
+                    ("oidc_provider_arn", ex(&format!("{eks}.oidc_provider_arn"))),
+                    ("oidc_issuer", ex(&format!("{eks}.oidc_issuer"))),
+                    ("service_accounts", strs(role.service_accounts.iter().map(|x| format!("{}:{}", x.namespace(), x.name())))),
+                    ("managed_policy_arns", obj(managed)),
+                    ("inline_policies", obj(inline)),
+                ],
+            );
+        }
+        // Add-ons with their roles, and access entries.
+        let addons: Vec<(String, Expression)> = cl
+            .addons
+            .iter()
+            .map(|a| {
+                let role = a.role.as_ref().and_then(|r| c.model.identity.role(region.name.as_str(), cl.name.as_str(), r.as_str()));
+                let role_expr = role
+                    .map(|r| ex(&format!("module.role_{id}_{}.arn", ident(&r.iam_name.replace(&name, "")).trim_matches('_'))))
+                    .unwrap_or(Expression::Null);
+                (
+                    a.name.clone(),
+                    obj([
+                        ("version", s(a.version.clone())),
+                        ("service_account_role_arn", role_expr),
+                        ("configuration", a.configuration.as_ref().map(|v| s(v.to_string())).unwrap_or(Expression::Null)),
+                    ]),
+                )
+            })
+            .collect();
+        let access: Vec<(String, Expression)> = cl
+            .access
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (
+                    format!("entry-{}", i + 1),
+                    obj([
+                        ("principal_arn", s(a.principal_arn.to_string())),
+                        ("policy_arn", s(format!("arn:aws:eks::aws:cluster-access-policy/{}", a.policy))),
+                        ("namespaces", strs(a.namespaces.iter().map(|x| x.to_string()))),
+                    ]),
+                )
+            })
+            .collect();
+        if !addons.is_empty() || !access.is_empty() {
+            c.b.module(
+                &format!("addons_{id}"),
+                "eks-addons",
+                vec![("cluster_name", ex(&format!("{eks}.name"))), ("addons", obj(addons)), ("access_entries", obj(access))],
+            );
+        }
+        c.b.outputs.push(output(&format!("eks_{id}_name"), &format!("The `{}` cluster's name.", cl.name), ex(&format!("{eks}.name"))));
+        c.b.outputs.push(output(&format!("eks_{id}_endpoint"), &format!("The `{}` cluster's API endpoint.", cl.name), ex(&format!("{eks}.endpoint"))));
+        c.b.outputs.push(output(&format!("eks_{id}_oidc_provider_arn"), &format!("The `{}` cluster's OIDC provider.", cl.name), ex(&format!("{eks}.oidc_provider_arn"))));
+    }
+}
+
+/// A custom policy of `identity.policies`, created in the primary region's stack.
+fn policy_ref(c: &mut Ctx, name: &str) -> Expression {
+    let iam = format!("{}-{name}", c.prefix());
+    let Some(p) = c.model.platform.identity.policies.iter().find(|p| p.name.as_str() == name).cloned() else {
+        return call("format", [s(format!("arn:aws:iam::%s:policy/{iam}")), ex("local.account_id")]);
+    };
+    let rid = format!("policy_{}", ident(name));
+    let exists = c.b.main.iter().any(|st| matches!(st, hcl::structure::Structure::Block(b) if b.labels().get(1).map(|l| l.as_str()) == Some(rid.as_str())));
+    if !exists {
+        let doc = template_policy(p.template).unwrap_or_else(|| {
+            serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": p.statements.iter().map(|st| {
+                    let mut v = serde_json::json!({ "Effect": "Allow", "Action": st.actions, "Resource": st.resources });
+                    if let Some(sid) = &st.sid { v["Sid"] = serde_json::json!(sid); }
+                    if let Some(cond) = &st.condition { v["Condition"] = cond.clone(); }
+                    v
+                }).collect::<Vec<_>>()
+            })
+        });
+        c.b.main.push(block_owned(
+            "resource",
+            vec!["aws_iam_policy".into(), rid.clone()],
+            vec![attr("name", s(iam)), attr("description", s(p.description.clone())), attr("policy", jsonencode(&doc))],
+        ));
+    }
+    ex(&format!("aws_iam_policy.{rid}.arn"))
+}
+
+fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
+    let region = c.region;
+    let model = c.model;
+    // Buckets of this environment (long-lived ones are in the long-lived stack).
+    let mut buckets = Vec::new();
+    for bucket in region.buckets.iter().filter(|b| b.lifecycle == Lifecycle::Ephemeral) {
+        let key = match &bucket.kms_key {
+            Some(k) if !c.key_is_long_lived(k.as_str()) => {
+                c.keys.insert(k.to_string());
+                k.to_string()
+            }
+            _ => {
+                if bucket.encryption == BucketEncryption::Kms {
+                    c.bucket_key = true;
+                }
+                "bucket-default".to_owned()
+            }
+        };
+        buckets.push((bucket.name.to_string(), bucket_value(model, region.name.as_str(), bucket, Some(key))));
+    }
+    if !buckets.is_empty() {
+        c.b.variables.push(variable("buckets", &format!("map({BUCKET_TYPE})"), "This environment's buckets in this region, by spec name.", Some(obj::<&str>([]))));
+        extra.push(("buckets".into(), obj(buckets)));
+        let mut body = vec![attr("source", s("../../modules/s3"))];
+        for (k, v) in bucket_args("local.kms_arns") {
+            body.push(attr(k, if k == "for_each" { ex("var.buckets") } else { v }));
+        }
+        c.b.main.push(block("module", &["buckets"], body));
+        c.b.outputs.push(output("bucket_arns", "Buckets by spec name.", ex("{ for k, m in module.buckets : k => m.arn }")));
+    }
+    for fs in &region.file_systems {
+        let vpc = c.vpc_name(fs.vpc.as_ref());
+        let (groups, cidrs) = c.sources(&vpc, &fs.allowed_from);
+        let kms = c.kms(fs.kms_key.as_ref().map(|k| k.as_str()));
+        let tier = c.tier(&vpc, fs.subnet_tier.as_ref(), SubnetKind::Private);
+        c.b.module(
+            &format!("efs_{}", ident(fs.name.as_str())),
+            "efs",
+            vec![
+                ("name", s(format!("{}-{}", c.prefix(), fs.name))),
+                ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))),
+                ("subnet_ids", tier),
+                ("allowed_security_group_ids", obj(groups)),
+                ("allowed_cidrs", strs(cidrs)),
+                ("kms_key_arn", kms),
+                ("throughput_mode", s(serde_name(&fs.throughput_mode))),
+                ("transition_to_ia", s(format!("AFTER_{}_DAYS", fs.transition_to_ia.as_ref().map(days).unwrap_or(30)))),
+                (
+                    "access_points",
+                    obj(fs.access_points.iter().map(|a| {
+                        (
+                            a.name.to_string(),
+                            obj([("path", s(a.path.clone())), ("uid", n(a.uid as i64)), ("gid", n(a.gid as i64)), ("permissions", s(a.permissions.clone()))]),
+                        )
+                    })),
+                ),
+            ],
+        );
+    }
+    let prod = model.is_production();
+    for db in &region.databases {
+        let vpc = c.vpc_name(db.vpc.as_ref());
+        let (groups, cidrs) = c.sources(&vpc, &db.allowed_from);
+        let kms = c.kms(db.kms_key.as_ref().map(|k| k.as_str()));
+        let tier = c.tier(&vpc, db.subnet_tier.as_ref(), SubnetKind::Database);
+        c.b.module(
+            &format!("db_{}", ident(db.name.as_str())),
+            "database",
+            vec![
+                ("name", s(format!("{}-{}", c.prefix(), db.name))),
+                ("engine", s(db.engine.as_rds())),
+                ("engine_version", s(db.version.clone())),
+                ("instance_class", s(db.instance_class.clone())),
+                ("instances", n(db.instances as i64)),
+                ("multi_az", db.multi_az.unwrap_or(prod).into()),
+                ("storage_gib", n(db.storage_gib as i64)),
+                ("port", n(db.engine.port() as i64)),
+                ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))),
+                ("subnet_ids", tier),
+                ("allowed_security_group_ids", obj(groups)),
+                ("allowed_cidrs", strs(cidrs)),
+                ("backup_retention_days", n(days(&db.backup_retention) as i64)),
+                ("deletion_protection", db.deletion_protection.unwrap_or(prod).into()),
+                ("kms_key_arn", kms),
+            ],
+        );
+    }
+    if !region.caches.is_empty() {
+        let vpc = c.vpc_name(region.caches[0].vpc.as_ref());
+        let mut caches = Vec::new();
+        for cache in &region.caches {
+            let cvpc = c.vpc_name(cache.vpc.as_ref());
+            let (groups, cidrs) = c.sources(&cvpc, &cache.allowed_from);
+            let kms = c.kms(cache.kms_key.as_ref().map(|k| k.as_str()));
+            caches.push((
+                format!("{}-{}", c.prefix(), cache.name),
+                obj([
+                    ("engine_version", s(cache.version.clone())),
+                    ("node_type", s(cache.node_type.clone())),
+                    ("replicas", n(cache.replicas as i64)),
+                    ("subnet_ids", c.tier(&cvpc, cache.subnet_tier.as_ref(), SubnetKind::Database)),
+                    ("allowed_security_group_ids", obj(groups)),
+                    ("allowed_cidrs", strs(cidrs)),
+                    ("snapshot_retention_days", n(days(&cache.snapshot_retention) as i64)),
+                    ("kms_key_arn", kms),
+                ]),
+            ));
+        }
+        c.b.module("caches", "cache", vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))), ("caches", obj(caches))]);
+    }
+    if !region.document_dbs.is_empty() {
+        let vpc = c.vpc_name(region.document_dbs[0].vpc.as_ref());
+        let mut clusters = Vec::new();
+        for d in &region.document_dbs {
+            let dvpc = c.vpc_name(d.vpc.as_ref());
+            let (groups, cidrs) = c.sources(&dvpc, &d.allowed_from);
+            let kms = c.kms(d.kms_key.as_ref().map(|k| k.as_str()));
+            clusters.push((
+                format!("{}-{}", c.prefix(), d.name),
+                obj([
+                    ("engine_version", s(d.version.clone())),
+                    ("instance_class", s(d.instance_class.clone())),
+                    ("instances", n(d.instances as i64)),
+                    ("subnet_ids", c.tier(&dvpc, d.subnet_tier.as_ref(), SubnetKind::Database)),
+                    ("allowed_security_group_ids", obj(groups)),
+                    ("allowed_cidrs", strs(cidrs)),
+                    ("backup_retention_days", n(days(&d.backup_retention) as i64)),
+                    ("deletion_protection", d.deletion_protection.unwrap_or(prod).into()),
+                    ("kms_key_arn", kms),
+                ]),
+            ));
+        }
+        c.b.module("document_dbs", "document-db", vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))), ("clusters", obj(clusters))]);
+    }
+    // Ephemeral ECR repositories and secrets.
+    let repos: Vec<_> = region.ecr.iter().flat_map(|e| &e.repositories).filter(|r| !r.lifecycle.is_long_lived()).collect();
+    for r in repos {
+        let kms = c.kms(r.kms_key.as_ref().map(|k| k.as_str()));
+        let name = model.names.fill(r.name.as_str(), Some(region), None);
+        c.b.module(
+            &format!("ecr_{}", ident(&name)),
+            "ecr",
+            vec![
+                ("name", s(name.clone())),
+                ("immutable", r.immutable.into()),
+                ("scan_on_push", r.scan_on_push.into()),
+                ("keep_tagged", n(r.keep_tagged as i64)),
+                ("untagged_expiry_days", n(days(&r.untagged_expiry) as i64)),
+                ("kms_key_arn", kms),
+            ],
+        );
+    }
+    if c.primary {
+        for sec in model.platform.identity.secrets.iter().filter(|x| !x.lifecycle.is_long_lived()) {
+            let kms = c.kms(sec.kms_key.as_ref().map(|k| k.as_str()));
+            c.b.module(
+                &format!("secret_{}", ident(sec.name.as_str())),
+                "secrets",
+                vec![
+                    ("name", s(format!("{}/{}/{}", model.names.platform, model.names.env, sec.name))),
+                    ("description", s(sec.description.clone())),
+                    ("kms_key_arn", kms),
+                    ("recovery_window_days", n((sec.recovery_window.as_secs() / 86_400) as i64)),
+                ],
+            );
+        }
+    }
+}
+
+fn hosts(c: &mut Ctx) {
+    let region = c.region;
+    for h in &region.hosts {
+        let vpc = c.vpc_name(h.vpc.as_ref());
+        let param = match h.os {
+            stratoform_spec::HostOs::AmazonLinux2023 => "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+            stratoform_spec::HostOs::AmazonLinux2 => "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2",
+            stratoform_spec::HostOs::Ubuntu2404 => "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+            stratoform_spec::HostOs::WindowsServer2022 => "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base",
+        };
+        let mut ingress = Vec::new();
+        let mut cross = Vec::new();
+        for (i, r) in h.ingress.iter().enumerate() {
+            let proto = match r.protocol {
+                stratoform_spec::Protocol::All => "-1".to_owned(),
+                p => serde_name(&p),
+            };
+            let desc = r.description.clone().unwrap_or_else(|| format!("port {}", r.from_port));
+            for cidr in &r.cidrs {
+                ingress.push((
+                    format!("{i}-{cidr}"),
+                    obj([
+                        ("protocol", s(proto.clone())),
+                        ("from_port", n(r.from_port as i64)),
+                        ("to_port", n(r.to_port.unwrap_or(r.from_port) as i64)),
+                        ("cidr", s(cidr.to_string())),
+                        ("description", s(desc.clone())),
+                    ]),
+                ));
+            }
+            for src in &r.sources {
+                cross.push((i, src.clone(), proto.clone(), r.from_port, r.to_port.unwrap_or(r.from_port), desc.clone()));
+            }
+        }
+        let snapshot_tags = h
+            .snapshot_schedule
+            .as_ref()
+            .and_then(|sch| region.snapshot_schedules.iter().find(|x| x.name == *sch))
+            .map(|sch| string_map(sch.target_tags.iter()))
+            .unwrap_or_else(|| obj::<&str>([]));
+        let hid = ident(h.name.as_str());
+        c.b.module(
+            &format!("host_{hid}"),
+            "hosts",
+            vec![
+                ("name", s(format!("{}-{}", c.prefix(), h.name))),
+                ("ami_ssm_parameter", s(param)),
+                ("instance_type", s(h.instance_type.to_string())),
+                ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))),
+                ("subnet_id", call("element", [c.tier(&vpc, Some(&h.subnet_tier), SubnetKind::Private), n(0)])),
+                ("public_ip", h.public_ip.into()),
+                ("source_dest_check", h.source_dest_check.into()),
+                (
+                    "root_volume",
+                    obj([
+                        ("size_gib", n(h.root_volume.size_gib as i64)),
+                        ("type", s(h.root_volume.volume_type.as_str())),
+                        ("encrypted", h.root_volume.encrypted.into()),
+                        ("iops", h.root_volume.iops.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
+                        ("throughput", h.root_volume.throughput.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
+                    ]),
+                ),
+                (
+                    "volumes",
+                    obj(h.volumes.iter().map(|v| {
+                        (
+                            v.name.to_string(),
+                            obj([
+                                ("device", s(v.device.clone())),
+                                ("size_gib", n(v.size_gib as i64)),
+                                ("type", s(v.volume_type.as_str())),
+                                ("iops", v.iops.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
+                                ("throughput", v.throughput.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
+                                ("encrypted", v.encrypted.into()),
+                            ]),
+                        )
+                    })),
+                ),
+                ("ingress", obj(ingress)),
+                ("imdsv2_required", h.metadata.imdsv2_required.into()),
+                ("metadata_hop_limit", n(h.metadata.hop_limit as i64)),
+                (
+                    "managed_policy_arns",
+                    strs(h.managed_policies.iter().map(|p| stratoform_spec::catalog::managed_policy_arn(p).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{p}")))),
+                ),
+                ("user_data", h.user_data.clone().map(s).unwrap_or(Expression::Null)),
+                ("snapshot_tags", snapshot_tags),
+            ],
+        );
+        for (i, src, proto, from, to, desc) in cross {
+            let (groups, _) = c.sources(&vpc, std::slice::from_ref(&src));
+            let Some((_, group)) = groups.into_iter().next() else { continue };
+            let all = proto == "-1";
+            c.b.main.push(block_owned(
+                "resource",
+                vec!["aws_vpc_security_group_ingress_rule".into(), ident(&format!("host_{hid}_{i}_{src}"))],
+                vec![
+                    attr("security_group_id", ex(&format!("module.host_{hid}.security_group_id"))),
+                    attr("description", s(desc)),
+                    attr("ip_protocol", s(proto)),
+                    attr("from_port", if all { Expression::Null } else { n(from as i64) }),
+                    attr("to_port", if all { Expression::Null } else { n(to as i64) }),
+                    attr("referenced_security_group_id", group),
+                ],
+            ));
+        }
+    }
+    // EBS snapshot schedules (Data Lifecycle Manager).
+    if !region.snapshot_schedules.is_empty() {
+        c.b.main.push(block(
+            "resource",
+            &["aws_iam_role", "dlm"],
+            vec![attr("name", s(format!("{}-{}-dlm", c.prefix(), region.name))), attr("assume_role_policy", crate::modules::service_trust("dlm.amazonaws.com"))],
+        ));
+        c.b.main.push(block(
+            "resource",
+            &["aws_iam_role_policy_attachment", "dlm"],
+            vec![attr("role", ex("aws_iam_role.dlm.name")), attr("policy_arn", s("arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"))],
+        ));
+        for sch in &region.snapshot_schedules {
+            let hours = (sch.every.as_secs() / 3600).max(1);
+            c.b.main.push(block_owned(
+                "resource",
+                vec!["aws_dlm_lifecycle_policy".into(), ident(sch.name.as_str())],
+                vec![
+                    attr("description", s(format!("{} snapshots", sch.name))),
+                    attr("execution_role_arn", ex("aws_iam_role.dlm.arn")),
+                    attr("state", s("ENABLED")),
+                    block(
+                        "policy_details",
+                        &[],
+                        vec![
+                            attr("resource_types", strs(["VOLUME"])),
+                            attr("target_tags", string_map(sch.target_tags.iter())),
+                            block(
+                                "schedule",
+                                &[],
+                                vec![
+                                    attr("name", s(sch.name.to_string())),
+                                    attr("copy_tags", true),
+                                    block(
+                                        "create_rule",
+                                        &[],
+                                        vec![attr("interval", n(hours as i64)), attr("interval_unit", s("HOURS")), attr("times", strs([sch.at.clone()]))],
+                                    ),
+                                    block("retain_rule", &[], vec![attr("count", n(sch.retain as i64))]),
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            ));
+        }
+    }
+}
+
+fn edge(c: &mut Ctx) {
+    let region = c.region;
+    let model = c.model;
+    // Certificates validated in Route 53 zones of the long-lived stack.
+    for cert in &region.certificates {
+        let route53 = cert.validation_dns == DnsProvider::Route53
+            && model.platform.edge.zones.iter().any(|z| z.domain == cert.zone && z.provider == DnsProvider::Route53 && z.lifecycle.is_long_lived() && !z.private);
+        let zone = if route53 {
+            let ll = c.long_lived();
+            ex(&format!("{ll}.zone_ids[{:?}]", cert.zone.to_string()))
+        } else {
+            Expression::Null
+        };
+        let cid = format!("cert_{}", ident(cert.name.as_str()));
+        c.b.module(
+            &cid,
+            "certificate",
+            vec![
+                ("domain", s(cert.domain.to_string())),
+                ("sans", strs(cert.sans.iter().map(|x| x.to_string()))),
+                ("route53_validation", route53.into()),
+                ("zone_id", zone),
+            ],
+        );
+        c.b.outputs.push(output(
+            &format!("{cid}_validation_records"),
+            &format!("DNS validation records of `{}` (for a zone outside Route 53).", cert.name),
+            ex(&format!("module.{cid}.validation_records")),
+        ));
+    }
+    for lb in &region.load_balancers {
+        let vpc = c.vpc_name(lb.vpc.as_ref());
+        let internal = lb.scheme == Scheme::Internal;
+        let tier = c.tier(&vpc, lb.subnet_tier.as_ref(), if internal { SubnetKind::Private } else { SubnetKind::Public });
+        let allowed: Vec<String> = match &lb.allowed_cidrs {
+            Some(x) => x.iter().map(ToString::to_string).collect(),
+            None if internal => model.network.vpc(region.name.as_str(), &vpc).map(|v| vec![v.cidr.to_string()]).unwrap_or_default(),
+            None => vec!["0.0.0.0/0".into()],
+        };
+        let nlb = lb.kind == stratoform_spec::LoadBalancerType::Nlb;
+        let hc = &lb.health_check;
+        let hc_proto = hc.protocol.map(|p| serde_name(&p)).unwrap_or_else(|| if nlb { "TCP".into() } else { "HTTP".into() });
+        let listeners = obj(lb.listeners.iter().map(|l| {
+            let cert = l.certificate.as_ref().map(|cn| ex(&format!("module.cert_{}.arn", ident(cn.as_str())))).unwrap_or(Expression::Null);
+            (
+                format!("{}-{}", serde_name(&l.protocol).to_lowercase(), l.port),
+                obj([
+                    ("port", n(l.port as i64)),
+                    ("protocol", s(serde_name(&l.protocol))),
+                    ("certificate_arn", cert),
+                    ("ssl_policy", l.ssl_policy.clone().map(s).unwrap_or(Expression::Null)),
+                    ("target_port", n(l.target_port.unwrap_or(l.port) as i64)),
+                ]),
+            )
+        }));
+        let mut name = format!("{}-{}", c.prefix(), lb.name);
+        name.truncate(32);
+        let lid = format!("lb_{}", ident(lb.name.as_str()));
+        c.b.module(
+            &lid,
+            "load-balancing",
+            vec![
+                ("name", s(name.trim_end_matches('-').to_owned())),
+                ("type", s(if nlb { "network" } else { "application" })),
+                ("internal", internal.into()),
+                ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))),
+                ("subnet_ids", tier),
+                ("allowed_cidrs", strs(allowed)),
+                ("cross_zone", lb.cross_zone.into()),
+                ("deletion_protection", lb.deletion_protection.unwrap_or(model.is_production()).into()),
+                ("listeners", listeners),
+                (
+                    "health_check",
+                    obj([
+                        ("protocol", s(hc_proto.clone())),
+                        ("port", s(hc.port.map(|p| p.to_string()).unwrap_or_else(|| "traffic-port".into()))),
+                        ("path", if hc_proto == "TCP" { Expression::Null } else { s(hc.path.clone().unwrap_or_else(|| "/healthz".into())) }),
+                        ("interval", n(hc.interval.as_secs() as i64)),
+                        ("healthy_threshold", n(hc.healthy_threshold as i64)),
+                        ("unhealthy_threshold", n(hc.unhealthy_threshold as i64)),
+                    ]),
+                ),
+            ],
+        );
+        c.b.outputs.push(output(&format!("{lid}_arn"), &format!("The `{}` load balancer's ARN.", lb.name), ex(&format!("module.{lid}.arn"))));
+        c.b.outputs.push(output(&format!("{lid}_dns_name"), &format!("The `{}` load balancer's DNS name.", lb.name), ex(&format!("module.{lid}.dns_name"))));
+        c.b.outputs.push(output(
+            &format!("{lid}_target_group_arns"),
+            &format!("The `{}` load balancer's target groups.", lb.name),
+            ex(&format!("module.{lid}.target_group_arns")),
+        ));
+    }
+    // Route 53 aliases of this region's load balancers.
+    let records: Vec<(String, Expression)> = model
+        .platform
+        .edge
+        .records
+        .iter()
+        .filter_map(|r| {
+            let target = r.target.as_ref()?;
+            let (reg, lb) = target.split_once('/')?;
+            if reg != region.name.as_str() || lb.contains('/') || !region.load_balancers.iter().any(|x| x.name.as_str() == lb) {
+                return None;
+            }
+            let zone = model.platform.edge.zones.iter().find(|z| z.domain == r.zone && z.provider == DnsProvider::Route53 && z.lifecycle.is_long_lived())?;
+            let lid = format!("module.lb_{}", ident(lb));
+            Some((
+                r.name.to_string(),
+                obj([
+                    ("zone", s(zone.domain.to_string())),
+                    ("name", s(r.name.to_string())),
+                    ("type", s("A")),
+                    ("ttl", n(r.ttl.as_secs() as i64)),
+                    ("values", list([])),
+                    ("alias", obj([("name", ex(&format!("{lid}.dns_name"))), ("zone_id", ex(&format!("{lid}.zone_id")))])),
+                ]),
+            ))
+        })
+        .collect();
+    if !records.is_empty() {
+        let ll = c.long_lived();
+        c.b.module("dns", "dns", vec![("zone_ids", ex(&format!("{ll}.zone_ids"))), ("records", obj(records))]);
+    }
+}
+
+fn peerings(c: &mut Ctx) {
+    let region = c.region;
+    let model = c.model;
+    for p in &region.peerings {
+        let net = format!("module.network_{}", ident(p.vpc.as_str()));
+        let plan = model.network.vpc(region.name.as_str(), p.vpc.as_str());
+        let tiers: Vec<String> = match &p.route_tiers {
+            Some(t) => t.iter().map(ToString::to_string).collect(),
+            None => plan
+                .map(|v| v.tiers.iter().filter(|t| matches!(t.kind, SubnetKind::Private | SubnetKind::Database)).map(|t| t.name.to_string()).collect())
+                .unwrap_or_default(),
+        };
+        let rts = ex(&format!("flatten([for t in {} : {net}.tier_route_table_ids[t]])", crate::printer::inline_pub(&strs(tiers))));
+        let peer_region = p.peer.region.as_ref().map(ToString::to_string).unwrap_or_else(|| region.name.to_string());
+        let (peer_vpc, peer_cidr, peer_rts, accept, account) = match (&p.peer.vpc, &p.peer.cidr) {
+            (Some(vpc), _) => {
+                let pplan = model.network.vpc(&peer_region, vpc.as_str());
+                let cidr = pplan.map(|v| v.cidr.to_string()).unwrap_or_default();
+                let ptiers: Vec<String> = pplan
+                    .map(|v| v.tiers.iter().filter(|t| matches!(t.kind, SubnetKind::Private | SubnetKind::Database)).map(|t| t.name.to_string()).collect())
+                    .unwrap_or_default();
+                let nid = format!("network_{}", ident(vpc.as_str()));
+                if peer_region == region.name.as_str() {
+                    (
+                        ex(&format!("module.{nid}.vpc_id")),
+                        cidr,
+                        ex(&format!("flatten([for t in {} : module.{nid}.tier_route_table_ids[t]])", crate::printer::inline_pub(&strs(ptiers)))),
+                        true,
+                        Expression::Null,
+                    )
+                } else {
+                    let other = c.b.remote(&format!("{}-{peer_region}", model.names.env));
+                    (
+                        ex(&format!("{other}.{nid}_vpc_id")),
+                        cidr,
+                        ex(&format!("flatten([for t in {} : {other}.{nid}_route_table_ids[t]])", crate::printer::inline_pub(&strs(ptiers)))),
+                        true,
+                        Expression::Null,
+                    )
+                }
+            }
+            (None, Some(cidr)) => (
+                s(p.peer.vpc_id.clone().unwrap_or_default()),
+                cidr.to_string(),
+                list([]),
+                false,
+                p.peer.account_id.as_ref().map(|a| s(a.to_string())).unwrap_or(Expression::Null),
+            ),
+            _ => continue,
+        };
+        let peer_provider = if peer_region == region.name.as_str() { "aws".to_owned() } else { c.b.alias(&peer_region) };
+        c.b.module_with(
+            &format!("peering_{}", ident(p.name.as_str())),
+            "peering",
+            Some(obj([("aws", ex("aws")), ("aws.peer", ex(&peer_provider))])),
+            vec![
+                ("name", s(format!("{}-{}", model.names.prefix(), p.name))),
+                ("vpc_id", ex(&format!("{net}.vpc_id"))),
+                ("vpc_cidr", s(plan.map(|v| v.cidr.to_string()).unwrap_or_default())),
+                ("route_table_ids", rts),
+                ("peer_vpc_id", peer_vpc),
+                ("peer_cidr", s(peer_cidr)),
+                ("peer_region", s(peer_region.clone())),
+                ("peer_account_id", account),
+                ("peer_route_table_ids", peer_rts),
+                ("accept", accept.into()),
+            ],
+        );
+    }
+}
+
+fn observability(c: &mut Ctx) {
+    let model = c.model;
+    let region = c.region;
+    let alarms: Vec<_> = model
+        .platform
+        .observability
+        .alarms
+        .iter()
+        .filter(|a| a.region.as_ref().map(ToString::to_string).unwrap_or_else(|| model.primary_region().name.to_string()) == region.name.as_str())
+        .collect();
+    let topic_names: BTreeSet<String> = if c.primary {
+        model.platform.observability.topics.iter().map(|t| t.name.to_string()).collect()
+    } else {
+        alarms.iter().map(|a| a.topic.to_string()).collect()
+    };
+    let mut topics = Vec::new();
+    for t in model.platform.observability.topics.iter().filter(|t| topic_names.contains(t.name.as_str())) {
+        let kms = c.kms(t.kms_key.as_ref().map(|k| k.as_str()));
+        topics.push((
+            t.name.to_string(),
+            obj([("name", s(format!("{}-{}", model.names.prefix(), t.name))), ("kms_key_arn", kms), ("emails", strs(t.emails.iter().cloned()))]),
+        ));
+    }
+    let alarm_values: Vec<(String, Expression)> = alarms
+        .iter()
+        .map(|a| {
+            (
+                format!("{}-{}", model.names.prefix(), a.name),
+                obj([
+                    ("description", s(a.description.clone())),
+                    ("namespace", s(a.namespace.clone())),
+                    ("metric", s(a.metric.clone())),
+                    ("dimensions", string_map(a.dimensions.iter())),
+                    ("statistic", s(a.statistic.clone())),
+                    ("comparison", s(a.comparison.clone())),
+                    ("threshold", Expression::Number(hcl::Number::from_f64(a.threshold).unwrap_or_else(|| 0.into()))),
+                    ("period", n(a.period.as_secs() as i64)),
+                    ("evaluation_periods", n(a.evaluation_periods as i64)),
+                    ("topic", s(a.topic.to_string())),
+                ]),
+            )
+        })
+        .collect();
+    let mut log_groups = Vec::new();
+    for lg in &region.log_groups {
+        let kms = c.kms(lg.kms_key.as_ref().map(|k| k.as_str()));
+        let name = model.names.fill(&lg.name, Some(region), region.clusters.first());
+        log_groups.push((name, obj([("retention_days", n(retention_days(days(&lg.retention)))), ("kms_key_arn", kms)])));
+    }
+    if topics.is_empty() && alarm_values.is_empty() && log_groups.is_empty() {
+        return;
+    }
+    c.b.module("observability", "observability", vec![("topics", obj(topics)), ("alarms", obj(alarm_values)), ("log_groups", obj(log_groups))]);
+}
+
+fn accelerators(c: &mut Ctx, stack: &str) {
+    let model = c.model;
+    // Global Accelerators go into the last environment stack, which applies after every region's
+    // load balancers exist.
+    let last = model.stacks.iter().filter(|s| s.kind == StackKind::Environment).next_back().map(|s| s.name.as_str());
+    if last != Some(stack) || model.platform.edge.global_accelerators.is_empty() {
+        return;
+    }
+    let mut accs = Vec::new();
+    for ga in &model.platform.edge.global_accelerators {
+        let listeners: Vec<(String, Expression)> = ga
+            .listeners
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                (
+                    format!("listener-{}", i + 1),
+                    obj([
+                        ("protocol", s(serde_name(&l.protocol))),
+                        ("ports", list(l.ports.iter().map(|p| n(*p as i64)))),
+                        ("client_affinity", s(if l.client_affinity == stratoform_spec::ClientAffinity::SourceIp { "SOURCE_IP" } else { "NONE" })),
+                    ]),
+                )
+            })
+            .collect();
+        let mut groups = Vec::new();
+        for (i, _) in ga.listeners.iter().enumerate() {
+            for g in &ga.endpoint_groups {
+                let endpoints = list(g.endpoints.iter().map(|e| {
+                    let lid = format!("lb_{}_arn", ident(e.load_balancer.as_str()));
+                    let arn = if g.region == c.region.name {
+                        ex(&format!("module.lb_{}.arn", ident(e.load_balancer.as_str())))
+                    } else {
+                        let other = c.b.remote(&format!("{}-{}", model.names.env, g.region));
+                        ex(&format!("{other}.{lid}"))
+                    };
+                    obj([("arn", arn), ("weight", n(e.weight as i64)), ("client_ip_preservation", e.client_ip_preservation.into())])
+                }));
+                groups.push((
+                    format!("listener-{}/{}", i + 1, g.region),
+                    obj([
+                        ("region", s(g.region.to_string())),
+                        ("traffic_dial", n(g.traffic_dial as i64)),
+                        ("health_check_protocol", s(serde_name(&g.health_check.protocol))),
+                        ("health_check_port", n(g.health_check.port as i64)),
+                        ("health_check_path", g.health_check.path.clone().map(s).unwrap_or(Expression::Null)),
+                        ("health_check_interval", n(g.health_check.interval.as_secs() as i64)),
+                        ("threshold", n(g.health_check.threshold as i64)),
+                        ("endpoints", endpoints),
+                    ]),
+                ));
+            }
+        }
+        accs.push((
+            format!("{}-{}", model.names.prefix(), ga.name),
+            obj([
+                ("ip_address_type", s(if ga.ip_address_type == stratoform_spec::IpAddressType::DualStack { "DUAL_STACK" } else { "IPV4" })),
+                ("listeners", obj(listeners)),
+                ("endpoint_groups", obj(groups)),
+            ]),
+        ));
+    }
+    // The Global Accelerator API is served from us-west-2 only.
+    let provider = if c.region.name.as_str() == "us-west-2" { None } else { Some(obj([("aws", ex(&c.b.alias("us-west-2")))])) };
+    c.b.module_with("edge", "edge", provider, vec![("accelerators", obj(accs))]);
+    c.b.outputs.push(output("accelerator_dns_names", "Global Accelerator DNS names.", ex("module.edge.dns_names")));
+}
+
+fn kms_keys(c: &mut Ctx) {
+    let model = c.model;
+    if c.primary {
+        for k in model.platform.identity.kms_keys.iter().filter(|k| !k.lifecycle.is_long_lived()) {
+            c.keys.insert(k.name.to_string());
+        }
+    }
+    let keys = std::mem::take(&mut c.keys);
+    let mut arns = Vec::new();
+    for name in &keys {
+        let spec = model.platform.identity.kms_keys.iter().find(|k| k.name.as_str() == name);
+        let (desc, rotation, window) = spec
+            .map(|k| (k.description.clone(), k.rotation, days(&k.deletion_window).clamp(7, 30)))
+            .unwrap_or_else(|| (format!("{name} ({})", c.region.name), true, 30));
+        c.b.module(
+            &format!("kms_{}", ident(name)),
+            "kms",
+            vec![
+                ("alias", s(format!("{}-{name}-{}", model.names.prefix(), c.region.name))),
+                ("description", s(desc)),
+                ("rotation", rotation.into()),
+                ("deletion_window_days", n(window as i64)),
+            ],
+        );
+        arns.push((name.clone(), ex(&format!("module.kms_{}.arn", ident(name)))));
+    }
+    if c.bucket_key {
+        c.b.module(
+            "kms_buckets",
+            "kms",
+            vec![
+                ("alias", s(format!("{}-buckets-{}", model.names.prefix(), c.region.name))),
+                ("description", s(format!("Default encryption of {} buckets in {}", model.names.prefix(), c.region.name))),
+            ],
+        );
+        arns.push(("bucket-default".into(), ex("module.kms_buckets.arn")));
+    }
+    c.b.main.push(block("locals", &[], vec![attr("kms_arns", obj(arns))]));
+}

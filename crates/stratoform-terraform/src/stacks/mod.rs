@@ -1,0 +1,286 @@
+//! Root stacks: bootstrap, long-lived, one per environment and region, and Cloudflare. Each is a
+//! directory under `terraform/stacks/` with `main.tf`, `providers.tf`, `variables.tf`,
+//! `outputs.tf`, `backend.tf` and its tfvars. Stacks read each other through
+//! `terraform_remote_state` (S3, or local files for `stratoform up --local`), never hard-coded IDs.
+
+pub mod bootstrap;
+pub mod cloudflare;
+pub mod environment;
+pub mod long_lived;
+pub mod policies;
+
+use std::collections::BTreeMap;
+
+use hcl::structure::Structure;
+use hcl::Expression;
+use stratoform_model::Model;
+
+use crate::dsl::*;
+use crate::file::tf_file;
+use crate::modules::{AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
+
+/// A root stack being built.
+#[derive(Default)]
+pub struct StackBuilder {
+    /// Module calls, data sources and resources.
+    pub main: Vec<Structure>,
+    /// Variables beyond the common ones.
+    pub variables: Vec<Structure>,
+    /// Outputs.
+    pub outputs: Vec<Structure>,
+    /// Provider aliases by alias name, with their regions.
+    pub aliases: BTreeMap<String, String>,
+    /// Stacks whose state it reads, by stack name.
+    pub reads: Vec<String>,
+    /// Extra tfvars values beyond the common ones.
+    pub tfvars: Vec<(String, Expression)>,
+}
+
+/// A provider alias name for a region (`us_west_2`).
+pub fn region_alias(region: &str) -> String {
+    ident(region)
+}
+
+/// The state settings of one environment.
+pub struct StateSettings {
+    /// Bucket.
+    pub bucket: String,
+    /// Lock table, when locking.
+    pub lock_table: Option<String>,
+    /// Region of the bucket.
+    pub region: String,
+    /// Key prefix.
+    pub key_prefix: String,
+}
+
+impl StateSettings {
+    /// The state settings of a model.
+    pub fn of(model: &Model) -> Self {
+        let st = &model.platform.state;
+        let platform = &model.names.platform;
+        Self {
+            bucket: st.bucket.as_ref().map(|b| model.names.fill(b.as_str(), None, None)).unwrap_or_else(|| format!("{platform}-terraform-state")),
+            lock_table: if st.locking.unwrap_or(true) {
+                Some(st.lock_table.as_ref().map(|t| model.names.fill(t.as_str(), None, None)).unwrap_or_else(|| format!("{platform}-terraform-locks")))
+            } else {
+                None
+            },
+            region: st.region.as_ref().map(ToString::to_string).unwrap_or_else(|| model.primary_region().name.to_string()),
+            key_prefix: st.key_prefix.clone().unwrap_or_else(|| platform.clone()),
+        }
+    }
+
+    /// The state key of a stack of an environment.
+    pub fn key(&self, env: &str, stack: &str) -> String {
+        format!("{}/{env}/{stack}/terraform.tfstate", self.key_prefix)
+    }
+}
+
+impl StackBuilder {
+    /// A module call: `module "<name>" { source = "../../modules/<family>" ... }`.
+    pub fn module(&mut self, name: &str, family: &str, args: Vec<(&str, Expression)>) {
+        self.module_with(name, family, None, args);
+    }
+
+    /// A module call with a provider mapping (`{ aws = aws.us_west_2 }`).
+    pub fn module_with(&mut self, name: &str, family: &str, providers: Option<Expression>, args: Vec<(&str, Expression)>) {
+        let mut body = vec![attr("source", s(format!("../../modules/{family}")))];
+        if let Some(p) = providers {
+            body.push(attr("providers", p));
+        }
+        body.extend(args.into_iter().map(|(k, v)| attr(k, v)));
+        self.main.push(block_owned("module", vec![name.to_owned()], body));
+    }
+
+    /// Marks a stack as read and returns the expression of its outputs.
+    pub fn remote(&mut self, stack: &str) -> String {
+        if !self.reads.iter().any(|r| r == stack) {
+            self.reads.push(stack.to_owned());
+        }
+        format!("data.terraform_remote_state.{}.outputs", ident(stack))
+    }
+
+    /// Uses a provider alias for a region other than the stack's.
+    pub fn alias(&mut self, region: &str) -> String {
+        let a = region_alias(region);
+        self.aliases.insert(a.clone(), region.to_owned());
+        format!("aws.{a}")
+    }
+
+    /// Renders the stack's files under `stacks/<dir>/`. `shared` stacks serve every environment
+    /// (`<env>.tfvars` and a partial backend with `<env>.s3.tfbackend`).
+    pub fn files(mut self, source: &str, dir: &str, models: &[(&Model, Vec<(String, Expression)>)], shared: bool) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        let path = |f: &str| format!("stacks/{dir}/{f}");
+        let first = models[0].0;
+
+        // Remote state reads.
+        let mut main = vec![block(
+            "terraform",
+            &[],
+            vec![
+                attr("required_version", s(TERRAFORM_VERSION)),
+                block("required_providers", &[], vec![attr("aws", obj([("source", s("hashicorp/aws")), ("version", s(AWS_PROVIDER_VERSION))]))]),
+            ],
+        )];
+        if !self.reads.is_empty() {
+            self.reads.sort();
+            let names = list(self.reads.iter().map(|r| s(r.clone())));
+            main.push(block(
+                "locals",
+                &[],
+                vec![attr(
+                    "remote_state",
+                            ex(&format!(
+                                r#"{{ for name in {} : name => var.state_backend == "s3" ? tomap({{ bucket = var.state_bucket, key = "${{var.state_key_prefix}}/${{var.env}}/${{name}}/terraform.tfstate", region = var.state_region }}) : tomap({{ path = "${{var.local_state_dir}}/${{name}}.tfstate" }}) }}"#,
+                                crate::printer::inline_pub(&names)
+                            )),
+                )],
+            ));
+            for r in &self.reads {
+                main.push(block_owned(
+                    "data",
+                    vec!["terraform_remote_state".into(), ident(r)],
+                    vec![attr("backend", ex("var.state_backend")), attr("config", ex(&format!("local.remote_state[{r:?}]")))],
+                ));
+            }
+        }
+        main.append(&mut self.main);
+        files.push((path("main.tf"), tf_file(source, &format!("Root stack `{dir}`: module calls."), main)));
+
+        // Providers.
+        let provider = |alias: Option<(&str, &str)>| {
+            let mut body = Vec::new();
+            match alias {
+                Some((a, r)) => {
+                    body.push(attr("alias", s(a)));
+                    body.push(attr("region", s(r)));
+                }
+                None => body.push(attr("region", ex("var.region"))),
+            }
+            body.push(attr("allowed_account_ids", ex("var.account_id == null ? null : [var.account_id]")));
+            body.push(block("default_tags", &[], vec![attr("tags", ex("var.default_tags"))]));
+            block("provider", &["aws"], body)
+        };
+        let mut providers = vec![provider(None)];
+        for (a, r) in &self.aliases {
+            providers.push(provider(Some((a, r))));
+        }
+        files.push((path("providers.tf"), tf_file(source, &format!("Root stack `{dir}`: AWS providers, account guard and default tags."), providers)));
+
+        // Variables.
+        let mut variables = common_variables();
+        variables.append(&mut self.variables);
+        files.push((path("variables.tf"), tf_file(source, &format!("Root stack `{dir}`: inputs."), variables)));
+        files.push((path("outputs.tf"), tf_file(source, &format!("Root stack `{dir}`: outputs other stacks read."), std::mem::take(&mut self.outputs))));
+
+        // Backend and values.
+        let settings = StateSettings::of(first);
+        let backend_body = |st: &StateSettings, env: &str| {
+            let mut b = vec![
+                attr("bucket", s(st.bucket.clone())),
+                attr("key", s(st.key(env, dir))),
+                attr("region", s(st.region.clone())),
+            ];
+            if let Some(t) = &st.lock_table {
+                b.push(attr("dynamodb_table", s(t.clone())));
+            }
+            b.push(attr("encrypt", true));
+            b
+        };
+        if shared {
+            files.push((
+                path("backend.tf"),
+                tf_file(
+                    source,
+                    &format!("Root stack `{dir}`: S3 state, configured per environment: `terraform init -backend-config=<env>.s3.tfbackend`."),
+                    vec![block("terraform", &[], vec![block("backend", &["s3"], vec![])])],
+                ),
+            ));
+        } else {
+            files.push((
+                path("backend.tf"),
+                tf_file(
+                    source,
+                    &format!("Root stack `{dir}`: state in S3 with DynamoDB locking."),
+                    vec![block("terraform", &[], vec![block("backend", &["s3"], backend_body(&settings, first.env_name()))])],
+                ),
+            ));
+        }
+        for (model, extra) in models {
+            let st = StateSettings::of(model);
+            let mut values = vec![
+                attr("env", s(model.env_name())),
+                attr("region", s(stack_region(model, dir))),
+                attr("account_id", model.names.account.clone().map(s).unwrap_or(Expression::Null)),
+                attr("default_tags", string_map(model.names.tags.iter())),
+                attr("state_bucket", s(st.bucket.clone())),
+                attr("state_region", s(st.region.clone())),
+                attr("state_key_prefix", s(st.key_prefix.clone())),
+            ];
+            values.extend(extra.iter().map(|(k, v)| attr(k, v.clone())));
+            let name = if shared { format!("{}.tfvars", model.env_name()) } else { "terraform.tfvars".into() };
+            files.push((path(&name), tf_file(source, &format!("Root stack `{dir}`: values of environment `{}`.", model.env_name()), values)));
+            if shared {
+                files.push((
+                    path(&format!("{}.s3.tfbackend", model.env_name())),
+                    tf_file(source, &format!("Root stack `{dir}`: state of environment `{}`.", model.env_name()), backend_body(&st, model.env_name())),
+                ));
+            }
+        }
+        files
+    }
+}
+
+/// The region a stack is rooted in.
+fn stack_region(model: &Model, dir: &str) -> String {
+    model
+        .stacks
+        .iter()
+        .find(|s| s.name == dir)
+        .and_then(|s| s.region.clone())
+        .unwrap_or_else(|| model.primary_region().name.to_string())
+}
+
+/// Variables every stack has.
+fn common_variables() -> Vec<Structure> {
+    vec![
+        variable("env", "string", "The environment.", None),
+        variable("region", "string", "The region of the default provider.", None),
+        variable("account_id", "string", "The only account the providers may act in; null allows the caller's.", Some(Expression::Null)),
+        variable("default_tags", "map(string)", "Tags on every resource.", Some(obj::<&str>([]))),
+        variable("state_backend", "string", "Where other stacks' state is read: s3, or local files (`stratoform up --local`).", Some(s("s3"))),
+        variable("state_bucket", "string", "The state bucket.", None),
+        variable("state_region", "string", "The state bucket's region.", None),
+        variable("state_key_prefix", "string", "The prefix of state keys.", None),
+        variable("local_state_dir", "string", "The directory of local state files (state_backend = local).", Some(s("../../.state"))),
+    ]
+}
+
+/// Every stack of every model, by path under `terraform/`.
+pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    files.extend(bootstrap::render(models, source));
+    files.extend(long_lived::render(models, source));
+    for model in models {
+        files.extend(environment::render(model, source));
+        files.extend(cloudflare::render(model, source));
+    }
+    files
+}
+
+/// An enum's serde name, uppercased (`TCP`, `HTTPS`).
+pub fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// CloudWatch Logs retention: the smallest allowed value at least `days`.
+pub fn retention_days(days: u64) -> i64 {
+    const ALLOWED: &[i64] = &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+    ALLOWED.iter().copied().find(|d| *d as u64 >= days).unwrap_or(3653)
+}
+
+/// Whole days of a duration (at least 1).
+pub fn days(d: &stratoform_spec::Duration) -> u64 {
+    (d.as_secs() / 86_400).max(1)
+}
