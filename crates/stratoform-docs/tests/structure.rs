@@ -27,8 +27,10 @@ fn docs_are_deterministic_and_linked() {
             }
             if path.ends_with(".md") {
                 let mut spec_column = false;
+                let mut previous = "";
                 for line in text.lines() {
-                    if line.starts_with("| ") && line.ends_with(" Spec |") {
+                    if line.starts_with("| ") && !previous.starts_with('|') {
+                        assert!(line.ends_with(" Spec |"), "{path}: a table without a Spec column: {line}");
                         spec_column = true;
                     } else if line.starts_with("|---") {
                     } else if line.starts_with("| ") && spec_column {
@@ -37,6 +39,7 @@ fn docs_are_deterministic_and_linked() {
                     } else {
                         spec_column = false;
                     }
+                    previous = line;
                 }
             }
         }

@@ -18,7 +18,19 @@ pub fn build(model: &Model) -> Result<Graph, CycleError> {
             StackKind::Environment => "network, cluster, node groups, data stores and roles of one region",
             StackKind::External => "DNS and load balancing outside AWS",
         };
-        b.add(UnitId::new(UnitKind::Stack, None, &s.name), format!("Terraform stack: {what}"), None);
+        // Where the stack's contents are declared: the state backend, the region, the edge.
+        let pointer = match s.kind {
+            StackKind::Bootstrap => Some("/state".to_owned()),
+            StackKind::LongLived => Some("/metadata".to_owned()),
+            StackKind::Environment => model
+                .platform
+                .regions
+                .iter()
+                .position(|r| s.region.as_deref() == Some(r.name.as_str()))
+                .map(|i| format!("/regions/{i}")),
+            StackKind::External => Some("/edge".to_owned()),
+        };
+        b.add(UnitId::new(UnitKind::Stack, None, &s.name), format!("Terraform stack: {what}"), pointer);
     }
     // `model.stacks` is in apply order, with mutual peering between regions already broken by
     // spec order; only edges to earlier stacks are kept, so the graph agrees with it.

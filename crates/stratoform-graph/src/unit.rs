@@ -121,6 +121,7 @@ pub struct Because {
 
 /// A unit as placed in a wave.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Unit {
     /// The spec's name for it.
     pub name: String,

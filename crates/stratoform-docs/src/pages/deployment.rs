@@ -28,10 +28,7 @@ fn pointer(u: &Unit) -> Option<String> {
 }
 
 fn unit_link(model: &Model, u: &Unit) -> String {
-    match pointer(u) {
-        Some(p) => md(model, &p),
-        None => md(model, if u.kind == stratoform_graph::UnitKind::Stack { "/regions" } else { "" }),
-    }
+    md(model, &pointer(u).unwrap_or_else(|| "/regions".to_owned()))
 }
 
 pub(crate) fn page(model: &Model, graph: &Graph, diagram: &Diagram) -> String {
@@ -41,9 +38,18 @@ pub(crate) fn page(model: &Model, graph: &Graph, diagram: &Diagram) -> String {
          the same waves. Every unit of a wave deploys in parallel once every earlier wave is healthy.",
     );
     doc.h2("Terraform stacks");
-    let mut t = Table::new(&["Order", "Stack", "Depends on"]);
+    let mut t = Table::new(&["Order", "Stack", "Depends on", "Holds", "Spec"]);
+    let waves = graph.waves();
+    let stack_unit = |name: &str| waves.iter().flat_map(|w| &w.units).find(|u| u.kind == stratoform_graph::UnitKind::Stack && u.name == name);
     for (i, (s, deps)) in graph.stack_order().iter().enumerate() {
-        t.row(vec![(i + 1).to_string(), code(s), deps.iter().map(|d| code(d)).collect::<Vec<_>>().join(", ")]);
+        let unit = stack_unit(s);
+        t.row(vec![
+            (i + 1).to_string(),
+            code(s),
+            deps.iter().map(|d| code(d)).collect::<Vec<_>>().join(", "),
+            unit.map_or(String::new(), |u| u.detail.trim_start_matches("Terraform stack: ").to_owned()),
+            unit.map_or_else(|| md(model, "/regions"), |u| unit_link(model, u)),
+        ]);
     }
     doc.table(&t);
     doc.h2("Waves");
@@ -58,9 +64,11 @@ pub(crate) fn page(model: &Model, graph: &Graph, diagram: &Diagram) -> String {
     embed(&mut doc, diagram, "deployment.svg");
     doc.h2("Teardown");
     doc.para("`stratoform plan --destroy` and `down` remove units in this order, so no load balancer or volume is orphaned.");
-    let mut t = Table::new(&["Wave", "Phase", "Units"]);
+    let mut t = Table::new(&["Wave", "Phase", "Unit", "Kind", "Cluster", "Once gone", "Spec"]);
     for w in graph.teardown() {
-        t.row(vec![w.index.to_string(), w.phase.describe().into(), w.units.iter().map(|u| code(&u.name)).collect::<Vec<_>>().join(", ")]);
+        for u in &w.units {
+            t.row(vec![w.index.to_string(), w.phase.describe().into(), code(&u.name), u.kind.to_string(), u.scope.clone().unwrap_or_default(), u.after.join(", "), unit_link(model, u)]);
+        }
     }
     doc.table(&t);
     let kept = graph.kept_stacks();

@@ -60,13 +60,15 @@ pub(crate) fn index(first: &Model, models: &[Model]) -> String {
     if let Some(d) = &first.platform.metadata.description {
         doc.para(d);
     }
-    let mut t = crate::markdown::Table::new(&["Environment", "Description", "Account", "Production"]);
+    let mut t = crate::markdown::Table::new(&["Environment", "Description", "Account", "Production", "Spec"]);
     for m in models {
+        let index = m.platform.environments.iter().position(|e| e.name == m.env.name).unwrap_or_default();
         t.row(vec![
             format!("[{}]({}/README.md)", m.env_name(), m.env_name()),
             m.env.description.clone().unwrap_or_default(),
             m.env.account.as_ref().map(ToString::to_string).unwrap_or_else(|| "caller's".into()),
             if m.is_production() { "yes".into() } else { "no".into() },
+            crate::link::md(m, &format!("/environments/{index}")),
         ]);
     }
     doc.table(&t);
