@@ -51,7 +51,8 @@ pub enum Format {
 pub enum PlanFormat {
     /// Waves with reasons, for people.
     Human,
-    /// `{"waves": [{"index", "units": [{"name", "kind", "after", "reason"}]}]}`.
+    /// `{"waves": [{"index", "units": [{"name", "kind", "after", "reason"}]}]}`; an array of
+    /// those when several environments are planned.
     Json,
     /// A Mermaid flowchart.
     Mermaid,

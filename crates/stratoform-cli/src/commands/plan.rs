@@ -32,20 +32,27 @@ pub fn run(file: &Path, env: Option<&str>, destroy: bool, fmt: PlanFormat, color
             return ExitStatus::Failure;
         }
     };
+    match output(&models, destroy, fmt) {
+        Ok(out) => print!("{out}"),
+        Err((env, e)) => {
+            eprintln!("error: {}: environment `{env}`: {e}", loaded.file.name());
+            eprintln!("help: {}", e.help());
+            return ExitStatus::Failure;
+        }
+    }
+    ExitStatus::Clean
+}
+
+/// The plan of every model in one format; a cycle names its environment.
+fn output(models: &[Model], destroy: bool, fmt: PlanFormat) -> Result<String, (String, stratoform_graph::CycleError)> {
     let mut out = String::new();
     for (i, model) in models.iter().enumerate() {
-        let graph = match stratoform_graph::build(model) {
-            Ok(g) => g,
-            Err(e) => {
-                eprintln!("error: {}: environment `{}`: {e}", loaded.file.name(), model.env_name());
-                eprintln!("help: {}", e.help());
-                return ExitStatus::Failure;
-            }
-        };
-        if i > 0 && fmt == PlanFormat::Human {
-            out.push('\n');
-        }
         let env = model.env_name();
+        let graph = stratoform_graph::build(model).map_err(|e| (env.to_owned(), e))?;
+        if i > 0 {
+            // Text is separated by a blank line; JSON documents become the items of one array.
+            out.push_str(if fmt == PlanFormat::Json { ",\n" } else { "\n" });
+        }
         out.push_str(&match (fmt, destroy) {
             (PlanFormat::Human, false) => format::human(env, &graph.waves()),
             (PlanFormat::Human, true) => format::human_teardown(env, &graph.teardown(), &graph.kept_stacks()),
@@ -60,6 +67,55 @@ pub fn run(file: &Path, env: Option<&str>, destroy: bool, fmt: PlanFormat, color
             }
         });
     }
-    print!("{out}");
-    ExitStatus::Clean
+    if fmt == PlanFormat::Json && models.len() > 1 {
+        out = format!("[\n{out}]\n");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aoscloud(env: &str) -> Vec<Model> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/aoscloud/platform.yaml");
+        let loaded = stratoform_loader::load_file(&path).expect("example reads");
+        Model::resolve_all(&loaded, Some(env)).expect("example resolves")
+    }
+
+    #[test]
+    fn json_has_the_issue_shape() {
+        let out = output(&aoscloud("prod"), false, PlanFormat::Json).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let waves = v["waves"].as_array().unwrap();
+        assert_eq!(waves[0]["index"], 0);
+        let cert = waves.iter().flat_map(|w| w["units"].as_array().unwrap()).find(|u| u["name"] == "cert-manager").unwrap();
+        assert_eq!(cert["kind"], "helm-chart");
+        assert_eq!(cert["after"], serde_json::json!(["ecr-sync", "auth-patch", "prod-us-east-1", "namespaces"]));
+        assert!(cert["reason"].as_str().unwrap().starts_with("primary charts install in parallel after the bootstrap steps"));
+    }
+
+    #[test]
+    fn human_destroy_mermaid_and_dot() {
+        let models = aoscloud("prod");
+        let human = output(&models, false, PlanFormat::Human).unwrap();
+        assert!(human.starts_with("deployment plan for `prod`: 42 units in 12 waves"), "{human}");
+        assert!(human.contains("\nwave 7 (11 in parallel)\n"));
+        let down = output(&models, true, PlanFormat::Json).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&down).unwrap();
+        assert_eq!(v["kept"], serde_json::json!(["bootstrap", "long-lived"]));
+        assert_eq!(v["waves"][0]["phase"], "drain-applications");
+        assert!(output(&models, false, PlanFormat::Mermaid).unwrap().starts_with("flowchart LR\n"));
+        assert!(output(&models, true, PlanFormat::Dot).unwrap().starts_with("digraph plan {"));
+    }
+
+    #[test]
+    fn several_environments_in_json_are_one_array() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/aoscloud/platform.yaml");
+        let loaded = stratoform_loader::load_file(&path).expect("example reads");
+        let models = Model::resolve_all(&loaded, None).expect("example resolves");
+        let v: serde_json::Value = serde_json::from_str(&output(&models, false, PlanFormat::Json).unwrap()).unwrap();
+        let envs: Vec<&str> = v.as_array().unwrap().iter().map(|p| p["environment"].as_str().unwrap()).collect();
+        assert_eq!(envs, ["dev", "prod"]);
+    }
 }
