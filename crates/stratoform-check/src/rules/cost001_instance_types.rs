@@ -80,3 +80,31 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use stratoform_spec::InstanceTypeRule;
+
+    fn rule(families: &[&str], from: Option<&str>, to: Option<&str>, sizes: &[&str]) -> InstanceTypeRule {
+        InstanceTypeRule {
+            families: families.iter().map(|s| s.to_string()).collect(),
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+            sizes: sizes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn ranges_and_lists() {
+        let r = rule(&["m5", "m5a"], Some("large"), Some("2xlarge"), &[]);
+        assert!(super::allowed(&r, "m5", "large"));
+        assert!(super::allowed(&r, "m5a", "2xlarge"));
+        assert!(!super::allowed(&r, "m5", "4xlarge"));
+        assert!(!super::allowed(&r, "m6i", "large"));
+        let r = rule(&["t4g"], None, None, &["xlarge", "2xlarge"]);
+        assert!(super::allowed(&r, "t4g", "xlarge"));
+        assert!(!super::allowed(&r, "t4g", "large"));
+        let open = rule(&["c5"], None, None, &[]);
+        assert!(super::allowed(&open, "c5", "24xlarge"));
+    }
+}
