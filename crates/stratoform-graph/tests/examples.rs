@@ -121,3 +121,93 @@ fn teardown_drains_then_load_balancers_then_nodes_then_cluster() {
     assert!(at(UnitKind::NodeGroup, "main") < at(UnitKind::Stack, "dev-us-east-1"));
     assert_eq!(g.kept_stacks(), ["bootstrap", "long-lived"]);
 }
+
+fn in_scope(g: &Graph, scope: &str, kind: UnitKind, name: &str) -> usize {
+    g.wave_in(Some(scope), kind, name).unwrap_or_else(|| panic!("no {kind} `{name}` in {scope}"))
+}
+
+#[test]
+fn oneconnect_gateways_after_istio_and_the_load_balancer_controller() {
+    let Some(models) = example("oneconnect") else { return eprintln!("skip: examples/oneconnect not written yet") };
+    for model in &models {
+        let g = build(model).unwrap();
+        let gateways = wave(&g, UnitKind::ManifestBundle, "gateways");
+        for chart in ["istio-base", "istiod", "aws-load-balancer-controller", "cert-manager"] {
+            assert!(gateways > wave(&g, UnitKind::HelmChart, chart), "gateways before {chart}");
+        }
+        assert!(wave(&g, UnitKind::ManifestBundle, "routes") > gateways);
+        assert!(wave(&g, UnitKind::ManifestBundle, "mesh") > wave(&g, UnitKind::HelmChart, "istio-base"));
+        // Istio's components wait for its CRDs (the spec's dependsOn); the Gateway API CRDs step
+        // comes before every primary chart.
+        assert!(wave(&g, UnitKind::HelmChart, "istiod") > wave(&g, UnitKind::HelmChart, "istio-base"));
+        assert!(wave(&g, UnitKind::BootstrapStep, "gateway-api-crds") < wave(&g, UnitKind::HelmChart, "istio-base"));
+        // The Prometheus stack is independent: it waits for no chart and no bootstrap step.
+        let prom = g.dependencies(&UnitId::new(UnitKind::HelmChart, Some("us-east-1/main"), "kube-prometheus-stack"));
+        assert!(prom.iter().all(|d| !matches!(d.kind, UnitKind::HelmChart | UnitKind::BootstrapStep)), "{prom:?}");
+    }
+}
+
+#[test]
+fn infra_config_ingress_after_the_controller_then_the_tools() {
+    let Some(models) = example("infra-config") else { return eprintln!("skip: examples/infra-config not written yet") };
+    for model in &models {
+        let g = build(model).unwrap();
+        let lbc = wave(&g, UnitKind::HelmChart, "aws-load-balancer-controller");
+        let nginx = wave(&g, UnitKind::HelmChart, "ingress-nginx");
+        assert!(nginx > lbc, "ingress-nginx (an NLB Service) after the LB controller");
+        for tool in ["argocd", "apisix", "keycloak"] {
+            assert!(wave(&g, UnitKind::HelmChart, tool) > nginx, "{tool} is secondary");
+        }
+        assert!(wave(&g, UnitKind::HelmChart, "argocd-image-updater") > wave(&g, UnitKind::HelmChart, "argocd"));
+        assert!(wave(&g, UnitKind::ManifestBundle, "ingresses") > nginx);
+        // Self-managed nodes join after the pod network add-ons; coredns after the nodes.
+        assert!(wave(&g, UnitKind::NodeGroup, "workers") > wave(&g, UnitKind::Addon, "vpc-cni"));
+        assert!(wave(&g, UnitKind::Addon, "coredns") > wave(&g, UnitKind::NodeGroup, "workers"));
+    }
+}
+
+#[test]
+fn unibeam_two_regions_each_in_order() {
+    let Some(models) = example("unibeam") else { return eprintln!("skip: examples/unibeam not written yet") };
+    for model in &models {
+        let env = model.env_name();
+        let g = build(model).unwrap();
+        let stacks: Vec<String> = g.stack_order().into_iter().map(|(s, _)| s).collect();
+        let pos = |s: &str| stacks.iter().position(|x| x == s).unwrap_or_else(|| panic!("no stack {s}: {stacks:?}"));
+        assert!(pos("long-lived") < pos(&format!("{env}-us-east-1")));
+        assert!(pos(&format!("{env}-us-east-1")) < pos(&format!("{env}-cloudflare")));
+        assert!(pos(&format!("{env}-us-west-2")) < pos(&format!("{env}-cloudflare")));
+        for scope in ["us-east-1/main", "us-west-2/main"] {
+            let w = |kind, name| in_scope(&g, scope, kind, name);
+            assert!(w(UnitKind::ManifestBundle, "node-pools") > w(UnitKind::HelmChart, "karpenter"), "{scope}: NodePools after Karpenter's CRDs");
+            assert!(w(UnitKind::HelmChart, "kafka") > w(UnitKind::HelmChart, "strimzi"), "{scope}");
+            assert!(w(UnitKind::HelmChart, "thanos") > w(UnitKind::HelmChart, "kube-prometheus-stack"), "{scope}");
+            assert!(w(UnitKind::HelmChart, "promtail") > w(UnitKind::HelmChart, "loki"), "{scope}");
+            assert!(w(UnitKind::HelmChart, "secrets-provider-aws") > w(UnitKind::HelmChart, "csi-secrets-store"), "{scope}");
+            assert!(w(UnitKind::ManifestBundle, "secret-mounts") > w(UnitKind::HelmChart, "csi-secrets-store"), "{scope}");
+            assert!(w(UnitKind::ManifestBundle, "target-group-bindings") > w(UnitKind::HelmChart, "aws-load-balancer-controller"), "{scope}");
+            assert!(w(UnitKind::NodeGroup, "unibeam-workers") > w(UnitKind::Addon, "eks-pod-identity-agent"), "{scope}");
+        }
+    }
+}
+
+#[test]
+fn oves_database_region_first_and_independent_tools_in_dev() {
+    let Some(models) = example("oves") else { return eprintln!("skip: examples/oves not written yet") };
+    for model in &models {
+        let env = model.env_name();
+        let g = build(model).unwrap();
+        let stacks: Vec<String> = g.stack_order().into_iter().map(|(s, _)| s).collect();
+        let pos = |s: &str| stacks.iter().position(|x| x == s).unwrap_or_else(|| panic!("no stack {s}: {stacks:?}"));
+        if model.platform.regions.iter().any(|r| r.name.as_str() == "eu-central-1") {
+            assert!(pos(&format!("{env}-eu-central-1")) < pos(&format!("{env}-us-east-1")), "the cluster region peers with the database VPC: {stacks:?}");
+        }
+        assert!(wave(&g, UnitKind::HelmChart, "ingress-nginx") > wave(&g, UnitKind::HelmChart, "aws-load-balancer-controller"));
+        assert!(wave(&g, UnitKind::ManifestBundle, "issuers") > wave(&g, UnitKind::HelmChart, "cert-manager"));
+        if env == "dev" {
+            assert!(wave(&g, UnitKind::HelmChart, "kibana") > wave(&g, UnitKind::HelmChart, "elasticsearch"));
+            // Charts whose volumes use the spec's storage class wait for it.
+            assert!(wave(&g, UnitKind::HelmChart, "grafana") > wave(&g, UnitKind::ManifestBundle, "storage-classes"));
+        }
+    }
+}
