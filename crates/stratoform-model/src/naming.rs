@@ -68,16 +68,36 @@ impl Names {
         s
     }
 
-    /// The target group name of a Terraform-managed load balancer's listener, which Terraform
-    /// creates and a TargetGroupBinding names: `{platform}-{env}-<lb>-<target port>`, cut to the
-    /// 32 characters AWS allows (without a trailing `-`).
-    pub fn target_group(&self, load_balancer: &str, target_port: u16) -> String {
-        let full = format!("{}-{load_balancer}-{target_port}", self.prefix());
-        full.chars().take(32).collect::<String>().trim_end_matches('-').to_owned()
+    /// The target group name of one listener of a Terraform-managed load balancer, which
+    /// Terraform creates and a TargetGroupBinding names: the load balancer's name
+    /// (`{platform}-{env}-<lb>`, cut to 32 characters, no trailing `-`), `-`, the listener key
+    /// (`<protocol in lower case>-<port>`, e.g. `https-443`), cut to the 32 characters AWS allows.
+    pub fn target_group(&self, load_balancer: &str, protocol: &str, port: u16) -> String {
+        let lb: String = format!("{}-{load_balancer}", self.prefix()).chars().take(32).collect();
+        let full = format!("{}-{}-{port}", lb.trim_end_matches('-'), protocol.to_ascii_lowercase());
+        full.chars().take(32).collect()
     }
 
     /// The ARN of an IAM role of this environment's account (`<account>` when the spec names none).
     pub fn role_arn(&self, role_name: &str) -> String {
         format!("arn:aws:iam::{}:role/{role_name}", self.account.as_deref().unwrap_or("<account>"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Names {
+        Names { platform: "unibeam".into(), env: "prod".into(), account: None, tags: BTreeMap::new() }
+    }
+
+    #[test]
+    fn target_groups_mirror_the_terraform_module() {
+        // substr("${var.name}-${each.key}", 0, 32) with var.name = "<prefix>-<lb>" cut to 32.
+        assert_eq!(names().target_group("api", "HTTPS", 443), "unibeam-prod-api-https-443");
+        let long = names().target_group("a-very-long-load-balancer-name", "tcp", 9506);
+        assert_eq!(long.len(), 32);
+        assert_eq!(long, "unibeam-prod-a-very-long-load-ba");
     }
 }
