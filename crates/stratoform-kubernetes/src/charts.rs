@@ -106,9 +106,22 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
         match ctx.role(role_name.as_str()) {
             Some(role) => {
                 let sa_path: &[&str] = if chart == "cluster-autoscaler" { &["rbac", "serviceAccount"] } else { &["serviceAccount"] };
-                // The service account the role's trust policy admits in the chart's namespace.
-                if let Some(sa) = role.service_accounts.iter().find(|s| s.namespace() == c.namespace.as_str() && !s.is_wildcard()) {
-                    set(&mut v, &[sa_path, &["name"]].concat(), json!(sa.name()));
+                // The service account the role's trust policy admits in the chart's namespace:
+                // the one named after the release or chart, else the only one.
+                let release = ctx.fill(c.release.as_str());
+                let admitted: Vec<&str> = role
+                    .service_accounts
+                    .iter()
+                    .filter(|s| s.namespace() == c.namespace.as_str() && !s.is_wildcard())
+                    .map(|s| s.name())
+                    .collect();
+                let pick = admitted
+                    .iter()
+                    .find(|n| **n == release || **n == chart)
+                    .or_else(|| admitted.iter().find(|n| n.contains(chart) || chart.contains(**n)))
+                    .or(if admitted.len() == 1 { admitted.first() } else { None });
+                if let Some(sa) = pick {
+                    set(&mut v, &[sa_path, &["name"]].concat(), json!(sa));
                 }
                 if ClusterCtx::is_irsa(role) && ctx.target == Target::Aws
                     && let Some(arn) = ctx.role_arn(role) {

@@ -113,3 +113,86 @@ fn parity(source: &str, models: &[Model], clusters: &BTreeMap<String, Vec<EnvClu
     let _: Option<Value> = None;
     s
 }
+
+/// A closed schema of the kind cluster config fields stratoform writes (`kind.x-k8s.io/v1alpha4`),
+/// since the `kind` binary is not among the test tools.
+pub mod schema {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use serde_json::Value;
+
+    /// The config.
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Cluster {
+        /// `Cluster`.
+        pub kind: String,
+        /// `kind.x-k8s.io/v1alpha4`.
+        pub api_version: String,
+        /// Cluster name.
+        pub name: String,
+        /// Networking.
+        #[serde(default)]
+        pub networking: Option<Networking>,
+        /// Nodes.
+        pub nodes: Vec<Node>,
+    }
+
+    /// `networking`.
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Networking {
+        /// Keep kindnet (false) or bring a CNI.
+        #[serde(default, rename = "disableDefaultCNI")]
+        pub disable_default_cni: bool,
+    }
+
+    /// A node.
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Node {
+        /// `control-plane` or `worker`.
+        pub role: Role,
+        /// Node labels.
+        #[serde(default)]
+        pub labels: BTreeMap<String, String>,
+        /// kubeadm patches (YAML documents as strings).
+        #[serde(default)]
+        pub kubeadm_config_patches: Vec<String>,
+        /// Node image.
+        #[serde(default)]
+        pub image: Option<String>,
+    }
+
+    /// Node roles.
+    #[derive(Debug, Deserialize, PartialEq, Eq)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Role {
+        /// Control plane.
+        ControlPlane,
+        /// Worker.
+        Worker,
+    }
+
+    /// Checks a kind config; each kubeadm patch must be a `JoinConfiguration` document.
+    pub fn validate(value: &Value) -> Result<(), String> {
+        let c: Cluster = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+        if c.kind != "Cluster" || c.api_version != "kind.x-k8s.io/v1alpha4" {
+            return Err(format!("unexpected `{}/{}`", c.api_version, c.kind));
+        }
+        if !c.nodes.iter().any(|n| n.role == Role::ControlPlane) {
+            return Err("no control-plane node".into());
+        }
+        for n in &c.nodes {
+            for p in &n.kubeadm_config_patches {
+                let docs = yaml_rust2::YamlLoader::load_from_str(p).map_err(|e| format!("kubeadm patch is not YAML: {e}"))?;
+                let kind = docs.first().and_then(|d| d["kind"].as_str()).unwrap_or_default();
+                if kind != "JoinConfiguration" {
+                    return Err(format!("kubeadm patch of kind `{kind}`, expected `JoinConfiguration`"));
+                }
+            }
+        }
+        Ok(())
+    }
+}

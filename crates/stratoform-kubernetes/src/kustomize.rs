@@ -70,7 +70,10 @@ impl EnvCluster {
     /// Builds every object and application of one cluster of one environment.
     pub fn build(ctx: &ClusterCtx<'_>) -> Self {
         let mut bundles: BTreeMap<Bundle, Vec<Manifest>> = BTreeMap::new();
-        for m in crate::manifests(ctx) {
+        for mut m in crate::manifests(ctx) {
+            if m.bundle == Bundle::Platform {
+                resource_wave(&mut m);
+            }
             bundles.entry(m.bundle.clone()).or_default().push(m);
         }
         let waves = waves::compute_for(ctx, &bundles);
@@ -97,6 +100,22 @@ impl EnvCluster {
             bootstrap_steps: ctx.cluster.bootstrap_steps.iter().map(|s| (s.name.to_string(), s.description.clone())).collect(),
         }
     }
+}
+
+/// Inside the `platform` application: issuers, then certificates, then the gateways that serve
+/// their secrets (Argo CD waits for each resource wave to be healthy, and knows a Certificate's
+/// health).
+fn resource_wave(m: &mut Manifest) {
+    let wave = match m.kind() {
+        "Certificate" => 1,
+        "Gateway" => 2,
+        _ => return,
+    };
+    let meta = &mut m.object["metadata"];
+    if !meta["annotations"].is_object() {
+        meta["annotations"] = json!({});
+    }
+    meta["annotations"]["argocd.argoproj.io/sync-wave"] = json!(wave.to_string());
 }
 
 fn argo_files(

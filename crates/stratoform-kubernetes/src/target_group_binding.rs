@@ -18,18 +18,19 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
     let mut out = Vec::new();
     for lb in &ctx.region.load_balancers {
         let Some(t) = lb.target.as_ref().filter(|t| t.cluster == ctx.cluster.name) else { continue };
-        let ports: BTreeSet<u16> = lb.listeners.iter().map(|l| l.target_port.unwrap_or(l.port)).collect();
-        for port in ports {
+        // One target group per listener (Terraform keys them `<protocol>-<port>`).
+        let listeners: BTreeSet<(String, u16)> = lb.listeners.iter().map(|l| (protocol(l.protocol), l.port)).collect();
+        for (proto, port) in listeners {
             let mut labels = Map::new();
             labels.insert("stratoform.dev/load-balancer".into(), json!(lb.name.as_str()));
             out.push(Manifest::new(
                 Bundle::Namespace(t.namespace.to_string()),
                 json!({
                     "apiVersion": "elbv2.k8s.aws/v1beta1", "kind": "TargetGroupBinding",
-                    "metadata": metadata(ctx, &format!("{}-{port}", lb.name), Some(t.namespace.as_str()), labels),
+                    "metadata": metadata(ctx, &format!("{}-{proto}-{port}", lb.name), Some(t.namespace.as_str()), labels),
                     "spec": {
                         "serviceRef": {"name": t.service.as_str(), "port": t.port},
-                        "targetGroupName": ctx.model.names.target_group(lb.name.as_str(), port),
+                        "targetGroupName": ctx.model.names.target_group(lb.name.as_str(), &proto, port),
                         "targetType": "ip",
                     },
                 }),
@@ -37,6 +38,18 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
         }
     }
     out
+}
+
+fn protocol(p: stratoform_spec::ListenerProtocol) -> String {
+    use stratoform_spec::ListenerProtocol as P;
+    match p {
+        P::Tcp => "tcp",
+        P::Udp => "udp",
+        P::Tls => "tls",
+        P::Http => "http",
+        P::Https => "https",
+    }
+    .to_owned()
 }
 
 /// `elbv2.k8s.aws/v1beta1` TargetGroupBinding, the fields stratoform writes and their siblings.

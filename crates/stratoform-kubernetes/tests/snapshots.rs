@@ -43,3 +43,28 @@ fn unresolvable_references_name_chart_and_key() {
         help: use one of `cluster.name`, `cluster.endpoint`, `vpc.id`, `region`, `env`, `platform`, `role.<name>.arn`, `bucket.<name>.name`, `certificate.<name>.arn`, `fileSystem.<name>.id`, `accessPoint.<fs>.<ap>.id`, `kmsKey.<name>.arn`, with names declared in the spec
     ");
 }
+
+#[test]
+fn kind_cluster_configs_pass_their_schema() {
+    let tree = render_kind(&models()).unwrap();
+    let mut n = 0;
+    for (path, text) in tree.iter().filter(|(p, _)| p.starts_with("kind/")) {
+        let docs = yaml_rust2::YamlLoader::load_from_str(text).unwrap();
+        let json = yaml_to_json(&docs[0]);
+        stratoform_kubernetes::kind::schema::validate(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
+        n += 1;
+    }
+    assert_eq!(n, 2, "one kind config per environment");
+}
+
+fn yaml_to_json(y: &yaml_rust2::Yaml) -> serde_json::Value {
+    use yaml_rust2::Yaml;
+    match y {
+        Yaml::String(s) => serde_json::Value::String(s.clone()),
+        Yaml::Integer(i) => serde_json::Value::from(*i),
+        Yaml::Boolean(b) => serde_json::Value::Bool(*b),
+        Yaml::Array(a) => serde_json::Value::Array(a.iter().map(yaml_to_json).collect()),
+        Yaml::Hash(h) => serde_json::Value::Object(h.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), yaml_to_json(v))).collect()),
+        _ => serde_json::Value::Null,
+    }
+}
