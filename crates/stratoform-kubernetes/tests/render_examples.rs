@@ -24,3 +24,25 @@ fn render_every_example_to_scratch() {
         }
     }
 }
+
+/// Rendering time of this layer per example (load and resolve excluded). Run with
+/// `cargo test --release -p stratoform-kubernetes --test render_examples -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn render_timing() {
+    for (name, models) in common::resolved_specs() {
+        let runs = 20;
+        let start = std::time::Instant::now();
+        let mut files = 0;
+        for _ in 0..runs {
+            files = render(&models).unwrap().len();
+        }
+        let aws = start.elapsed() / runs;
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            render_kind(&models).unwrap();
+        }
+        let kind = start.elapsed() / runs;
+        eprintln!("{name}: {} environment(s), {files} files, render {aws:?} (kind {kind:?}), mean of {runs}", models.len());
+    }
+}
