@@ -2,7 +2,7 @@
 //! rendered output (`examples/<name>/rendered/`, the golden tree `stratoform render` writes and
 //! the CLI tests keep current) reports no failed check that `checkov-exceptions.toml` does not
 //! explain, and every exception there still fails somewhere (the list cannot go stale). Each
-//! layer is scanned once it is rendered: `terraform/` with the terraform framework,
+//! layer is scanned once it is rendered: `terraform/stacks/` with the terraform framework,
 //! `kubernetes/` with the kubernetes one. Prints the counts before and after the exceptions.
 //!
 //! Needs checkov (`$STRATOFORM_CHECKOV`, else `.tools/venv-checkov/bin/checkov` from
@@ -49,7 +49,8 @@ fn checkov() -> Option<PathBuf> {
 }
 
 /// The rendered layers checkov reads: (subdirectory of the rendered tree, checkov framework).
-const LAYERS: &[(&str, &str)] = &[("terraform", "terraform"), ("kubernetes", "kubernetes")];
+/// Terraform is scanned from its root stacks, so modules are evaluated with the values passed in.
+const LAYERS: &[(&str, &str)] = &[("terraform/stacks", "terraform"), ("kubernetes", "kubernetes")];
 
 /// Failed checks as (check id, resource, file).
 fn scan(checkov: &Path, dir: &Path, framework: &str) -> Vec<(String, String, String)> {
