@@ -86,6 +86,7 @@ fn parity(source: &str, models: &[Model], clusters: &BTreeMap<String, Vec<EnvClu
         ("Node groups", "managed or self-managed Auto Scaling groups with labels and taints", "one kind worker per zone and group with the same labels, taints and a `topology.kubernetes.io/zone` label", "placement and zone spreading behave the same; capacity does not"),
         ("Values Terraform outputs", "`terraform-values/<release>.yaml` from the environment stack", "left out", "no Terraform outputs exist locally (VPC ID, certificate ARN, EFS IDs, KMS key ARN)"),
         ("Kubernetes version", "the cluster's EKS version", "kind's default node image unless the config sets `image`", "kind publishes node images per Kubernetes patch release; pick the one matching the cluster's minor version"),
+        ("Argo CD", "the `root` Application syncs the tree from the GitOps repository", "the same applications, whose paths assume the kind tree is committed where `argocd.path` points", "render the kind tree into its own folder; without Argo CD apply an overlay directly: `kubectl apply -k <cluster>/overlays/<env>/<bundle>`"),
         ("Network policies", "enforced by the VPC CNI's network policy agent", "enforced by kindnet (kind 0.24 and later)", "different enforcement engines"),
     ];
     for (item, aws, kind, why) in rows {

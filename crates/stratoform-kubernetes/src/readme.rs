@@ -20,6 +20,7 @@ pub fn render(models: &[Model], clusters: &BTreeMap<String, Vec<EnvCluster>>, ta
     s.push_str(LAYOUT);
     s.push_str(ORDER);
     s.push_str(REFERENCES);
+    s.push_str(INGRESS);
     let _ = writeln!(s, "## What was rendered\n");
     let _ = writeln!(s, "| cluster | environment | EKS name | Kubernetes | bundle | objects | kinds |");
     let _ = writeln!(s, "|---|---|---|---|---|---|---|");
@@ -114,6 +115,16 @@ set `configs.cm.\"resource.customizations.health.argoproj.io_Application\"` to a
 reports a child application's own health (Progressing until its resources are Healthy, Degraded
 when they fail). Every application also retries its sync (5 times, backing off to 3 minutes) so a
 custom resource whose CRD is still arriving gets another chance.
+
+";
+
+const INGRESS: &str = "\
+## NGINX rate limits
+
+An Ingress's `rateLimit` (or the controller's `defaultRateLimit`) becomes
+`nginx.ingress.kubernetes.io/limit-rps`, the requests per second ingress-nginx allows each client
+IP. (A `nginx.ingress.kubernetes.io/rate-limit` annotation, as some write-ups show, is not one
+ingress-nginx reads.)
 
 ";
 

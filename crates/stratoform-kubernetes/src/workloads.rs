@@ -416,6 +416,10 @@ fn network_policy(ctx: &ClusterCtx<'_>, w: &Workload) -> Manifest {
         && let Some(c) = ctx.cluster.charts.iter().find(|c| c.chart_name() == "ingress-nginx") {
             from.insert(c.namespace.to_string());
         }
+    // The metrics stack scrapes every pod.
+    for c in ctx.cluster.charts.iter().filter(|c| c.chart_name().contains("prometheus")) {
+        from.insert(c.namespace.to_string());
+    }
     let ambient = ctx.cluster.namespaces.iter().any(|n| n.name == w.namespace && n.ambient);
     if ambient
         && let Some(mesh) = &ctx.cluster.mesh
