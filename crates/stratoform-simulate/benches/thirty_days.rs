@@ -46,7 +46,7 @@ regions:
         version: \"1.33\"
         autoscaler: {{ scanInterval: 10s, nodeStartupTime: 3m }}
         nodeGroups:
-          - {{ name: general, instanceTypes: [m6i.4xlarge], min: 30, max: 400 }}
+          - {{ name: general, instanceTypes: [m6i.4xlarge], min: 6, max: 400 }}
         workloads:
 "
         );
@@ -61,6 +61,8 @@ regions:
     let _ = write!(
         y,
         "edge:
+  zones:
+    - {{ domain: example.com, provider: cloudflare }}
   cloudflareLoadBalancers:
     - name: api
       hostname: api.example.com

@@ -168,17 +168,29 @@ impl Hpa {
             current
         } else {
             let ratio = demand / (f64::from(ready) * self.target_rps);
-            if (ratio - 1.0).abs() <= params::HPA_TOLERANCE { current } else { (f64::from(ready) * ratio - 1e-9).ceil().max(0.0) as u32 }
+            if (ratio - 1.0).abs() <= params::HPA_TOLERANCE { current } else { ceil_u32(f64::from(ready) * ratio - 1e-9) }
         };
         let rec = raw.clamp(self.min, self.max);
-        while self.up.back().is_some_and(|&(_, r)| r >= rec) {
-            self.up.pop_back();
+        // Sliding minimum and maximum over the windows (monotonic queues). The common case, the
+        // same recommendation again, only refreshes the newest entry's time.
+        match self.up.back_mut() {
+            Some(back) if back.1 == rec => back.0 = now,
+            _ => {
+                while self.up.back().is_some_and(|&(_, r)| r >= rec) {
+                    self.up.pop_back();
+                }
+                self.up.push_back((now, rec));
+            }
         }
-        self.up.push_back((now, rec));
-        while self.down.back().is_some_and(|&(_, r)| r <= rec) {
-            self.down.pop_back();
+        match self.down.back_mut() {
+            Some(back) if back.1 == rec => back.0 = now,
+            _ => {
+                while self.down.back().is_some_and(|&(_, r)| r <= rec) {
+                    self.down.pop_back();
+                }
+                self.down.push_back((now, rec));
+            }
         }
-        self.down.push_back((now, rec));
         while self.up.front().is_some_and(|&(t, _)| t + self.up_window_ms < now) {
             self.up.pop_front();
         }
@@ -196,6 +208,16 @@ impl Hpa {
         };
         target.clamp(self.min, self.max)
     }
+}
+
+/// `x.ceil()` for the replica counts the HPA computes (non-negative, below `u32::MAX`),
+/// without a call into libm in the hot loop.
+fn ceil_u32(x: f64) -> u32 {
+    if x <= 0.0 {
+        return 0;
+    }
+    let t = x as u32;
+    if f64::from(t) < x { t + 1 } else { t }
 }
 
 /// A workload.
@@ -311,6 +333,8 @@ pub struct Cluster {
     replacements_due: u32,
     /// Nodes cordoned for a spot reclaim.
     pub draining: Vec<Id>,
+    /// Bumped whenever a workload's ready or unreachable pods change (what serving depends on).
+    pub version: u64,
 }
 
 impl Cluster {
@@ -345,6 +369,7 @@ impl Cluster {
             rescheduled: 0,
             replacements_due: 0,
             draining: Vec::new(),
+            version: 0,
         }
     }
 
@@ -492,7 +517,10 @@ impl Cluster {
                 self.pending.retain(|&p| p != id);
             }
             PodState::Ready => self.set_ready(wl, -1),
-            PodState::Zombie => self.workloads[wl].zombie -= 1,
+            PodState::Zombie => {
+                self.workloads[wl].zombie -= 1;
+                self.version += 1;
+            }
             _ => {}
         }
         if node != NONE {
@@ -511,6 +539,7 @@ impl Cluster {
     }
 
     fn set_ready(&mut self, wl: usize, delta: i32) {
+        self.version += 1;
         let w = &mut self.workloads[wl];
         w.ready = w.ready.saturating_add_signed(delta);
         w.min_ready = w.min_ready.min(w.ready);
@@ -850,6 +879,7 @@ impl Cluster {
                 PodState::Ready => {
                     self.set_ready(wl, -1);
                     self.workloads[wl].zombie += 1;
+                    self.version += 1;
                     self.workloads[wl].lost += 1;
                     self.pods[id].state = PodState::Zombie;
                 }
@@ -870,6 +900,7 @@ impl Cluster {
             if p.state == PodState::Zombie && self.nodes[p.node as usize].zone == zone {
                 self.workloads[p.wl as usize].zombie -= 1;
                 self.pods[id].state = PodState::Orphan;
+                self.version += 1;
             }
         }
     }

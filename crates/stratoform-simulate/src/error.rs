@@ -20,6 +20,8 @@ pub enum SimulateError {
     Load {
         /// The scenario's name.
         scenario: String,
+        /// JSON pointer of the scenario's `load`.
+        pointer: String,
         /// What is wrong.
         message: String,
         /// How to fix it.
@@ -31,8 +33,7 @@ impl SimulateError {
     /// The JSON pointer of the offending value, when known.
     pub fn pointer(&self) -> Option<&str> {
         match self {
-            Self::Invalid { pointer, .. } => Some(pointer),
-            Self::Load { .. } => None,
+            Self::Invalid { pointer, .. } | Self::Load { pointer, .. } => Some(pointer),
         }
     }
     /// How to fix it.

@@ -76,6 +76,11 @@ pub fn simulate(models: &[Model], options: &Options<'_>) -> Result<Simulation, V
         };
         // The environment's own copy of the scenario (overrides may change it).
         let Some(index) = model.platform.scenarios.iter().position(|x| x.name == s.name) else { continue };
+        let bad = scenario::assertion_errors(model, index);
+        if !bad.is_empty() {
+            errors.extend(bad);
+            continue;
+        }
         match scenario::run(model, index, options.read, options.seed) {
             Ok(o) => outcomes.push(o),
             Err(e) => errors.push(e),

@@ -74,6 +74,7 @@ fn table_rate(rows: &[(f64, f64)], t: f64) -> f64 {
 /// Builds a curve from the scenario's load shape; `read` returns a CSV file's text.
 pub fn curve(
     scenario: &str,
+    pointer: &str,
     shape: Option<&LoadShape>,
     default_rate: f64,
     default_peak: f64,
@@ -94,16 +95,19 @@ pub fn curve(
         Shape::Csv => {
             let file = shape.file.as_deref().ok_or_else(|| SimulateError::Load {
                 scenario: scenario.to_owned(),
+                pointer: format!("{pointer}/file"),
                 message: "a `csv` load needs `file`".into(),
                 help: "add `file: load.csv` (rows of `seconds,rps`, relative to the spec)".into(),
             })?;
             let text = read(file).map_err(|e| SimulateError::Load {
                 scenario: scenario.to_owned(),
+                pointer: format!("{pointer}/file"),
                 message: format!("cannot read the load file `{file}`: {e}"),
                 help: "give a path relative to the spec file".into(),
             })?;
             Curve::Table(parse_csv(&text).map_err(|message| SimulateError::Load {
                 scenario: scenario.to_owned(),
+                pointer: format!("{pointer}/file"),
                 message: format!("`{file}`: {message}"),
                 help: "write one `seconds,rps` row per line, seconds increasing; a header line is allowed".into(),
             })?)

@@ -57,6 +57,23 @@ fn secs(ms: Millis) -> f64 {
     ms as f64 / 1000.0
 }
 
+/// Every assertion of scenario `index` that does not parse.
+pub fn assertion_errors(model: &Model, index: usize) -> Vec<SimulateError> {
+    let s = &model.platform.scenarios[index];
+    s.assert
+        .iter()
+        .enumerate()
+        .filter_map(|(j, a)| {
+            Assertion::parse(a, s.kind).err().map(|e| SimulateError::Invalid {
+                scenario: s.name.to_string(),
+                pointer: format!("/scenarios/{index}/assert/{j}"),
+                message: format!("assertion `{a}`: {}", e.message),
+                help: e.help,
+            })
+        })
+        .collect()
+}
+
 /// Runs scenario `index` of the model's platform; `read` returns a load file's text.
 pub fn run(model: &Model, index: usize, read: &dyn Fn(&str) -> Result<String, String>, seed: Option<u64>) -> Result<Outcome, SimulateError> {
     let s = &model.platform.scenarios[index];
@@ -93,7 +110,7 @@ pub fn run(model: &Model, index: usize, read: &dyn Fn(&str) -> Result<String, St
     let rate = traffic.map_or(0.0, |t| t.request_rate);
     let peak = traffic.and_then(|t| t.peak_rate).unwrap_or(rate * 2.0);
     let slo = traffic.and_then(|t| t.availability_slo).unwrap_or(99.9);
-    let curve = load::curve(&name, s.load.as_ref(), rate, peak, secs(at), read)?;
+    let curve = load::curve(&name, &format!("{ptr}/load"), s.load.as_ref(), rate, peak, secs(at), read)?;
     let seed = seed.unwrap_or(s.seed);
     let mut world = World::new(curve, horizon, seed, (1.0 - slo / 100.0).max(0.0));
     let mut notes = Vec::new();
@@ -263,8 +280,8 @@ pub fn run(model: &Model, index: usize, read: &dyn Fn(&str) -> Result<String, St
         let group_rto = |g: usize| -> Option<f64> {
             match world.totals.group_last_failure.get(g).copied().flatten() {
                 None => Some(0.0),
-                Some(last) if last >= at + lasts => None,
-                Some(last) => Some(secs(last - at)),
+                Some(last) if last + 1000 >= at + lasts => None,
+                Some(last) => Some(secs(last + 1000 - at)),
             }
         };
         for (e, entry) in world.entries.iter().enumerate() {

@@ -129,7 +129,8 @@ pub struct World {
     pub disruption_at: Option<Millis>,
     /// Nothing counts as recovered before this.
     pub settle_after: Millis,
-    /// Failures per group count towards recovery only inside this window.
+    /// Failures per group count towards recovery only inside this window. A sample at `t`
+    /// accounts the second `[t, t + 1)`.
     pub window: (Millis, Millis),
     queue: EventQueue<Event>,
     record_every: Millis,
@@ -138,6 +139,13 @@ pub struct World {
     acc_n: u32,
     minute: (f64, f64),
     spot: Vec<(usize, Vec<Id>)>,
+    /// Traffic fraction per group and region, while routing is unchanged.
+    routing: Option<Vec<Vec<f64>>>,
+    /// Per cluster: the cluster version `onset` was computed for.
+    fresh: Vec<Option<u64>>,
+    /// Per cluster and group: the group rate above which some workload fails requests, and the
+    /// group's summed share.
+    onset: Vec<Vec<(f64, f64)>>,
 }
 
 impl World {
@@ -166,6 +174,9 @@ impl World {
             acc_n: 0,
             minute: (0.0, 0.0),
             spot: Vec::new(),
+            routing: None,
+            fresh: Vec::new(),
+            onset: Vec::new(),
         }
     }
 
@@ -211,7 +222,38 @@ impl World {
 
     fn group_rates(&self, c: usize, rate: f64) -> Vec<f64> {
         let r = self.cluster_region[c];
-        (0..=self.entries.len()).map(|g| rate * self.group_fraction(g, r)).collect()
+        match &self.routing {
+            Some(f) => f.iter().map(|by_region| rate * by_region[r]).collect(),
+            None => (0..=self.entries.len()).map(|g| rate * self.group_fraction(g, r)).collect(),
+        }
+    }
+
+    fn refresh_routing(&mut self) {
+        if self.routing.is_none() {
+            let f = (0..=self.entries.len()).map(|g| (0..self.regions.len()).map(|r| self.group_fraction(g, r)).collect()).collect();
+            self.routing = Some(f);
+        }
+    }
+
+    /// Recomputes, for each group of a cluster, the rate above which a workload fails requests.
+    fn refresh_onset(&mut self, c: usize) {
+        let groups = self.entries.len() + 1;
+        let mut onset = vec![(f64::INFINITY, 0.0); groups];
+        for w in &self.clusters[c].workloads {
+            if w.share <= 0.0 {
+                continue;
+            }
+            let g = w.group as usize;
+            onset[g].1 += w.share;
+            let at = if w.ready == 0 || w.zombie > 0 {
+                0.0
+            } else {
+                w.serve_rps.map_or(f64::INFINITY, |s| s * f64::from(w.ready) / w.share)
+            };
+            onset[g].0 = onset[g].0.min(at);
+        }
+        self.onset[c] = onset;
+        self.fresh[c] = Some(self.clusters[c].version);
     }
 
     /// Runs to the horizon.
@@ -222,6 +264,8 @@ impl World {
         self.totals.group_last_failure = vec![None; groups];
         self.acc_failed_region = vec![0.0; self.regions.len()];
         self.acc_traffic_region = vec![0.0; self.regions.len()];
+        self.fresh = vec![None; self.clusters.len()];
+        self.onset = vec![Vec::new(); self.clusters.len()];
         for c in 0..self.clusters.len() {
             let rates = self.group_rates(c, self.curve.rate(0.0));
             self.clusters[c].set_demand(&rates);
@@ -236,11 +280,12 @@ impl World {
                 self.queue.push(phase, Event::Check(e, slot));
             }
         }
-        self.queue.push(1000, Event::Sample);
+        self.queue.push(0, Event::Sample);
         while let Some((t, event)) = self.queue.pop_until(self.horizon) {
             self.now = t;
             self.handle(event);
         }
+        self.close_minute();
     }
 
     fn handle(&mut self, event: Event) {
@@ -257,13 +302,16 @@ impl World {
             | Event::ZoneUp(c, _)
             | Event::SpotNotice(c, _)
             | Event::Drain(c)
-            | Event::SpotTerminate(c, _) => *c,
-            _ => 0,
+            | Event::SpotTerminate(c, _) => Some(*c),
+            _ => None,
         };
+        if matches!(event, Event::Route(..) | Event::RegionDown(_) | Event::RegionUp(_)) {
+            self.routing = None;
+        }
         match event {
             Event::Sample => {
                 self.sample();
-                if now + 1000 <= self.horizon {
+                if now + 1000 < self.horizon {
                     self.queue.push(now + 1000, Event::Sample);
                 }
             }
@@ -358,52 +406,68 @@ impl World {
             }
             Event::SpotTerminate(c, nodes) => self.clusters[c].spot_terminate(&nodes, now, &mut wake),
         }
-        for (at, w) in wake {
-            self.queue.push(at, Event::Wake(cluster, w));
+        if let Some(c) = cluster {
+            for (at, w) in wake {
+                self.queue.push(at, Event::Wake(c, w));
+            }
         }
     }
 
     fn sample(&mut self) {
         let now = self.now;
         let rate = self.curve.rate(now as f64 / 1000.0);
+        self.refresh_routing();
         let mut failed_s = 0.0;
         let mut requests_s = 0.0;
         for c in 0..self.clusters.len() {
+            if self.fresh[c] != Some(self.clusters[c].version) {
+                self.refresh_onset(c);
+            }
             let r = self.cluster_region[c];
             let rates = self.group_rates(c, rate);
             let up = self.region_up[r];
-            let in_window = now > self.window.0 && now <= self.window.1;
-            let cl = &mut self.clusters[c];
-            for w in &mut cl.workloads {
-                if w.share <= 0.0 {
-                    continue;
+            let in_window = now >= self.window.0 && now < self.window.1;
+            // Fast path: no group is above the rate at which one of its workloads fails.
+            if up && rates.iter().zip(&self.onset[c]).all(|(d, (at, _))| *d <= *at) {
+                for (g, (d, (_, share))) in rates.iter().zip(&self.onset[c]).enumerate() {
+                    let req = d * share;
+                    requests_s += req;
+                    self.totals.group_requests[g] += req;
+                    self.acc_traffic_region[r] += req;
                 }
-                let g = w.group as usize;
-                let d = rates[g] * w.share;
-                if d <= 0.0 {
-                    continue;
+            } else {
+                let cl = &mut self.clusters[c];
+                for w in &mut cl.workloads {
+                    if w.share <= 0.0 {
+                        continue;
+                    }
+                    let g = w.group as usize;
+                    let d = rates[g] * w.share;
+                    if d <= 0.0 {
+                        continue;
+                    }
+                    let failed = if !up {
+                        d
+                    } else {
+                        // Requests that land on endpoints of unreachable pods fail unless a proxy
+                        // in front retries them onto a live one.
+                        let total = w.ready + w.zombie;
+                        let miss = if total == 0 { 1.0 } else { (f64::from(w.zombie) / f64::from(total)).powi(w.tries as i32) };
+                        let routed = d * (1.0 - miss);
+                        let cap = w.serve_rps.map_or(f64::INFINITY, |s| s * f64::from(w.ready));
+                        d - routed.min(cap)
+                    };
+                    requests_s += d;
+                    failed_s += failed;
+                    w.failed += failed;
+                    self.totals.group_requests[g] += d;
+                    self.totals.group_failed[g] += failed;
+                    if failed > 1e-9 && in_window {
+                        self.totals.group_last_failure[g] = Some(now);
+                    }
+                    self.acc_traffic_region[r] += d;
+                    self.acc_failed_region[r] += failed;
                 }
-                let failed = if !up {
-                    d
-                } else {
-                    // Requests that land on endpoints of unreachable pods fail unless a proxy
-                    // in front retries them onto a live one.
-                    let total = w.ready + w.zombie;
-                    let miss = if total == 0 { 1.0 } else { (f64::from(w.zombie) / f64::from(total)).powi(w.tries as i32) };
-                    let routed = d * (1.0 - miss);
-                    let cap = w.serve_rps.map_or(f64::INFINITY, |s| s * f64::from(w.ready));
-                    d - routed.min(cap)
-                };
-                requests_s += d;
-                failed_s += failed;
-                w.failed += failed;
-                self.totals.group_requests[g] += d;
-                self.totals.group_failed[g] += failed;
-                if failed > 1e-9 && in_window {
-                    self.totals.group_last_failure[g] = Some(now);
-                }
-                self.acc_traffic_region[r] += d;
-                self.acc_failed_region[r] += failed;
             }
             let hourly = self.clusters[c].hourly;
             self.totals.cost_usd += hourly / 3600.0;
@@ -415,14 +479,11 @@ impl World {
         if failed_s > 1e-9 {
             self.totals.last_failure = Some(now);
         }
+        if now % 60_000 == 0 {
+            self.close_minute();
+        }
         self.minute.0 += requests_s;
         self.minute.1 += failed_s;
-        if now % 60_000 == 0 {
-            let (req, failed) = std::mem::take(&mut self.minute);
-            if req > 0.0 && failed / req > self.error_budget {
-                self.totals.slo_minutes_lost += 1;
-            }
-        }
         if let Some(at) = self.disruption_at {
             if self.totals.settled_at.is_none() && now >= at.max(self.settle_after) && self.clusters.iter().all(Cluster::settled) {
                 self.totals.settled_at = Some(now);
@@ -431,6 +492,14 @@ impl World {
         self.acc_n += 1;
         if now % self.record_every == 0 {
             self.record();
+        }
+    }
+
+    /// Counts the minute just ended against the error budget.
+    fn close_minute(&mut self) {
+        let (req, failed) = std::mem::take(&mut self.minute);
+        if req > 0.0 && failed / req > self.error_budget {
+            self.totals.slo_minutes_lost += 1;
         }
     }
 
