@@ -75,3 +75,8 @@ impl Doc {
         s
     }
 }
+
+/// An enum value as the spec spells it (`whenEmptyOrUnderutilized`, `route53`).
+pub(crate) fn spec_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}

@@ -131,7 +131,7 @@ const FACTS: &[(&str, &str, &[&str])] = &[
             "| ecr.dkr | interface |",
             "self-managed Auto Scaling group",
             "| wildcard | *.example.com |  | cloudflare |",
-            "| sql-server | r5.xlarge | WindowsServer2022 | database |",
+            "| sql-server | r5.xlarge | windowsServer2022 | database |",
             "| vpn-gateway |",
             "| argo-cd | argocd | argocd |",
             "| apisix | apisix | apisix |",

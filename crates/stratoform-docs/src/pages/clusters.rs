@@ -89,7 +89,7 @@ pub(crate) fn page(model: &Model) -> String {
                 if !ng.taints.is_empty() {
                     t.row(vec![
                         "Taints".into(),
-                        ng.taints.iter().map(|t| format!("{}={}:{:?}", t.key, t.value.clone().unwrap_or_default(), t.effect)).collect::<Vec<_>>().join(", "),
+                        ng.taints.iter().map(|t| format!("{}={}:{:?}", t.key, t.value.clone().unwrap_or_default(), crate::markdown::spec_name(&t.effect))).collect::<Vec<_>>().join(", "),
                         md(model, &format!("{p}/taints")),
                     ]);
                 }
@@ -115,7 +115,7 @@ pub(crate) fn page(model: &Model) -> String {
                         inst.join(", "),
                         np.capacity_types.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", "),
                         limits,
-                        format!("{:?} after {}", np.consolidation, np.consolidate_after),
+                        format!("{} after {}", crate::markdown::spec_name(&np.consolidation), np.consolidate_after),
                         md(model, &format!("{base}/nodePools/{pi}")),
                     ]);
                 }

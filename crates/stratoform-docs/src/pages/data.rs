@@ -131,7 +131,7 @@ pub(crate) fn page(model: &Model) -> String {
             let mut t = Table::new(&["Host", "Instance type", "OS", "Subnet tier", "Public IP", "Volumes", "Purpose", "Spec"]);
             for (i, h) in r.hosts.iter().enumerate() {
                 let vols: Vec<String> = h.volumes.iter().map(|v| format!("{} {} GiB {}", v.name, v.size_gib, v.volume_type.as_str())).collect();
-                t.row(vec![h.name.to_string(), h.instance_type.to_string(), format!("{:?}", h.os), h.subnet_tier.to_string(), yes_no(h.public_ip), vols.join(", "), h.purpose.clone(), md(model, &p("hosts", i))]);
+                t.row(vec![h.name.to_string(), h.instance_type.to_string(), crate::markdown::spec_name(&h.os), h.subnet_tier.to_string(), yes_no(h.public_ip), vols.join(", "), h.purpose.clone(), md(model, &p("hosts", i))]);
             }
             doc.table(&t);
         }
@@ -156,7 +156,7 @@ pub(crate) fn page(model: &Model) -> String {
                     s.throughput.map_or(String::new(), |v| format!("{v} MiB/s")),
                     yes_no(s.encrypted),
                     binding,
-                    format!("{:?}", s.reclaim_policy),
+                    crate::markdown::spec_name(&s.reclaim_policy),
                     yes_no(s.allow_expansion),
                     yes_no(s.default),
                     md(model, &format!("/regions/{ri}/clusters/{ci}/storageClasses/{i}")),

@@ -118,9 +118,10 @@ pub(crate) fn page(model: &Model) -> String {
     let mut doc = Doc::new(&header(model), "Identity");
     doc.h2("Pod-to-AWS-service mapping");
     doc.para("How pods reach AWS services: through a role bound to their service account, or over the network.");
-    let mut t = Table::new(&["Pod / Service Account", "AWS Service", "Access Method", "Purpose", "Spec"]);
+    let several = model.clusters().count() > 1;
     for (ri, region) in model.platform.regions.iter().enumerate() {
         for (ci, c) in region.clusters.iter().enumerate() {
+            let mut t = Table::new(&["Pod / Service Account", "AWS Service", "Access Method", "Purpose", "Spec"]);
             let base = format!("/regions/{ri}/clusters/{ci}");
             // Workloads, grouped by the service account they share.
             let mut seen: Vec<(String, String)> = Vec::new();
@@ -187,9 +188,16 @@ pub(crate) fn page(model: &Model) -> String {
             for (k, x) in region.file_systems.iter().enumerate() {
                 network("EFS", x.name.as_str(), Some(&x.purpose), &x.allowed_from, format!("/regions/{ri}/fileSystems/{k}"));
             }
+            if several {
+                doc.h3(&format!("Cluster `{}` ({})", model.names.cluster(c), region.name));
+            }
+            if t.is_empty() {
+                doc.para("No pod reaches an AWS service through a role or the network.");
+            } else {
+                doc.table(&t);
+            }
         }
     }
-    doc.table(&t);
 
     doc.h2("Roles");
     let mut t = Table::new(&["Role Name", "Template", "ARN", "Service Accounts", "Binding", "Permissions", "Spec"]);
@@ -211,7 +219,7 @@ pub(crate) fn page(model: &Model) -> String {
         doc.h2("Custom policies");
         let mut t = Table::new(&["Policy", "IAM name", "Template", "Description", "Spec"]);
         for (i, p) in id.policies.iter().enumerate() {
-            t.row(vec![p.name.to_string(), format!("{}-{}", model.names.prefix(), p.name), format!("{:?}", p.template), p.description.clone(), md(model, &format!("/identity/policies/{i}"))]);
+            t.row(vec![p.name.to_string(), format!("{}-{}", model.names.prefix(), p.name), crate::markdown::spec_name(&p.template), p.description.clone(), md(model, &format!("/identity/policies/{i}"))]);
         }
         doc.table(&t);
     }

@@ -37,7 +37,11 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
             let flow = if fl.enabled { format!("{:?} traffic to CloudWatch Logs, kept {}", fl.traffic, fl.retention).to_lowercase() } else { "disabled".into() };
             t.row(vec!["Flow logs".into(), flow, md(model, &format!("{base}/flowLogs"))]);
             if let Some(fw) = &vpc.network_firewall {
-                t.row(vec!["Network Firewall".into(), format!("{fw:?}").chars().take(120).collect(), md(model, &format!("{base}/networkFirewall"))]);
+                t.row(vec![
+                    "Network Firewall".into(),
+                    format!("`{}` in tier {}, egress allowed to {}", fw.name, fw.subnet_tier, fw.allowed_domains.join(", ")),
+                    md(model, &format!("{base}/networkFirewall")),
+                ]);
             }
             doc.table(&t);
             doc.h3("Subnets");
@@ -97,7 +101,8 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
             doc.h2(&format!("Transit Gateway `{}` ({})", tgw.name, region.name));
             let mut t = Table::new(&["Parameter", "Value", "Spec"]);
             t.row(vec!["Amazon side ASN".into(), tgw.amazon_side_asn.to_string(), md(model, &format!("/regions/{ri}/transitGateway"))]);
-            t.row(vec!["Attachments".into(), tgw.attachments.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join("; "), md(model, &format!("/regions/{ri}/transitGateway/attachments"))]);
+            let attachments: Vec<String> = tgw.attachments.iter().map(|a| format!("VPC `{}`{}", a.vpc, a.subnet_tier.as_ref().map(|t| format!(" (tier {t})")).unwrap_or_default())).collect();
+            t.row(vec!["Attachments".into(), attachments.join(", "), md(model, &format!("/regions/{ri}/transitGateway/attachments"))]);
             if !tgw.peer_regions.is_empty() {
                 t.row(vec!["Peer regions".into(), tgw.peer_regions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "), md(model, &format!("/regions/{ri}/transitGateway/peerRegions"))]);
             }

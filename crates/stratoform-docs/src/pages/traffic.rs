@@ -170,7 +170,7 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
                     let (kind, server, challenge) = match &iss.acme {
                         Some(a) => {
                             let ch = match (&a.dns01, &a.http01_ingress_class) {
-                                (Some(d), _) => format!("DNS-01 via {:?} ({})", d.provider, d.zones.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+                                (Some(d), _) => format!("DNS-01 via {} ({})", crate::markdown::spec_name(&d.provider), d.zones.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
                                 (None, Some(cls)) => format!("HTTP-01 via ingress class `{cls}`"),
                                 _ => String::new(),
                             };
