@@ -71,11 +71,49 @@ fn effective(tree: &OutputTree, dir: &str, env: &str) -> (Vec<Value>, Vec<Value>
     (objects, apps)
 }
 
+/// Top-level `module` blocks of the Terraform files of one stack: their attribute lines
+/// (`name = value`, raw) and the keys of their `listeners` map.
+fn terraform_modules(tf: &OutputTree, stack: &str) -> Vec<(BTreeMap<String, String>, Vec<String>)> {
+    let mut out = Vec::new();
+    for (path, text) in tf.iter().filter(|(p, _)| p.starts_with(&format!("stacks/{stack}/")) && p.ends_with(".tf")) {
+        let _ = path;
+        let mut current: Option<(BTreeMap<String, String>, Vec<String>)> = None;
+        let mut in_listeners = false;
+        for line in text.lines() {
+            if line.starts_with("module \"") {
+                current = Some((BTreeMap::new(), Vec::new()));
+                continue;
+            }
+            if line == "}" {
+                out.extend(current.take());
+                in_listeners = false;
+                continue;
+            }
+            let Some((attrs, listeners)) = current.as_mut() else { continue };
+            if line.starts_with("  listeners = {") {
+                in_listeners = true;
+            } else if in_listeners && line.starts_with("    ") && !line.starts_with("     ") && line.trim_end().ends_with("= {") {
+                listeners.push(line.trim().trim_end_matches("= {").trim().trim_matches('"').to_owned());
+            } else if line.starts_with("  ") && !line.starts_with("   ") {
+                in_listeners = false;
+                if let Some((k, v)) = line.trim().split_once('=') {
+                    attrs.insert(k.trim().to_owned(), v.trim().to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn unquote(v: &str) -> String {
+    v.trim().trim_matches('"').to_owned()
+}
+
 fn wave(o: &Value) -> i64 {
     o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().map_or(0, |w| w.parse().unwrap())
 }
 
-fn check(name: &str, models: &[Model], tree: &OutputTree) -> usize {
+fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> usize {
     let dirs = cluster_dirs(models);
     let mut checked = 0;
     for m in models {
@@ -86,11 +124,22 @@ fn check(name: &str, models: &[Model], tree: &OutputTree) -> usize {
             let (objects, apps) = effective(tree, dir, env);
             let roles: Vec<_> = m.identity.roles.iter().filter(|r| r.region == region.name.as_str() && r.cluster == cluster.name.as_str()).collect();
 
-            // IRSA: annotation -> a role of this cluster, IRSA-bound, admitting this account.
+            // IRSA: annotation -> a role of this cluster, IRSA-bound, admitting this account; and
+            // the Terraform layer creates that role with exactly the spec's service accounts in
+            // its trust policy (the identity module turns them into `system:serviceaccount:` subjects).
+            let tf_modules = terraform_modules(tf, &format!("{env}-{}", region.name));
             let admits = |arn: &str, ns: &str, sa: &str, what: &str| {
                 let role = roles.iter().find(|r| r.arn == arn).unwrap_or_else(|| panic!("{at}: {what} names {arn}, which no role of the cluster has"));
                 assert_eq!(role.binding, RoleBinding::Irsa, "{at}: {what} is annotated, but {arn} is bound by Pod Identity");
                 assert!(role.service_accounts.iter().any(|p| p.matches(ns, sa)), "{at}: {arn}'s trust policy does not admit {ns}:{sa} ({what})");
+                let iam = arn.rsplit_once(":role/").unwrap().1;
+                let (attrs, _) = tf_modules
+                    .iter()
+                    .find(|(a, _)| a.get("source").is_some_and(|s| s.ends_with("/identity\"")) && a.get("name").map(|n| unquote(n)) == Some(iam.to_owned()))
+                    .unwrap_or_else(|| panic!("{at}: {what} names role {iam}, which stack {env}-{} does not create", region.name));
+                assert_eq!(attrs.get("binding").map(|b| unquote(b)).as_deref(), Some("irsa"), "{at}: Terraform binds {iam} otherwise than by IRSA");
+                let expected = format!("[{}]", role.service_accounts.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "));
+                assert_eq!(attrs.get("service_accounts"), Some(&expected), "{at}: {iam}'s trust policy in Terraform differs from the spec's service accounts");
             };
             for o in objects.iter().filter(|o| o["kind"] == "ServiceAccount") {
                 let (ns, sa) = (o["metadata"]["namespace"].as_str().unwrap(), o["metadata"]["name"].as_str().unwrap());
@@ -140,6 +189,20 @@ fn check(name: &str, models: &[Model], tree: &OutputTree) -> usize {
                         checked += 1;
                     }
                 }
+            }
+            // TargetGroupBindings name target groups the Terraform layer creates.
+            for o in objects.iter().filter(|o| o["kind"] == "TargetGroupBinding") {
+                let lb_name = o["metadata"]["labels"]["stratoform.dev/load-balancer"].as_str().unwrap();
+                let lb_module = format!("{}-{lb_name}", m.names.prefix());
+                let lb_module: String = lb_module.chars().take(32).collect::<String>().trim_end_matches('-').to_owned();
+                let (_, keys) = tf_modules
+                    .iter()
+                    .find(|(a, _)| a.get("source").is_some_and(|s| s.ends_with("/load-balancing\"")) && a.get("name").map(|n| unquote(n)) == Some(lb_module.clone()))
+                    .unwrap_or_else(|| panic!("{at}: no Terraform load balancer {lb_module}"));
+                let names: Vec<String> = keys.iter().map(|k| format!("{lb_module}-{k}").chars().take(32).collect()).collect();
+                let tg = o["spec"]["targetGroupName"].as_str().unwrap();
+                assert!(names.iter().any(|n| n == tg), "{at}: target group {tg} is not one of Terraform's {names:?}");
+                checked += 1;
             }
             // Routes: every parent Gateway exists, and its listener when a section is named.
             let gateways: BTreeMap<(String, String), &Value> = objects
@@ -223,7 +286,8 @@ fn check(name: &str, models: &[Model], tree: &OutputTree) -> usize {
 fn every_example_is_consistent_across_layers() {
     for (name, models) in common::resolved_specs() {
         let tree = render(&models).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let n = check(&name, &models, &tree);
+        let tf = stratoform_terraform::render(&models).unwrap_or_else(|e| panic!("{name} (terraform): {e}"));
+        let n = check(&name, &models, &tree, &tf);
         eprintln!("{name}: {n} cross-layer checks");
         assert!(n > 0, "{name}: nothing was checked");
     }

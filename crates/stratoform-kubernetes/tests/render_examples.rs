@@ -46,3 +46,4 @@ fn render_timing() {
         eprintln!("{name}: {} environment(s), {files} files, render {aws:?} (kind {kind:?}), mean of {runs}", models.len());
     }
 }
+
