@@ -34,6 +34,8 @@ enum Frame {
 
 struct Builder<'a> {
     source: &'a str,
+    /// The byte offset of every character (the parser's marks count characters).
+    char_bytes: Vec<usize>,
     stack: Vec<Frame>,
     root: Option<Node>,
     anchors: HashMap<usize, Node>,
@@ -44,7 +46,7 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn byte(&self, mark: &Marker) -> usize {
         // The parser counts characters; spans are bytes.
-        self.source.char_indices().nth(mark.index()).map_or(self.source.len(), |(i, _)| i)
+        self.char_bytes.get(mark.index()).copied().unwrap_or(self.source.len())
     }
 
     fn push_node(&mut self, node: Node) {
@@ -168,6 +170,7 @@ impl MarkedEventReceiver for Builder<'_> {
 pub fn parse(file: &SourceFile) -> (Option<Node>, Vec<Diagnostic>) {
     let mut builder = Builder {
         source: file.text(),
+        char_bytes: file.text().char_indices().map(|(i, _)| i).collect(),
         stack: Vec::new(),
         root: None,
         anchors: HashMap::new(),
