@@ -190,6 +190,18 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                     }
                 }
             }
+            // SecretProviderClasses mount secrets the Terraform layer creates (in any stack: a
+            // long-lived secret lives in the long-lived stack).
+            for o in objects.iter().filter(|o| o["kind"] == "SecretProviderClass") {
+                let objects = yaml_rust2::YamlLoader::load_from_str(o["spec"]["parameters"]["objects"].as_str().unwrap()).unwrap();
+                for obj in objects[0].as_vec().unwrap() {
+                    let secret = obj["objectName"].as_str().unwrap();
+                    let line = format!("name = \"{secret}\"");
+                    let found = tf.iter().any(|(p, text)| p.starts_with("stacks/") && text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == line));
+                    assert!(found, "{at}: SecretProviderClass {} mounts {secret}, which no Terraform stack creates", o["metadata"]["name"]);
+                    checked += 1;
+                }
+            }
             // TargetGroupBindings name target groups the Terraform layer creates.
             for o in objects.iter().filter(|o| o["kind"] == "TargetGroupBinding") {
                 let lb_name = o["metadata"]["labels"]["stratoform.dev/load-balancer"].as_str().unwrap();
