@@ -128,6 +128,10 @@ pub enum Command {
         /// Print a rule's documentation page (or `all` for the index) and exit.
         #[arg(long, value_name = "RULE")]
         explain: Option<String>,
+        /// Also review the output `stratoform render` wrote to DIR (the rules that read rendered
+        /// Terraform, such as ARCH002).
+        #[arg(long, value_name = "DIR")]
+        rendered: Option<PathBuf>,
     },
     /// Simulate the spec's scenarios (region and zone outages, spot reclaims, load) and check
     /// their assertions (exit 1 when one fails, 2 when a scenario is invalid).

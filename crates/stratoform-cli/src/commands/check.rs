@@ -1,5 +1,6 @@
-//! `stratoform check FILE [--env NAME] [--format human|json|sarif] [--explain RULE]`: the
-//! architecture review. Exit 1 when an unwaived error-severity finding exists.
+//! `stratoform check FILE [--env NAME] [--format human|json|sarif] [--explain RULE]
+//! [--rendered DIR]`: the architecture review. Exit 1 when an unwaived error-severity finding
+//! exists. With `--rendered`, the Terraform `stratoform render` wrote to DIR is reviewed too.
 //!
 //! Waiver expiry is judged against today's date (UTC); `STRATOFORM_TODAY=YYYY-MM-DD` fixes it,
 //! for reproducible runs and tests.
@@ -10,12 +11,13 @@ use stratoform_check::render::{human as check_human, json, sarif};
 use stratoform_check::{Date, RULES};
 use stratoform_diagnostics::human;
 use stratoform_model::Model;
+use stratoform_output::OutputTree;
 
 use crate::cli::CheckFormat;
 use crate::exit::ExitStatus;
 
 /// Runs the review, or prints a rule's page with `--explain`.
-pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Option<&str>, color: bool) -> ExitStatus {
+pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Option<&str>, rendered: Option<&Path>, color: bool) -> ExitStatus {
     if let Some(id) = explain {
         return explain_rule(id);
     }
@@ -53,8 +55,16 @@ pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Op
             return ExitStatus::Failure;
         }
     };
-    let rendered: Vec<_> = models.iter().map(|_| None).collect();
-    let report = stratoform_check::check_models(&models, today, &rendered);
+    let tree = match rendered.map(read_rendered).transpose() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read the rendered output: {e}");
+            eprintln!("help: pass the DIR given to `stratoform render --out DIR`");
+            return ExitStatus::Failure;
+        }
+    };
+    let trees: Vec<_> = models.iter().map(|_| tree.as_ref()).collect();
+    let report = stratoform_check::check_models(&models, today, &trees);
     match fmt {
         CheckFormat::Human => {
             let text = check_human::render(&loaded.file, &report, color);
@@ -68,6 +78,29 @@ pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Op
         CheckFormat::Sarif => print!("{}", sarif::render(&loaded.file, &report)),
     }
     if report.failed() { ExitStatus::Findings } else { ExitStatus::Clean }
+}
+
+/// Reads the Terraform files of a rendered tree (`DIR/terraform/**/*.tf` and `*.tf.json`).
+fn read_rendered(dir: &Path) -> std::io::Result<OutputTree> {
+    let mut tree = OutputTree::new();
+    let root = dir.join("terraform");
+    if !dir.is_dir() {
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("`{}` is not a directory", dir.display())));
+    }
+    let mut pending = vec![root.clone()];
+    while let Some(d) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "tf") || path.to_string_lossy().ends_with(".tf.json") {
+                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                tree.insert(rel, std::fs::read_to_string(&path)?);
+            }
+        }
+    }
+    Ok(tree)
 }
 
 fn explain_rule(id: &str) -> ExitStatus {

@@ -23,7 +23,9 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Validate { file, format } => validate::run(&file, format, color),
         Command::Plan { file, env, destroy, format } => plan::run(&file, env.as_deref(), destroy, format, color),
-        Command::Check { file, env, format, explain } => check::run(file.as_deref(), env.as_deref(), format, explain.as_deref(), color),
+        Command::Check { file, env, format, explain, rendered } => {
+            check::run(file.as_deref(), env.as_deref(), format, explain.as_deref(), rendered.as_deref(), color)
+        }
         Command::Simulate { file, scenario, seed, format, out } => simulate::run(&file, scenario, seed, format, out.as_deref(), color),
         Command::Render { file, out, env, check, target } => render::run(&file, &out, env.as_deref(), check, color, target),
         Command::Schema => schema::run(),

@@ -86,3 +86,20 @@ fn check_examples_pass() {
         assert_eq!(run.code, 0, "{name}:\n{}", run.stderr);
     }
 }
+
+#[test]
+fn check_reviews_rendered_terraform() {
+    let dir = tempfile::Builder::new().prefix("stratoform-rendered-").tempdir().unwrap();
+    let stack = dir.path().join("terraform/stacks/prod-us-east-1");
+    std::fs::create_dir_all(&stack).unwrap();
+    let tf = std::fs::read_to_string(root().join("crates/stratoform-check/tests/fixtures/ARCH002/fail.tf")).unwrap();
+    std::fs::write(stack.join("main.tf"), tf).unwrap();
+    let rendered = dir.path().to_string_lossy().into_owned();
+    let run = check(&[PASSING, "--rendered", &rendered, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["code"], "ARCH002");
+    assert_eq!(doc["findings"][0]["path"], "terraform/stacks/prod-us-east-1/main.tf:6");
+    let run = check(&[PASSING, "--rendered", "no/such/dir"]);
+    assert_eq!(run.code, 2);
+}
