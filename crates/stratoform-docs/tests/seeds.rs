@@ -51,6 +51,10 @@ const FACTS: &[(&str, &str, &[&str])] = &[
             // Istio ingress gateway NLB
             "| istio-ingressgateway | istio-system | istio | internet-facing | IP targets, cross-zone, source IP stickiness, proxy protocol |",
             "Istio ambient",
+            "| Base | istio_base | base |",
+            "| Discovery (Istiod) | istio_discovery | istio-discovery |",
+            "| CNI | istio_cni | istio-cni |",
+            "| Ztunnel | istio_ztunnel | ztunnel |",
             // Pod-to-AWS-service mapping
             "backend, api, auth (`prod:sa-app`) | S3 (backend), KMS (infra) | IRSA |",
             "task-runner, message-handler (`prod:sa-task`) | S3 (backend, infra), KMS (infra), Secrets Manager, EC2 | IRSA |",
@@ -106,6 +110,19 @@ const FACTS: &[(&str, &str, &[&str])] = &[
             "| us-east-1 | 100% |",
             "| us-west-2 | 20% |",
             "| TCP 9506 | 30s | 3 | 5s |",
+            // EKS Components: Worker Group | Workloads
+            "| unibeam-workers | sim-service, sms-service, mno-service, api-service, dashboard, timer-service, scheduled-jobs, audit-service |",
+            "| kafka-workers |",
+            "| spot-workers |",
+            "| monitor-workers |",
+            // System-wide applications
+            "| eks-pod-identity-agent |",
+            "| coredns |",
+            "| csi-secrets-store |",
+            "| secrets-provider-aws |",
+            "| twistlock-defender |",
+            "| mktxp-exporter |",
+            "| reflector |",
         ],
     ),
     (

@@ -104,6 +104,27 @@ pub(crate) fn page(model: &Model) -> String {
                 doc.table(&t);
             }
 
+            // Which workloads and charts run where (nodeSelector and tolerations follow from it).
+            let mut placed = Table::new(&["Worker group", "Workloads", "Charts", "Spec"]);
+            let groups = c.node_groups.iter().enumerate().map(|(i, g)| (g.name.as_str(), format!("{base}/nodeGroups/{i}")));
+            let pools = c.node_pools.iter().enumerate().map(|(i, p)| (p.name.as_str(), format!("{base}/nodePools/{i}")));
+            for (name, pointer) in groups.chain(pools) {
+                let workloads: Vec<&str> = c
+                    .workloads
+                    .iter()
+                    .filter(|w| w.placement.as_ref().is_some_and(|p| p.node_group.as_deref() == Some(name) || p.node_pool.as_deref() == Some(name)))
+                    .map(|w| w.name.as_str())
+                    .collect();
+                let charts: Vec<String> = c.charts.iter().filter(|ch| ch.placement.as_deref() == Some(name)).map(|ch| model.names.fill(&ch.release, Some(region), Some(c))).collect();
+                if !workloads.is_empty() || !charts.is_empty() {
+                    placed.row(vec![name.to_owned(), workloads.join(", "), charts.join(", "), md(model, &pointer)]);
+                }
+            }
+            if !placed.is_empty() {
+                doc.h3("Workload placement");
+                doc.table(&placed);
+            }
+
             if !c.node_pools.is_empty() {
                 doc.h3("Karpenter node pools");
                 let mut t = Table::new(&["Pool", "Instances", "Capacity", "Limits", "Consolidation", "Spec"]);

@@ -146,6 +146,30 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
                 t.row(vec!["mTLS".into(), format!("{:?}", m.mtls).to_lowercase(), md(model, &format!("{base}/mesh/mtls"))]);
                 t.row(vec!["Ambient namespaces".into(), ambient.join(", "), md(model, &format!("{base}/namespaces"))]);
                 doc.table(&t);
+                // The Istio charts that together form the mesh.
+                let mut parts = Table::new(&["Component", "Chart", "Release", "Version", "Function", "Spec"]);
+                for (hi, ch) in c.charts.iter().enumerate() {
+                    let istio = ch.name.contains("istio") || ch.repo.as_ref().is_some_and(|r| r.contains("istio"));
+                    let component = match ch.chart_name() {
+                        "base" if istio => "Base",
+                        "istiod" => "Discovery (Istiod)",
+                        "cni" if istio => "CNI",
+                        "ztunnel" => "Ztunnel",
+                        "gateway" if istio => "Ingress gateway",
+                        _ => continue,
+                    };
+                    parts.row(vec![
+                        component.into(),
+                        ch.name.clone(),
+                        model.names.fill(&ch.release, Some(region), Some(c)),
+                        ch.version.clone(),
+                        ch.purpose.clone().unwrap_or_default(),
+                        md(model, &format!("{base}/charts/{hi}")),
+                    ]);
+                }
+                if !parts.is_empty() {
+                    doc.table(&parts);
+                }
                 if !m.waypoints.is_empty() {
                     let mut t = Table::new(&["Waypoint", "Namespace", "OIDC issuer", "Audiences", "Claims to headers", "Allowed from", "Spec"]);
                     for (i, w) in m.waypoints.iter().enumerate() {
