@@ -63,6 +63,7 @@ pub fn releases(ctx: &ClusterCtx<'_>) -> Vec<Release> {
                 // Nothing from Terraform exists locally; parity.md lists what was dropped.
                 split.terraform.clear();
                 split.outputs.clear();
+                localize(&mut split.values);
             }
             Release { chart: c.clone(), release, values: split }
         })
@@ -218,4 +219,42 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
         }
     }
     v
+}
+
+/// Kind has no load balancer controller and no IAM: LoadBalancer Services in chart values become
+/// NodePort, and AWS load balancer and IRSA annotations go.
+fn localize(values: &mut Map<String, Value>) {
+    let aws_key = |k: &str| k.starts_with("service.beta.kubernetes.io/aws-load-balancer") || k == "eks.amazonaws.com/role-arn";
+    values.retain(|k, _| !aws_key(k));
+    for (k, v) in values.iter_mut() {
+        match v {
+            Value::String(s) if k == "type" && s == "LoadBalancer" => *s = "NodePort".into(),
+            Value::Object(m) => localize(m),
+            Value::Array(items) => {
+                for item in items {
+                    if let Value::Object(m) = item {
+                        localize(m);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_values_lose_aws_load_balancers_and_roles() {
+        let mut v = json!({"service": {"type": "LoadBalancer", "annotations": {
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing", "keep": "yes"}},
+            "serviceAccount": {"annotations": {"eks.amazonaws.com/role-arn": "arn"}}})
+        .as_object()
+        .cloned()
+        .unwrap();
+        localize(&mut v);
+        assert_eq!(Value::Object(v), json!({"service": {"type": "NodePort", "annotations": {"keep": "yes"}}, "serviceAccount": {"annotations": {}}}));
+    }
 }
