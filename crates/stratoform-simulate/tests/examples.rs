@@ -41,3 +41,30 @@ fn every_example_simulates_with_its_assertions_holding() {
     assert!(checked >= 1, "no examples found");
     assert!(failed.is_empty(), "assertions failed:\n{}", failed.join("\n"));
 }
+
+#[test]
+fn unibeam_region_outage_states_its_detection_and_failover_times() {
+    let sim = run(&examples_dir().join("unibeam/platform.yaml"));
+    let s = sim.report.scenarios.iter().find(|s| s.kind == "regionOutage").expect("unibeam has a region outage scenario");
+    let r = s.region_outage.as_ref().unwrap();
+    // The seed's Cloudflare monitor (60 s, 5 s, 2 retries) and accelerator checks (30 s,
+    // threshold 3, 5 s) imply these detection times; the simulated ones fall inside them.
+    let cf = r.entry_points.iter().find(|e| e.name.starts_with("cloudflare/")).unwrap();
+    assert_eq!((cf.detection_best_s, cf.detection_expected_s, cf.detection_worst_s), (15.0, 45.0, 75.0));
+    let ga = r.entry_points.iter().find(|e| e.name.starts_with("accelerator/")).unwrap();
+    assert_eq!((ga.detection_best_s, ga.detection_expected_s, ga.detection_worst_s), (65.0, 80.0, 95.0));
+    for e in &r.entry_points {
+        let d = e.detection_s.unwrap();
+        assert!(d >= e.detection_best_s && d <= e.detection_worst_s, "{}: {d}", e.name);
+    }
+    let text = stratoform_simulate::report::human(&sim.report);
+    let section: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("scenario `{}`", s.name)))
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with("stratoform simulate:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!("unibeam_region_outage_human", section);
+    insta::assert_json_snapshot!("unibeam_region_outage_json", r);
+}
