@@ -134,6 +134,15 @@ const FACTS: &[(&str, &str, &[&str])] = &[
             "| Scale down below utilisation | 50% |",
             "| Scale-down delay | 10m |",
             "HPA 2-10, CPU 70%, memory 80%",
+            // S3 bucket set and the state bucket
+            "| oves-backups-prod |",
+            "| oves-artifacts-prod |",
+            "| oves-logs-prod |",
+            "| oves-static-prod |",
+            "| State bucket | `oves-terraform-state` |",
+            // DNS on Cloudflare
+            "| omnivoltaic.com |",
+            "| api.omnivoltaic.com |",
             "eu-central-1",
         ],
     ),
