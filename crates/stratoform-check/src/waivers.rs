@@ -23,6 +23,8 @@ pub mod codes {
     pub const INVALID_EXPIRY: &str = "CHK004";
     /// A waiver without a reason.
     pub const NO_REASON: &str = "CHK005";
+    /// A waiver for an environment the platform does not declare.
+    pub const UNKNOWN_ENVIRONMENT: &str = "CHK006";
     /// Every code with a one-line summary.
     pub const ALL: &[(&str, &str, &str)] = &[
         (EXPIRED, "expired-waiver", "a waiver is past its `expires` date and no longer applies"),
@@ -30,6 +32,7 @@ pub mod codes {
         (UNUSED, "unused-waiver", "a waiver matched no finding"),
         (INVALID_EXPIRY, "invalid-expiry", "a waiver's `expires` is not a `YYYY-MM-DD` date"),
         (NO_REASON, "missing-reason", "a waiver does not say why the finding is accepted"),
+        (UNKNOWN_ENVIRONMENT, "unknown-environment", "a waiver names an environment the platform does not declare"),
     ];
 }
 
@@ -76,7 +79,20 @@ pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<F
     let waivers = &model.platform.review.waivers;
     let mut problems = Vec::new();
     let mut active = vec![false; waivers.len()];
+    let declared: Vec<&str> = model.platform.environments.iter().map(|e| e.name.as_str()).collect();
     for (i, w) in waivers.iter().enumerate() {
+        for (j, env) in w.environments.iter().enumerate() {
+            if !declared.contains(&env.as_str()) {
+                let at = format!("/review/waivers/{i}/environments/{j}");
+                let path = stratoform_loader::tree::spec_path(&at);
+                problems.push(
+                    Diagnostic::error(codes::UNKNOWN_ENVIRONMENT, format!("waiver of `{}` names unknown environment `{env}` at `{path}`", w.rule))
+                        .with_path(path)
+                        .with_span(ctx.span(&at), "no such environment")
+                        .with_help(format!("use one of {}", declared.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", "))),
+                );
+            }
+        }
         if !applies_to_env(w, model.env_name()) {
             continue;
         }
