@@ -151,6 +151,45 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Apply one environment's Terraform stacks in dependency order (`--local`: against a local
+    /// AWS emulator; otherwise a real account, after confirmation).
+    Up {
+        /// The spec file.
+        file: PathBuf,
+        /// The environment.
+        #[arg(long)]
+        env: String,
+        /// Run against the local AWS emulator (started on a free loopback port when needed).
+        #[arg(long)]
+        local: bool,
+        /// An emulator that is already running, such as `http://127.0.0.1:5000`.
+        #[arg(long, value_name = "URL", requires = "local")]
+        local_endpoint: Option<String>,
+        /// Do not ask before changing a real account.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Destroy one environment's stacks in reverse order (`--local`: everything, and stop the
+    /// emulator `up` started).
+    Down {
+        /// The spec file.
+        file: PathBuf,
+        /// The environment.
+        #[arg(long)]
+        env: String,
+        /// Run against the local AWS emulator.
+        #[arg(long)]
+        local: bool,
+        /// An emulator that is already running.
+        #[arg(long, value_name = "URL", requires = "local")]
+        local_endpoint: Option<String>,
+        /// Also destroy the long-lived and bootstrap stacks (always so with `--local`).
+        #[arg(long)]
+        all: bool,
+        /// Do not ask before changing a real account.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Print the JSON Schema (draft 2020-12) of the spec.
     Schema,
     /// Print shell completions.

@@ -8,6 +8,7 @@ pub mod file;
 pub mod local;
 pub mod modules;
 pub mod printer;
+pub mod runner;
 pub mod stacks;
 
 use stratoform_model::Model;

@@ -37,26 +37,29 @@ pub const EMULATOR_IGNORES: &[(&str, &str, &str)] = &[
     ("database", "aws_rds_cluster", "[scaling_configuration]"),
 ];
 
-/// The override files of each module directory (by module name) for an emulator run.
-pub fn module_overrides() -> BTreeMap<&'static str, String> {
+/// Images the emulator lacks are swapped for one it has (its catalogue holds Amazon Linux only).
+pub const EMULATOR_IMAGE_PARAMETER: &str = "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2";
+
+/// Override files that keep the emulator's gaps out of an apply, by module.
+pub fn gap_overrides() -> BTreeMap<&'static str, String> {
     let mut out: BTreeMap<&'static str, String> = BTreeMap::new();
     for (module, ty, why) in EMULATOR_GAPS {
-        let meta = if matches!(*ty, "aws_eks_addon" | "aws_eks_access_entry" | "aws_eks_access_policy_association" | "aws_eks_pod_identity_association")
-            || module.starts_with("cache")
-            || module.starts_with("document")
-            || module.starts_with("edge")
-        {
-            "for_each = {}"
-        } else {
-            "count = 0"
-        };
         let text = out.entry(module).or_default();
-        text.push_str(&format!("# {why}\nresource \"{ty}\" \"this\" {{\n  {meta}\n}}\n\n"));
+        text.push_str(&format!("# {why}\nresource \"{ty}\" \"this\" {{\n  for_each = {{}}\n}}\n\n"));
     }
+    out
+}
+
+/// Override files for the emulator's quirks (attributes it drops, images it lacks), by module.
+pub fn quirk_overrides() -> BTreeMap<&'static str, String> {
+    let mut out: BTreeMap<&'static str, String> = BTreeMap::new();
     for (module, ty, attrs) in EMULATOR_IGNORES {
         let text = out.entry(module).or_default();
         text.push_str(&format!("resource \"{ty}\" \"this\" {{\n  lifecycle {{\n    ignore_changes = {attrs}\n  }}\n}}\n\n"));
     }
+    out.entry("hosts")
+        .or_default()
+        .push_str(&format!("data \"aws_ssm_parameter\" \"ami\" {{\n  name = \"{EMULATOR_IMAGE_PARAMETER}\"\n}}\n"));
     out
 }
 

@@ -2,10 +2,12 @@
 
 mod check;
 mod completions;
+mod down;
 mod plan;
 mod render;
 mod schema;
 mod simulate;
+mod up;
 mod validate;
 
 use std::io::IsTerminal;
@@ -28,6 +30,12 @@ pub fn run(cli: Cli) -> ExitStatus {
         }
         Command::Simulate { file, scenario, seed, format, out } => simulate::run(&file, scenario, seed, format, out.as_deref(), color),
         Command::Render { file, out, env, check, target } => render::run(&file, &out, env.as_deref(), check, color, target),
+        Command::Up { file, env, local, local_endpoint, yes } => {
+            up::run(&file, &env, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, color)
+        }
+        Command::Down { file, env, local, local_endpoint, all, yes } => {
+            down::run(&file, &env, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, all, color)
+        }
         Command::Schema => schema::run(),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),

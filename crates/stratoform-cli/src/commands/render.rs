@@ -16,6 +16,7 @@ type Renderer = fn(&[Model]) -> Result<OutputTree, Box<dyn Error>>;
 
 /// Every layer, in output order: `(subdirectory of DIR, renderer)`. One line per layer.
 const RENDERERS: &[(&str, Renderer)] = &[
+    ("terraform", |models| Ok(stratoform_terraform::render(models)?)),
     ("kubernetes", |models| Ok(stratoform_kubernetes::render(models)?)),
     ("docs", |models| Ok(stratoform_docs::render(models)?)),
 ];

@@ -104,12 +104,48 @@ pub fn module() -> Module {
         ),
         block(
             "resource",
+            &["aws_security_group", "control_plane"],
+            vec![
+                attr("name", ex(r#""${var.name}-control-plane""#)),
+                attr("description", ex(r#""Control plane interfaces of ${var.name}""#)),
+                attr("vpc_id", ex("var.vpc_id")),
+                attr("tags", obj([("Name", ex(r#""${var.name}-control-plane""#))])),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_vpc_security_group_ingress_rule", "control_plane_from_nodes"],
+            vec![
+                attr("security_group_id", ex("aws_security_group.control_plane.id")),
+                attr("description", s("Nodes to the API server")),
+                attr("ip_protocol", s("tcp")),
+                attr("from_port", n(443)),
+                attr("to_port", n(443)),
+                attr("referenced_security_group_id", ex("aws_security_group.nodes.id")),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_vpc_security_group_egress_rule", "control_plane_to_nodes"],
+            vec![
+                attr("security_group_id", ex("aws_security_group.control_plane.id")),
+                attr("description", s("API server to kubelets and webhooks")),
+                attr("ip_protocol", s("tcp")),
+                attr("from_port", n(443)),
+                attr("to_port", n(10250)),
+                attr("referenced_security_group_id", ex("aws_security_group.nodes.id")),
+            ],
+        ),
+        block(
+            "resource",
             &["aws_vpc_security_group_ingress_rule", "nodes_from_control_plane"],
             vec![
                 attr("security_group_id", ex("aws_security_group.nodes.id")),
-                attr("description", s("Control plane to kubelets and webhooks")),
-                attr("ip_protocol", s("-1")),
-                attr("referenced_security_group_id", ex("aws_eks_cluster.this.vpc_config[0].cluster_security_group_id")),
+                attr("description", s("API server to kubelets and webhooks")),
+                attr("ip_protocol", s("tcp")),
+                attr("from_port", n(443)),
+                attr("to_port", n(10250)),
+                attr("referenced_security_group_id", ex("aws_security_group.control_plane.id")),
             ],
         ),
         block(
@@ -135,6 +171,7 @@ pub fn module() -> Module {
                     &[],
                     vec![
                         attr("subnet_ids", ex("var.subnet_ids")),
+                        attr("security_group_ids", ex("[aws_security_group.control_plane.id]")),
                         attr("endpoint_private_access", ex("var.endpoint_private")),
                         attr("endpoint_public_access", ex("var.endpoint_public")),
                         attr("public_access_cidrs", ex("var.endpoint_public ? var.public_access_cidrs : null")),
@@ -202,7 +239,7 @@ pub fn module() -> Module {
         output("arn", "The cluster ARN.", ex("aws_eks_cluster.this.arn")),
         output("endpoint", "The API server endpoint.", ex("aws_eks_cluster.this.endpoint")),
         output("certificate_authority", "The cluster CA, base64-encoded.", ex("aws_eks_cluster.this.certificate_authority[0].data")),
-        output("cluster_security_group_id", "The security group EKS created for the control plane.", ex("aws_eks_cluster.this.vpc_config[0].cluster_security_group_id")),
+        output("control_plane_security_group_id", "The control plane's security group.", ex("aws_security_group.control_plane.id")),
         output("node_security_group_id", "The nodes' security group.", ex("aws_security_group.nodes.id")),
         output("oidc_provider_arn", "The IRSA OIDC provider's ARN.", ex("aws_iam_openid_connect_provider.this.arn")),
         output("oidc_issuer", "The OIDC issuer without its scheme, as trust conditions name it.", ex(r#"trimprefix(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://")"#)),

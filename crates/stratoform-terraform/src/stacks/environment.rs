@@ -364,7 +364,7 @@ fn clusters(c: &mut Ctx) {
                     ("max_size", n(ng.max as i64)),
                     ("desired_size", n(ng.desired_size() as i64)),
                     ("subnet_ids", ng_subnets),
-                    ("security_group_ids", ex(&format!("[{eks}.node_security_group_id, {eks}.cluster_security_group_id]"))),
+                    ("security_group_ids", ex(&format!("[{eks}.node_security_group_id]"))),
                     ("node_role_arn", ex(&format!("{eks}.node_role_arn"))),
                     ("instance_profile", ex(&format!("{eks}.node_instance_profile"))),
                     ("cluster_endpoint", ex(&format!("{eks}.endpoint"))),

@@ -1,0 +1,232 @@
+//! `stratoform up FILE --env NAME [--local [--local-endpoint URL]] [--yes]`: renders the
+//! Terraform of one environment into a working copy and applies its stacks in dependency order,
+//! with progress. `--local` runs against the local AWS emulator (started on a free loopback port
+//! unless `--local-endpoint` names one); without it, a real account, after confirmation. A failed
+//! apply keeps its state: `down` cleans up and `up` again finishes.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use stratoform_diagnostics::human;
+use stratoform_model::{Model, StackKind};
+use stratoform_terraform::runner::{is_aws, LocalRun};
+
+use crate::exit::ExitStatus;
+
+/// How `up` and `down` reach AWS.
+pub struct Target<'a> {
+    /// Against the local emulator.
+    pub local: bool,
+    /// An emulator that is already running.
+    pub endpoint: Option<&'a str>,
+    /// Skip the confirmation (real accounts only).
+    pub yes: bool,
+}
+
+/// Runs `up`.
+pub fn run(file: &Path, env: &str, target: Target, color: bool) -> ExitStatus {
+    let Some((model, run)) = prepare(file, env, &target, color, "up") else { return ExitStatus::Failure };
+    let stacks: Vec<_> = model.stacks.iter().filter(|s| is_aws(s)).collect();
+    if let Err(e) = run.prepare(&model.stacks, true) {
+        eprintln!("error: {e}");
+        return ExitStatus::Failure;
+    }
+    println!("applying {} stack(s) of `{env}` in order: {}", stacks.len(), stacks.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" -> "));
+    let t0 = Instant::now();
+    for (i, stack) in stacks.iter().enumerate() {
+        print!("[{}/{}] {}: init", i + 1, stacks.len(), stack.name);
+        let _ = std::io::stdout().flush();
+        let step = run.init(&stack.name).and_then(|_| {
+            print!(", apply");
+            let _ = std::io::stdout().flush();
+            run.apply(&stack.name)
+        });
+        match step {
+            Ok(took) => println!(" done in {}", secs(took)),
+            Err(e) => {
+                println!(" failed");
+                eprintln!("error: {e}");
+                eprintln!(
+                    "the state of what was created is kept in {}; run `stratoform up` again to finish, or `stratoform down` to remove it",
+                    run.state_dir.display()
+                );
+                return ExitStatus::Failure;
+            }
+        }
+    }
+    println!("`{env}` is up: {} stack(s) in {}", stacks.len(), secs(t0.elapsed()));
+    if let Some(cf) = model.stacks.iter().find(|s| s.kind == StackKind::External) {
+        println!("note: `{}` uses the Cloudflare provider and is not applied by `up`; apply it from {}", cf.name, run.root.join("stacks").join(&cf.name).display());
+    }
+    ExitStatus::Clean
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.0}s", d.as_secs_f64())
+}
+
+/// Loads the spec, checks the tools, confirms a real-account run, renders the working copy and
+/// finds or starts the emulator.
+pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str) -> Option<(Model, LocalRun)> {
+    let loaded = match stratoform_loader::load_file(file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+    };
+    if loaded.has_errors() {
+        eprint!("{}", human::render(&loaded.file, &loaded.diagnostics, color));
+        eprintln!("{}: {}; nothing was applied", loaded.file.name(), human::summary(&loaded.diagnostics));
+        return None;
+    }
+    let model = match Model::resolve_all(&loaded, Some(env)) {
+        Ok(mut m) => m.remove(0),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+    };
+    let Some(terraform) = find("terraform") else {
+        eprintln!("error: `terraform` is not on PATH");
+        eprintln!("help: install Terraform 1.6 or later (https://developer.hashicorp.com/terraform/install), or run `bash scripts/setup.sh` in a stratoform checkout");
+        return None;
+    };
+    if !target.local && !confirm(&model, verb, target.yes) {
+        return None;
+    }
+    let work = Path::new(".stratoform").join(&model.names.platform).join(env);
+    let root = work.join("terraform");
+    let tree = match stratoform_terraform::render(std::slice::from_ref(&model)) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot render Terraform: {e}");
+            return None;
+        }
+    };
+    for (path, contents) in tree.iter() {
+        let p = root.join(path);
+        if let Err(e) = std::fs::create_dir_all(p.parent().unwrap_or(&root)).and_then(|_| std::fs::write(&p, contents)) {
+            eprintln!("error: cannot write `{}`: {e}", p.display());
+            return None;
+        }
+    }
+    let endpoint = if target.local {
+        match emulator(&work, target.endpoint) {
+            Ok(e) => e,
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return None;
+            }
+        }
+    } else {
+        String::new()
+    };
+    let mut envs = Vec::new();
+    let cache = work.join("plugin-cache");
+    let _ = std::fs::create_dir_all(&cache);
+    envs.push(("TF_PLUGIN_CACHE_DIR".to_owned(), absolute(&cache).display().to_string()));
+    let run = LocalRun {
+        root: absolute(&root),
+        env: env.to_owned(),
+        endpoint,
+        state_dir: absolute(&work.join("state")),
+        terraform,
+        envs,
+        local: target.local,
+    };
+    Some((model, run))
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// A program on PATH.
+pub fn find(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()))
+}
+
+/// Asks before touching a real account: type the environment's name (twice for production).
+fn confirm(model: &Model, verb: &str, yes: bool) -> bool {
+    let account = model.names.account.clone().unwrap_or_else(|| "the account of your credentials".into());
+    if yes {
+        eprintln!("`{verb}` runs against AWS account {account} (confirmed with --yes)");
+        return true;
+    }
+    if !std::io::stdin().is_terminal() {
+        eprintln!("error: `stratoform {verb}` without `--local` changes AWS account {account}; confirm with `--yes` (no terminal to ask on)");
+        return false;
+    }
+    let rounds = if model.is_production() { 2 } else { 1 };
+    for round in 0..rounds {
+        eprint!(
+            "`stratoform {verb}` changes AWS account {account}{}. Type the environment name `{}` to continue: ",
+            if round == 1 { " (production, asking twice)" } else { "" },
+            model.env_name()
+        );
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        if std::io::stdin().lock().read_line(&mut line).is_err() || line.trim() != model.env_name() {
+            eprintln!("not confirmed; nothing was changed");
+            return false;
+        }
+    }
+    true
+}
+
+/// The emulator's endpoint: the one named, the one this working copy started before (if it
+/// still answers), or a new one on a free loopback port.
+fn emulator(work: &Path, named: Option<&str>) -> Result<String, String> {
+    let file = work.join("endpoint");
+    if let Some(url) = named {
+        if !answers(url) {
+            return Err(format!("nothing answers at `{url}`; start the emulator or drop --local-endpoint to have one started"));
+        }
+        let _ = std::fs::write(&file, url);
+        return Ok(url.to_owned());
+    }
+    if let Ok(url) = std::fs::read_to_string(&file) {
+        let url = url.trim().to_owned();
+        if answers(&url) {
+            println!("using the local emulator at {url}");
+            return Ok(url);
+        }
+    }
+    let bin = [Path::new(".tools/venv/bin/moto_server").to_path_buf()]
+        .into_iter()
+        .find(|p| p.is_file())
+        .or_else(|| find("moto_server"))
+        .ok_or("`moto_server` is not installed; `pip install 'moto[server]'` (or `bash scripts/setup.sh`), or pass --local-endpoint URL")?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| format!("no free port: {e}"))?.port();
+    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
+    let log = std::fs::File::create(work.join("emulator.log")).map_err(|e| e.to_string())?;
+    let child = Command::new(&bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        .env("MOTO_ACM_VALIDATION_WAIT", "0")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log)
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", bin.display()))?;
+    let url = format!("http://127.0.0.1:{port}");
+    let t0 = Instant::now();
+    while !answers(&url) {
+        if t0.elapsed() > Duration::from_secs(60) {
+            return Err(format!("the emulator did not answer on {url} within 60 s; see {}", work.join("emulator.log").display()));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = std::fs::write(&file, &url);
+    let _ = std::fs::write(work.join("emulator.pid"), child.id().to_string());
+    println!("started the local emulator at {url} (pid {}; `stratoform down` stops it)", child.id());
+    Ok(url)
+}
+
+fn answers(url: &str) -> bool {
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    addr.parse::<std::net::SocketAddr>().is_ok_and(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_ok())
+}

@@ -1,0 +1,220 @@
+//! Applies and destroys rendered stacks in dependency order against a local AWS emulator
+//! (`stratoform up --local`, `down --local` and the test suite). The stacks run from a working
+//! copy of the rendered tree with override files that point the provider at the emulator and keep
+//! state in local files; a failed or interrupted apply leaves its state, so `down` can clean up
+//! and `up` can finish.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use stratoform_model::{Stack, StackKind};
+
+use crate::local::{backend_override, gap_overrides, provider_override, quirk_overrides, stack_aliases};
+
+/// Why a terraform step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// terraform could not be started.
+    #[error("could not run `{program}`: {source}")]
+    Spawn {
+        /// The program.
+        program: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the working copy could not be written.
+    #[error("could not write `{path}`: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// terraform exited with an error.
+    #[error("`terraform {step}` failed in stack `{stack}` (exit {code}):\n{output}")]
+    Failed {
+        /// The step (`init`, `apply`, ...).
+        step: String,
+        /// The stack.
+        stack: String,
+        /// The exit code.
+        code: i32,
+        /// The end of terraform's output.
+        output: String,
+    },
+}
+
+/// A working copy of the rendered `terraform/` tree and how to run it locally.
+pub struct LocalRun {
+    /// The `terraform/` directory of the working copy.
+    pub root: PathBuf,
+    /// The environment.
+    pub env: String,
+    /// The emulator's endpoint.
+    pub endpoint: String,
+    /// Where local state files are kept.
+    pub state_dir: PathBuf,
+    /// The terraform binary.
+    pub terraform: PathBuf,
+    /// Extra environment of every terraform run (TF_CLI_CONFIG_FILE, TF_PLUGIN_CACHE_DIR).
+    pub envs: Vec<(String, String)>,
+    /// Against the emulator (true) or a real account (false: S3 state, only the bootstrap stack
+    /// keeps local state until it is migrated).
+    pub local: bool,
+}
+
+/// The result of a plan.
+#[derive(Debug)]
+pub struct PlanResult {
+    /// Whether the plan has no changes.
+    pub clean: bool,
+    /// terraform's output.
+    pub output: String,
+    /// How long it took.
+    pub took: Duration,
+}
+
+/// Whether a stack runs against AWS (not the Cloudflare stack).
+pub fn is_aws(stack: &Stack) -> bool {
+    stack.kind != StackKind::External
+}
+
+impl LocalRun {
+    fn stack_dir(&self, stack: &str) -> PathBuf {
+        self.root.join("stacks").join(stack)
+    }
+
+    fn write(path: &Path, text: &str) -> Result<(), RunError> {
+        std::fs::write(path, text).map_err(|source| RunError::Write { path: path.display().to_string(), source })
+    }
+
+    /// Writes the emulator overrides: providers and local state for every AWS stack, and the
+    /// modules' `ignore_changes` for attributes the emulator drops. `gaps` also keeps the
+    /// resource types the emulator cannot create out of the apply.
+    pub fn prepare(&self, stacks: &[Stack], gaps: bool) -> Result<(), RunError> {
+        std::fs::create_dir_all(&self.state_dir).map_err(|source| RunError::Write { path: self.state_dir.display().to_string(), source })?;
+        for stack in stacks.iter().filter(|s| is_aws(s)) {
+            let dir = self.stack_dir(&stack.name);
+            if !self.local {
+                if stack.kind == StackKind::Bootstrap {
+                    let state = self.state_dir.join("bootstrap.tfstate");
+                    Self::write(&dir.join("local_backend_override.tf"), &backend_override(&state.display().to_string()))?;
+                }
+                continue;
+            }
+            let providers = std::fs::read_to_string(dir.join("providers.tf")).unwrap_or_default();
+            Self::write(&dir.join("emulator_provider_override.tf"), &provider_override(&self.endpoint, &stack_aliases(&providers)))?;
+            let state = self.state_dir.join(format!("{}.tfstate", stack.name));
+            Self::write(&dir.join("emulator_backend_override.tf"), &backend_override(&state.display().to_string()))?;
+        }
+        self.set_gaps(gaps)
+    }
+
+    /// Writes (or removes) the override files that keep unsupported resource types out.
+    pub fn set_gaps(&self, gaps: bool) -> Result<(), RunError> {
+        if !self.local {
+            return Ok(());
+        }
+        let modules = self.root.join("modules");
+        for (module, text) in quirk_overrides() {
+            let dir = modules.join(module);
+            if dir.is_dir() {
+                Self::write(&dir.join("emulator_override.tf"), &text)?;
+            }
+        }
+        for (module, text) in gap_overrides() {
+            let file = modules.join(module).join("emulator_gaps_override.tf");
+            if gaps {
+                Self::write(&file, &text)?;
+            } else {
+                let _ = std::fs::remove_file(file);
+            }
+        }
+        Ok(())
+    }
+
+    fn cmd(&self, stack: &str, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.terraform);
+        c.current_dir(self.stack_dir(stack)).args(args).env("TF_IN_AUTOMATION", "1").env("CHECKPOINT_DISABLE", "1");
+        for (k, v) in &self.envs {
+            c.env(k, v);
+        }
+        c
+    }
+
+    fn var_args(&self, stack: &str) -> Vec<String> {
+        let mut v = vec!["-input=false".to_owned(), "-no-color".to_owned()];
+        if self.local {
+            v.push("-var=state_backend=local".to_owned());
+            v.push(format!("-var=local_state_dir={}", self.state_dir.display()));
+        }
+        let shared = self.stack_dir(stack).join(format!("{}.tfvars", self.env));
+        if shared.is_file() {
+            v.push(format!("-var-file={}.tfvars", self.env));
+        }
+        v
+    }
+
+    fn exec(&self, stack: &str, step: &str, args: Vec<String>, ok_codes: &[i32]) -> Result<(i32, String, Duration), RunError> {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let t0 = Instant::now();
+        let out = self
+            .cmd(stack, &refs)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|source| RunError::Spawn { program: self.terraform.display().to_string(), source })?;
+        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&out.stderr));
+        let code = out.status.code().unwrap_or(-1);
+        if !ok_codes.contains(&code) {
+            let lines: Vec<&str> = text.lines().collect();
+            let output = lines[lines.len().saturating_sub(40)..].join("\n");
+            return Err(RunError::Failed { step: step.into(), stack: stack.into(), code, output });
+        }
+        Ok((code, text, t0.elapsed()))
+    }
+
+    /// `terraform init` with the local backend.
+    pub fn init(&self, stack: &str) -> Result<Duration, RunError> {
+        let mut args = vec!["init".to_owned(), "-input=false".to_owned(), "-no-color".to_owned(), "-reconfigure".to_owned()];
+        let backend = self.stack_dir(stack).join(format!("{}.s3.tfbackend", self.env));
+        if !self.local && stack != "bootstrap" && backend.is_file() {
+            args.push(format!("-backend-config={}.s3.tfbackend", self.env));
+        }
+        self.exec(stack, "init", args, &[0]).map(|r| r.2)
+    }
+
+    /// `terraform apply`.
+    pub fn apply(&self, stack: &str) -> Result<Duration, RunError> {
+        let mut args = vec!["apply".to_owned(), "-auto-approve".to_owned(), "-parallelism=20".to_owned()];
+        args.extend(self.var_args(stack));
+        self.exec(stack, "apply", args, &[0]).map(|r| r.2)
+    }
+
+    /// `terraform plan -detailed-exitcode`.
+    pub fn plan(&self, stack: &str) -> Result<PlanResult, RunError> {
+        let mut args = vec!["plan".to_owned(), "-detailed-exitcode".to_owned(), "-parallelism=20".to_owned()];
+        args.extend(self.var_args(stack));
+        let (code, output, took) = self.exec(stack, "plan", args, &[0, 2])?;
+        Ok(PlanResult { clean: code == 0, output, took })
+    }
+
+    /// `terraform destroy`.
+    pub fn destroy(&self, stack: &str) -> Result<Duration, RunError> {
+        let mut args = vec!["destroy".to_owned(), "-auto-approve".to_owned(), "-parallelism=20".to_owned()];
+        args.extend(self.var_args(stack));
+        self.exec(stack, "destroy", args, &[0]).map(|r| r.2)
+    }
+
+    /// The addresses in a stack's state.
+    pub fn state_list(&self, stack: &str) -> Result<Vec<String>, RunError> {
+        if self.local && !self.state_dir.join(format!("{stack}.tfstate")).is_file() {
+            return Ok(Vec::new());
+        }
+        let (_, out, _) = self.exec(stack, "state list", vec!["state".into(), "list".into(), "-no-color".into()], &[0])?;
+        Ok(out.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect())
+    }
+}
