@@ -16,6 +16,10 @@ pub enum Metric {
     Detection,
     /// Time until all new traffic reaches the healthy region (region outage, worst entry point).
     Failover,
+    /// The worst-case detection the health-check settings imply (region outage, worst entry point).
+    DetectionWorst,
+    /// The worst-case failover the settings imply: detection plus DNS propagation.
+    FailoverWorst,
     /// Requests failed, as a count or as a share of all requests of the horizon.
     FailedRequests,
     /// Pods that no node could take and no autoscaler could make room for.
@@ -38,6 +42,8 @@ impl Metric {
             "rto" => Self::Rto,
             "detection" => Self::Detection,
             "failover" => Self::Failover,
+            "detection_worst" => Self::DetectionWorst,
+            "failover_worst" => Self::FailoverWorst,
             "failed_requests" => Self::FailedRequests,
             "unschedulable_pods" => Self::UnschedulablePods,
             "pdb_violations" => Self::PdbViolations,
@@ -55,6 +61,8 @@ impl Metric {
             Self::Rto => "rto",
             Self::Detection => "detection",
             Self::Failover => "failover",
+            Self::DetectionWorst => "detection_worst",
+            Self::FailoverWorst => "failover_worst",
             Self::FailedRequests => "failed_requests",
             Self::UnschedulablePods => "unschedulable_pods",
             Self::PdbViolations => "pdb_violations",
@@ -66,19 +74,19 @@ impl Metric {
     }
 
     fn is_duration(&self) -> bool {
-        matches!(self, Self::Rto | Self::Detection | Self::Failover | Self::PendingTime)
+        matches!(self, Self::Rto | Self::Detection | Self::Failover | Self::DetectionWorst | Self::FailoverWorst | Self::PendingTime)
     }
 
     fn applies_to(&self, kind: ScenarioKind) -> bool {
         match self {
-            Self::Detection | Self::Failover => kind == ScenarioKind::RegionOutage,
+            Self::Detection | Self::Failover | Self::DetectionWorst | Self::FailoverWorst => kind == ScenarioKind::RegionOutage,
             Self::Rto => kind != ScenarioKind::Load,
             _ => true,
         }
     }
 }
 
-const METRICS: &str = "`rto`, `detection`, `failover`, `failed_requests`, `unschedulable_pods`, `pdb_violations`, `spread_violations`, `slo_minutes_lost`, `pending_time`, `max_nodes`";
+const METRICS: &str = "`rto`, `detection`, `failover`, `detection_worst`, `failover_worst`, `failed_requests`, `unschedulable_pods`, `pdb_violations`, `spread_violations`, `slo_minutes_lost`, `pending_time`, `max_nodes`";
 const CHECKS: &str = "`no_unschedulable_pods`, `no_pdb_violations`, `spread_holds`";
 
 /// A comparison.
@@ -185,7 +193,7 @@ impl Assertion {
         if !metric.applies_to(kind) {
             return Err(err(
                 format!("`{}` does not apply to a `{}` scenario", metric.name(), kind_name(kind)),
-                "`detection` and `failover` apply to region outages; `rto` to every kind but `load`",
+                "`detection`, `failover` and their `_worst` forms apply to region outages; `rto` to every kind but `load`",
             ));
         }
         let bound = parse_bound(metric, value)?;

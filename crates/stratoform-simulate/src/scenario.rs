@@ -442,6 +442,9 @@ pub fn run(model: &Model, index: usize, read: &dyn Fn(&str) -> Result<String, St
     let max_nodes: u32 = world.clusters.iter().map(|c| c.max_nodes).sum();
     let detection = region_outage.as_ref().and_then(|r| r.detection_s);
     let failover = region_outage.as_ref().and_then(|r| r.failover_s);
+    let worst = |f: fn(&EntryReport) -> f64| region_outage.as_ref().map(|r| r.entry_points.iter().map(f).fold(0.0, f64::max));
+    let detection_worst = worst(|e| e.detection_worst_s);
+    let failover_worst = worst(|e| e.failover_worst_s);
     let results: Vec<AssertionResult> = assertions
         .iter()
         .map(|a| {
@@ -450,6 +453,8 @@ pub fn run(model: &Model, index: usize, read: &dyn Fn(&str) -> Result<String, St
                 Metric::Rto => { let (v, s) = dur(rto_s); (v, s, None) }
                 Metric::Detection => { let (v, s) = dur(detection); (v, s, None) }
                 Metric::Failover => { let (v, s) = dur(failover); (v, s, None) }
+                Metric::DetectionWorst => { let (v, s) = dur(detection_worst); (v, s, None) }
+                Metric::FailoverWorst => { let (v, s) = dur(failover_worst); (v, s, None) }
                 Metric::PendingTime => (max_pending_s, duration(max_pending_s), None),
                 Metric::FailedRequests => match a.bound {
                     crate::assertion::Bound::Percent(_) => (t.failed, format!("{:.4}%", failed_percent), Some(failed_percent)),
@@ -476,7 +481,7 @@ pub fn run(model: &Model, index: usize, read: &dyn Fn(&str) -> Result<String, St
         horizon_s: secs(horizon),
         requests: r3(t.requests),
         failed_requests: r3(t.failed),
-        failed_percent: r3(failed_percent * 1000.0) / 1000.0,
+        failed_percent: (failed_percent * 1e6).round() / 1e6,
         slo_percent: slo,
         slo_minutes_lost: t.slo_minutes_lost,
         rto_s,

@@ -178,8 +178,8 @@ fn invalid_scenarios_name_the_scenario_the_place_and_the_fix() {
     insta::assert_snapshot!(errors(&text).join("\n"), @r"
     scenario `zone-a`: assertion `rto <= 7`: `rto` is a duration but `7` has no unit [/scenarios/0/assert/1] help: write `7s` or `7m`
     scenario `step`: cannot read the load file `missing.csv`: no file `missing.csv` [/scenarios/2/load/file] help: give a path relative to the spec file
-    scenario `surge`: assertion `latency <= 1s`: unknown metric `latency` [/scenarios/3/assert/0] help: use one of `rto`, `detection`, `failover`, `failed_requests`, `unschedulable_pods`, `pdb_violations`, `spread_violations`, `slo_minutes_lost`, `pending_time`, `max_nodes`
-    scenario `surge`: assertion `failover <= 1m`: `failover` does not apply to a `load` scenario [/scenarios/3/assert/1] help: `detection` and `failover` apply to region outages; `rto` to every kind but `load`
+    scenario `surge`: assertion `latency <= 1s`: unknown metric `latency` [/scenarios/3/assert/0] help: use one of `rto`, `detection`, `failover`, `detection_worst`, `failover_worst`, `failed_requests`, `unschedulable_pods`, `pdb_violations`, `spread_violations`, `slo_minutes_lost`, `pending_time`, `max_nodes`
+    scenario `surge`: assertion `failover <= 1m`: `failover` does not apply to a `load` scenario [/scenarios/3/assert/1] help: `detection`, `failover` and their `_worst` forms apply to region outages; `rto` to every kind but `load`
     ");
     let no_edge = fixture("one-region.yaml").replace("kind: azOutage\n    zone: us-east-1a", "kind: regionOutage");
     insta::assert_snapshot!(errors(&no_edge).join("\n"), @"scenario `zone-a`: a region outage needs an entry point in front of the regions, and the platform has none [/scenarios/0/kind] help: declare `edge.cloudflareLoadBalancers` or `edge.globalAccelerators` with a pool or endpoint group per region");

@@ -66,10 +66,12 @@ pub fn run(file: &Path, only: Vec<String>, seed: Option<u64>, format: Format, ou
             return ExitStatus::Failure;
         }
     }
-    match format {
-        Format::Human => print!("{}", stratoform_simulate::report::human(&sim.report)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&sim.report).unwrap_or_default()),
-    }
+    let text = match format {
+        Format::Human => stratoform_simulate::report::human(&sim.report),
+        Format::Json => serde_json::to_string_pretty(&sim.report).unwrap_or_default() + "\n",
+    };
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     if sim.report.passed() { ExitStatus::Clean } else { ExitStatus::Findings }
 }
 
