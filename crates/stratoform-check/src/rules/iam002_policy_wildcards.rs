@@ -1,4 +1,4 @@
-//! IAM002: no wildcard actions, and no wildcard resources for writes, in custom policies.
+//! IAM002: no wildcard actions, and no wildcard resources for actions that can be scoped, in custom policies.
 
 use stratoform_diagnostics::{Diagnostic, Severity};
 use stratoform_spec::PolicyTemplate;
@@ -12,10 +12,11 @@ pub const RULE: Rule = Rule {
     group: Group::Iam,
     severity: Severity::Error,
     production_only: false,
-    summary: "custom policy statements name their actions and scope writes to resources",
+    summary: "custom policy statements name their actions and scope them to resources",
     checks: "Statements of `identity.policies[]` with `template: custom`: an action of `*` or \
-`service:*` is reported; a resource of `*` is reported unless every action of the statement only reads \
-(`Describe*`, `List*`, `Get*`, which often have no resource-level permissions). A role `grants` entry with \
+`service:*` is reported; a resource of `*` is reported unless every action of the statement only \
+describes or lists (`Describe*`, `List*`, which mostly have no resource-level permissions; `Get*` reads \
+data, such as `s3:GetObject` or `secretsmanager:GetSecretValue`, and is reported). A role `grants` entry with \
 `access: full` renders `service:*` on its resources and is reported as a warning. The well-known \
 templates are written by stratoform and scoped by condition keys; they are not checked.",
     why: "`s3:*` on `*` is administrator access to every bucket in the account, including the Terraform \
@@ -32,10 +33,10 @@ fn service_name(s: stratoform_spec::GrantService) -> String {
     serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-/// Whether an action only reads.
+/// Whether an action only describes or lists (and so usually cannot be scoped to a resource).
 pub fn read_only(action: &str) -> bool {
     let verb = action.split(':').nth(1).unwrap_or(action);
-    ["Describe", "List", "Get"].iter().any(|p| verb.starts_with(p))
+    ["Describe", "List"].iter().any(|p| verb.starts_with(p))
 }
 
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
@@ -66,13 +67,13 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
                     out.push(ctx.finding(&RULE, &format!("{base}/actions/{ai}"), format!("policy `{}` allows every action `{a}`", policy.name), "wildcard action"));
                 }
             }
-            let writes = st.actions.iter().any(|a| !read_only(a));
+            let scopable = st.actions.iter().any(|a| !read_only(a));
             for (ri, res) in st.resources.iter().enumerate() {
-                if res == "*" && writes {
+                if res == "*" && scopable {
                     out.push(ctx.finding(
                         &RULE,
                         &format!("{base}/resources/{ri}"),
-                        format!("policy `{}` allows write actions on every resource", policy.name),
+                        format!("policy `{}` allows actions that can be scoped on every resource", policy.name),
                         "wildcard resource",
                     ));
                 }
