@@ -5,8 +5,10 @@
 //!   written into the values as literals;
 //! - known only after `terraform apply` (VPC ID, cluster endpoint, ACM certificate ARN, EFS file
 //!   system and access point IDs, KMS key ARN): the value moves into a `templatefile()` template
-//!   whose variables are the environment stack's outputs; Argo CD reads the rendered file as an
-//!   extra values file;
+//!   whose variables are the environment stack's outputs (`network_<vpc>_vpc_id`,
+//!   `eks_<cluster>_endpoint`, `cert_<name>_arn`, `efs_<fs>_id`, `efs_<fs>_access_point_ids[<ap>]`,
+//!   `kms_<name>_arn`, named after the Terraform layer's modules); Argo CD reads the rendered file
+//!   as an extra values file;
 //! - anything else: a render error naming the chart and the key.
 
 use serde_json::{Map, Value};
@@ -18,8 +20,14 @@ use crate::{ClusterCtx, Problem};
 pub enum Resolved {
     /// A literal known at render time.
     Literal(String),
-    /// A Terraform output of the environment stack, by name.
-    Terraform(String),
+    /// A Terraform output of the environment stack: its name, and the template expression that
+    /// reads the value from it (the output itself, or one key of a map output).
+    Terraform {
+        /// The output.
+        output: String,
+        /// The `templatefile()` expression.
+        expr: String,
+    },
 }
 
 /// Resolves one reference key (without `${}`), or `None` when it names nothing.
@@ -27,12 +35,20 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
     let parts: Vec<&str> = key.split('.').collect();
     let region = ctx.region;
     let model = ctx.model;
-    let snake = |s: &str| s.replace('-', "_");
+    // The Terraform layer's identifiers: lower-case letters and digits, anything else `_`.
+    let snake = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>();
+    let tf = |output: String, key: Option<&str>| {
+        let expr = match key {
+            Some(k) => format!("{output}[\"{k}\"]"),
+            None => output.clone(),
+        };
+        Some(Resolved::Terraform { output, expr })
+    };
     let lit = |s: String| Some(Resolved::Literal(s));
     match parts.as_slice() {
         ["cluster", "name"] => lit(ctx.eks_name.clone()),
-        ["cluster", "endpoint"] => Some(Resolved::Terraform(format!("cluster_{}_endpoint", snake(ctx.name())))),
-        ["vpc", "id"] => Some(Resolved::Terraform(format!("vpc_{}_id", snake(ctx.cluster.vpc.as_str())))),
+        ["cluster", "endpoint"] => tf(format!("eks_{}_endpoint", snake(ctx.name())), None),
+        ["vpc", "id"] => tf(format!("network_{}_vpc_id", snake(ctx.cluster.vpc.as_str())), None),
         ["region"] => lit(region.name.to_string()),
         ["env"] => lit(model.env_name().to_owned()),
         ["platform"] => lit(model.names.platform.clone()),
@@ -47,20 +63,20 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
         }
         ["certificate", name, "arn"] => {
             region.certificates.iter().find(|c| c.name.as_str() == *name)?;
-            Some(Resolved::Terraform(format!("acm_{}_arn", snake(name))))
+            tf(format!("cert_{}_arn", snake(name)), None)
         }
         ["fileSystem", name, "id"] => {
             region.file_systems.iter().find(|f| f.name.as_str() == *name)?;
-            Some(Resolved::Terraform(format!("efs_{}_id", snake(name))))
+            tf(format!("efs_{}_id", snake(name)), None)
         }
         ["accessPoint", fs, ap, "id"] => {
             let f = region.file_systems.iter().find(|f| f.name.as_str() == *fs)?;
             f.access_points.iter().find(|a| a.name.as_str() == *ap)?;
-            Some(Resolved::Terraform(format!("efs_{}_{}_access_point_id", snake(fs), snake(ap))))
+            tf(format!("efs_{}_access_point_ids", snake(fs)), Some(ap))
         }
         ["kmsKey", name, "arn"] => {
             model.platform.identity.kms_keys.iter().find(|k| k.name.as_str() == *name)?;
-            Some(Resolved::Terraform(format!("kms_{}_arn", snake(name))))
+            tf(format!("kms_{}_arn", snake(name)), None)
         }
         _ => None,
     }
@@ -114,10 +130,10 @@ fn walk(ctx: &ClusterCtx<'_>, chart: &str, node: &mut Value, path: &mut Vec<Stri
             let mut tf_outputs = Vec::new();
             let (literal, missing) = stratoform_model::refs::substitute(s, |key| match resolve(ctx, key) {
                 Some(Resolved::Literal(v)) => Some(v),
-                Some(Resolved::Terraform(o)) => {
+                Some(Resolved::Terraform { output, expr }) => {
                     needs_tf = true;
-                    tf_outputs.push(o.clone());
-                    Some(format!("${{{o}}}"))
+                    tf_outputs.push(output);
+                    Some(format!("${{{expr}}}"))
                 }
                 None => None,
             });

@@ -47,3 +47,13 @@ fn render_timing() {
     }
 }
 
+
+#[test]
+#[ignore = "debug aid: writes the Terraform layer to $STRATOFORM_TF_DUMP"]
+fn dump_terraform() {
+    let Some(out) = std::env::var_os("STRATOFORM_TF_DUMP") else { return };
+    for (name, models) in common::resolved_specs() {
+        let tree = stratoform_terraform::render(&models).unwrap();
+        common::write(&tree, &std::path::Path::new(&out).join(name));
+    }
+}
