@@ -197,5 +197,6 @@ fn docs_state_the_seed_facts() {
             }
         }
     }
+    eprintln!("checked {checked} seed facts");
     assert!(missing.is_empty(), "{} of {checked} seed facts missing from the docs:\n{}", missing.len(), missing.join("\n"));
 }
