@@ -138,6 +138,9 @@ pub enum Command {
     Simulate {
         /// The spec file.
         file: PathBuf,
+        /// A YAML list of further scenarios (as under the spec's `scenarios:`), run after the spec's own.
+        #[arg(long, value_name = "FILE")]
+        scenarios: Option<PathBuf>,
         /// Only this scenario (repeatable). Default: every scenario.
         #[arg(long)]
         scenario: Vec<String>,

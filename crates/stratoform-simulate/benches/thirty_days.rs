@@ -109,7 +109,7 @@ fn main() {
     }
     let models = stratoform_model::Model::resolve_all(&loaded, None).expect("valid bench spec");
     let read = |_: &str| -> Result<String, String> { Err("no files".into()) };
-    let options = stratoform_simulate::Options { only: Vec::new(), seed: None, read: &read };
+    let options = stratoform_simulate::Options { only: Vec::new(), seed: None, read: &read, extra: Vec::new() };
     let started = Instant::now();
     let cpu_started = cpu_seconds();
     let sim = match stratoform_simulate::simulate(&models, &options) {

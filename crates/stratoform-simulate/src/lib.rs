@@ -20,6 +20,7 @@ pub mod svg;
 pub mod world;
 
 use stratoform_model::Model;
+use stratoform_spec::Scenario;
 
 pub use error::SimulateError;
 pub use report::{Report, ScenarioReport};
@@ -33,6 +34,9 @@ pub struct Options<'a> {
     pub seed: Option<u64>,
     /// Reads a load file named in the spec (relative to it).
     pub read: &'a dyn Fn(&str) -> Result<String, String>,
+    /// Scenarios from a separate scenario file, run after the spec's own; their errors carry
+    /// pointers into that file (`/0/assert/1`).
+    pub extra: Vec<Scenario>,
 }
 
 /// A finished run: the report and each scenario's outcome (for charts).
@@ -49,7 +53,15 @@ pub fn simulate(models: &[Model], options: &Options<'_>) -> Result<Simulation, V
     let mut errors = Vec::new();
     let mut outcomes = Vec::new();
     let Some(first) = models.first() else { return Err(errors) };
-    let known: Vec<String> = first.platform.scenarios.iter().map(|s| s.name.to_string()).collect();
+    let all: Vec<(&Scenario, String)> = first
+        .platform
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s, format!("/scenarios/{i}")))
+        .chain(options.extra.iter().enumerate().map(|(i, s)| (s, format!("/{i}"))))
+        .collect();
+    let known: Vec<String> = all.iter().map(|(s, _)| s.name.to_string()).collect();
     for name in &options.only {
         if !known.contains(name) {
             errors.push(SimulateError::Invalid {
@@ -60,28 +72,38 @@ pub fn simulate(models: &[Model], options: &Options<'_>) -> Result<Simulation, V
             });
         }
     }
-    for (i, s) in first.platform.scenarios.iter().enumerate() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (s, ptr) in all {
         if !options.only.is_empty() && !options.only.contains(&s.name.to_string()) {
+            continue;
+        }
+        if !seen.insert(s.name.to_string()) {
+            errors.push(SimulateError::Invalid {
+                scenario: s.name.to_string(),
+                pointer: format!("{ptr}/name"),
+                message: "another scenario has this name".into(),
+                help: "give every scenario its own name".into(),
+            });
             continue;
         }
         let env = scenario::environment_of(&first.platform, s);
         let Some(model) = models.iter().find(|m| m.env_name() == env) else {
             errors.push(SimulateError::Invalid {
                 scenario: s.name.to_string(),
-                pointer: format!("/scenarios/{i}/environment"),
+                pointer: format!("{ptr}/environment"),
                 message: format!("no environment `{env}`"),
                 help: format!("use one of {}", first.platform.environments.iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", ")),
             });
             continue;
         };
-        // The environment's own copy of the scenario (overrides may change it).
-        let Some(index) = model.platform.scenarios.iter().position(|x| x.name == s.name) else { continue };
-        let bad = scenario::assertion_errors(model, index);
+        // A spec scenario as its environment's overrides leave it.
+        let s = if ptr.starts_with("/scenarios/") { model.platform.scenarios.iter().find(|x| x.name == s.name).unwrap_or(s) } else { s };
+        let bad = scenario::assertion_errors(s, &ptr);
         if !bad.is_empty() {
             errors.extend(bad);
             continue;
         }
-        match scenario::run(model, index, options.read, options.seed) {
+        match scenario::run(model, s, &ptr, options.read, options.seed) {
             Ok(o) => outcomes.push(o),
             Err(e) => errors.push(e),
         }

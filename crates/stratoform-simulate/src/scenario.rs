@@ -57,16 +57,15 @@ fn secs(ms: Millis) -> f64 {
     ms as f64 / 1000.0
 }
 
-/// Every assertion of scenario `index` that does not parse.
-pub fn assertion_errors(model: &Model, index: usize) -> Vec<SimulateError> {
-    let s = &model.platform.scenarios[index];
+/// Every assertion of a scenario (at JSON pointer `ptr`) that does not parse.
+pub fn assertion_errors(s: &Scenario, ptr: &str) -> Vec<SimulateError> {
     s.assert
         .iter()
         .enumerate()
         .filter_map(|(j, a)| {
             Assertion::parse(a, s.kind).err().map(|e| SimulateError::Invalid {
                 scenario: s.name.to_string(),
-                pointer: format!("/scenarios/{index}/assert/{j}"),
+                pointer: format!("{ptr}/assert/{j}"),
                 message: format!("assertion `{a}`: {}", e.message),
                 help: e.help,
             })
@@ -74,11 +73,11 @@ pub fn assertion_errors(model: &Model, index: usize) -> Vec<SimulateError> {
         .collect()
 }
 
-/// Runs scenario `index` of the model's platform; `read` returns a load file's text.
-pub fn run(model: &Model, index: usize, read: &dyn Fn(&str) -> Result<String, String>, seed: Option<u64>) -> Result<Outcome, SimulateError> {
-    let s = &model.platform.scenarios[index];
+/// Runs a scenario (written at JSON pointer `ptr` of the spec or scenario file) against an
+/// environment's model; `read` returns a load file's text.
+pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result<String, String>, seed: Option<u64>) -> Result<Outcome, SimulateError> {
     let name = s.name.to_string();
-    let ptr = format!("/scenarios/{index}");
+    let ptr = ptr.to_owned();
     let invalid = |field: &str, message: String, help: String| SimulateError::Invalid {
         scenario: name.clone(),
         pointer: if field.is_empty() { ptr.clone() } else { format!("{ptr}/{field}") },

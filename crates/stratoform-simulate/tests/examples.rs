@@ -16,7 +16,7 @@ fn run(spec: &Path) -> Simulation {
     let models = Model::resolve_all(&loaded, None).expect("resolves");
     let dir = spec.parent().unwrap().to_path_buf();
     let read = move |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|e| e.to_string());
-    let options = Options { only: Vec::new(), seed: None, read: &read };
+    let options = Options { only: Vec::new(), seed: None, read: &read, extra: Vec::new() };
     match simulate(&models, &options) {
         Ok(s) => s,
         Err(errors) => panic!("{}: {:?}", spec.display(), errors),

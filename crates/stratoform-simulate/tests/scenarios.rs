@@ -24,7 +24,7 @@ fn run_text(text: &str, only: &[&str], seed: Option<u64>) -> Result<Simulation, 
             other => Err(format!("no file `{other}`")),
         }
     };
-    let options = Options { only: only.iter().map(|s| (*s).to_owned()).collect(), seed, read: &read };
+    let options = Options { only: only.iter().map(|s| (*s).to_owned()).collect(), seed, read: &read, extra: Vec::new() };
     simulate(&models(text), &options)
 }
 

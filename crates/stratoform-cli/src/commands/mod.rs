@@ -28,7 +28,9 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Check { file, env, format, explain, rendered } => {
             check::run(file.as_deref(), env.as_deref(), format, explain.as_deref(), rendered.as_deref(), color)
         }
-        Command::Simulate { file, scenario, seed, format, out } => simulate::run(&file, scenario, seed, format, out.as_deref(), color),
+        Command::Simulate { file, scenarios, scenario, seed, format, out } => {
+            simulate::run(&file, scenarios.as_deref(), scenario, seed, format, out.as_deref(), color)
+        }
         Command::Render { file, out, env, check, target } => render::run(&file, &out, env.as_deref(), check, color, target),
         Command::Up { file, env, local, local_endpoint, yes } => {
             up::run(&file, &env, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, color)

@@ -1,11 +1,14 @@
-//! `stratoform simulate FILE [--scenario NAME]... [--seed N] [--format human|json] [--out DIR]`:
-//! runs the spec's failover and scaling scenarios; exit 1 when an assertion fails.
+//! `stratoform simulate FILE [--scenarios FILE] [--scenario NAME]... [--seed N] [--format human|json] [--out DIR]`:
+//! runs the spec's failover and scaling scenarios (and those of a scenario file); exit 1 when an
+//! assertion fails.
 
 use std::path::Path;
 
-use stratoform_diagnostics::{human, Diagnostic};
+use stratoform_diagnostics::{human, Diagnostic, SourceFile};
+use stratoform_loader::SpanMap;
 use stratoform_model::Model;
 use stratoform_simulate::{Options, SimulateError};
+use stratoform_spec::Scenario;
 
 use crate::cli::Format;
 use crate::exit::ExitStatus;
@@ -14,9 +17,62 @@ use crate::exit::ExitStatus;
 const INVALID_SCENARIO: &str = "SIM001";
 /// Diagnostic code of a load curve that cannot be built.
 const INVALID_LOAD: &str = "SIM002";
+/// Diagnostic code of a scenario file that cannot be read as a list of scenarios.
+const INVALID_SCENARIO_FILE: &str = "SIM003";
+
+/// A scenario file: a YAML list of scenarios as the spec's `scenarios:` holds them.
+struct ScenarioFile {
+    file: SourceFile,
+    spans: SpanMap,
+    scenarios: Vec<Scenario>,
+}
+
+/// Reads a scenario file, or reports every item that is not a scenario.
+fn read_scenarios(path: &Path, color: bool) -> Result<ScenarioFile, ExitStatus> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", path.display());
+            return Err(ExitStatus::Failure);
+        }
+    };
+    let file = SourceFile::new(path.display().to_string(), text);
+    let (root, mut diags) = stratoform_loader::yaml::parse(&file);
+    let mut spans = SpanMap::new();
+    let mut scenarios = Vec::new();
+    if let Some(root) = root {
+        let doc = stratoform_loader::tree::to_json(&root, "", None, &mut spans);
+        match doc.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    match serde_json::from_value::<Scenario>(item.clone()) {
+                        Ok(s) => scenarios.push(s),
+                        Err(e) => diags.push(
+                            Diagnostic::error(INVALID_SCENARIO_FILE, format!("item {i} is not a scenario: {e}"))
+                                .with_path(format!("[{i}]"))
+                                .with_span(stratoform_loader::tree::span_of(&spans, &format!("/{i}")).map(|s| s.value), "here")
+                                .with_help("write it as in the spec's `scenarios:` list (`name`, `kind`, ...); `stratoform schema` describes the fields"),
+                        ),
+                    }
+                }
+            }
+            None => diags.push(
+                Diagnostic::error(INVALID_SCENARIO_FILE, "a scenario file is a list of scenarios")
+                    .with_span(Some(root.span), "not a list")
+                    .with_help("write `- name: ...` items at the top level, as under the spec's `scenarios:`"),
+            ),
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        eprint!("{}", human::render(&file, &diags, color));
+        eprintln!("{}: {}", file.name(), human::summary(&diags));
+        return Err(ExitStatus::Failure);
+    }
+    Ok(ScenarioFile { file, spans, scenarios })
+}
 
 /// Runs the scenarios and prints the report.
-pub fn run(file: &Path, only: Vec<String>, seed: Option<u64>, format: Format, out: Option<&Path>, color: bool) -> ExitStatus {
+pub fn run(file: &Path, scenarios: Option<&Path>, only: Vec<String>, seed: Option<u64>, format: Format, out: Option<&Path>, color: bool) -> ExitStatus {
     let loaded = match stratoform_loader::load_file(file) {
         Ok(l) => l,
         Err(e) => {
@@ -36,26 +92,39 @@ pub fn run(file: &Path, only: Vec<String>, seed: Option<u64>, format: Format, ou
             return ExitStatus::Failure;
         }
     };
+    let extra = match scenarios.map(|p| read_scenarios(p, color)).transpose() {
+        Ok(x) => x,
+        Err(status) => return status,
+    };
     let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let read = move |name: &str| std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string());
-    let options = Options { only, seed, read: &read };
+    let options = Options { only, seed, read: &read, extra: extra.as_ref().map(|x| x.scenarios.clone()).unwrap_or_default() };
     let mut sim = match stratoform_simulate::simulate(&models, &options) {
         Ok(s) => s,
         Err(errors) => {
             let env = loaded.environments.first();
-            let diags: Vec<Diagnostic> = errors
-                .iter()
-                .map(|e| {
-                    let code = if matches!(e, SimulateError::Load { .. }) { INVALID_LOAD } else { INVALID_SCENARIO };
-                    let mut d = Diagnostic::error(code, e.to_string()).with_help(e.help());
-                    if let Some(p) = e.pointer() {
-                        d = d.with_path(stratoform_loader::tree::spec_path(p)).with_span(env.and_then(|env| env.span(p)), "here");
+            let (mut in_spec, mut in_file) = (Vec::new(), Vec::new());
+            for e in &errors {
+                let code = if matches!(e, SimulateError::Load { .. }) { INVALID_LOAD } else { INVALID_SCENARIO };
+                let mut d = Diagnostic::error(code, e.to_string()).with_help(e.help());
+                match (e.pointer(), &extra) {
+                    (Some(p), Some(x)) if !p.starts_with("/scenarios") => {
+                        d = d.with_path(stratoform_loader::tree::spec_path(p)).with_span(stratoform_loader::tree::span_of(&x.spans, p).map(|s| s.value), "here");
+                        in_file.push(d);
                     }
-                    d
-                })
-                .collect();
-            eprint!("{}", human::render(&loaded.file, &diags, color));
-            eprintln!("{}: {}", loaded.file.name(), human::summary(&diags));
+                    (Some(p), _) => {
+                        d = d.with_path(stratoform_loader::tree::spec_path(p)).with_span(env.and_then(|env| env.span(p)), "here");
+                        in_spec.push(d);
+                    }
+                    (None, _) => in_spec.push(d),
+                }
+            }
+            for (file, diags) in [(Some(&loaded.file), &in_spec), (extra.as_ref().map(|x| &x.file), &in_file)] {
+                if let (Some(file), false) = (file, diags.is_empty()) {
+                    eprint!("{}", human::render(file, diags, color));
+                    eprintln!("{}: {}", file.name(), human::summary(diags));
+                }
+            }
             return ExitStatus::Failure;
         }
     };
