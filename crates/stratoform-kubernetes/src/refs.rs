@@ -6,7 +6,7 @@
 //! - known only after `terraform apply` (VPC ID, cluster endpoint, ACM certificate ARN, EFS file
 //!   system and access point IDs, KMS key ARN): the value moves into a `templatefile()` template
 //!   whose variables are the environment stack's outputs (`network_<vpc>_vpc_id`,
-//!   `eks_<cluster>_endpoint`, `cert_<name>_arn`, `efs_<fs>_id`, `efs_<fs>_access_point_ids[<ap>]`,
+//!   `eks_<cluster>_endpoint`, `cert_<name>_arn`, `efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`,
 //!   `kms_<name>_arn`, named after the Terraform layer's modules); Argo CD reads the rendered file
 //!   as an extra values file;
 //! - anything else: a render error naming the chart and the key.
@@ -39,7 +39,9 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
     let snake = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>();
     let tf = |output: String, key: Option<&str>| {
         let expr = match key {
-            Some(k) => format!("{output}[\"{k}\"]"),
+            // Attribute access, not `["key"]`: the template sits inside YAML strings, where
+            // quotes would be escaped; spec names are valid HCL identifiers.
+            Some(k) => format!("{output}.{k}"),
             None => output.clone(),
         };
         Some(Resolved::Terraform { output, expr })

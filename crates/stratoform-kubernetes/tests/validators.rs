@@ -200,3 +200,60 @@ fn every_example_validates_against_the_real_schemas() {
     }
     eprintln!("objects validated:\n  {}", report.join("\n  "));
 }
+
+/// Every `terraform-values/*.yaml.tftpl` is a template Terraform's own `templatefile()` renders,
+/// given its outputs, into YAML with no reference left.
+#[test]
+fn terraform_values_templates_render_with_terraform() {
+    let Some(terraform) = common::tool("terraform", &[PathBuf::from("terraform")], &["version"]) else { return };
+    let mut rendered = 0;
+    for (name, models) in common::resolved_specs() {
+        let tree = render(&models).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let scratch = tempfile::tempdir().unwrap();
+        common::write(&tree, scratch.path());
+        for (path, text) in tree.iter().filter(|(p, _)| p.ends_with(".yaml.tftpl")) {
+            // Sample values for the outputs the template reads: strings, or maps for `.key` access.
+            let mut vars: BTreeMap<String, BTreeMap<String, ()>> = BTreeMap::new();
+            let mut rest = text;
+            while let Some(i) = rest.find("${") {
+                let expr = &rest[i + 2..i + 2 + rest[i + 2..].find('}').unwrap()];
+                let mut parts = expr.splitn(2, '.');
+                let entry = vars.entry(parts.next().unwrap().to_owned()).or_default();
+                if let Some(key) = parts.next() {
+                    entry.insert(key.to_owned(), ());
+                }
+                rest = &rest[i + 2..];
+            }
+            let args: Vec<String> = vars
+                .iter()
+                .map(|(k, keys)| {
+                    if keys.is_empty() {
+                        format!("{k} = \"sample-{k}\"")
+                    } else {
+                        format!("{k} = {{ {} }}", keys.keys().map(|key| format!("{key} = \"sample-{key}\"")).collect::<Vec<_>>().join(", "))
+                    }
+                })
+                .collect();
+            let file = scratch.path().join(path);
+            let expr = format!("templatefile({:?}, {{ {} }})\n", file.to_string_lossy(), args.join(", "));
+            let mut child = Command::new(&terraform)
+                .arg("console")
+                .current_dir(scratch.path())
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::io::Write::write_all(child.stdin.as_mut().unwrap(), expr.as_bytes()).unwrap();
+            let out = child.wait_with_output().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{name} {path}: terraform console failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+            let body = stdout.trim().strip_prefix("<<EOT").and_then(|b| b.strip_suffix("EOT")).unwrap_or_else(|| panic!("{name} {path}: {stdout}"));
+            assert!(!body.contains("${"), "{name} {path}: a reference survived:\n{body}");
+            let docs = yaml_rust2::YamlLoader::load_from_str(body).unwrap_or_else(|e| panic!("{name} {path}: not YAML after rendering: {e}\n{body}"));
+            assert!(docs[0].as_hash().is_some(), "{name} {path}: not a values mapping:\n{body}");
+            rendered += 1;
+        }
+    }
+    eprintln!("{rendered} values templates rendered by terraform");
+}
