@@ -3,6 +3,7 @@
 
 mod check;
 mod golden;
+mod simulate;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
