@@ -335,6 +335,10 @@ pub struct Cluster {
     pub draining: Vec<Id>,
     /// Bumped whenever a workload's ready or unreachable pods change (what serving depends on).
     pub version: u64,
+    /// Nodes a zone outage took down.
+    pub nodes_lost: u32,
+    /// Ready spot nodes when the interruption notices came.
+    pub spot_nodes_at_notice: u32,
 }
 
 impl Cluster {
@@ -370,6 +374,8 @@ impl Cluster {
             replacements_due: 0,
             draining: Vec::new(),
             version: 0,
+            nodes_lost: 0,
+            spot_nodes_at_notice: 0,
         }
     }
 
@@ -865,7 +871,10 @@ impl Cluster {
             }
             match n.state {
                 NodeState::Launching => self.remove_node(id as Id),
-                NodeState::Ready => self.nodes[id].state = NodeState::Lost,
+                NodeState::Ready => {
+                    self.nodes[id].state = NodeState::Lost;
+                    self.nodes_lost += 1;
+                }
                 _ => {}
             }
         }
@@ -984,6 +993,7 @@ impl Cluster {
                 n.state == NodeState::Ready && self.pools[n.pool as usize].spot
             })
             .collect();
+        self.spot_nodes_at_notice = spot.len() as u32;
         pick(&mut spot);
         let count = (spot.len() as f64 * f64::from(share) / 100.0).ceil() as usize;
         spot.truncate(count);

@@ -115,17 +115,14 @@ impl EntryPoint {
         let (interval, threshold, timeout) = first.as_ref().map_or((stratoform_spec::Duration::from_secs(30), 3, None), |h| (h.interval, h.threshold, h.timeout));
         let check = first.as_ref().map_or(String::new(), |h| {
             format!(
-                "{:?} port {} every {}, threshold {}{}; dials {}",
-                h.protocol,
+                "{} port {} every {}, threshold {}{}; dials {}",
+                protocol(h.protocol),
                 h.port,
                 h.interval,
                 h.threshold,
                 h.timeout.map(|t| format!(", timeout {t}")).unwrap_or_default(),
                 ga.endpoint_groups.iter().map(|g| format!("{} {}%", g.region, g.traffic_dial)).collect::<Vec<_>>().join(", ")
             )
-            .replace("Tcp", "TCP")
-            .replace("Https", "HTTPS")
-            .replace("Http", "HTTP")
         });
         Self {
             name: format!("accelerator/{}", ga.name),
@@ -206,6 +203,17 @@ impl EntryPoint {
             }
         }
         out
+    }
+}
+
+fn protocol(p: stratoform_spec::ListenerProtocol) -> &'static str {
+    use stratoform_spec::ListenerProtocol as P;
+    match p {
+        P::Tcp => "TCP",
+        P::Udp => "UDP",
+        P::Tls => "TLS",
+        P::Http => "HTTP",
+        P::Https => "HTTPS",
     }
 }
 

@@ -194,7 +194,7 @@ pub struct LoadReport {
     pub shape: String,
     /// Peak requests per second.
     pub peak_rps: f64,
-    /// When the replicas caught up with the peak, from the start of the change.
+    /// From the start of the change until requests stopped failing (0 when none failed).
     pub caught_up_s: Option<f64>,
 }
 
@@ -289,7 +289,7 @@ pub fn human(report: &Report) -> String {
             );
         }
         if let Some(l) = &s.load {
-            let _ = writeln!(o, "  load {} peaking at {:.0} rps; replicas caught up after {}", l.shape, l.peak_rps, opt(l.caught_up_s));
+            let _ = writeln!(o, "  load {} peaking at {:.0} rps; requests stopped failing {} after the change", l.shape, l.peak_rps, opt(l.caught_up_s));
         }
         for w in s.workloads.iter().filter(|w| w.traffic_share > 0.0 || w.pods_lost > 0 || w.replicas_max > w.replicas_start) {
             let _ = writeln!(

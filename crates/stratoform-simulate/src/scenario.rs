@@ -374,8 +374,7 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
     if s.kind == ScenarioKind::AzOutage {
         let zone = s.zone.as_ref().map(ToString::to_string).unwrap_or_default();
         let c = &world.clusters[0];
-        let zi = c.zones.iter().position(|z| *z == zone).unwrap_or(0) as u16;
-        let nodes_lost = c.nodes.iter().filter(|n| n.zone == zi && n.state != crate::cluster::NodeState::Launching).count() as u32;
+        let nodes_lost = c.nodes_lost;
         let mut infrastructure = Vec::new();
         for vpc in model.network.vpcs.iter().filter(|v| v.region == region_name) {
             if vpc.nat == NatMode::Single {
@@ -413,7 +412,7 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
         let spec_cluster = region.clusters.iter().find(|k| k.name.as_str() == c.name);
         let spot_pools: Vec<&str> = c.pools.iter().filter(|p| p.spot).map(|p| p.name.as_str()).collect();
         let reclaimed = c.nodes.iter().filter(|n| n.cordoned).count() as u32;
-        let spot_nodes = c.pools.iter().enumerate().filter(|(_, p)| p.spot).map(|(_, p)| p.desired).sum::<u32>().max(reclaimed);
+        let spot_nodes = c.spot_nodes_at_notice;
         spot_reclaim = Some(SpotReport {
             spot_nodes,
             nodes_reclaimed: reclaimed,
