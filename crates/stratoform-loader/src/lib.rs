@@ -84,6 +84,13 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
     let file = SourceFile::new(name, text);
     let (root, mut diagnostics) = yaml::parse(&file);
     let Some(root) = root else {
+        if diagnostics.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(codes::WRONG_TYPE, "the file holds no spec")
+                    .with_span(Some(Span::new(0, 0)), "empty")
+                    .with_help("start from an example under `examples/`: a spec begins with `apiVersion: stratoform.dev/v1alpha1`"),
+            );
+        }
         return finish(file, Vec::new(), diagnostics);
     };
     let mut file_spans = SpanMap::new();

@@ -133,7 +133,7 @@ impl MarkedEventReceiver for Builder<'_> {
                 // item (the parser marks the end at the next token, possibly lines later).
                 let flow = self.frame_start().is_some_and(|s| matches!(self.source.as_bytes().get(s), Some(b'{' | b'[')));
                 let end = if flow {
-                    (at + 1).min(self.source.len())
+                    ceil_boundary(self.source, at + 1)
                 } else {
                     let last = self.last_end();
                     if last > 0 { last } else { at.min(self.source.len()) }
@@ -147,7 +147,7 @@ impl MarkedEventReceiver for Builder<'_> {
                     TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => text.len() + 2,
                     _ => text.len(),
                 };
-                let end = (at + raw_len).min(self.source.len());
+                let end = ceil_boundary(self.source, at + raw_len);
                 let node = Node { span: Span::new(at, end), kind: NodeKind::Scalar { text, quoted } };
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
@@ -164,6 +164,15 @@ impl MarkedEventReceiver for Builder<'_> {
             _ => {}
         }
     }
+}
+
+/// The first character boundary at or after `i` (or the end of the text).
+fn ceil_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// Parses a spec file; returns the root node (when the file parses) and the problems found.
@@ -184,7 +193,7 @@ pub fn parse(file: &SourceFile) -> (Option<Node>, Vec<Diagnostic>) {
         let mut diagnostics = builder.diagnostics;
         diagnostics.push(
             Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info()))
-                .with_span(Some(Span::new(at, (at + 1).min(file.text().len()))), "here")
+                .with_span(Some(Span::new(at, ceil_boundary(file.text(), at + 1))), "here")
                 .with_help("check the indentation and quoting on this line and the one before it"),
         );
         return (None, diagnostics);

@@ -3,6 +3,7 @@
 
 mod check;
 mod golden;
+mod schema_check;
 mod simulate;
 
 use std::path::{Path, PathBuf};
