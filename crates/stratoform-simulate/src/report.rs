@@ -272,7 +272,7 @@ pub fn human(report: &Report) -> String {
             }
         }
         if let Some(a) = &s.az_outage {
-            let _ = writeln!(o, "  {} nodes lost; workloads losing capacity: {}", a.nodes_lost, list(&a.workloads_losing_capacity));
+            let _ = writeln!(o, "  {} node{} lost; workloads losing capacity: {}", a.nodes_lost, if a.nodes_lost == 1 { "" } else { "s" }, list(&a.workloads_losing_capacity));
             for i in &a.infrastructure {
                 let _ = writeln!(o, "  {i}");
             }

@@ -94,7 +94,7 @@ const TOP: f64 = 36.0;
 const BOTTOM: f64 = 64.0;
 
 fn fmt_num(v: f64) -> String {
-    if v.abs() >= 1000.0 { format!("{:.0}", v) } else if v.fract().abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") }
+    if v.abs() >= 1000.0 || v.fract().abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") }
 }
 
 fn fmt_time(s: f64) -> String {
