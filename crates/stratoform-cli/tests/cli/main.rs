@@ -2,6 +2,7 @@
 //! examples' golden trees.
 
 mod check;
+mod e2e;
 mod golden;
 mod schema_check;
 mod simulate;
