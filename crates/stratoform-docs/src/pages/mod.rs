@@ -10,6 +10,7 @@ mod network;
 mod overview;
 mod review;
 mod traffic;
+mod traffic_path;
 
 use stratoform_graph::Graph;
 use stratoform_model::Model;
