@@ -332,6 +332,8 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
             }
             let mut limited_by = Vec::new();
             let mut full = 0.0;
+            // CPU the full load needs per set of pools, at the HPA's target.
+            let mut needs: std::collections::BTreeMap<Vec<u16>, u64> = std::collections::BTreeMap::new();
             for w in &c.workloads {
                 let g = w.group as usize;
                 let frac = if g < rest {
@@ -345,11 +347,24 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
                 };
                 let demand = rate_at * w.share * frac;
                 full += demand;
+                let pods = w.hpa.as_ref().map_or(w.replicas, |h| ((demand / h.target_rps).ceil().max(0.0) as u32).clamp(h.min, h.max));
+                *needs.entry(w.pools.clone()).or_default() += u64::from(pods) * u64::from(w.cpu_m);
                 if let Some(serve) = w.serve_rps {
                     let most = w.hpa.as_ref().map_or(w.replicas, |h| h.max);
                     if f64::from(most) * serve + 1e-9 < demand {
                         limited_by.push(format!("`{}` at most {most} replicas × {:.0} rps < {:.0} rps", w.name, serve, demand));
                     }
+                }
+            }
+            for (pools, cpu) in &needs {
+                let room: Option<u64> = pools.iter().try_fold(0u64, |sum, &p| {
+                    let pool = &c.pools[p as usize];
+                    let most = if pool.karpenter { pool.cpu_limit_m } else { Some(u64::from(pool.max) * u64::from(pool.types[0].cpu_m)) };
+                    most.map(|m| sum + m)
+                });
+                if let Some(room) = room.filter(|room| cpu > room) {
+                    let names: Vec<&str> = pools.iter().map(|&p| c.pools[p as usize].name.as_str()).collect();
+                    limited_by.push(format!("{} hold{} {:.1} vCPU at most, the full load needs {:.1}", names.join(" + "), if names.len() == 1 { "s" } else { "" }, room as f64 / 1000.0, *cpu as f64 / 1000.0));
                 }
             }
             for u in &c.unschedulable {

@@ -196,3 +196,48 @@ fn a_failing_assertion_fails_the_report() {
     assert!(!s.assertions[0].passed && !s.assertions[1].passed);
     assert!(s.slo_minutes_lost >= 1);
 }
+
+#[test]
+fn karpenter_provisions_for_pending_pods() {
+    // No cluster autoscaler: the node groups stay at their size, and a node pool with the same
+    // (empty) labels and taints takes the pods that do not fit. Karpenter waits 1 s for the
+    // batch, then its nodes take `provisioningTime` (45 s).
+    let text = fixture("one-region.yaml")
+        .replace("        autoscaler: { scanInterval: 10s, nodeStartupTime: 2m }\n", "")
+        .replace(
+            "        workloads:\n",
+            "        nodePools:\n          - { name: burst, instanceFamilies: [m5], provisioningTime: 45s, cpuLimit: 64 }\n        workloads:\n",
+        );
+    let s = run_text(&text, &["surge"], None).unwrap().report.scenarios.remove(0);
+    assert!(s.nodes_launched >= 1, "{}", s.nodes_launched);
+    assert!((46.0..60.0).contains(&s.max_pending_s), "{}", s.max_pending_s);
+    assert_eq!(s.unschedulable_pods, 0);
+    let web = s.workloads.iter().find(|w| w.name == "us-east-1/main/web").unwrap();
+    assert_eq!(web.replicas_max, 40);
+}
+
+#[test]
+fn a_passive_region_too_small_for_the_full_load() {
+    // 1500 rps: after failover us-west-2 gets all of it, 750 rps per workload. There each HPA
+    // stops at 3 replicas of 100 × (100 / 50) = 200 rps: 600 rps; and its one node (at most)
+    // holds 3.9 vCPU while the 2 × 3 pods the HPAs may run need 6; one of the four minimum
+    // pods already finds no node.
+    let text = fixture("two-regions.yaml").replace("traffic: { requestRate: 400,", "traffic: { requestRate: 1500,");
+    let (east, west) = text.split_once("  - name: us-west-2").unwrap();
+    let west = west
+        .replace("max: 10, cpu: 50 }", "max: 3, cpu: 50 }, resources: { cpu: 1000m }")
+        .replace("min: 2, max: 4 }]", "min: 1, max: 1 }]");
+    let s = run_text(&format!("{east}  - name: us-west-2{west}"), &[], None).unwrap().report.scenarios.remove(0);
+    let cap = &s.region_outage.as_ref().unwrap().capacity[0];
+    assert_eq!(cap.cluster, "us-west-2/main");
+    assert!(!cap.can_carry);
+    insta::assert_snapshot!(cap.limited_by.join("\n"), @r"
+    `api` at most 3 replicas × 200 rps < 750 rps
+    `tcp` at most 3 replicas × 200 rps < 750 rps
+    general holds 3.9 vCPU at most, the full load needs 6.0
+    `api` pods found no node
+    `tcp` pods found no node
+    ");
+    assert_eq!(s.rto_s, None, "the errors do not stop while us-east-1 is down");
+    assert!(!s.passed);
+}
