@@ -276,6 +276,25 @@ mod tests {
         }
     }
 
+    fn cloudflare(steering: SteeringPolicy, n: usize) -> EntryPoint {
+        EntryPoint { router: Router::Cloudflare { steering, fallback: n - 1, propagation_ms: 0 }, ..ga(&vec![1.0; n]) }
+    }
+
+    #[test]
+    fn cloudflare_steering() {
+        let mut off = cloudflare(SteeringPolicy::Off, 3);
+        assert_eq!(off.split(), vec![1.0, 0.0, 0.0]);
+        off.routed[0] = false;
+        assert_eq!(off.split(), vec![0.0, 1.0, 0.0]);
+        // Every pool down: the fallback pool (the last here) takes everything.
+        off.routed = vec![false; 3];
+        assert_eq!(off.split(), vec![0.0, 0.0, 1.0]);
+        let mut lor = cloudflare(SteeringPolicy::LeastOutstandingRequests, 2);
+        assert_eq!(lor.split(), vec![0.5, 0.5]);
+        lor.routed[0] = false;
+        assert_eq!(lor.split(), vec![0.0, 1.0]);
+    }
+
     #[test]
     fn traffic_dials() {
         // us-east-1 100 %, us-west-2 20 %: west's clients keep 20 % at home, 80 % go east.
