@@ -15,6 +15,8 @@ pub(crate) struct Node {
     pub load_balanced: bool,
     /// Owns persistent volumes.
     pub volumes: bool,
+    /// An application-tier chart (drained first on teardown).
+    pub application: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -76,7 +78,7 @@ impl Builder {
         }
         let i = self.nodes.len();
         self.index.insert(id.clone(), i);
-        self.nodes.push(Node { id, detail: detail.into(), pointer, load_balanced: false, volumes: false });
+        self.nodes.push(Node { id, detail: detail.into(), pointer, load_balanced: false, volumes: false, application: false });
         i
     }
 

@@ -64,7 +64,7 @@ impl Graph {
             UnitKind::Addon if crate::catalog::addon_before_nodes(&n.id.name) => Phase::NodeGroups,
             _ if n.load_balanced || n.volumes => Phase::LoadBalancersAndVolumes,
             UnitKind::Workload => Phase::DrainApplications,
-            UnitKind::HelmChart if n.detail.starts_with("application ") => Phase::DrainApplications,
+            UnitKind::HelmChart if n.application => Phase::DrainApplications,
             UnitKind::ManifestBundle if matches!(n.id.name.as_str(), "routes" | "ingresses") => Phase::DrainApplications,
             _ => Phase::Platform,
         })

@@ -240,6 +240,7 @@ impl<'a> ClusterUnits<'a> {
             if values_want_load_balancer(&chart.values) || matches!(caps.role, ChartRole::IngressNginx | ChartRole::IstioGateway) {
                 self.b.node_mut(u).load_balanced = true;
             }
+            self.b.node_mut(u).application = chart.tier == ChartTier::Application;
             self.charts.push((u, caps, chart.tier));
         }
         let of_tier = |t: ChartTier, charts: &[(usize, Caps, ChartTier)]| -> Vec<usize> { charts.iter().filter(|c| c.2 == t).map(|c| c.0).collect() };
