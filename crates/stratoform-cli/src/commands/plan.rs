@@ -110,6 +110,37 @@ mod tests {
     }
 
     #[test]
+    fn a_cycle_and_an_unknown_environment_exit_2() {
+        let spec = r#"
+apiVersion: stratoform.dev/v1alpha1
+kind: Platform
+metadata: { name: loop }
+environments: [{ name: dev }]
+regions:
+  - name: eu-west-1
+    vpcs: [{ name: main, cidr: 10.0.0.0/16, azs: [eu-west-1a], subnets: { private: { type: private, newbits: 4 } } }]
+    clusters:
+      - name: c
+        vpc: main
+        version: "1.33"
+        nodeGroups: [{ name: ng, instanceTypes: [m5.large], min: 1, max: 2 }]
+        charts:
+          - { name: a, release: a, repo: "https://example.com/charts", version: 1.0.0, namespace: a, dependsOn: [b] }
+          - { name: b, release: b, repo: "https://example.com/charts", version: 1.0.0, namespace: b, dependsOn: [a] }
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("platform.yaml");
+        std::fs::write(&file, spec).unwrap();
+        let loaded = stratoform_loader::load_file(&file).unwrap();
+        let models = Model::resolve_all(&loaded, None).unwrap();
+        let (env, err) = output(&models, false, PlanFormat::Human).unwrap_err();
+        assert_eq!(env, "dev");
+        assert_eq!(err.to_string(), "dependency cycle: helm-chart `eu-west-1/c/b` -> helm-chart `eu-west-1/c/a` -> helm-chart `eu-west-1/c/b`");
+        assert_eq!(run(&file, None, false, PlanFormat::Human, false), ExitStatus::Failure);
+        assert_eq!(run(&file, Some("nope"), false, PlanFormat::Json, false), ExitStatus::Failure);
+    }
+
+    #[test]
     fn several_environments_in_json_are_one_array() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/aoscloud/platform.yaml");
         let loaded = stratoform_loader::load_file(&path).expect("example reads");
