@@ -90,7 +90,7 @@ impl Diagram {
 
     /// A standalone SVG document, preceded by `header` in a comment.
     pub fn svg(&self, header: &str) -> String {
-        const COL: f64 = 260.0;
+        const COL: f64 = 330.0;
         const BOX_W: f64 = 224.0;
         const BOX_H: f64 = 44.0;
         const ROW: f64 = 60.0;
@@ -133,7 +133,14 @@ impl Diagram {
                 x2 - bend
             );
             if !label.is_empty() {
-                let _ = writeln!(out, "  <text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#555\" text-anchor=\"middle\">{}</text>", (x1 + x2) / 2.0, (y1 + y2) / 2.0 - 4.0, xml(&truncate(label, 28)));
+                // A white halo keeps crossing labels legible.
+                let _ = writeln!(
+                    out,
+                    "  <text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#555\" text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
+                    (x1 + x2) / 2.0,
+                    (y1 + y2) / 2.0 - 4.0,
+                    xml(&truncate(label, 18))
+                );
             }
         }
         for (i, n) in self.nodes.iter().enumerate() {

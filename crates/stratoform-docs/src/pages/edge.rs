@@ -131,7 +131,7 @@ pub(crate) fn diagram(model: &Model) -> Diagram {
         for (k, eg) in ga.endpoint_groups.iter().enumerate() {
             let weights: Vec<String> = eg.endpoints.iter().map(|e| format!("{} w{}", e.load_balancer, e.weight)).collect();
             let en = d.node(2, format!("{} dial {}%", eg.region, eg.traffic_dial), weights.join(", "), link(model, &format!("{base}/endpointGroups/{k}")));
-            d.edge(n, en, format!("{} check every {}", format!("{:?}", eg.health_check.protocol).to_uppercase(), secs(&eg.health_check.interval)));
+            d.edge(n, en, format!("{} every {}", format!("{:?}", eg.health_check.protocol).to_uppercase(), secs(&eg.health_check.interval)));
             if let Some(r) = region(eg.region.as_str()) {
                 d.edge(en, r, "");
             }
