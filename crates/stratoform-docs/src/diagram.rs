@@ -97,14 +97,12 @@ impl Diagram {
         const TOP: f64 = 70.0;
         const LEFT: f64 = 20.0;
         let layers = self.layers.len().max(self.nodes.iter().map(|n| n.layer + 1).max().unwrap_or(0));
+        let row = self.rows(layers);
         let mut rows = vec![0usize; layers];
-        let mut pos = Vec::with_capacity(self.nodes.len());
-        for n in &self.nodes {
-            let x = LEFT + n.layer as f64 * COL;
-            let y = TOP + rows[n.layer] as f64 * ROW;
-            rows[n.layer] += 1;
-            pos.push((x, y));
+        for (n, r) in self.nodes.iter().zip(&row) {
+            rows[n.layer] = rows[n.layer].max(r + 1);
         }
+        let pos: Vec<(f64, f64)> = self.nodes.iter().zip(&row).map(|(n, r)| (LEFT + n.layer as f64 * COL, TOP + *r as f64 * ROW)).collect();
         let width = LEFT * 2.0 + layers as f64 * COL;
         let height = TOP + rows.iter().copied().max().unwrap_or(0) as f64 * ROW + 20.0;
         let mut out = String::new();
@@ -159,6 +157,33 @@ impl Diagram {
         }
         out.push_str("</svg>\n");
         out
+    }
+}
+
+impl Diagram {
+    /// The row of each node in its column: column by column, nodes are ordered by the mean row
+    /// of the nodes they come from (barycenter), so edges run as straight as they can; ties and
+    /// nodes without a predecessor keep insertion order.
+    fn rows(&self, layers: usize) -> Vec<usize> {
+        let mut row = vec![0usize; self.nodes.len()];
+        for layer in 0..layers {
+            let mut members: Vec<(f64, usize)> = self
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.layer == layer)
+                .map(|(i, _)| {
+                    let parents: Vec<usize> = self.edges.iter().filter(|(f, t, _)| *t == i && self.nodes[*f].layer < layer).map(|(f, _, _)| row[*f]).collect();
+                    let key = if parents.is_empty() { f64::MAX } else { parents.iter().sum::<usize>() as f64 / parents.len() as f64 };
+                    (key, i)
+                })
+                .collect();
+            members.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for (r, (_, i)) in members.into_iter().enumerate() {
+                row[i] = r;
+            }
+        }
+        row
     }
 }
 
