@@ -100,7 +100,11 @@ fn checkov_failures_are_all_explained() {
     let mut scanned_frameworks: BTreeSet<String> = BTreeSet::new();
     for spec in &examples {
         let name = spec.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
-        let rendered = spec.parent().unwrap().join("rendered");
+        // `STRATOFORM_CHECKOV_RENDERED=DIR` reads DIR/<example>/ instead (a fresh `stratoform render`).
+        let rendered = match std::env::var_os("STRATOFORM_CHECKOV_RENDERED") {
+            Some(dir) => PathBuf::from(dir).join(&name),
+            None => spec.parent().unwrap().join("rendered"),
+        };
         for (dir, framework) in LAYERS {
             let root = rendered.join(dir);
             if !root.is_dir() {
