@@ -328,7 +328,7 @@ fn every_example_is_consistent_across_layers() {
         let tf = stratoform_terraform::render(&models).unwrap_or_else(|e| panic!("{name} (terraform): {e}"));
         let n = check(&name, &models, &tree, &tf);
         eprintln!("{name}: {n} cross-layer checks");
-        assert!(n > 0, "{name}: nothing was checked");
+        assert!(n > 0 || tree.len() == 1, "{name}: nothing was checked");
     }
 }
 

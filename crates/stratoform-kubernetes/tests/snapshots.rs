@@ -68,3 +68,18 @@ fn yaml_to_json(y: &yaml_rust2::Yaml) -> serde_json::Value {
         _ => serde_json::Value::Null,
     }
 }
+
+#[test]
+fn a_bare_platform_renders_only_the_readme() {
+    let loaded = stratoform_loader::load_file(Path::new("tests/fixtures/bare/platform.yaml")).expect("fixture loads");
+    let models = Model::resolve_all(&loaded, None).unwrap_or_else(|e| panic!("{e}: {:#?}", loaded.diagnostics));
+    let tree = render(&models).unwrap();
+    let paths: Vec<&str> = tree.iter().map(|(p, _)| p).collect();
+    // Nothing to deploy in the clusters, so no cluster folder.
+    insta::assert_snapshot!(paths.join("\n"), @"README.md");
+    // Two clusters named `main` in two regions get a folder each.
+    let dirs = stratoform_kubernetes::cluster_dirs(&models);
+    let mut names: Vec<&str> = dirs.values().map(String::as_str).collect();
+    names.sort();
+    assert_eq!(names, ["main-eu-central-1", "main-eu-west-1"]);
+}
