@@ -1,6 +1,7 @@
 //! `stratoform check FILE [--env NAME] [--format human|json|sarif] [--explain RULE]
 //! [--rendered DIR]`: the architecture review. Exit 1 when an unwaived error-severity finding
-//! exists. With `--rendered`, the Terraform `stratoform render` wrote to DIR is reviewed too.
+//! exists. The rules that read rendered Terraform review it rendered in memory, or, with
+//! `--rendered DIR`, as `stratoform render` wrote it to DIR.
 //!
 //! Waiver expiry is judged against today's date (UTC); `STRATOFORM_TODAY=YYYY-MM-DD` fixes it,
 //! for reproducible runs and tests.
@@ -56,13 +57,27 @@ pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Op
             return ExitStatus::Failure;
         }
     };
-    let tree = match rendered.map(read_rendered).transpose() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read the rendered output: {e}");
-            eprintln!("help: pass the DIR given to `stratoform render --out DIR`");
-            return ExitStatus::Failure;
-        }
+    let tree = match rendered {
+        Some(dir) => match read_rendered(dir) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("error: cannot read the rendered output: {e}");
+                eprintln!("help: pass the DIR given to `stratoform render --out DIR`");
+                return ExitStatus::Failure;
+            }
+        },
+        // Without `--rendered`, the rules that read Terraform review it rendered in memory.
+        None => match stratoform_terraform::render(&models) {
+            Ok(t) => {
+                let mut tree = OutputTree::new();
+                tree.merge_under("terraform", t);
+                Some(tree)
+            }
+            Err(e) => {
+                eprintln!("warning: the rules that read rendered Terraform were skipped: {e}");
+                None
+            }
+        },
     };
     let trees: Vec<_> = models.iter().map(|_| tree.as_ref()).collect();
     let report = stratoform_check::check_models(&models, today, &trees);
