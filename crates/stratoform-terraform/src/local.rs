@@ -27,6 +27,7 @@ pub const EMULATOR_GAPS: &[(&str, &str, &str)] = &[
     ("edge", "aws_globalaccelerator_accelerator", "Global Accelerator is not emulated"),
     ("edge", "aws_globalaccelerator_listener", "depends on the accelerator"),
     ("edge", "aws_globalaccelerator_endpoint_group", "depends on the accelerator"),
+    ("snapshots", "aws_dlm_lifecycle_policy", "Data Lifecycle Manager is not emulated (CreateLifecyclePolicy returns 500)"),
 ];
 
 /// `lifecycle.ignore_changes` the emulator needs, by module and resource (it drops or invents
@@ -34,6 +35,8 @@ pub const EMULATOR_GAPS: &[(&str, &str, &str)] = &[
 pub const EMULATOR_IGNORES: &[(&str, &str, &str)] = &[
     ("eks", "aws_eks_cluster", "[access_config]"),
     ("node-group", "aws_eks_node_group", "[remote_access, update_config, scaling_config[0].desired_size]"),
+    // It records the template's own tags as a `launch-template` tag specification.
+    ("node-group", "aws_launch_template", "[tag_specifications]"),
     ("database", "aws_rds_cluster", "[scaling_configuration]"),
 ];
 
@@ -122,3 +125,22 @@ pub fn stack_aliases(providers_tf: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+
+/// The emulator reports a referenced security group as `<account>/<sg-id>` and drops the rule's
+/// description, a perpetual diff: an override ignoring that attribute for every rule of a file that
+/// references a group.
+pub fn sg_reference_overrides(main_tf: &str) -> Option<String> {
+    let body: hcl::Body = hcl::parse(main_tf).ok()?;
+    let mut out = String::new();
+    for b in body.blocks().filter(|b| b.identifier() == "resource") {
+        let labels: Vec<&str> = b.labels().iter().map(|l| l.as_str()).collect();
+        let [ty, name] = labels[..] else { continue };
+        if !matches!(ty, "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule") {
+            continue;
+        }
+        if b.body().attributes().any(|a| a.key() == "referenced_security_group_id") {
+            out.push_str(&format!("resource \"{ty}\" \"{name}\" {{\n  lifecycle {{\n    ignore_changes = [referenced_security_group_id, description]\n  }}\n}}\n\n"));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use stratoform_model::{Stack, StackKind};
 
-use crate::local::{backend_override, gap_overrides, provider_override, quirk_overrides, stack_aliases};
+use crate::local::{backend_override, gap_overrides, provider_override, quirk_overrides, sg_reference_overrides, stack_aliases};
 
 /// Why a terraform step failed.
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +119,14 @@ impl LocalRun {
             return Ok(());
         }
         let modules = self.root.join("modules");
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&modules).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+        dirs.extend(std::fs::read_dir(self.root.join("stacks")).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>()).unwrap_or_default());
+        for dir in dirs {
+            let main = std::fs::read_to_string(dir.join("main.tf")).unwrap_or_default();
+            if let Some(text) = sg_reference_overrides(&main) {
+                Self::write(&dir.join("emulator_sg_override.tf"), &text)?;
+            }
+        }
         for (module, text) in quirk_overrides() {
             let dir = modules.join(module);
             if dir.is_dir() {

@@ -101,7 +101,7 @@ fn check(endpoint: &str, phase: &str, model: &Model) -> Result<(), String> {
             c.node_groups
                 .iter()
                 .filter(|n| n.management == stratoform_spec::NodeManagement::Managed)
-                .map(move |n| serde_json::json!({ "region": r.name.as_str(), "cluster": model.names.cluster(c), "name": n.name.as_str(), "min": n.min, "max": n.max }))
+                .map(move |n| serde_json::json!({ "region": r.name.as_str(), "cluster": model.names.cluster_in(c, r), "name": n.name.as_str(), "min": n.min, "max": n.max }))
         })
         .collect();
     let roles: Vec<serde_json::Value> = model

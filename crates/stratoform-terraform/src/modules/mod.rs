@@ -22,6 +22,7 @@ pub mod observability;
 pub mod peering;
 pub mod s3;
 pub mod secrets;
+pub mod snapshots;
 pub mod state_backend;
 
 use hcl::structure::Structure;
@@ -65,6 +66,7 @@ pub fn all() -> Vec<Module> {
         peering::module(),
         s3::module(),
         secrets::module(),
+        snapshots::module(),
         state_backend::module(),
     ]
 }

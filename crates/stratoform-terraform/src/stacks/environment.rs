@@ -174,7 +174,7 @@ fn build(model: &Model, region: &Region, stack: &str) -> (StackBuilder, Vec<(Str
 
 fn network(c: &mut Ctx) {
     let region = c.region;
-    let clusters: Vec<(String, String)> = region.clusters.iter().map(|cl| (cl.vpc.to_string(), c.model.names.cluster(cl))).collect();
+    let clusters: Vec<(String, String)> = region.clusters.iter().map(|cl| (cl.vpc.to_string(), c.model.names.cluster_in(cl, region))).collect();
     for vpc in &region.vpcs {
         let Some(plan) = c.model.network.vpc(region.name.as_str(), vpc.name.as_str()) else { continue };
         let vpc_name = format!("{}-{}", c.prefix(), vpc.name);
@@ -317,7 +317,7 @@ fn network(c: &mut Ctx) {
 fn clusters(c: &mut Ctx) {
     let region = c.region;
     for cl in &region.clusters {
-        let name = c.model.names.cluster(cl);
+        let name = c.model.names.cluster_in(cl, region);
         let id = ident(cl.name.as_str());
         let vpc = cl.vpc.to_string();
         let subnets = c.tier(&vpc, cl.subnet_tier.as_ref(), SubnetKind::Private);
@@ -785,50 +785,18 @@ fn hosts(c: &mut Ctx) {
     }
     // EBS snapshot schedules (Data Lifecycle Manager).
     if !region.snapshot_schedules.is_empty() {
-        c.b.main.push(block(
-            "resource",
-            &["aws_iam_role", "dlm"],
-            vec![attr("name", s(format!("{}-{}-dlm", c.prefix(), region.name))), attr("assume_role_policy", crate::modules::service_trust("dlm.amazonaws.com"))],
-        ));
-        c.b.main.push(block(
-            "resource",
-            &["aws_iam_role_policy_attachment", "dlm"],
-            vec![attr("role", ex("aws_iam_role.dlm.name")), attr("policy_arn", s("arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"))],
-        ));
-        for sch in &region.snapshot_schedules {
-            let hours = (sch.every.as_secs() / 3600).max(1);
-            c.b.main.push(block_owned(
-                "resource",
-                vec!["aws_dlm_lifecycle_policy".into(), ident(sch.name.as_str())],
-                vec![
-                    attr("description", s(format!("{} snapshots", sch.name))),
-                    attr("execution_role_arn", ex("aws_iam_role.dlm.arn")),
-                    attr("state", s("ENABLED")),
-                    block(
-                        "policy_details",
-                        &[],
-                        vec![
-                            attr("resource_types", strs(["VOLUME"])),
-                            attr("target_tags", string_map(sch.target_tags.iter())),
-                            block(
-                                "schedule",
-                                &[],
-                                vec![
-                                    attr("name", s(sch.name.to_string())),
-                                    attr("copy_tags", true),
-                                    block(
-                                        "create_rule",
-                                        &[],
-                                        vec![attr("interval", n(hours as i64)), attr("interval_unit", s("HOURS")), attr("times", strs([sch.at.clone()]))],
-                                    ),
-                                    block("retain_rule", &[], vec![attr("count", n(sch.retain as i64))]),
-                                ],
-                            ),
-                        ],
-                    ),
-                ],
-            ));
-        }
+        let schedules = obj(region.snapshot_schedules.iter().map(|sch| {
+            (
+                sch.name.to_string(),
+                obj([
+                    ("target_tags", string_map(sch.target_tags.iter())),
+                    ("interval_hours", n((sch.every.as_secs() / 3600).max(1) as i64)),
+                    ("at", s(sch.at.clone())),
+                    ("retain", n(sch.retain as i64)),
+                ]),
+            )
+        }));
+        c.b.module("snapshots", "snapshots", vec![("name", s(format!("{}-{}", c.prefix(), region.name))), ("schedules", schedules)]);
     }
 }
 
@@ -1011,7 +979,7 @@ fn peerings(c: &mut Ctx) {
         c.b.module_with(
             &format!("peering_{}", ident(p.name.as_str())),
             "peering",
-            Some(obj([("aws", ex("aws")), ("aws.peer", ex(&peer_provider))])),
+            Some(obj_expr_keys([(ex("aws"), ex("aws")), (ex("aws.peer"), ex(&peer_provider))])),
             vec![
                 ("name", s(format!("{}-{}", model.names.prefix(), p.name))),
                 ("vpc_id", ex(&format!("{net}.vpc_id"))),
