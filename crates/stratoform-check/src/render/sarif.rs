@@ -132,3 +132,21 @@ pub fn render(file: &SourceFile, report: &Report) -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::artifact_uri;
+
+    #[test]
+    fn uris_are_repository_relative_or_file_uris() {
+        assert_eq!(artifact_uri("examples/oves/platform.yaml"), "examples/oves/platform.yaml");
+        assert_eq!(artifact_uri("./platform.yaml"), "platform.yaml");
+        assert_eq!(artifact_uri("/work/platform.yaml"), "file:///work/platform.yaml");
+        assert_eq!(artifact_uri("specs\\shop.yaml"), "specs/shop.yaml");
+    }
+
+    #[test]
+    fn help_links_point_at_the_checked_in_pages() {
+        assert!(crate::docs::help_uri("SEC001").ends_with("/blob/main/crates/stratoform-check/docs/rules/SEC001.md"));
+    }
+}
