@@ -36,7 +36,23 @@ pub fn render(models: &[Model], clusters: &BTreeMap<String, Vec<EnvCluster>>, ta
             }
         }
     }
+    let _ = writeln!(s, "\n## Bootstrap steps\n");
+    let mut any = false;
+    for (dir, envs) in clusters {
+        for e in envs {
+            for (step, what) in &e.bootstrap_steps {
+                any = true;
+                let _ = writeln!(s, "- `{dir}`, {}: `{step}`: {what}", e.env);
+            }
+        }
+    }
+    if any {
+        let _ = writeln!(s, "\nThey run, in this order, after Terraform and before the first chart (step 1 of the sync order).");
+    } else {
+        let _ = writeln!(s, "None: the charts start as soon as the cluster is ready.");
+    }
     let _ = writeln!(s, "\n## Charts and sync waves\n");
+    let mut notes = Vec::new();
     let _ = writeln!(s, "| cluster | environment | release | chart | version | namespace | tier | wave |");
     let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
     for (dir, envs) in clusters {
@@ -64,9 +80,15 @@ pub fn render(models: &[Model], clusters: &BTreeMap<String, Vec<EnvCluster>>, ta
                 let _ = writeln!(s, "| `{dir}` | {} | `manifests-ns-*` | (bundles) | | | | chain {} |", e.env, e.waves.namespaces);
             }
             if e.argo.is_none() {
-                let _ = writeln!(s, "\n`{dir}` ({}) has no `argocd` settings: its charts' values are in `overlays/{}/helm/`, in the install steps above, and its bundles are plain Kustomize overlays.\n", e.env, e.env);
+                notes.push(format!(
+                    "`{dir}` ({}) has no `argocd` settings: its charts' values are in `overlays/{}/helm/`, each with its install step (the wave above), and its bundles are plain Kustomize overlays.",
+                    e.env, e.env
+                ));
             }
         }
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(s, "\n{}", notes.join("\n"));
     }
     s
 }
