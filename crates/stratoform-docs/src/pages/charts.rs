@@ -20,7 +20,7 @@ pub(crate) fn page(model: &Model) -> String {
                 continue;
             }
             let base = format!("/regions/{ri}/clusters/{ci}");
-            doc.h2(&format!("Cluster `{}` ({})", model.names.cluster(c), region.name));
+            doc.h2(&format!("Cluster `{}` ({})", model.names.cluster_in(c, region), region.name));
             if !c.bootstrap_steps.is_empty() {
                 doc.h3("Bootstrap steps");
                 let mut t = Table::new(&["Step", "Description", "Spec"]);

@@ -23,7 +23,7 @@ pub(crate) fn page(model: &Model) -> String {
     for (ri, region) in model.platform.regions.iter().enumerate() {
         for (ci, c) in region.clusters.iter().enumerate() {
             let base = format!("/regions/{ri}/clusters/{ci}");
-            let name = model.names.cluster(c);
+            let name = model.names.cluster_in(c, region);
             doc.h2(&format!("EKS cluster `{name}` ({})", region.name));
             doc.h3("Cluster settings");
             let mut t = Table::new(&["Parameter", "Value", "Spec"]);

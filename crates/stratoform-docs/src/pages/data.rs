@@ -139,7 +139,7 @@ pub(crate) fn page(model: &Model) -> String {
             if c.storage_classes.is_empty() {
                 continue;
             }
-            doc.h2(&format!("Storage classes of `{}`", model.names.cluster(c)));
+            doc.h2(&format!("Storage classes of `{}`", model.names.cluster_in(c, r)));
             let mut t = Table::new(&["Class", "Provisioner", "Volume type", "IOPS", "Throughput", "Encrypted", "Binding", "Reclaim", "Expansion", "Default", "Spec"]);
             for (i, s) in c.storage_classes.iter().enumerate() {
                 let prov = match s.provisioner {

@@ -167,7 +167,7 @@ pub(crate) fn page(model: &Model) -> String {
             let cluster_ref = format!("cluster:{}", c.name);
             let mut network = |kind: &str, name: &str, purpose: Option<&String>, allowed: &[String], pointer: String| {
                 if allowed.iter().any(|a| a == &cluster_ref) {
-                    t.row(vec![format!("pods of `{}`", model.names.cluster(c)), format!("{kind} ({name})"), "Network (security group)".into(), purpose.cloned().unwrap_or_default(), md(model, &pointer)]);
+                    t.row(vec![format!("pods of `{}`", model.names.cluster_in(c, region)), format!("{kind} ({name})"), "Network (security group)".into(), purpose.cloned().unwrap_or_default(), md(model, &pointer)]);
                 }
             };
             for (di, d) in region.databases.iter().enumerate() {
@@ -189,7 +189,7 @@ pub(crate) fn page(model: &Model) -> String {
                 network("EFS", x.name.as_str(), Some(&x.purpose), &x.allowed_from, format!("/regions/{ri}/fileSystems/{k}"));
             }
             if several {
-                doc.h3(&format!("Cluster `{}` ({})", model.names.cluster(c), region.name));
+                doc.h3(&format!("Cluster `{}` ({})", model.names.cluster_in(c, region), region.name));
             }
             if t.is_empty() {
                 doc.para("No pod reaches an AWS service through a role or the network.");

@@ -61,7 +61,7 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
             if !any {
                 continue;
             }
-            doc.h2(&format!("Cluster `{}` ({})", model.names.cluster(c), region.name));
+            doc.h2(&format!("Cluster `{}` ({})", model.names.cluster_in(c, region), region.name));
             if !c.gateways.is_empty() {
                 doc.h3("Gateways");
                 let mut t = Table::new(&["Gateway", "Namespace", "Class", "Scheme", "NLB", "Listeners", "Routes from", "Spec"]);

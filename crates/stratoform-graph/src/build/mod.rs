@@ -126,7 +126,7 @@ impl<'a> ClusterUnits<'a> {
 
     /// Add-ons and node groups: pod networking first, then nodes, then add-ons that run pods.
     fn compute(&mut self) {
-        let cluster_reason = format!("the EKS cluster `{}` is created by stack `{}`", self.model.names.cluster(self.cluster), self.stack_name);
+        let cluster_reason = format!("the EKS cluster `{}` is created by stack `{}`", self.model.names.cluster_in(self.cluster, self.region), self.stack_name);
         let mut early = Vec::new();
         let mut late = Vec::new();
         for (i, addon) in self.cluster.addons.iter().enumerate() {
