@@ -6,6 +6,15 @@
 //! findings into waived ones; [`render`] prints a [`Report`] for people, machines and code
 //! scanning (SARIF 2.1.0).
 //!
+//! Adding a rule: a new file under `rules/` with a `RULE` constant (the next free ID of its
+//! group, never a reused one), listed in `rules::RULES`; `tests/fixtures/<ID>/fail.yaml` and
+//! `pass.yaml`; then `INSTA_UPDATE=always STRATOFORM_UPDATE_DOCS=1 cargo test -p stratoform-check`
+//! and review the new snapshot and page. The version table of OPS001 is [`compat`], dated.
+//!
+//! Cross-checks: `tests/sarif_schema.rs` validates the SARIF against the OASIS schema, and
+//! `tests/checkov.rs` runs checkov over the examples' rendered trees against
+//! `checkov-exceptions.toml`.
+//!
 //! For the docs renderer: [`rule_docs`] returns one page per rule at `docs/rules/<ID>.md` plus
 //! `docs/rules/index.md`, paths relative to the output root, so
 //! `tree.merge_under("", stratoform_check::rule_docs())` puts them in `DIR/docs/rules/`.
