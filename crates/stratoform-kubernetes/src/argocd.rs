@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::ArgoCd;
 
 use crate::charts::Release;
 use crate::waves::PROJECTS_WAVE;
-use crate::{metadata, Bundle, ClusterCtx};
+use crate::{Bundle, ClusterCtx, metadata};
 
 /// The in-cluster API server, as Argo CD names it.
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
@@ -37,7 +37,10 @@ impl RepoPaths<'_> {
     }
     /// The Terraform-rendered values file of a release.
     pub fn terraform_values(&self, release: &str) -> String {
-        format!("{}/overlays/{}/terraform-values/{release}.yaml", self.cluster_root, self.env)
+        format!(
+            "{}/overlays/{}/terraform-values/{release}.yaml",
+            self.cluster_root, self.env
+        )
     }
 }
 
@@ -79,9 +82,18 @@ pub fn repo_url(url: &str) -> String {
 pub fn projects(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, releases: &[Release]) -> Vec<Value> {
     let argo = paths.argo;
     let mut repos: BTreeSet<String> = [argo.repo_url.to_string()].into();
-    repos.extend(releases.iter().filter_map(|r| r.chart.repo.as_ref().map(|u| repo_url(u.as_str()))));
+    repos.extend(
+        releases
+            .iter()
+            .filter_map(|r| r.chart.repo.as_ref().map(|u| repo_url(u.as_str()))),
+    );
     let mut out = Vec::new();
-    let mut meta = metadata(ctx, PLATFORM_PROJECT, Some(argo.namespace.as_str()), Map::new());
+    let mut meta = metadata(
+        ctx,
+        PLATFORM_PROJECT,
+        Some(argo.namespace.as_str()),
+        Map::new(),
+    );
     wave(&mut meta, PROJECTS_WAVE);
     out.push(json!({
         "apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject", "metadata": meta,
@@ -93,7 +105,12 @@ pub fn projects(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, releases: &[Release
         },
     }));
     for p in &argo.projects {
-        let mut meta = metadata(ctx, p.name.as_str(), Some(argo.namespace.as_str()), Map::new());
+        let mut meta = metadata(
+            ctx,
+            p.name.as_str(),
+            Some(argo.namespace.as_str()),
+            Map::new(),
+        );
         wave(&mut meta, PROJECTS_WAVE);
         let mut spec = json!({
             "sourceRepos": [argo.repo_url.as_str()],
@@ -109,19 +126,33 @@ pub fn projects(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, releases: &[Release
 }
 
 /// Repository secrets for OCI chart registries (Argo CD needs `enableOCI`).
-pub fn repository_secrets(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, releases: &[Release]) -> Vec<Value> {
+pub fn repository_secrets(
+    ctx: &ClusterCtx<'_>,
+    paths: &RepoPaths<'_>,
+    releases: &[Release],
+) -> Vec<Value> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for r in releases {
-        let Some(url) = r.chart.repo.as_ref().map(|u| u.as_str()) else { continue };
+        let Some(url) = r.chart.repo.as_ref().map(|u| u.as_str()) else {
+            continue;
+        };
         if !url.starts_with("oci://") || !seen.insert(url.to_owned()) {
             continue;
         }
         let host = repo_url(url);
-        let name = format!("repo-{}", host.replace(['/', '.', '_', ':'], "-").to_ascii_lowercase());
+        let name = format!(
+            "repo-{}",
+            host.replace(['/', '.', '_', ':'], "-").to_ascii_lowercase()
+        );
         let mut labels = Map::new();
         labels.insert("argocd.argoproj.io/secret-type".into(), json!("repository"));
-        let mut meta = metadata(ctx, name.trim_end_matches('-'), Some(paths.argo.namespace.as_str()), labels);
+        let mut meta = metadata(
+            ctx,
+            name.trim_end_matches('-'),
+            Some(paths.argo.namespace.as_str()),
+            labels,
+        );
         wave(&mut meta, PROJECTS_WAVE);
         out.push(json!({
             "apiVersion": "v1", "kind": "Secret", "metadata": meta, "type": "Opaque",
@@ -132,7 +163,12 @@ pub fn repository_secrets(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, releases:
 }
 
 /// The Application of one chart release.
-pub fn chart_application(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, r: &Release, w: i32) -> Value {
+pub fn chart_application(
+    ctx: &ClusterCtx<'_>,
+    paths: &RepoPaths<'_>,
+    r: &Release,
+    w: i32,
+) -> Value {
     let argo = paths.argo;
     let c = &r.chart;
     let mut helm = json!({"releaseName": r.release});
@@ -144,14 +180,18 @@ pub fn chart_application(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, r: &Releas
         helm["valueFiles"] = json!([format!("$values/{}", paths.terraform_values(&r.release))]);
     }
     let mut source = match (&c.repo, &c.local_path) {
-        (Some(repo), _) => json!({"repoURL": repo_url(repo.as_str()), "chart": c.chart_name(), "targetRevision": c.version}),
+        (Some(repo), _) => {
+            json!({"repoURL": repo_url(repo.as_str()), "chart": c.chart_name(), "targetRevision": c.version})
+        }
         (None, Some(local)) => json!({
             "repoURL": argo.repo_url.as_str(),
             "targetRevision": argo.target_revision,
             // Argo CD reads a chart folder; a packaged `.tgz` is unpacked beside it in the repository.
             "path": local.trim_end_matches(".tgz"),
         }),
-        (None, None) => json!({"repoURL": argo.repo_url.as_str(), "targetRevision": argo.target_revision, "path": c.chart_name()}),
+        (None, None) => {
+            json!({"repoURL": argo.repo_url.as_str(), "targetRevision": argo.target_revision, "path": c.chart_name()})
+        }
     };
     source["helm"] = helm;
     let mut spec = json!({"project": PLATFORM_PROJECT});
@@ -164,7 +204,10 @@ pub fn chart_application(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, r: &Releas
     spec["syncPolicy"] = sync_policy(argo, &["CreateNamespace=true", "ServerSideApply=true"]);
     let mut meta = app_meta(ctx, paths, &r.release, w);
     let mut ann = meta["annotations"].as_object().cloned().unwrap_or_default();
-    ann.insert("stratoform.dev/tier".into(), json!(format!("{:?}", c.tier).to_ascii_lowercase()));
+    ann.insert(
+        "stratoform.dev/tier".into(),
+        json!(format!("{:?}", c.tier).to_ascii_lowercase()),
+    );
     if let Some(p) = &c.purpose {
         ann.insert("stratoform.dev/purpose".into(), json!(p));
     }
@@ -178,11 +221,20 @@ pub fn bundle_app_name(b: &Bundle) -> String {
 }
 
 /// The Application of one manifest bundle (its environment's overlay).
-pub fn bundle_application(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, b: &Bundle, w: i32) -> Value {
+pub fn bundle_application(
+    ctx: &ClusterCtx<'_>,
+    paths: &RepoPaths<'_>,
+    b: &Bundle,
+    w: i32,
+) -> Value {
     let argo = paths.argo;
     let (project, namespace, options): (String, Option<&str>, &[&str]) = match b {
         Bundle::Cluster | Bundle::Platform => (PLATFORM_PROJECT.into(), None, &[]),
-        Bundle::Namespace(ns) => (project_of(argo, ns), Some(ns.as_str()), &["CreateNamespace=true"]),
+        Bundle::Namespace(ns) => (
+            project_of(argo, ns),
+            Some(ns.as_str()),
+            &["CreateNamespace=true"],
+        ),
     };
     let mut dest = json!({"server": IN_CLUSTER});
     if let Some(ns) = namespace {
@@ -201,7 +253,13 @@ pub fn bundle_application(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, b: &Bundl
 }
 
 /// A parent Application (`root` or `chain`) whose path holds child Applications.
-pub fn parent_application(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, name: &str, w: Option<i32>, project: &str) -> Value {
+pub fn parent_application(
+    ctx: &ClusterCtx<'_>,
+    paths: &RepoPaths<'_>,
+    name: &str,
+    w: Option<i32>,
+    project: &str,
+) -> Value {
     let argo = paths.argo;
     let mut meta = metadata(ctx, name, Some(argo.namespace.as_str()), Map::new());
     if let Some(w) = w {

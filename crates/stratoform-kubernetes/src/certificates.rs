@@ -1,19 +1,26 @@
 //! cert-manager: ClusterIssuers (ACME HTTP-01 through the ingress class, DNS-01 in Route 53 or
 //! Cloudflare, self-signed) and Certificates.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::{Certificate, DnsProvider, Issuer};
 
-use crate::{metadata, Bundle, ClusterCtx, Manifest, Problem, Target};
+use crate::{Bundle, ClusterCtx, Manifest, Problem, Target, metadata};
 
 /// The TLS secret of a certificate.
 pub fn secret_name(c: &Certificate) -> String {
-    c.secret_name.as_ref().map_or_else(|| format!("{}-tls", c.name), |s| s.to_string())
+    c.secret_name
+        .as_ref()
+        .map_or_else(|| format!("{}-tls", c.name), |s| s.to_string())
 }
 
 /// ClusterIssuers and Certificates (in the `platform` bundle).
 pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
-    let mut out: Vec<Manifest> = ctx.cluster.issuers.iter().map(|i| Manifest::new(Bundle::Platform, issuer(ctx, i))).collect();
+    let mut out: Vec<Manifest> = ctx
+        .cluster
+        .issuers
+        .iter()
+        .map(|i| Manifest::new(Bundle::Platform, issuer(ctx, i)))
+        .collect();
     for c in &ctx.cluster.certificates {
         if !ctx.cluster.issuers.iter().any(|i| i.name == c.issuer) {
             ctx.problem(Problem::Dangling {
@@ -55,19 +62,23 @@ fn issuer(ctx: &ClusterCtx<'_>, i: &Issuer) -> Value {
                 let mut solver = match dns.provider {
                     DnsProvider::Route53 => {
                         if let Some(role) = &dns.role
-                            && ctx.role(role.as_str()).is_none() {
-                                ctx.problem(Problem::UnknownRole {
-                                    env: ctx.env().into(),
-                                    cluster: ctx.name().into(),
-                                    owner: format!("issuer `{}`", i.name),
-                                    role: role.to_string(),
-                                });
-                            }
+                            && ctx.role(role.as_str()).is_none()
+                        {
+                            ctx.problem(Problem::UnknownRole {
+                                env: ctx.env().into(),
+                                cluster: ctx.name().into(),
+                                owner: format!("issuer `{}`", i.name),
+                                role: role.to_string(),
+                            });
+                        }
                         // cert-manager's own service account carries the role (IRSA), so no keys here.
                         json!({"dns01": {"route53": {"region": ctx.region.name.as_str()}}})
                     }
                     DnsProvider::Cloudflare => {
-                        let secret = dns.api_token_secret.as_ref().map_or("cloudflare-api-token", |s| s.as_str());
+                        let secret = dns
+                            .api_token_secret
+                            .as_ref()
+                            .map_or("cloudflare-api-token", |s| s.as_str());
                         json!({"dns01": {"cloudflare": {"apiTokenSecretRef": {"name": secret, "key": "api-token"}}}})
                     }
                 };

@@ -3,10 +3,10 @@
 //! settings, NLB annotations of the NGINX controller, Argo CD's health checks, placement) and
 //! resolves `${...}` references.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::{ChartTier, HelmChart, Scheme};
 
-use crate::refs::{split_values, SplitValues};
+use crate::refs::{SplitValues, split_values};
 use crate::{ClusterCtx, Target};
 
 /// Charts that only make sense on AWS; a kind cluster leaves them out (see `parity.md`).
@@ -65,7 +65,11 @@ pub fn releases(ctx: &ClusterCtx<'_>) -> Vec<Release> {
                 split.outputs.clear();
                 localize(&mut split.values);
             }
-            Release { chart: c.clone(), release, values: split }
+            Release {
+                chart: c.clone(),
+                release,
+                values: split,
+            }
         })
         .collect()
 }
@@ -106,7 +110,11 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
     if let Some(role_name) = &c.role {
         match ctx.role(role_name.as_str()) {
             Some(role) => {
-                let sa_path: &[&str] = if chart == "cluster-autoscaler" { &["rbac", "serviceAccount"] } else { &["serviceAccount"] };
+                let sa_path: &[&str] = if chart == "cluster-autoscaler" {
+                    &["rbac", "serviceAccount"]
+                } else {
+                    &["serviceAccount"]
+                };
                 // The service account the role's trust policy admits in the chart's namespace:
                 // the one named after the release or chart, else the only one.
                 let release = ctx.fill(c.release.as_str());
@@ -119,15 +127,29 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
                 let pick = admitted
                     .iter()
                     .find(|n| **n == release || **n == chart)
-                    .or_else(|| admitted.iter().find(|n| n.contains(chart) || chart.contains(**n)))
-                    .or(if admitted.len() == 1 { admitted.first() } else { None });
+                    .or_else(|| {
+                        admitted
+                            .iter()
+                            .find(|n| n.contains(chart) || chart.contains(**n))
+                    })
+                    .or(if admitted.len() == 1 {
+                        admitted.first()
+                    } else {
+                        None
+                    });
                 if let Some(sa) = pick {
                     set(&mut v, &[sa_path, &["name"]].concat(), json!(sa));
                 }
-                if ClusterCtx::is_irsa(role) && ctx.target == Target::Aws
-                    && let Some(arn) = ctx.role_arn(role) {
-                        set(&mut v, &[sa_path, &["annotations"]].concat(), json!({"eks.amazonaws.com/role-arn": arn}));
-                    }
+                if ClusterCtx::is_irsa(role)
+                    && ctx.target == Target::Aws
+                    && let Some(arn) = ctx.role_arn(role)
+                {
+                    set(
+                        &mut v,
+                        &[sa_path, &["annotations"]].concat(),
+                        json!({"eks.amazonaws.com/role-arn": arn}),
+                    );
+                }
             }
             None => ctx.problem(crate::Problem::UnknownRole {
                 env: ctx.env().into(),
@@ -140,12 +162,19 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
     match chart {
         "cluster-autoscaler" => {
             let a = ctx.cluster.autoscaler.clone().unwrap_or_default();
-            set(&mut v, &["autoDiscovery", "clusterName"], json!(ctx.eks_name));
+            set(
+                &mut v,
+                &["autoDiscovery", "clusterName"],
+                json!(ctx.eks_name),
+            );
             // The tags Terraform puts on every autoscaled node group.
             set(
                 &mut v,
                 &["autoDiscovery", "tags"],
-                json!(["k8s.io/cluster-autoscaler/enabled", format!("k8s.io/cluster-autoscaler/{}", ctx.eks_name)]),
+                json!([
+                    "k8s.io/cluster-autoscaler/enabled",
+                    format!("k8s.io/cluster-autoscaler/{}", ctx.eks_name)
+                ]),
             );
             set(&mut v, &["awsRegion"], json!(ctx.region.name.as_str()));
             set(
@@ -162,49 +191,99 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
             );
         }
         "argo-cd" => {
-            set(&mut v, &["configs", "cm", APPLICATION_HEALTH_KEY], json!(APPLICATION_HEALTH_LUA));
+            set(
+                &mut v,
+                &["configs", "cm", APPLICATION_HEALTH_KEY],
+                json!(APPLICATION_HEALTH_LUA),
+            );
         }
         "ingress-nginx" => {
             if let Some(n) = &ctx.cluster.ingress_nginx {
-                set(&mut v, &["controller", "ingressClassResource", "name"], json!(n.class_name));
+                set(
+                    &mut v,
+                    &["controller", "ingressClassResource", "name"],
+                    json!(n.class_name),
+                );
                 set(&mut v, &["controller", "ingressClass"], json!(n.class_name));
                 match ctx.target {
                     Target::Aws => {
                         let mut ann = crate::gateways::nlb_annotations(n.scheme, &n.nlb);
                         if let Some(cert) = &n.nlb.certificate {
                             // TLS ends at the NLB with the ACM certificate; NGINX gets plain HTTP.
-                            ann.insert("service.beta.kubernetes.io/aws-load-balancer-ssl-cert".into(), json!(format!("${{certificate.{cert}.arn}}")));
-                            ann.insert("service.beta.kubernetes.io/aws-load-balancer-ssl-ports".into(), json!("https"));
-                            set(&mut v, &["controller", "service", "targetPorts", "https"], json!("http"));
+                            ann.insert(
+                                "service.beta.kubernetes.io/aws-load-balancer-ssl-cert".into(),
+                                json!(format!("${{certificate.{cert}.arn}}")),
+                            );
+                            ann.insert(
+                                "service.beta.kubernetes.io/aws-load-balancer-ssl-ports".into(),
+                                json!("https"),
+                            );
+                            set(
+                                &mut v,
+                                &["controller", "service", "targetPorts", "https"],
+                                json!("http"),
+                            );
                         }
-                        set(&mut v, &["controller", "service", "annotations"], Value::Object(ann));
+                        set(
+                            &mut v,
+                            &["controller", "service", "annotations"],
+                            Value::Object(ann),
+                        );
                         if n.nlb.proxy_protocol {
-                            set(&mut v, &["controller", "config", "use-proxy-protocol"], json!("true"));
+                            set(
+                                &mut v,
+                                &["controller", "config", "use-proxy-protocol"],
+                                json!("true"),
+                            );
                         }
                         if n.scheme == Scheme::InternetFacing {
-                            set(&mut v, &["controller", "service", "externalTrafficPolicy"], json!("Local"));
+                            set(
+                                &mut v,
+                                &["controller", "service", "externalTrafficPolicy"],
+                                json!("Local"),
+                            );
                         }
                     }
-                    Target::Kind => set(&mut v, &["controller", "service", "type"], json!("NodePort")),
+                    Target::Kind => set(
+                        &mut v,
+                        &["controller", "service", "type"],
+                        json!("NodePort"),
+                    ),
                 }
             }
         }
         _ => {}
     }
     if let Some(p) = &c.placement {
-        let group = ctx.cluster.node_groups.iter().find(|g| g.name == *p).map(|g| (g.labels.clone(), g.taints.clone()));
-        let pool = ctx.cluster.node_pools.iter().find(|g| g.name == *p).map(|g| {
-            let mut l = g.labels.clone();
-            l.insert("karpenter.sh/nodepool".into(), g.name.to_string());
-            (l, g.taints.clone())
-        });
+        let group = ctx
+            .cluster
+            .node_groups
+            .iter()
+            .find(|g| g.name == *p)
+            .map(|g| (g.labels.clone(), g.taints.clone()));
+        let pool = ctx
+            .cluster
+            .node_pools
+            .iter()
+            .find(|g| g.name == *p)
+            .map(|g| {
+                let mut l = g.labels.clone();
+                l.insert("karpenter.sh/nodepool".into(), g.name.to_string());
+                (l, g.taints.clone())
+            });
         match group.or(pool) {
-            Some((labels, taints)) if ctx.target == Target::Aws || !taints.is_empty() || !labels.is_empty() => {
+            Some((labels, taints))
+                if ctx.target == Target::Aws || !taints.is_empty() || !labels.is_empty() =>
+            {
                 if !labels.is_empty() {
                     set(&mut v, &["nodeSelector"], json!(labels));
                 }
                 if !taints.is_empty() {
-                    set(&mut v, &["tolerations"], Value::Array(taints.iter().map(crate::workloads::toleration).collect()));
+                    set(
+                        &mut v,
+                        &["tolerations"],
+                        Value::Array(taints.iter().map(crate::workloads::toleration).collect()),
+                    );
                 }
             }
             Some(_) => {}
@@ -224,7 +303,10 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
 /// Kind has no load balancer controller and no IAM: LoadBalancer Services in chart values become
 /// NodePort, and AWS load balancer and IRSA annotations go.
 fn localize(values: &mut Map<String, Value>) {
-    let aws_key = |k: &str| k.starts_with("service.beta.kubernetes.io/aws-load-balancer") || k == "eks.amazonaws.com/role-arn";
+    let aws_key = |k: &str| {
+        k.starts_with("service.beta.kubernetes.io/aws-load-balancer")
+            || k == "eks.amazonaws.com/role-arn"
+    };
     values.retain(|k, _| !aws_key(k));
     for (k, v) in values.iter_mut() {
         match v {
@@ -255,6 +337,9 @@ mod tests {
         .cloned()
         .unwrap();
         localize(&mut v);
-        assert_eq!(Value::Object(v), json!({"service": {"type": "NodePort", "annotations": {"keep": "yes"}}, "serviceAccount": {"annotations": {}}}));
+        assert_eq!(
+            Value::Object(v),
+            json!({"service": {"type": "NodePort", "annotations": {"keep": "yes"}}, "serviceAccount": {"annotations": {}}})
+        );
     }
 }

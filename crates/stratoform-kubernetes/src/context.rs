@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_model::{BoundRole, Model};
 use stratoform_spec::{Cluster, Region};
 
@@ -53,7 +53,9 @@ impl<'a> ClusterCtx<'a> {
     pub fn fill(&self, template: &str) -> String {
         // `{cluster}` first: a cluster's full name may itself hold `{region}`.
         let with_cluster = template.replace("{cluster}", &self.eks_name);
-        self.model.names.fill(&with_cluster, Some(self.region), None)
+        self.model
+            .names
+            .fill(&with_cluster, Some(self.region), None)
     }
     /// A role of this cluster by the name the spec uses (template or resolved IAM name).
     pub fn role(&self, name: &str) -> Option<&'a BoundRole> {
@@ -70,7 +72,11 @@ impl<'a> ClusterCtx<'a> {
         match &self.model.names.account {
             Some(account) => Some(format!("arn:aws:iam::{account}:role/{iam_name}")),
             None => {
-                self.problem(Problem::MissingAccount { env: self.env().into(), cluster: self.name().into(), role: iam_name });
+                self.problem(Problem::MissingAccount {
+                    env: self.env().into(),
+                    cluster: self.name().into(),
+                    role: iam_name,
+                });
                 None
             }
         }
@@ -83,7 +89,10 @@ impl<'a> ClusterCtx<'a> {
     pub fn common_labels(&self) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("app.kubernetes.io/managed-by".into(), json!("stratoform"));
-        m.insert("app.kubernetes.io/part-of".into(), json!(self.model.names.platform));
+        m.insert(
+            "app.kubernetes.io/part-of".into(),
+            json!(self.model.names.platform),
+        );
         m
     }
 }
@@ -147,7 +156,12 @@ impl Manifest {
 }
 
 /// Object metadata with the common labels merged with `labels`.
-pub fn metadata(ctx: &ClusterCtx<'_>, name: &str, namespace: Option<&str>, labels: Map<String, Value>) -> Value {
+pub fn metadata(
+    ctx: &ClusterCtx<'_>,
+    name: &str,
+    namespace: Option<&str>,
+    labels: Map<String, Value>,
+) -> Value {
     let mut all = ctx.common_labels();
     all.extend(labels);
     let mut m = Map::new();
@@ -161,7 +175,12 @@ pub fn metadata(ctx: &ClusterCtx<'_>, name: &str, namespace: Option<&str>, label
 
 /// Builds a JSON object from key/value pairs, skipping `None`s (for optional fields).
 pub fn object(pairs: impl IntoIterator<Item = (&'static str, Option<Value>)>) -> Value {
-    Value::Object(pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect())
+    Value::Object(
+        pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+            .collect(),
+    )
 }
 
 /// A Go duration string (`720h0m0s` style, shortest form) for a spec duration.

@@ -11,7 +11,11 @@ pub struct RenderError {
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the Kubernetes layer could not be rendered ({} problem(s))", self.problems.len())?;
+        write!(
+            f,
+            "the Kubernetes layer could not be rendered ({} problem(s))",
+            self.problems.len()
+        )?;
         for p in &self.problems {
             write!(f, "\n  - {p}")?;
         }
@@ -39,7 +43,9 @@ pub enum Problem {
         reference: String,
     },
     /// A chart, workload or issuer names a role the cluster does not declare.
-    #[error("env `{env}`, cluster `{cluster}`: {owner} uses role `{role}`, which is not in the cluster's `roles`\n    help: declare the role under `roles` of this cluster, or fix the name")]
+    #[error(
+        "env `{env}`, cluster `{cluster}`: {owner} uses role `{role}`, which is not in the cluster's `roles`\n    help: declare the role under `roles` of this cluster, or fix the name"
+    )]
     UnknownRole {
         /// Environment.
         env: String,
@@ -51,7 +57,9 @@ pub enum Problem {
         role: String,
     },
     /// A role's ARN needs the environment's account.
-    #[error("env `{env}` names no `account`, so the IRSA role ARN of `{role}` (cluster `{cluster}`) cannot be written\n    help: set `environments[].account` for `{env}`")]
+    #[error(
+        "env `{env}` names no `account`, so the IRSA role ARN of `{role}` (cluster `{cluster}`) cannot be written\n    help: set `environments[].account` for `{env}`"
+    )]
     MissingAccount {
         /// Environment.
         env: String,
@@ -61,7 +69,9 @@ pub enum Problem {
         role: String,
     },
     /// A workload's service account is not one the role's trust policy admits.
-    #[error("env `{env}`, cluster `{cluster}`: workload `{workload}` runs as `{service_account}`, but role `{role}` admits only {admitted}\n    help: add `{service_account}` to the role's `serviceAccounts`, or set the workload's `serviceAccount`")]
+    #[error(
+        "env `{env}`, cluster `{cluster}`: workload `{workload}` runs as `{service_account}`, but role `{role}` admits only {admitted}\n    help: add `{service_account}` to the role's `serviceAccounts`, or set the workload's `serviceAccount`"
+    )]
     RoleDoesNotAdmit {
         /// Environment.
         env: String,
@@ -77,7 +87,9 @@ pub enum Problem {
         admitted: String,
     },
     /// A reference between spec items that does not resolve (a node group, gateway, secret...).
-    #[error("env `{env}`, cluster `{cluster}`: {owner} refers to {what} `{name}`, which does not exist\n    help: {help}")]
+    #[error(
+        "env `{env}`, cluster `{cluster}`: {owner} refers to {what} `{name}`, which does not exist\n    help: {help}"
+    )]
     Dangling {
         /// Environment.
         env: String,

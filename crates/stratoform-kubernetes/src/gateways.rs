@@ -1,21 +1,40 @@
 //! Gateway API: the external and internal Gateways (internet-facing and internal NLBs through the
 //! AWS Load Balancer Controller's annotations), and HTTPRoutes and GRPCRoutes attached to them.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::{AllowedRoutes, Gateway, GatewayProtocol, NlbOptions, RouteKind, Scheme};
 
-use crate::{metadata, Bundle, ClusterCtx, Manifest, Problem, Target};
+use crate::{Bundle, ClusterCtx, Manifest, Problem, Target, metadata};
 
 /// The AWS Load Balancer Controller annotations of an NLB-backed Service.
 pub fn nlb_annotations(scheme: Scheme, nlb: &NlbOptions) -> Map<String, Value> {
     let mut a = Map::new();
     let k = |s: &str| format!("service.beta.kubernetes.io/aws-load-balancer-{s}");
     a.insert(k("type"), json!("external"));
-    a.insert(k("scheme"), json!(if scheme == Scheme::InternetFacing { "internet-facing" } else { "internal" }));
-    a.insert(k("nlb-target-type"), json!(if nlb.ip_targets { "ip" } else { "instance" }));
-    a.insert(k("attributes"), json!(format!("load_balancing.cross_zone.enabled={}", nlb.cross_zone)));
+    a.insert(
+        k("scheme"),
+        json!(if scheme == Scheme::InternetFacing {
+            "internet-facing"
+        } else {
+            "internal"
+        }),
+    );
+    a.insert(
+        k("nlb-target-type"),
+        json!(if nlb.ip_targets { "ip" } else { "instance" }),
+    );
+    a.insert(
+        k("attributes"),
+        json!(format!(
+            "load_balancing.cross_zone.enabled={}",
+            nlb.cross_zone
+        )),
+    );
     if nlb.source_ip_stickiness {
-        a.insert(k("target-group-attributes"), json!("stickiness.enabled=true,stickiness.type=source_ip"));
+        a.insert(
+            k("target-group-attributes"),
+            json!("stickiness.enabled=true,stickiness.type=source_ip"),
+        );
     }
     if nlb.proxy_protocol {
         a.insert(k("proxy-protocol"), json!("*"));
@@ -25,7 +44,11 @@ pub fn nlb_annotations(scheme: Scheme, nlb: &NlbOptions) -> Map<String, Value> {
 
 /// The cluster's Gateways (in the `platform` bundle).
 pub fn gateways(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
-    ctx.cluster.gateways.iter().map(|g| Manifest::new(Bundle::Platform, gateway(ctx, g))).collect()
+    ctx.cluster
+        .gateways
+        .iter()
+        .map(|g| Manifest::new(Bundle::Platform, gateway(ctx, g)))
+        .collect()
 }
 
 fn gateway(ctx: &ClusterCtx<'_>, g: &Gateway) -> Value {
@@ -35,7 +58,10 @@ fn gateway(ctx: &ClusterCtx<'_>, g: &Gateway) -> Value {
             annotations = nlb_annotations(g.scheme, &g.nlb);
             if g.nlb.proxy_protocol {
                 // The gateway's Envoy must expect the PROXY header the NLB now sends.
-                annotations.insert("proxy.istio.io/config".into(), json!("{\"gatewayTopology\":{\"proxyProtocol\":{}}}"));
+                annotations.insert(
+                    "proxy.istio.io/config".into(),
+                    json!("{\"gatewayTopology\":{\"proxyProtocol\":{}}}"),
+                );
             }
             if let Some(cert) = &g.nlb.certificate {
                 ctx.problem(Problem::Unsupported {
@@ -117,13 +143,22 @@ pub fn routes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
     let mut out = Vec::new();
     for w in &c.workloads {
         for (i, r) in w.routes.iter().enumerate() {
-            let Some(g) = find_gateway(ctx, &format!("workload `{}`", w.name), r.gateway.as_str()) else { continue };
-            let port = r.port.unwrap_or_else(|| w.ports.first().map_or(80, |p| p.port));
+            let Some(g) = find_gateway(ctx, &format!("workload `{}`", w.name), r.gateway.as_str())
+            else {
+                continue;
+            };
+            let port = r
+                .port
+                .unwrap_or_else(|| w.ports.first().map_or(80, |p| p.port));
             let kind_suffix = match r.kind {
                 RouteKind::Http => "",
                 RouteKind::Grpc => "-grpc",
             };
-            let name = if i == 0 || w.routes[..i].iter().all(|o| o.kind != r.kind || o.gateway != r.gateway) {
+            let name = if i == 0
+                || w.routes[..i]
+                    .iter()
+                    .all(|o| o.kind != r.kind || o.gateway != r.gateway)
+            {
                 format!("{}{kind_suffix}", w.name)
             } else {
                 format!("{}{kind_suffix}-{i}", w.name)
@@ -137,22 +172,34 @@ pub fn routes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
                 RouteKind::Grpc => json!({"backendRefs": backend}),
             };
             let hostnames: Vec<&str> = r.hostnames.iter().map(|h| h.as_str()).collect();
-            out.push(route(ctx, &name, w.namespace.as_str(), r.kind, g, None, &hostnames, vec![rule]));
+            out.push(route(
+                ctx,
+                &name,
+                w.namespace.as_str(),
+                r.kind,
+                g,
+                None,
+                &hostnames,
+                vec![rule],
+            ));
         }
     }
     for r in &c.routes {
-        let Some(g) = find_gateway(ctx, &format!("route `{}`", r.name), r.gateway.as_str()) else { continue };
+        let Some(g) = find_gateway(ctx, &format!("route `{}`", r.name), r.gateway.as_str()) else {
+            continue;
+        };
         if let Some(section) = &r.section
-            && !g.listeners.iter().any(|l| l.name == *section) {
-                ctx.problem(Problem::Dangling {
-                    env: ctx.env().into(),
-                    cluster: ctx.name().into(),
-                    owner: format!("route `{}`", r.name),
-                    what: format!("listener of gateway `{}`", g.name),
-                    name: section.to_string(),
-                    help: "use a listener `name` of that gateway, or leave `section` out".into(),
-                });
-            }
+            && !g.listeners.iter().any(|l| l.name == *section)
+        {
+            ctx.problem(Problem::Dangling {
+                env: ctx.env().into(),
+                cluster: ctx.name().into(),
+                owner: format!("route `{}`", r.name),
+                what: format!("listener of gateway `{}`", g.name),
+                name: section.to_string(),
+                help: "use a listener `name` of that gateway, or leave `section` out".into(),
+            });
+        }
         let rules: Vec<Value> = r
             .rules
             .iter()
@@ -174,13 +221,26 @@ pub fn routes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
             })
             .collect();
         let hostnames: Vec<&str> = r.hostnames.iter().map(|h| h.as_str()).collect();
-        out.push(route(ctx, r.name.as_str(), r.namespace.as_str(), r.kind, g, r.section.as_ref().map(|s| s.as_str()), &hostnames, rules));
+        out.push(route(
+            ctx,
+            r.name.as_str(),
+            r.namespace.as_str(),
+            r.kind,
+            g,
+            r.section.as_ref().map(|s| s.as_str()),
+            &hostnames,
+            rules,
+        ));
     }
     out
 }
 
 fn find_gateway<'c>(ctx: &'c ClusterCtx<'_>, owner: &str, name: &str) -> Option<&'c Gateway> {
-    let g = ctx.cluster.gateways.iter().find(|g| g.name.as_str() == name);
+    let g = ctx
+        .cluster
+        .gateways
+        .iter()
+        .find(|g| g.name.as_str() == name);
     if g.is_none() {
         ctx.problem(Problem::Dangling {
             env: ctx.env().into(),

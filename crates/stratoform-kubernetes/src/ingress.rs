@@ -1,13 +1,16 @@
 //! NGINX Ingress objects with TLS, cert-manager's cluster issuer and rate limits.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use crate::{metadata, Bundle, ClusterCtx, Manifest, Problem};
+use crate::{Bundle, ClusterCtx, Manifest, Problem, metadata};
 
 /// One Ingress per exposed application.
 pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
     let c = ctx.cluster;
-    let class = c.ingress_nginx.as_ref().map_or("nginx".to_owned(), |n| n.class_name.clone());
+    let class = c
+        .ingress_nginx
+        .as_ref()
+        .map_or("nginx".to_owned(), |n| n.class_name.clone());
     let default_rps = c.ingress_nginx.as_ref().and_then(|n| n.default_rate_limit);
     let mut out = Vec::new();
     for i in &c.ingresses {
@@ -23,10 +26,16 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
                     help: "declare it under `issuers` of the cluster".into(),
                 });
             }
-            ann.insert("cert-manager.io/cluster-issuer".into(), json!(issuer.as_str()));
+            ann.insert(
+                "cert-manager.io/cluster-issuer".into(),
+                json!(issuer.as_str()),
+            );
         }
         if let Some(rps) = i.rate_limit.or(default_rps) {
-            ann.insert("nginx.ingress.kubernetes.io/limit-rps".into(), json!(rps.to_string()));
+            ann.insert(
+                "nginx.ingress.kubernetes.io/limit-rps".into(),
+                json!(rps.to_string()),
+            );
         }
         if i.websocket {
             for k in ["proxy-read-timeout", "proxy-send-timeout"] {
@@ -46,7 +55,10 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
         // TLS at the ingress when cert-manager issues it or a secret is named; otherwise TLS ends
         // at the NLB (an ACM certificate in the controller's chart values).
         if i.issuer.is_some() || i.tls_secret.is_some() {
-            let secret = i.tls_secret.as_ref().map_or_else(|| format!("{}-tls", i.name), |s| s.to_string());
+            let secret = i
+                .tls_secret
+                .as_ref()
+                .map_or_else(|| format!("{}-tls", i.name), |s| s.to_string());
             spec["tls"] = json!([{"hosts": [i.host.as_str()], "secretName": secret}]);
         }
         spec["rules"] = json!([{"host": i.host.as_str(), "http": {"paths": paths}}]);

@@ -4,10 +4,10 @@
 //! <cluster>` and launches nodes with the IAM role `<cluster>-karpenter-node`; the Terraform layer
 //! creates both.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::{CapacityType, Consolidation, KarpenterAmiFamily, NodePool};
 
-use crate::{metadata, Bundle, ClusterCtx, Manifest};
+use crate::{Bundle, ClusterCtx, Manifest, metadata};
 
 /// The IAM role Karpenter's nodes run with.
 pub fn node_role(ctx: &ClusterCtx<'_>) -> String {
@@ -32,19 +32,27 @@ fn node_pool(ctx: &ClusterCtx<'_>, p: &NodePool) -> Value {
     if !p.instance_types.is_empty() {
         req.push(json!({"key": "node.kubernetes.io/instance-type", "operator": "In", "values": p.instance_types.iter().map(|t| t.as_str()).collect::<Vec<_>>()}));
     }
-    let caps: Vec<&str> = p.capacity_types.iter().map(|c| match c {
-        CapacityType::OnDemand => "on-demand",
-        CapacityType::Spot => "spot",
-    }).collect();
+    let caps: Vec<&str> = p
+        .capacity_types
+        .iter()
+        .map(|c| match c {
+            CapacityType::OnDemand => "on-demand",
+            CapacityType::Spot => "spot",
+        })
+        .collect();
     req.push(json!({"key": "karpenter.sh/capacity-type", "operator": "In", "values": caps}));
     let arch: Vec<&str> = if p.architectures.is_empty() {
-        let graviton = !p.instance_families.is_empty() && p.instance_families.iter().all(|f| is_graviton(f));
+        let graviton =
+            !p.instance_families.is_empty() && p.instance_families.iter().all(|f| is_graviton(f));
         vec![if graviton { "arm64" } else { "amd64" }]
     } else {
-        p.architectures.iter().map(|a| match a {
-            stratoform_spec::Architecture::Arm64 => "arm64",
-            _ => "amd64",
-        }).collect()
+        p.architectures
+            .iter()
+            .map(|a| match a {
+                stratoform_spec::Architecture::Arm64 => "arm64",
+                _ => "amd64",
+            })
+            .collect()
     };
     req.push(json!({"key": "kubernetes.io/arch", "operator": "In", "values": arch}));
     let mut template_spec = json!({
@@ -52,11 +60,18 @@ fn node_pool(ctx: &ClusterCtx<'_>, p: &NodePool) -> Value {
         "requirements": req,
     });
     if !p.taints.is_empty() {
-        template_spec["taints"] = Value::Array(p.taints.iter().map(|t| {
-            let mut v = json!({"key": t.key, "effect": crate::workloads::effect(t.effect)});
-            if let Some(val) = &t.value { v["value"] = json!(val); }
-            v
-        }).collect());
+        template_spec["taints"] = Value::Array(
+            p.taints
+                .iter()
+                .map(|t| {
+                    let mut v = json!({"key": t.key, "effect": crate::workloads::effect(t.effect)});
+                    if let Some(val) = &t.value {
+                        v["value"] = json!(val);
+                    }
+                    v
+                })
+                .collect(),
+        );
     }
     let mut limits = Map::new();
     if let Some(cpu) = p.cpu_limit {
@@ -87,7 +102,8 @@ fn node_pool(ctx: &ClusterCtx<'_>, p: &NodePool) -> Value {
 fn is_graviton(family: &str) -> bool {
     // Graviton families carry a `g` after the generation digit: t4g, m7g, c7gn, r8g.
     let rest = family.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-    rest.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with('g')
+    rest.trim_start_matches(|c: char| c.is_ascii_digit())
+        .starts_with('g')
 }
 
 fn node_class(ctx: &ClusterCtx<'_>, p: &NodePool) -> Value {

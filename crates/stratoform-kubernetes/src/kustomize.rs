@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::argocd::{self, RepoPaths};
 use crate::charts::{self, Release};
-use crate::waves::{self, Waves, CHAIN_WAVE, CLUSTER_WAVE};
-use crate::{yaml, Bundle, ClusterCtx, Manifest, Target};
+use crate::waves::{self, CHAIN_WAVE, CLUSTER_WAVE, Waves};
+use crate::{Bundle, ClusterCtx, Manifest, Target, yaml};
 
 /// One chart release as rendered for one environment.
 #[derive(Clone, Debug)]
@@ -80,11 +80,19 @@ impl EnvCluster {
         let releases: Vec<ReleaseInfo> = charts::releases(ctx)
             .into_iter()
             .map(|r| {
-                let wave = if charts::is_independent(&r.chart) { None } else { waves.charts.get(&r.release).copied() };
+                let wave = if charts::is_independent(&r.chart) {
+                    None
+                } else {
+                    waves.charts.get(&r.release).copied()
+                };
                 ReleaseInfo { release: r, wave }
             })
             .collect();
-        let argo = ctx.cluster.argocd.as_ref().map(|a| argo_files(ctx, a, &bundles, &releases, &waves));
+        let argo = ctx
+            .cluster
+            .argocd
+            .as_ref()
+            .map(|a| argo_files(ctx, a, &bundles, &releases, &waves));
         EnvCluster {
             env: ctx.env().to_owned(),
             region: ctx.region.name.to_string(),
@@ -97,7 +105,12 @@ impl EnvCluster {
             releases,
             waves,
             argo,
-            bootstrap_steps: ctx.cluster.bootstrap_steps.iter().map(|s| (s.name.to_string(), s.description.clone())).collect(),
+            bootstrap_steps: ctx
+                .cluster
+                .bootstrap_steps
+                .iter()
+                .map(|s| (s.name.to_string(), s.description.clone()))
+                .collect(),
         }
     }
 }
@@ -126,30 +139,52 @@ fn argo_files(
     waves: &Waves,
 ) -> ArgoFiles {
     let cluster_root = format!("{}/{}", argo.path.trim_end_matches('/'), ctx.dir);
-    let paths = RepoPaths { argo, cluster_root: cluster_root.clone(), env: ctx.env().to_owned() };
+    let paths = RepoPaths {
+        argo,
+        cluster_root: cluster_root.clone(),
+        env: ctx.env().to_owned(),
+    };
     let plain: Vec<Release> = releases.iter().map(|r| r.release.clone()).collect();
     let mut root = argocd::projects(ctx, &paths, &plain);
     root.extend(argocd::repository_secrets(ctx, &paths, &plain));
     if bundles.contains_key(&Bundle::Cluster) {
-        root.push(argocd::bundle_application(ctx, &paths, &Bundle::Cluster, CLUSTER_WAVE));
+        root.push(argocd::bundle_application(
+            ctx,
+            &paths,
+            &Bundle::Cluster,
+            CLUSTER_WAVE,
+        ));
     }
-    root.push(argocd::parent_application(ctx, &paths, "chain", Some(CHAIN_WAVE), argocd::PLATFORM_PROJECT));
+    root.push(argocd::parent_application(
+        ctx,
+        &paths,
+        "chain",
+        Some(CHAIN_WAVE),
+        argocd::PLATFORM_PROJECT,
+    ));
     let mut chain = Vec::new();
     for r in releases {
         match r.wave {
-            None => root.push(argocd::chart_application(ctx, &paths, &r.release, CHAIN_WAVE)),
+            None => root.push(argocd::chart_application(
+                ctx, &paths, &r.release, CHAIN_WAVE,
+            )),
             Some(w) => chain.push(argocd::chart_application(ctx, &paths, &r.release, w)),
         }
     }
     for b in bundles.keys() {
         match b {
             Bundle::Cluster => {}
-            Bundle::Platform | Bundle::Namespace(_) => chain.push(argocd::bundle_application(ctx, &paths, b, waves.bundle(b))),
+            Bundle::Platform | Bundle::Namespace(_) => {
+                chain.push(argocd::bundle_application(ctx, &paths, b, waves.bundle(b)))
+            }
         }
     }
     // Argo CD's own chart values, plus the health check the waves rely on.
     let mut install_values = Map::new();
-    if let Some(r) = releases.iter().find(|r| r.release.chart.chart_name() == "argo-cd") {
+    if let Some(r) = releases
+        .iter()
+        .find(|r| r.release.chart.chart_name() == "argo-cd")
+    {
         install_values = r.release.values.values.clone();
     }
     charts::merge(
@@ -183,48 +218,97 @@ fn file_of(v: &Value) -> String {
 fn kustomization(resources: &[String], env: Option<&str>) -> Value {
     let mut k = json!({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": resources});
     if let Some(env) = env {
-        k["labels"] = json!([{"pairs": {"stratoform.dev/environment": env}, "includeSelectors": false}]);
+        k["labels"] =
+            json!([{"pairs": {"stratoform.dev/environment": env}, "includeSelectors": false}]);
     }
     k
 }
 
 /// Writes one cluster's folder: bases, overlays, Argo CD parents, bootstrap files and templates.
 pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvCluster]) {
-    let all_bundles: BTreeSet<Bundle> = envs.iter().flat_map(|e| e.bundles.keys().cloned()).collect();
+    let all_bundles: BTreeSet<Bundle> = envs
+        .iter()
+        .flat_map(|e| e.bundles.keys().cloned())
+        .collect();
     for bundle in &all_bundles {
-        let having: Vec<&EnvCluster> = envs.iter().filter(|e| e.bundles.contains_key(bundle)).collect();
+        let having: Vec<&EnvCluster> = envs
+            .iter()
+            .filter(|e| e.bundles.contains_key(bundle))
+            .collect();
         let names: Vec<&str> = having.iter().map(|e| e.env.as_str()).collect();
         // Files (by name) whose object is the same in every environment having the bundle.
         let first = &having[0].bundles[bundle];
         let shared: BTreeSet<String> = first
             .iter()
             .filter(|m| {
-                having[1..].iter().all(|e| e.bundles[bundle].iter().any(|o| o.file_name() == m.file_name() && o.object == m.object))
+                having[1..].iter().all(|e| {
+                    e.bundles[bundle]
+                        .iter()
+                        .any(|o| o.file_name() == m.file_name() && o.object == m.object)
+                })
             })
             .map(Manifest::file_name)
             .collect();
         let base_dir = format!("{dir}/base/{}", bundle.dir());
-        let base_scope = format!("Cluster `{}`, bundle `{}`: shared by environments {}.", envs[0].cluster, bundle.dir(), names.join(", "));
+        let base_scope = format!(
+            "Cluster `{}`, bundle `{}`: shared by environments {}.",
+            envs[0].cluster,
+            bundle.dir(),
+            names.join(", ")
+        );
         for m in first.iter().filter(|m| shared.contains(&m.file_name())) {
-            tree.insert(format!("{base_dir}/{}", m.file_name()), yaml::file(&header(source, &base_scope), std::slice::from_ref(&m.object)));
+            tree.insert(
+                format!("{base_dir}/{}", m.file_name()),
+                yaml::file(
+                    &header(source, &base_scope),
+                    std::slice::from_ref(&m.object),
+                ),
+            );
         }
         tree.insert(
             format!("{base_dir}/kustomization.yaml"),
-            yaml::file(&header(source, &base_scope), &[kustomization(&shared.iter().cloned().collect::<Vec<_>>(), None)]),
+            yaml::file(
+                &header(source, &base_scope),
+                &[kustomization(
+                    &shared.iter().cloned().collect::<Vec<_>>(),
+                    None,
+                )],
+            ),
         );
         for e in &having {
-            let scope = format!("Cluster `{}` ({}), environment `{}`, bundle `{}`.", e.cluster, e.region, e.env, bundle.dir());
+            let scope = format!(
+                "Cluster `{}` ({}), environment `{}`, bundle `{}`.",
+                e.cluster,
+                e.region,
+                e.env,
+                bundle.dir()
+            );
             let odir = format!("{dir}/overlays/{}/{}", e.env, bundle.dir());
             let mut resources = vec![format!("../../../base/{}", bundle.dir())];
-            for m in e.bundles[bundle].iter().filter(|m| !shared.contains(&m.file_name())) {
-                tree.insert(format!("{odir}/{}", m.file_name()), yaml::file(&header(source, &scope), std::slice::from_ref(&m.object)));
+            for m in e.bundles[bundle]
+                .iter()
+                .filter(|m| !shared.contains(&m.file_name()))
+            {
+                tree.insert(
+                    format!("{odir}/{}", m.file_name()),
+                    yaml::file(&header(source, &scope), std::slice::from_ref(&m.object)),
+                );
                 resources.push(m.file_name());
             }
-            tree.insert(format!("{odir}/kustomization.yaml"), yaml::file(&header(source, &scope), &[kustomization(&resources, Some(&e.env))]));
+            tree.insert(
+                format!("{odir}/kustomization.yaml"),
+                yaml::file(
+                    &header(source, &scope),
+                    &[kustomization(&resources, Some(&e.env))],
+                ),
+            );
         }
     }
     for e in envs {
-        let scope = format!("Cluster `{}` ({}), environment `{}`.", e.cluster, e.region, e.env);
+        let scope = format!(
+            "Cluster `{}` ({}), environment `{}`.",
+            e.cluster, e.region, e.env
+        );
         let odir = format!("{dir}/overlays/{}", e.env);
         for r in &e.releases {
             let rel = &r.release;
@@ -237,9 +321,13 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
                         rel.values.outputs.join(", "),
                         rel.release
                     )),
-                    yaml::document(&Value::Object(rel.values.terraform.clone())).trim_start_matches("---\n")
+                    yaml::document(&Value::Object(rel.values.terraform.clone()))
+                        .trim_start_matches("---\n")
                 );
-                tree.insert(format!("{odir}/terraform-values/{}.yaml.tftpl", rel.release), text);
+                tree.insert(
+                    format!("{odir}/terraform-values/{}.yaml.tftpl", rel.release),
+                    text,
+                );
             }
             if e.argo.is_none() {
                 let c = &rel.chart;
@@ -249,12 +337,21 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
                     rel.release,
                     c.chart_name(),
                     c.version,
-                    c.repo.as_ref().map_or_else(|| c.local_path.clone().unwrap_or_default(), |u| u.to_string()),
+                    c.repo.as_ref().map_or_else(
+                        || c.local_path.clone().unwrap_or_default(),
+                        |u| u.to_string()
+                    ),
                     c.namespace,
                     c.tier,
-                    r.wave.map_or(" (outside the chain)".to_owned(), |w| format!(", install step {w}")),
+                    r.wave
+                        .map_or(" (outside the chain)".to_owned(), |w| format!(
+                            ", install step {w}"
+                        )),
                 );
-                tree.insert(format!("{odir}/helm/{}.values.yaml", rel.release), yaml::file(&about, &[Value::Object(rel.values.values.clone())]));
+                tree.insert(
+                    format!("{odir}/helm/{}.values.yaml", rel.release),
+                    yaml::file(&about, &[Value::Object(rel.values.values.clone())]),
+                );
             }
         }
         let Some(argo) = &e.argo else { continue };
@@ -264,16 +361,30 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
             let mut files = Vec::new();
             for o in objects {
                 let f = file_of(o);
-                tree.insert(format!("{adir}/{f}"), yaml::file(&header(source, &scope), std::slice::from_ref(o)));
+                tree.insert(
+                    format!("{adir}/{f}"),
+                    yaml::file(&header(source, &scope), std::slice::from_ref(o)),
+                );
                 files.push(f);
             }
             files.sort();
-            tree.insert(format!("{adir}/kustomization.yaml"), yaml::file(&header(source, &scope), &[kustomization(&files, None)]));
+            tree.insert(
+                format!("{adir}/kustomization.yaml"),
+                yaml::file(&header(source, &scope), &[kustomization(&files, None)]),
+            );
         }
         let bdir = format!("{dir}/bootstrap/{}", e.env);
         tree.insert(
             format!("{bdir}/root-application.yaml"),
-            yaml::file(&header(source, &format!("{scope}\nApply once Argo CD runs: kubectl apply -f root-application.yaml")), std::slice::from_ref(&argo.root_application)),
+            yaml::file(
+                &header(
+                    source,
+                    &format!(
+                        "{scope}\nApply once Argo CD runs: kubectl apply -f root-application.yaml"
+                    ),
+                ),
+                std::slice::from_ref(&argo.root_application),
+            ),
         );
         tree.insert(
             format!("{bdir}/argocd-values.yaml"),

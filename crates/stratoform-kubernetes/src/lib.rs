@@ -47,7 +47,7 @@ use std::collections::BTreeMap;
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
-pub use context::{metadata, object, Bundle, ClusterCtx, Manifest, Target};
+pub use context::{Bundle, ClusterCtx, Manifest, Target, metadata, object};
 pub use error::{Problem, RenderError};
 
 /// Renders the Kubernetes layer of every environment for Amazon EKS.
@@ -97,8 +97,18 @@ pub fn context_for<'a>(
     dir: String,
     target: Target,
 ) -> ClusterCtx<'a> {
-    let eks_name = model.names.fill(&model.names.cluster(cluster), Some(region), None);
-    ClusterCtx { model, region, cluster, eks_name, dir, target, problems: RefCell::new(Vec::new()) }
+    let eks_name = model
+        .names
+        .fill(&model.names.cluster(cluster), Some(region), None);
+    ClusterCtx {
+        model,
+        region,
+        cluster,
+        eks_name,
+        dir,
+        target,
+        problems: RefCell::new(Vec::new()),
+    }
 }
 
 /// Each cluster's folder: its spec name, or `<name>-<region>` when regions share the name.
@@ -115,7 +125,11 @@ pub fn cluster_dirs(models: &[Model]) -> BTreeMap<(String, String), String> {
     let mut out = BTreeMap::new();
     for (name, regions) in regions_of {
         for r in &regions {
-            let dir = if regions.len() == 1 { name.clone() } else { format!("{name}-{r}") };
+            let dir = if regions.len() == 1 {
+                name.clone()
+            } else {
+                format!("{name}-{r}")
+            };
             out.insert((r.clone(), name.clone()), dir);
         }
     }

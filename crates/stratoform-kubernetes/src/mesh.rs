@@ -3,14 +3,16 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::{MtlsMode, Waypoint};
 
-use crate::{metadata, Bundle, ClusterCtx, Manifest};
+use crate::{Bundle, ClusterCtx, Manifest, metadata};
 
 /// Mesh objects of the cluster, if it runs the mesh.
 pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
-    let Some(mesh) = &ctx.cluster.mesh else { return Vec::new() };
+    let Some(mesh) = &ctx.cluster.mesh else {
+        return Vec::new();
+    };
     let root = ctx
         .cluster
         .charts
@@ -56,16 +58,31 @@ fn waypoint(ctx: &ClusterCtx<'_>, w: &Waypoint) -> Vec<Manifest> {
         }),
     )];
     // Callers: the gateways' namespaces, the namespaces the spec allows, and the namespace itself.
-    let mut callers: BTreeSet<String> = ctx.cluster.gateways.iter().map(|g| g.namespace.to_string()).collect();
+    let mut callers: BTreeSet<String> = ctx
+        .cluster
+        .gateways
+        .iter()
+        .map(|g| g.namespace.to_string())
+        .collect();
     callers.extend(w.allow_from_namespaces.iter().map(ToString::to_string));
     callers.insert(ns.to_owned());
     let callers: Vec<String> = callers.into_iter().collect();
     let Some(oidc) = &w.oidc else {
-        out.push(policy(ctx, w, "allow-callers", json!([{"from": [{"source": {"namespaces": callers}}]}])));
+        out.push(policy(
+            ctx,
+            w,
+            "allow-callers",
+            json!([{"from": [{"source": {"namespaces": callers}}]}]),
+        ));
         return out;
     };
     let jwks = oidc.jwks_uri.as_ref().map_or_else(
-        || format!("{}/protocol/openid-connect/certs", oidc.issuer.as_str().trim_end_matches('/')),
+        || {
+            format!(
+                "{}/protocol/openid-connect/certs",
+                oidc.issuer.as_str().trim_end_matches('/')
+            )
+        },
         |u| u.to_string(),
     );
     let mut rule = json!({"issuer": oidc.issuer.as_str(), "jwksUri": jwks, "forwardOriginalToken": oidc.forward_token});
@@ -73,8 +90,12 @@ fn waypoint(ctx: &ClusterCtx<'_>, w: &Waypoint) -> Vec<Manifest> {
         rule["audiences"] = json!(oidc.audiences);
     }
     if !oidc.claim_headers.is_empty() {
-        rule["outputClaimToHeaders"] =
-            Value::Array(oidc.claim_headers.iter().map(|(claim, header)| json!({"header": header, "claim": claim})).collect());
+        rule["outputClaimToHeaders"] = Value::Array(
+            oidc.claim_headers
+                .iter()
+                .map(|(claim, header)| json!({"header": header, "claim": claim}))
+                .collect(),
+        );
     }
     out.push(Manifest::new(
         bundle,
@@ -89,8 +110,11 @@ fn waypoint(ctx: &ClusterCtx<'_>, w: &Waypoint) -> Vec<Manifest> {
         "from": [{"source": {"namespaces": callers, "requestPrincipals": [format!("{}/*", oidc.issuer.as_str())]}}],
     })];
     if !oidc.public_paths.is_empty() {
-        let paths: Vec<String> =
-            oidc.public_paths.iter().flat_map(|p| [p.clone(), format!("{}/*", p.trim_end_matches('/'))]).collect();
+        let paths: Vec<String> = oidc
+            .public_paths
+            .iter()
+            .flat_map(|p| [p.clone(), format!("{}/*", p.trim_end_matches('/'))])
+            .collect();
         rules.push(json!({"from": [{"source": {"namespaces": callers}}], "to": [{"operation": {"paths": paths}}]}));
     }
     out.push(policy(ctx, w, "require-jwt", Value::Array(rules)));

@@ -2,13 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::PodSecurity;
 
-use crate::{metadata, Bundle, ClusterCtx, Manifest};
+use crate::{Bundle, ClusterCtx, Manifest, metadata};
 
 /// Namespaces Kubernetes creates itself; stratoform never manages them.
-pub const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+pub const SYSTEM_NAMESPACES: &[&str] =
+    &["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /// Every declared namespace, plus those the cluster's objects live in that are not declared
 /// (restricted, not enrolled). Charts' own namespaces are left to Argo CD's `CreateNamespace`.
@@ -28,7 +29,10 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
             labels.insert("istio.io/ingress-use-waypoint".into(), json!("true"));
         }
         pod_security(ctx, &mut labels, ns.pod_security);
-        labels.insert("stratoform.dev/team".into(), json!(ns.team.as_ref().map_or("platform", |t| t.as_str())));
+        labels.insert(
+            "stratoform.dev/team".into(),
+            json!(ns.team.as_ref().map_or("platform", |t| t.as_str())),
+        );
         for (k, v) in &ns.labels {
             labels.insert(k.clone(), json!(v));
         }
@@ -70,7 +74,10 @@ pub fn implied(ctx: &ClusterCtx<'_>) -> BTreeSet<String> {
 
 fn waypoint_of(ctx: &ClusterCtx<'_>, ns: &str) -> Option<String> {
     let mesh = ctx.cluster.mesh.as_ref()?;
-    mesh.waypoints.iter().find(|w| w.namespace.as_str() == ns).map(|w| w.name.to_string())
+    mesh.waypoints
+        .iter()
+        .find(|w| w.namespace.as_str() == ns)
+        .map(|w| w.name.to_string())
 }
 
 fn pod_security(ctx: &ClusterCtx<'_>, labels: &mut Map<String, Value>, level: PodSecurity) {
@@ -82,10 +89,16 @@ fn pod_security(ctx: &ClusterCtx<'_>, labels: &mut Map<String, Value>, level: Po
     let version = format!("v{}", ctx.cluster.version);
     for mode in ["enforce", "audit", "warn"] {
         labels.insert(format!("pod-security.kubernetes.io/{mode}"), json!(level));
-        labels.insert(format!("pod-security.kubernetes.io/{mode}-version"), json!(version));
+        labels.insert(
+            format!("pod-security.kubernetes.io/{mode}-version"),
+            json!(version),
+        );
     }
 }
 
 fn namespace(ctx: &ClusterCtx<'_>, name: &str, labels: Map<String, Value>) -> Manifest {
-    Manifest::new(Bundle::Cluster, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata(ctx, name, None, labels)}))
+    Manifest::new(
+        Bundle::Cluster,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata(ctx, name, None, labels)}),
+    )
 }

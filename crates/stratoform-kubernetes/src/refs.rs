@@ -36,7 +36,17 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
     let region = ctx.region;
     let model = ctx.model;
     // The Terraform layer's identifiers: lower-case letters and digits, anything else `_`.
-    let snake = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>();
+    let snake = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect::<String>()
+    };
     let tf = |output: String, key: Option<&str>| {
         let expr = match key {
             // Attribute access, not `["key"]`: the template sits inside YAML strings, where
@@ -50,7 +60,10 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
     match parts.as_slice() {
         ["cluster", "name"] => lit(ctx.eks_name.clone()),
         ["cluster", "endpoint"] => tf(format!("eks_{}_endpoint", snake(ctx.name())), None),
-        ["vpc", "id"] => tf(format!("network_{}_vpc_id", snake(ctx.cluster.vpc.as_str())), None),
+        ["vpc", "id"] => tf(
+            format!("network_{}_vpc_id", snake(ctx.cluster.vpc.as_str())),
+            None,
+        ),
         ["region"] => lit(region.name.to_string()),
         ["env"] => lit(model.env_name().to_owned()),
         ["platform"] => lit(model.names.platform.clone()),
@@ -59,25 +72,44 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
             ctx.role_arn(role).map(Resolved::Literal)
         }
         ["bucket", name, "name"] => {
-            let bucket = find_in_regions(ctx, |r| r.buckets.iter().find(|b| b.name.as_str() == *name))?;
-            let template = bucket.0.bucket_name.as_ref().map_or_else(|| "{platform}-{env}-".to_owned() + name, |n| n.to_string());
+            let bucket =
+                find_in_regions(ctx, |r| r.buckets.iter().find(|b| b.name.as_str() == *name))?;
+            let template = bucket
+                .0
+                .bucket_name
+                .as_ref()
+                .map_or_else(|| "{platform}-{env}-".to_owned() + name, |n| n.to_string());
             lit(model.names.fill(&template, Some(bucket.1), None))
         }
         ["certificate", name, "arn"] => {
-            region.certificates.iter().find(|c| c.name.as_str() == *name)?;
+            region
+                .certificates
+                .iter()
+                .find(|c| c.name.as_str() == *name)?;
             tf(format!("cert_{}_arn", snake(name)), None)
         }
         ["fileSystem", name, "id"] => {
-            region.file_systems.iter().find(|f| f.name.as_str() == *name)?;
+            region
+                .file_systems
+                .iter()
+                .find(|f| f.name.as_str() == *name)?;
             tf(format!("efs_{}_id", snake(name)), None)
         }
         ["accessPoint", fs, ap, "id"] => {
-            let f = region.file_systems.iter().find(|f| f.name.as_str() == *fs)?;
+            let f = region
+                .file_systems
+                .iter()
+                .find(|f| f.name.as_str() == *fs)?;
             f.access_points.iter().find(|a| a.name.as_str() == *ap)?;
             tf(format!("efs_{}_access_point_ids", snake(fs)), Some(ap))
         }
         ["kmsKey", name, "arn"] => {
-            model.platform.identity.kms_keys.iter().find(|k| k.name.as_str() == *name)?;
+            model
+                .platform
+                .identity
+                .kms_keys
+                .iter()
+                .find(|k| k.name.as_str() == *name)?;
             tf(format!("kms_{}_arn", snake(name)), None)
         }
         _ => None,
@@ -90,7 +122,13 @@ fn find_in_regions<'m, T>(
 ) -> Option<(&'m T, &'m stratoform_spec::Region)> {
     // The cluster's own region first, then the others in spec order.
     std::iter::once(ctx.region)
-        .chain(ctx.model.platform.regions.iter().filter(|r| r.name != ctx.region.name))
+        .chain(
+            ctx.model
+                .platform
+                .regions
+                .iter()
+                .filter(|r| r.name != ctx.region.name),
+        )
         .find_map(|r| pick(r).map(|t| (t, r)))
 }
 
@@ -110,7 +148,14 @@ pub fn split_values(ctx: &ClusterCtx<'_>, chart: &str, values: &Map<String, Valu
     let mut out = SplitValues::default();
     let mut root = Value::Object(values.clone());
     let mut tf = Value::Object(Map::new());
-    walk(ctx, chart, &mut root, &mut Vec::new(), &mut tf, &mut out.outputs);
+    walk(
+        ctx,
+        chart,
+        &mut root,
+        &mut Vec::new(),
+        &mut tf,
+        &mut out.outputs,
+    );
     out.values = match root {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -125,20 +170,28 @@ pub fn split_values(ctx: &ClusterCtx<'_>, chart: &str, values: &Map<String, Valu
 }
 
 /// Walks the values; returns `true` when the node must be removed (it moved to Terraform).
-fn walk(ctx: &ClusterCtx<'_>, chart: &str, node: &mut Value, path: &mut Vec<String>, tf: &mut Value, outputs: &mut Vec<String>) -> bool {
+fn walk(
+    ctx: &ClusterCtx<'_>,
+    chart: &str,
+    node: &mut Value,
+    path: &mut Vec<String>,
+    tf: &mut Value,
+    outputs: &mut Vec<String>,
+) -> bool {
     match node {
         Value::String(s) if s.contains("${") => {
             let mut needs_tf = false;
             let mut tf_outputs = Vec::new();
-            let (literal, missing) = stratoform_model::refs::substitute(s, |key| match resolve(ctx, key) {
-                Some(Resolved::Literal(v)) => Some(v),
-                Some(Resolved::Terraform { output, expr }) => {
-                    needs_tf = true;
-                    tf_outputs.push(output);
-                    Some(format!("${{{expr}}}"))
-                }
-                None => None,
-            });
+            let (literal, missing) =
+                stratoform_model::refs::substitute(s, |key| match resolve(ctx, key) {
+                    Some(Resolved::Literal(v)) => Some(v),
+                    Some(Resolved::Terraform { output, expr }) => {
+                        needs_tf = true;
+                        tf_outputs.push(output);
+                        Some(format!("${{{expr}}}"))
+                    }
+                    None => None,
+                });
             for reference in missing {
                 ctx.problem(Problem::UnresolvedReference {
                     env: ctx.env().into(),
@@ -161,7 +214,14 @@ fn walk(ctx: &ClusterCtx<'_>, chart: &str, node: &mut Value, path: &mut Vec<Stri
             let keys: Vec<String> = map.keys().cloned().collect();
             for k in keys {
                 path.push(k.clone());
-                let remove = walk(ctx, chart, map.get_mut(&k).expect("key listed above"), path, tf, outputs);
+                let remove = walk(
+                    ctx,
+                    chart,
+                    map.get_mut(&k).expect("key listed above"),
+                    path,
+                    tf,
+                    outputs,
+                );
                 path.pop();
                 if remove {
                     map.shift_remove(&k);
@@ -234,6 +294,8 @@ fn insert_at(root: &mut Value, path: &[String], value: Value) {
             map.insert(key.clone(), value);
             return;
         }
-        at = map.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+        at = map
+            .entry(key.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
     }
 }

@@ -113,26 +113,43 @@ pub struct JmesPath {
 
 /// Checks a SecretProviderClass object; the error names the first fault.
 pub fn validate(value: &Value) -> Result<(), String> {
-    let spc: SecretProviderClass = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let spc: SecretProviderClass =
+        serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
     if spc.api_version != "secrets-store.csi.x-k8s.io/v1" || spc.kind != "SecretProviderClass" {
         return Err(format!("unexpected `{}/{}`", spc.api_version, spc.kind));
     }
     if spc.spec.provider == "aws" {
-        let objects = spc.spec.parameters.get("objects").ok_or("the aws provider needs `parameters.objects`")?;
-        let docs = yaml_rust2::YamlLoader::load_from_str(objects).map_err(|e| format!("`parameters.objects` is not YAML: {e}"))?;
+        let objects = spc
+            .spec
+            .parameters
+            .get("objects")
+            .ok_or("the aws provider needs `parameters.objects`")?;
+        let docs = yaml_rust2::YamlLoader::load_from_str(objects)
+            .map_err(|e| format!("`parameters.objects` is not YAML: {e}"))?;
         let doc = docs.first().ok_or("`parameters.objects` is empty")?;
-        let parsed: Vec<AwsObject> = serde_json::from_value(yaml_to_json(doc)).map_err(|e| format!("`parameters.objects`: {e}"))?;
+        let parsed: Vec<AwsObject> = serde_json::from_value(yaml_to_json(doc))
+            .map_err(|e| format!("`parameters.objects`: {e}"))?;
         for o in &parsed {
             if !matches!(o.object_type.as_str(), "secretsmanager" | "ssmparameter") {
-                return Err(format!("`objectType` `{}` is neither `secretsmanager` nor `ssmparameter`", o.object_type));
+                return Err(format!(
+                    "`objectType` `{}` is neither `secretsmanager` nor `ssmparameter`",
+                    o.object_type
+                ));
             }
         }
-        let aliases: Vec<&str> = parsed.iter().flat_map(|o| o.jmes_path.iter().map(|j| j.object_alias.as_str())).collect();
+        let aliases: Vec<&str> = parsed
+            .iter()
+            .flat_map(|o| o.jmes_path.iter().map(|j| j.object_alias.as_str()))
+            .collect();
         for s in &spc.spec.secret_objects {
             for d in &s.data {
-                let known = aliases.contains(&d.object_name.as_str()) || parsed.iter().any(|o| o.object_name == d.object_name);
+                let known = aliases.contains(&d.object_name.as_str())
+                    || parsed.iter().any(|o| o.object_name == d.object_name);
                 if !known {
-                    return Err(format!("secret `{}` key `{}` names object `{}`, which is not mounted", s.secret_name, d.key, d.object_name));
+                    return Err(format!(
+                        "secret `{}` key `{}` names object `{}`, which is not mounted",
+                        s.secret_name, d.key, d.object_name
+                    ));
                 }
             }
         }
@@ -148,7 +165,14 @@ fn yaml_to_json(y: &yaml_rust2::Yaml) -> Value {
         Yaml::Boolean(b) => Value::Bool(*b),
         Yaml::Array(a) => Value::Array(a.iter().map(yaml_to_json).collect()),
         Yaml::Hash(h) => Value::Object(
-            h.iter().map(|(k, v)| (k.as_str().map_or_else(|| format!("{k:?}"), str::to_owned), yaml_to_json(v))).collect(),
+            h.iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().map_or_else(|| format!("{k:?}"), str::to_owned),
+                        yaml_to_json(v),
+                    )
+                })
+                .collect(),
         ),
         _ => Value::Null,
     }
@@ -177,10 +201,29 @@ mod tests {
     fn accepts_a_good_class_and_rejects_faults() {
         let good = "- objectName: a/b\n  objectType: secretsmanager\n  jmesPath:\n    - path: uri\n      objectAlias: uri\n";
         assert_eq!(validate(&spc(good, json!({}))), Ok(()));
-        assert!(validate(&spc(good, json!({"secretObject": []}))).unwrap_err().contains("unknown field `secretObject`"));
-        assert!(validate(&spc("- objectName: a\n  objectTyp: secretsmanager\n", json!({}))).unwrap_err().contains("objectTyp"));
-        assert!(validate(&spc("- objectName: a\n  objectType: s3\n", json!({}))).unwrap_err().contains("objectType"));
+        assert!(
+            validate(&spc(good, json!({"secretObject": []})))
+                .unwrap_err()
+                .contains("unknown field `secretObject`")
+        );
+        assert!(
+            validate(&spc(
+                "- objectName: a\n  objectTyp: secretsmanager\n",
+                json!({})
+            ))
+            .unwrap_err()
+            .contains("objectTyp")
+        );
+        assert!(
+            validate(&spc("- objectName: a\n  objectType: s3\n", json!({})))
+                .unwrap_err()
+                .contains("objectType")
+        );
         let bad_sync = json!({"secretObjects": [{"secretName": "s", "type": "Opaque", "data": [{"objectName": "nope", "key": "k"}]}]});
-        assert!(validate(&spc(good, bad_sync)).unwrap_err().contains("not mounted"));
+        assert!(
+            validate(&spc(good, bad_sync))
+                .unwrap_err()
+                .contains("not mounted")
+        );
     }
 }

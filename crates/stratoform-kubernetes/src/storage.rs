@@ -1,10 +1,10 @@
 //! Storage: StorageClasses (EBS gp3 with IOPS and throughput, EFS), PersistentVolumeClaims and
 //! SecretProviderClasses for Secrets Manager.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::{ReclaimPolicy, StorageProvisioner, VolumeBindingMode, Workload};
 
-use crate::{metadata, Bundle, ClusterCtx, Manifest, Problem, Target};
+use crate::{Bundle, ClusterCtx, Manifest, Problem, Target, metadata};
 
 /// The cluster's StorageClasses.
 pub fn classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
@@ -18,7 +18,8 @@ pub fn classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
             ReclaimPolicy::Delete => "Delete",
             ReclaimPolicy::Retain => "Retain",
         };
-        let mut obj = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta});
+        let mut obj =
+            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta});
         if ctx.target == Target::Kind {
             // kind ships the local-path provisioner; volumes live on the node's disk.
             obj["provisioner"] = json!("rancher.io/local-path");
@@ -59,13 +60,17 @@ pub fn classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
                 obj["parameters"] = Value::Object(params);
                 obj["reclaimPolicy"] = json!(reclaim);
                 obj["allowVolumeExpansion"] = json!(sc.allow_expansion);
-                obj["volumeBindingMode"] = json!(binding_mode(sc.volume_binding_mode.unwrap_or_default()));
+                obj["volumeBindingMode"] =
+                    json!(binding_mode(sc.volume_binding_mode.unwrap_or_default()));
             }
             StorageProvisioner::Efs => {
                 // Static provisioning: the PersistentVolumes carry `<fs-id>::<ap-id>` handles.
                 obj["provisioner"] = json!("efs.csi.aws.com");
                 obj["reclaimPolicy"] = json!(reclaim);
-                obj["volumeBindingMode"] = json!(binding_mode(sc.volume_binding_mode.unwrap_or(VolumeBindingMode::Immediate)));
+                obj["volumeBindingMode"] = json!(binding_mode(
+                    sc.volume_binding_mode
+                        .unwrap_or(VolumeBindingMode::Immediate)
+                ));
             }
         }
         out.push(Manifest::new(Bundle::Cluster, obj));
@@ -79,19 +84,24 @@ pub fn claims(ctx: &ClusterCtx<'_>, w: &Workload) -> Vec<Manifest> {
     for v in &w.volumes {
         let Some(size) = &v.size else { continue };
         let class = v.storage_class.as_ref().map(|s| s.to_string()).or_else(|| {
-            ctx.cluster.storage_classes.iter().find(|s| s.default).map(|s| s.name.to_string())
+            ctx.cluster
+                .storage_classes
+                .iter()
+                .find(|s| s.default)
+                .map(|s| s.name.to_string())
         });
         if let Some(name) = &v.storage_class
-            && !ctx.cluster.storage_classes.iter().any(|s| s.name == *name) {
-                ctx.problem(Problem::Dangling {
-                    env: ctx.env().into(),
-                    cluster: ctx.name().into(),
-                    owner: format!("workload `{}` volume `{}`", w.name, v.name),
-                    what: "storage class".into(),
-                    name: name.to_string(),
-                    help: "declare it under `storageClasses` of the cluster".into(),
-                });
-            }
+            && !ctx.cluster.storage_classes.iter().any(|s| s.name == *name)
+        {
+            ctx.problem(Problem::Dangling {
+                env: ctx.env().into(),
+                cluster: ctx.name().into(),
+                owner: format!("workload `{}` volume `{}`", w.name, v.name),
+                what: "storage class".into(),
+                name: name.to_string(),
+                help: "declare it under `storageClasses` of the cluster".into(),
+            });
+        }
         let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size.as_str()}}});
         if let Some(c) = class {
             spec["storageClassName"] = json!(c);
@@ -110,20 +120,36 @@ pub fn claims(ctx: &ClusterCtx<'_>, w: &Workload) -> Vec<Manifest> {
 
 /// The claim name of a workload volume (the seed's `mongodb-data` stays `mongodb-data`).
 pub fn claim_name(w: &Workload, volume: &str) -> String {
-    if volume.starts_with(w.name.as_str()) { volume.to_owned() } else { format!("{}-{volume}", w.name) }
+    if volume.starts_with(w.name.as_str()) {
+        volume.to_owned()
+    } else {
+        format!("{}-{volume}", w.name)
+    }
 }
 
 /// One SecretProviderClass per mounted secret and namespace of this cluster.
 pub fn secret_provider_classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
     let mut out = Vec::new();
     for secret in &ctx.model.platform.identity.secrets {
-        for m in secret.mounts.iter().filter(|m| m.cluster == ctx.cluster.name) {
+        for m in secret
+            .mounts
+            .iter()
+            .filter(|m| m.cluster == ctx.cluster.name)
+        {
             let object_name = format!("{}/{}/{}", ctx.model.names.platform, ctx.env(), secret.name);
             let mut object = Map::new();
             object.insert("objectName".into(), json!(object_name));
             object.insert("objectType".into(), json!("secretsmanager"));
             if !m.keys.is_empty() {
-                object.insert("jmesPath".into(), Value::Array(m.keys.iter().map(|k| json!({"path": k, "objectAlias": k})).collect()));
+                object.insert(
+                    "jmesPath".into(),
+                    Value::Array(
+                        m.keys
+                            .iter()
+                            .map(|k| json!({"path": k, "objectAlias": k}))
+                            .collect(),
+                    ),
+                );
             }
             // The AWS provider reads `objects` as a YAML string.
             let objects = crate::yaml::document(&Value::Array(vec![Value::Object(object)]));
@@ -133,7 +159,11 @@ pub fn secret_provider_classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
                 "parameters": {"objects": objects, "region": ctx.region.name.as_str()},
             });
             if let Some(sync) = &m.sync_to_secret {
-                let keys: Vec<String> = if m.keys.is_empty() { vec![object_name.clone()] } else { m.keys.clone() };
+                let keys: Vec<String> = if m.keys.is_empty() {
+                    vec![object_name.clone()]
+                } else {
+                    m.keys.clone()
+                };
                 spec["secretObjects"] = json!([{
                     "secretName": sync.as_str(),
                     "type": "Opaque",

@@ -5,10 +5,10 @@
 use std::collections::BTreeSet;
 
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::secret_provider_class::Metadata;
-use crate::{metadata, Bundle, ClusterCtx, Manifest, Target};
+use crate::{Bundle, ClusterCtx, Manifest, Target, metadata};
 
 /// One binding per load balancer listener target port whose target is a Service of this cluster.
 pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
@@ -17,12 +17,21 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
     }
     let mut out = Vec::new();
     for lb in &ctx.region.load_balancers {
-        let Some(t) = lb.target.as_ref().filter(|t| t.cluster == ctx.cluster.name) else { continue };
+        let Some(t) = lb.target.as_ref().filter(|t| t.cluster == ctx.cluster.name) else {
+            continue;
+        };
         // One target group per listener (Terraform keys them `<protocol>-<port>`).
-        let listeners: BTreeSet<(String, u16)> = lb.listeners.iter().map(|l| (protocol(l.protocol), l.port)).collect();
+        let listeners: BTreeSet<(String, u16)> = lb
+            .listeners
+            .iter()
+            .map(|l| (protocol(l.protocol), l.port))
+            .collect();
         for (proto, port) in listeners {
             let mut labels = Map::new();
-            labels.insert("stratoform.dev/load-balancer".into(), json!(lb.name.as_str()));
+            labels.insert(
+                "stratoform.dev/load-balancer".into(),
+                json!(lb.name.as_str()),
+            );
             out.push(Manifest::new(
                 Bundle::Namespace(t.namespace.to_string()),
                 json!({
@@ -124,8 +133,12 @@ pub fn validate(value: &Value) -> Result<(), String> {
     }
     match (&t.spec.target_group_arn, &t.spec.target_group_name) {
         (None, None) => Err("neither `targetGroupARN` nor `targetGroupName` is set".into()),
-        (_, Some(n)) if n.len() > 32 || n.is_empty() => Err(format!("target group name `{n}` is not 1 to 32 characters")),
-        _ if !(t.spec.service_ref.port.is_u64() || t.spec.service_ref.port.is_string()) => Err("`serviceRef.port` is neither a number nor a name".into()),
+        (_, Some(n)) if n.len() > 32 || n.is_empty() => {
+            Err(format!("target group name `{n}` is not 1 to 32 characters"))
+        }
+        _ if !(t.spec.service_ref.port.is_u64() || t.spec.service_ref.port.is_string()) => {
+            Err("`serviceRef.port` is neither a number nor a name".into())
+        }
         _ => Ok(()),
     }
 }

@@ -74,7 +74,8 @@ pub enum UpdateMode {
 
 /// Checks a VerticalPodAutoscaler object; the error names the first fault.
 pub fn validate(value: &Value) -> Result<(), String> {
-    let v: VerticalPodAutoscaler = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let v: VerticalPodAutoscaler =
+        serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
     if v.api_version != "autoscaling.k8s.io/v1" || v.kind != "VerticalPodAutoscaler" {
         return Err(format!("unexpected `{}/{}`", v.api_version, v.kind));
     }

@@ -59,9 +59,17 @@ enum App {
 }
 
 /// The graph's units an application holds.
-fn members(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -> Vec<(App, Vec<(UnitKind, String)>)> {
+fn members(
+    ctx: &ClusterCtx<'_>,
+    bundles: &BTreeMap<Bundle, Vec<Manifest>>,
+) -> Vec<(App, Vec<(UnitKind, String)>)> {
     let mut out = Vec::new();
-    for c in ctx.cluster.charts.iter().filter(|c| c.tier != ChartTier::Independent) {
+    for c in ctx
+        .cluster
+        .charts
+        .iter()
+        .filter(|c| c.tier != ChartTier::Independent)
+    {
         let r = ctx.fill(c.release.as_str());
         out.push((App::Chart(r.clone()), vec![(UnitKind::HelmChart, r)]));
     }
@@ -72,14 +80,27 @@ fn members(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -> V
         match b {
             Bundle::Cluster => continue,
             Bundle::Platform => {
-                for (kind, unit) in [("ClusterIssuer", "issuers"), ("Certificate", "certificates"), ("Gateway", "gateways"), ("NodePool", "node-pools"), ("PeerAuthentication", "mesh")] {
+                for (kind, unit) in [
+                    ("ClusterIssuer", "issuers"),
+                    ("Certificate", "certificates"),
+                    ("Gateway", "gateways"),
+                    ("NodePool", "node-pools"),
+                    ("PeerAuthentication", "mesh"),
+                ] {
                     if kinds.contains(kind) {
                         bundle(unit);
                     }
                 }
             }
             Bundle::Namespace(_) => {
-                for (kind, unit) in [("HTTPRoute", "routes"), ("GRPCRoute", "routes"), ("Ingress", "ingresses"), ("SecretProviderClass", "secret-mounts"), ("Gateway", "mesh"), ("TargetGroupBinding", "target-group-bindings")] {
+                for (kind, unit) in [
+                    ("HTTPRoute", "routes"),
+                    ("GRPCRoute", "routes"),
+                    ("Ingress", "ingresses"),
+                    ("SecretProviderClass", "secret-mounts"),
+                    ("Gateway", "mesh"),
+                    ("TargetGroupBinding", "target-group-bindings"),
+                ] {
                     if kinds.contains(kind) {
                         bundle(unit);
                     }
@@ -102,11 +123,17 @@ fn from_graph(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -
     let apps = members(ctx, bundles);
     let mut wave: BTreeMap<App, i64> = BTreeMap::new();
     for (app, units) in &apps {
-        let w = units.iter().filter_map(|(k, n)| graph.sync_wave(&scope, *k, n)).max();
+        let w = units
+            .iter()
+            .filter_map(|(k, n)| graph.sync_wave(&scope, *k, n))
+            .max();
         wave.insert(app.clone(), i64::try_from(w.unwrap_or(0)).ok()?);
     }
     let holder = |k: UnitKind, n: &str| -> Vec<&App> {
-        apps.iter().filter(|(_, us)| us.iter().any(|(uk, un)| *uk == k && un == n)).map(|(a, _)| a).collect()
+        apps.iter()
+            .filter(|(_, us)| us.iter().any(|(uk, un)| *uk == k && un == n))
+            .map(|(a, _)| a)
+            .collect()
     };
     for round in 0..=apps.len() + 1 {
         let mut changed = false;
@@ -133,7 +160,10 @@ fn from_graph(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -
             return None;
         }
     }
-    let mut out = Waves { source: "graph", ..Waves::default() };
+    let mut out = Waves {
+        source: "graph",
+        ..Waves::default()
+    };
     for (app, w) in wave {
         let w = i32::try_from(w).ok()?;
         match app {
@@ -145,8 +175,18 @@ fn from_graph(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -
             }
         }
     }
-    out.platform = out.bundles.get(&Bundle::Platform).copied().unwrap_or_default();
-    out.namespaces = out.bundles.iter().filter(|(b, _)| matches!(b, Bundle::Namespace(_))).map(|(_, w)| *w).max().unwrap_or_default();
+    out.platform = out
+        .bundles
+        .get(&Bundle::Platform)
+        .copied()
+        .unwrap_or_default();
+    out.namespaces = out
+        .bundles
+        .iter()
+        .filter(|(b, _)| matches!(b, Bundle::Namespace(_)))
+        .map(|(_, w)| *w)
+        .max()
+        .unwrap_or_default();
     Some(out)
 }
 
@@ -170,7 +210,11 @@ pub fn compute(ctx: &ClusterCtx<'_>) -> Waves {
     let mut base = 1;
     let mut platform = 1;
     let mut namespaces = 1;
-    for tier in [ChartTier::Primary, ChartTier::Secondary, ChartTier::Application] {
+    for tier in [
+        ChartTier::Primary,
+        ChartTier::Secondary,
+        ChartTier::Application,
+    ] {
         if tier == ChartTier::Application {
             namespaces = base;
         }
@@ -180,13 +224,28 @@ pub fn compute(ctx: &ClusterCtx<'_>) -> Waves {
             let w = wave_of(c, charts, tier, base, &release, &mut waves, &mut visiting);
             waves.insert(release(c), w);
         }
-        let end = in_tier.iter().filter_map(|c| waves.get(&release(c))).copied().max().unwrap_or(base - 1);
+        let end = in_tier
+            .iter()
+            .filter_map(|c| waves.get(&release(c)))
+            .copied()
+            .max()
+            .unwrap_or(base - 1);
         if tier == ChartTier::Secondary {
             platform = base;
         }
-        base = end.max(if tier == ChartTier::Secondary { platform } else { base - 1 }) + 1;
+        base = end.max(if tier == ChartTier::Secondary {
+            platform
+        } else {
+            base - 1
+        }) + 1;
     }
-    Waves { charts: waves, platform, namespaces, bundles: BTreeMap::new(), source: "tiers" }
+    Waves {
+        charts: waves,
+        platform,
+        namespaces,
+        bundles: BTreeMap::new(),
+        source: "tiers",
+    }
 }
 
 fn wave_of(
@@ -210,11 +269,20 @@ fn wave_of(
     let mut w = base;
     for dep in &c.depends_on {
         let dep_name = dep.as_str();
-        let Some(d) = all.iter().find(|o| release(o) == dep_name || o.release.as_str() == dep_name) else { continue };
+        let Some(d) = all
+            .iter()
+            .find(|o| release(o) == dep_name || o.release.as_str() == dep_name)
+        else {
+            continue;
+        };
         if d.tier == ChartTier::Independent {
             continue;
         }
-        let dw = if d.tier == tier { wave_of(d, all, tier, base, release, done, visiting) } else { done.get(&release(d)).copied().unwrap_or(0) };
+        let dw = if d.tier == tier {
+            wave_of(d, all, tier, base, release, done, visiting)
+        } else {
+            done.get(&release(d)).copied().unwrap_or(0)
+        };
         w = w.max(dw + 1);
     }
     visiting.pop();

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use stratoform_spec::{PortProtocol, Scheme, TaintEffect, VpaMode, Workload};
 
-use crate::{metadata, Bundle, ClusterCtx, Manifest, Problem, Target};
+use crate::{Bundle, ClusterCtx, Manifest, Problem, Target, metadata};
 
 /// Every object of every workload, plus one ServiceAccount per distinct account.
 pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
@@ -43,7 +43,9 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
 
 /// The workload's service account name.
 pub fn service_account_name(w: &Workload) -> String {
-    w.service_account.as_ref().map_or_else(|| w.name.to_string(), |s| s.to_string())
+    w.service_account
+        .as_ref()
+        .map_or_else(|| w.name.to_string(), |s| s.to_string())
 }
 
 fn labels(w: &Workload) -> Map<String, Value> {
@@ -67,14 +69,23 @@ fn check_role(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Option<&'static s
         });
         return None;
     };
-    if !role.service_accounts.iter().any(|p| p.matches(w.namespace.as_str(), sa)) {
+    if !role
+        .service_accounts
+        .iter()
+        .any(|p| p.matches(w.namespace.as_str(), sa))
+    {
         ctx.problem(Problem::RoleDoesNotAdmit {
             env: ctx.env().into(),
             cluster: ctx.name().into(),
             workload: w.name.to_string(),
             service_account: format!("{}:{sa}", w.namespace),
             role: ctx.fill(&role.spec_name),
-            admitted: role.service_accounts.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+            admitted: role
+                .service_accounts
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     }
     Some("")
@@ -85,10 +96,12 @@ fn service_account(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Option<Manif
     check_role(ctx, w, sa);
     if let Some(role) = w.role.as_ref().and_then(|r| ctx.role(r.as_str())) {
         // Pod Identity binds through an EKS association (Terraform's), so no annotation then.
-        if ClusterCtx::is_irsa(role) && ctx.target == Target::Aws
-            && let Some(arn) = ctx.role_arn(role) {
-                meta["annotations"] = json!({"eks.amazonaws.com/role-arn": arn});
-            }
+        if ClusterCtx::is_irsa(role)
+            && ctx.target == Target::Aws
+            && let Some(arn) = ctx.role_arn(role)
+        {
+            meta["annotations"] = json!({"eks.amazonaws.com/role-arn": arn});
+        }
     }
     Some(Manifest::new(
         Bundle::Namespace(w.namespace.to_string()),
@@ -109,17 +122,35 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
         );
     }
     if !w.env.is_empty() {
-        container.insert("env".into(), Value::Array(w.env.iter().map(|(k, v)| json!({"name": k, "value": v})).collect()));
+        container.insert(
+            "env".into(),
+            Value::Array(
+                w.env
+                    .iter()
+                    .map(|(k, v)| json!({"name": k, "value": v}))
+                    .collect(),
+            ),
+        );
     }
     let r = &w.resources;
     let mut limits = Map::new();
     if let Some(cpu) = &r.cpu_limit {
         limits.insert("cpu".into(), json!(cpu.as_str()));
     }
-    limits.insert("memory".into(), json!(r.memory_limit.as_ref().unwrap_or(&r.memory).as_str()));
-    container.insert("resources".into(), json!({"requests": {"cpu": r.cpu.as_str(), "memory": r.memory.as_str()}, "limits": limits}));
+    limits.insert(
+        "memory".into(),
+        json!(r.memory_limit.as_ref().unwrap_or(&r.memory).as_str()),
+    );
+    container.insert(
+        "resources".into(),
+        json!({"requests": {"cpu": r.cpu.as_str(), "memory": r.memory.as_str()}, "limits": limits}),
+    );
     if let Some(first) = w.ports.first() {
-        let probes = w.probes.clone().unwrap_or(stratoform_spec::Probes { readiness_path: None, liveness_path: None, port: None });
+        let probes = w.probes.clone().unwrap_or(stratoform_spec::Probes {
+            readiness_path: None,
+            liveness_path: None,
+            port: None,
+        });
         let port = probes.port.unwrap_or(first.port);
         let probe = |path: &Option<String>, delay: u32| {
             let mut p = match path {
@@ -131,7 +162,10 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
             p
         };
         container.insert("readinessProbe".into(), probe(&probes.readiness_path, 5));
-        container.insert("livenessProbe".into(), probe(&probes.liveness_path.or(probes.readiness_path.clone()), 15));
+        container.insert(
+            "livenessProbe".into(),
+            probe(&probes.liveness_path.or(probes.readiness_path.clone()), 15),
+        );
     }
     container.insert(
         "securityContext".into(),
@@ -151,9 +185,14 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
             mounts.push(json!({"name": v.name.as_str(), "mountPath": v.mount_path}));
             volumes.push(json!({"name": v.name.as_str(), "persistentVolumeClaim": {"claimName": crate::storage::claim_name(w, v.name.as_str())}}));
         } else if let Some(secret) = &v.secret {
-            mounts.push(json!({"name": v.name.as_str(), "mountPath": v.mount_path, "readOnly": true}));
+            mounts.push(
+                json!({"name": v.name.as_str(), "mountPath": v.mount_path, "readOnly": true}),
+            );
             let declared = ctx.model.platform.identity.secrets.iter().any(|s| {
-                s.name == *secret && s.mounts.iter().any(|m| m.cluster == ctx.cluster.name && m.namespace == w.namespace)
+                s.name == *secret
+                    && s.mounts
+                        .iter()
+                        .any(|m| m.cluster == ctx.cluster.name && m.namespace == w.namespace)
             });
             if !declared {
                 ctx.problem(Problem::Dangling {
@@ -166,7 +205,9 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
                 });
             }
             if ctx.target == Target::Kind {
-                volumes.push(json!({"name": v.name.as_str(), "secret": {"secretName": secret.as_str()}}));
+                volumes.push(
+                    json!({"name": v.name.as_str(), "secret": {"secretName": secret.as_str()}}),
+                );
             } else {
                 volumes.push(json!({
                     "name": v.name.as_str(),
@@ -186,8 +227,14 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
 
     let mut pod = Map::new();
     pod.insert("serviceAccountName".into(), json!(sa));
-    pod.insert("automountServiceAccountToken".into(), json!(w.role.is_some()));
-    pod.insert("securityContext".into(), json!({"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}}));
+    pod.insert(
+        "automountServiceAccountToken".into(),
+        json!(w.role.is_some()),
+    );
+    pod.insert(
+        "securityContext".into(),
+        json!({"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}}),
+    );
     pod.insert("containers".into(), json!([Value::Object(container)]));
     pod.insert("volumes".into(), Value::Array(volumes));
     placement(ctx, w, &mut pod);
@@ -198,7 +245,10 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
     }
     // With an HPA the replica count is the HPA's; leaving it out keeps Argo CD from resetting it.
     spec.insert("selector".into(), json!({"matchLabels": selector(w)}));
-    spec.insert("template".into(), json!({"metadata": {"labels": labels(w)}, "spec": pod}));
+    spec.insert(
+        "template".into(),
+        json!({"metadata": {"labels": labels(w)}, "spec": pod}),
+    );
     let mut meta = metadata(ctx, w.name.as_str(), Some(w.namespace.as_str()), labels(w));
     if let Some(p) = &w.purpose {
         meta["annotations"] = json!({"stratoform.dev/purpose": p});
@@ -226,7 +276,13 @@ fn placement(ctx: &ClusterCtx<'_>, w: &Workload, pod: &mut Map<String, Value>) {
         match ctx.cluster.node_groups.iter().find(|g| g.name == *ng) {
             Some(g) => (g.labels.clone(), g.taints.clone()),
             None => {
-                dangling(ctx, w, "node group", ng.as_str(), "declare it under `nodeGroups` of the cluster");
+                dangling(
+                    ctx,
+                    w,
+                    "node group",
+                    ng.as_str(),
+                    "declare it under `nodeGroups` of the cluster",
+                );
                 Default::default()
             }
         }
@@ -238,7 +294,13 @@ fn placement(ctx: &ClusterCtx<'_>, w: &Workload, pod: &mut Map<String, Value>) {
                 (l, g.taints.clone())
             }
             None => {
-                dangling(ctx, w, "node pool", np.as_str(), "declare it under `nodePools` of the cluster");
+                dangling(
+                    ctx,
+                    w,
+                    "node pool",
+                    np.as_str(),
+                    "declare it under `nodePools` of the cluster",
+                );
                 Default::default()
             }
         }
@@ -249,7 +311,10 @@ fn placement(ctx: &ClusterCtx<'_>, w: &Workload, pod: &mut Map<String, Value>) {
         pod.insert("nodeSelector".into(), json!(labels));
     }
     if !taints.is_empty() {
-        pod.insert("tolerations".into(), Value::Array(taints.iter().map(toleration).collect()));
+        pod.insert(
+            "tolerations".into(),
+            Value::Array(taints.iter().map(toleration).collect()),
+        );
     }
     if p.spread_across_zones {
         pod.insert("topologySpreadConstraints".into(), spread(w));
@@ -310,7 +375,9 @@ fn service(ctx: &ClusterCtx<'_>, w: &Workload) -> Manifest {
     let mut meta = metadata(ctx, w.name.as_str(), Some(w.namespace.as_str()), labels(w));
     let mut spec = json!({"selector": selector(w), "ports": ports});
     if let Some(e) = &w.expose {
-        let port = e.port.unwrap_or_else(|| w.ports.first().map_or(0, |p| p.port));
+        let port = e
+            .port
+            .unwrap_or_else(|| w.ports.first().map_or(0, |p| p.port));
         spec["ports"] = Value::Array(w.ports.iter().filter(|p| p.port == port).map(|p| {
             let mut v = json!({"name": p.name.as_str(), "port": p.port, "targetPort": p.name.as_str(), "protocol": protocol(p.protocol)});
             if let Some(ap) = &p.app_protocol { v["appProtocol"] = json!(ap); }
@@ -321,7 +388,8 @@ fn service(ctx: &ClusterCtx<'_>, w: &Workload) -> Manifest {
                 spec["type"] = json!("LoadBalancer");
                 spec["loadBalancerClass"] = json!("service.k8s.aws/nlb");
                 let nlb = stratoform_spec::NlbOptions::default();
-                meta["annotations"] = Value::Object(crate::gateways::nlb_annotations(e.scheme, &nlb));
+                meta["annotations"] =
+                    Value::Object(crate::gateways::nlb_annotations(e.scheme, &nlb));
             }
             Target::Kind => spec["type"] = json!("NodePort"),
         }
@@ -382,7 +450,11 @@ fn vpa(ctx: &ClusterCtx<'_>, w: &Workload, mode: VpaMode) -> Manifest {
 }
 
 fn pdb(ctx: &ClusterCtx<'_>, w: &Workload) -> Option<Manifest> {
-    let min_replicas = w.autoscaling.as_ref().and_then(|a| a.min).unwrap_or(w.replicas);
+    let min_replicas = w
+        .autoscaling
+        .as_ref()
+        .and_then(|a| a.min)
+        .unwrap_or(w.replicas);
     let spec = match &w.disruption_budget {
         Some(b) => match (b.min_available, b.max_unavailable) {
             (Some(m), _) => json!({"minAvailable": m}),
@@ -413,19 +485,34 @@ fn network_policy(ctx: &ClusterCtx<'_>, w: &Workload) -> Manifest {
     };
     from.extend(ctx.cluster.gateways.iter().map(|g| g.namespace.to_string()));
     if (ctx.cluster.ingress_nginx.is_some() || !ctx.cluster.ingresses.is_empty())
-        && let Some(c) = ctx.cluster.charts.iter().find(|c| c.chart_name() == "ingress-nginx") {
-            from.insert(c.namespace.to_string());
-        }
-    // The metrics stack scrapes every pod.
-    for c in ctx.cluster.charts.iter().filter(|c| c.chart_name().contains("prometheus")) {
+        && let Some(c) = ctx
+            .cluster
+            .charts
+            .iter()
+            .find(|c| c.chart_name() == "ingress-nginx")
+    {
         from.insert(c.namespace.to_string());
     }
-    let ambient = ctx.cluster.namespaces.iter().any(|n| n.name == w.namespace && n.ambient);
+    // The metrics stack scrapes every pod.
+    for c in ctx
+        .cluster
+        .charts
+        .iter()
+        .filter(|c| c.chart_name().contains("prometheus"))
+    {
+        from.insert(c.namespace.to_string());
+    }
+    let ambient = ctx
+        .cluster
+        .namespaces
+        .iter()
+        .any(|n| n.name == w.namespace && n.ambient);
     if ambient
         && let Some(mesh) = &ctx.cluster.mesh
-            && mesh.waypoints.iter().any(|wp| wp.namespace == w.namespace) {
-                from.insert(w.namespace.to_string());
-            }
+        && mesh.waypoints.iter().any(|wp| wp.namespace == w.namespace)
+    {
+        from.insert(w.namespace.to_string());
+    }
     let mut rules = vec![json!({
         "from": from.iter().map(|ns| json!({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": ns}}})).collect::<Vec<_>>(),
     })];
@@ -435,7 +522,11 @@ fn network_policy(ctx: &ClusterCtx<'_>, w: &Workload) -> Manifest {
     }
     if w.expose.is_some() {
         // A load balancer with IP targets reaches the pods from the VPC.
-        let port = w.expose.as_ref().and_then(|e| e.port).unwrap_or_else(|| w.ports.first().map_or(0, |p| p.port));
+        let port = w
+            .expose
+            .as_ref()
+            .and_then(|e| e.port)
+            .unwrap_or_else(|| w.ports.first().map_or(0, |p| p.port));
         rules.push(json!({"ports": [{"protocol": "TCP", "port": port}]}));
     }
     Manifest::new(

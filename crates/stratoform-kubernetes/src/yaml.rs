@@ -4,8 +4,8 @@
 //! `yaml-rust2`'s emitter, so quoting and escaping are the emitter's job, never string pasting.
 
 use serde_json::Value;
-use yaml_rust2::yaml::{Hash, Yaml};
 use yaml_rust2::YamlEmitter;
+use yaml_rust2::yaml::{Hash, Yaml};
 
 /// Converts a JSON value into a YAML node, keeping key order.
 pub fn to_yaml(value: &Value) -> Yaml {
@@ -33,7 +33,9 @@ pub fn document(value: &Value) -> String {
     let mut out = String::new();
     let mut emitter = YamlEmitter::new(&mut out);
     emitter.multiline_strings(true);
-    emitter.dump(&to_yaml(value)).expect("writing YAML into a String cannot fail");
+    emitter
+        .dump(&to_yaml(value))
+        .expect("writing YAML into a String cannot fail");
     out.push('\n');
     out
 }
@@ -49,7 +51,15 @@ pub fn file(header: &str, docs: &[Value]) -> String {
 
 /// Turns text into `# ` comment lines.
 pub fn comment(text: &str) -> String {
-    text.lines().map(|l| if l.is_empty() { "#\n".to_owned() } else { format!("# {l}\n") }).collect()
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "#\n".to_owned()
+            } else {
+                format!("# {l}\n")
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -59,7 +69,9 @@ mod tests {
 
     #[test]
     fn quotes_what_yaml_would_misread() {
-        let doc = document(&json!({"a": "true", "b": "80", "c": "x: y", "d": true, "e": 3, "f": {}, "g": [], "h": "plain"}));
+        let doc = document(
+            &json!({"a": "true", "b": "80", "c": "x: y", "d": true, "e": 3, "f": {}, "g": [], "h": "plain"}),
+        );
         insta::assert_snapshot!(doc, @r#"
         ---
         a: "true"

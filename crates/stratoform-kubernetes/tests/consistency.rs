@@ -8,28 +8,40 @@ mod common;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use stratoform_kubernetes::{cluster_dirs, context_for, render, waves, Target};
+use stratoform_graph::{UnitId, UnitKind};
+use stratoform_kubernetes::{Target, cluster_dirs, context_for, render, waves};
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
-use stratoform_graph::{UnitId, UnitKind};
 use stratoform_spec::{ChartTier, RoleBinding};
 
 fn to_json(y: &yaml_rust2::Yaml) -> Value {
     use yaml_rust2::Yaml;
     match y {
         Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Real(s) => s.parse::<f64>().map_or(Value::String(s.clone()), Value::from),
+        Yaml::Real(s) => s
+            .parse::<f64>()
+            .map_or(Value::String(s.clone()), Value::from),
         Yaml::Integer(i) => Value::from(*i),
         Yaml::Boolean(b) => Value::Bool(*b),
         Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
-        Yaml::Hash(h) => Value::Object(h.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect()),
+        Yaml::Hash(h) => Value::Object(
+            h.iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v)))
+                .collect(),
+        ),
         _ => Value::Null,
     }
 }
 
 fn docs(tree: &OutputTree, path: &str) -> Vec<Value> {
-    let text = tree.get(path).unwrap_or_else(|| panic!("{path} is not in the output"));
-    yaml_rust2::YamlLoader::load_from_str(text).unwrap_or_else(|e| panic!("{path}: {e}")).iter().map(to_json).collect()
+    let text = tree
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} is not in the output"));
+    yaml_rust2::YamlLoader::load_from_str(text)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .iter()
+        .map(to_json)
+        .collect()
 }
 
 /// The objects a kustomization folder yields (following `../../../base/...` resources).
@@ -39,7 +51,7 @@ fn kustomized(tree: &OutputTree, folder: &str) -> Vec<Value> {
     for r in k["resources"].as_array().into_iter().flatten() {
         let r = r.as_str().unwrap();
         if let Some(base) = r.strip_prefix("../../../") {
-            let root = folder.splitn(2, "/overlays/").next().unwrap();
+            let root = folder.split("/overlays/").next().unwrap();
             out.extend(kustomized(tree, &format!("{root}/{base}")));
         } else {
             out.extend(docs(tree, &format!("{folder}/{r}")));
@@ -75,7 +87,10 @@ fn effective(tree: &OutputTree, dir: &str, env: &str) -> (Vec<Value>, Vec<Value>
 /// (`name = value`, raw) and the keys of their `listeners` map.
 fn terraform_modules(tf: &OutputTree, stack: &str) -> Vec<(BTreeMap<String, String>, Vec<String>)> {
     let mut out = Vec::new();
-    for (path, text) in tf.iter().filter(|(p, _)| p.starts_with(&format!("stacks/{stack}/")) && p.ends_with(".tf")) {
+    for (path, text) in tf
+        .iter()
+        .filter(|(p, _)| p.starts_with(&format!("stacks/{stack}/")) && p.ends_with(".tf"))
+    {
         let _ = path;
         let mut current: Option<(BTreeMap<String, String>, Vec<String>)> = None;
         let mut in_listeners = false;
@@ -89,11 +104,23 @@ fn terraform_modules(tf: &OutputTree, stack: &str) -> Vec<(BTreeMap<String, Stri
                 in_listeners = false;
                 continue;
             }
-            let Some((attrs, listeners)) = current.as_mut() else { continue };
+            let Some((attrs, listeners)) = current.as_mut() else {
+                continue;
+            };
             if line.starts_with("  listeners = {") {
                 in_listeners = true;
-            } else if in_listeners && line.starts_with("    ") && !line.starts_with("     ") && line.trim_end().ends_with("= {") {
-                listeners.push(line.trim().trim_end_matches("= {").trim().trim_matches('"').to_owned());
+            } else if in_listeners
+                && line.starts_with("    ")
+                && !line.starts_with("     ")
+                && line.trim_end().ends_with("= {")
+            {
+                listeners.push(
+                    line.trim()
+                        .trim_end_matches("= {")
+                        .trim()
+                        .trim_matches('"')
+                        .to_owned(),
+                );
             } else if line.starts_with("  ") && !line.starts_with("   ") {
                 in_listeners = false;
                 if let Some((k, v)) = line.trim().split_once('=') {
@@ -116,7 +143,9 @@ fn unquote(v: &str) -> String {
 }
 
 fn wave(o: &Value) -> i64 {
-    o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().map_or(0, |w| w.parse().unwrap())
+    o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
+        .as_str()
+        .map_or(0, |w| w.parse().unwrap())
 }
 
 fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> usize {
@@ -128,50 +157,117 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
             let dir = &dirs[&(region.name.to_string(), cluster.name.to_string())];
             let at = format!("{name} {env} {dir}");
             let (objects, apps) = effective(tree, dir, env);
-            let roles: Vec<_> = m.identity.roles.iter().filter(|r| r.region == region.name.as_str() && r.cluster == cluster.name.as_str()).collect();
+            let roles: Vec<_> = m
+                .identity
+                .roles
+                .iter()
+                .filter(|r| r.region == region.name.as_str() && r.cluster == cluster.name.as_str())
+                .collect();
 
             // IRSA: annotation -> a role of this cluster, IRSA-bound, admitting this account; and
             // the Terraform layer creates that role with exactly the spec's service accounts in
             // its trust policy (the identity module turns them into `system:serviceaccount:` subjects).
             let tf_modules = terraform_modules(tf, &format!("{env}-{}", region.name));
             let admits = |arn: &str, ns: &str, sa: &str, what: &str| {
-                let role = roles.iter().find(|r| r.arn == arn).unwrap_or_else(|| panic!("{at}: {what} names {arn}, which no role of the cluster has"));
-                assert_eq!(role.binding, RoleBinding::Irsa, "{at}: {what} is annotated, but {arn} is bound by Pod Identity");
-                assert!(role.service_accounts.iter().any(|p| p.matches(ns, sa)), "{at}: {arn}'s trust policy does not admit {ns}:{sa} ({what})");
+                let role = roles.iter().find(|r| r.arn == arn).unwrap_or_else(|| {
+                    panic!("{at}: {what} names {arn}, which no role of the cluster has")
+                });
+                assert_eq!(
+                    role.binding,
+                    RoleBinding::Irsa,
+                    "{at}: {what} is annotated, but {arn} is bound by Pod Identity"
+                );
+                assert!(
+                    role.service_accounts.iter().any(|p| p.matches(ns, sa)),
+                    "{at}: {arn}'s trust policy does not admit {ns}:{sa} ({what})"
+                );
                 let iam = arn.rsplit_once(":role/").unwrap().1;
                 let (attrs, _) = tf_modules
                     .iter()
-                    .find(|(a, _)| a.get("source").is_some_and(|s| s.ends_with("/identity\"")) && a.get("name").map(|n| unquote(n)) == Some(iam.to_owned()))
-                    .unwrap_or_else(|| panic!("{at}: {what} names role {iam}, which stack {env}-{} does not create", region.name));
-                assert_eq!(attrs.get("binding").map(|b| unquote(b)).as_deref(), Some("irsa"), "{at}: Terraform binds {iam} otherwise than by IRSA");
-                let expected = format!("[{}]", role.service_accounts.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "));
-                assert_eq!(attrs.get("service_accounts"), Some(&expected), "{at}: {iam}'s trust policy in Terraform differs from the spec's service accounts");
+                    .find(|(a, _)| {
+                        a.get("source").is_some_and(|s| s.ends_with("/identity\""))
+                            && a.get("name").map(|n| unquote(n)) == Some(iam.to_owned())
+                    })
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{at}: {what} names role {iam}, which stack {env}-{} does not create",
+                            region.name
+                        )
+                    });
+                assert_eq!(
+                    attrs.get("binding").map(|b| unquote(b)).as_deref(),
+                    Some("irsa"),
+                    "{at}: Terraform binds {iam} otherwise than by IRSA"
+                );
+                let expected = format!(
+                    "[{}]",
+                    role.service_accounts
+                        .iter()
+                        .map(|s| format!("\"{s}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                assert_eq!(
+                    attrs.get("service_accounts"),
+                    Some(&expected),
+                    "{at}: {iam}'s trust policy in Terraform differs from the spec's service accounts"
+                );
             };
             for o in objects.iter().filter(|o| o["kind"] == "ServiceAccount") {
-                let (ns, sa) = (o["metadata"]["namespace"].as_str().unwrap(), o["metadata"]["name"].as_str().unwrap());
-                if let Some(arn) = o["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].as_str() {
+                let (ns, sa) = (
+                    o["metadata"]["namespace"].as_str().unwrap(),
+                    o["metadata"]["name"].as_str().unwrap(),
+                );
+                if let Some(arn) =
+                    o["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].as_str()
+                {
                     admits(arn, ns, sa, &format!("service account {ns}/{sa}"));
                     checked += 1;
                 }
             }
             for a in apps.iter().filter(|o| o["kind"] == "Application") {
-                let ns = a["spec"]["destination"]["namespace"].as_str().unwrap_or_default();
-                let sources: Vec<&Value> = a["spec"]["sources"].as_array().map_or_else(|| vec![&a["spec"]["source"]], |s| s.iter().collect());
+                let ns = a["spec"]["destination"]["namespace"]
+                    .as_str()
+                    .unwrap_or_default();
+                let sources: Vec<&Value> = a["spec"]["sources"]
+                    .as_array()
+                    .map_or_else(|| vec![&a["spec"]["source"]], |s| s.iter().collect());
                 for s in &sources {
                     let values = &s["helm"]["valuesObject"];
                     for sa in [&values["serviceAccount"], &values["rbac"]["serviceAccount"]] {
-                        if let Some(arn) = sa["annotations"]["eks.amazonaws.com/role-arn"].as_str() {
-                            let sa_name = sa["name"].as_str().unwrap_or_else(|| panic!("{at}: chart {} sets a role but no account name", a["metadata"]["name"]));
-                            admits(arn, ns, sa_name, &format!("chart {}", a["metadata"]["name"]));
+                        if let Some(arn) = sa["annotations"]["eks.amazonaws.com/role-arn"].as_str()
+                        {
+                            let sa_name = sa["name"].as_str().unwrap_or_else(|| {
+                                panic!(
+                                    "{at}: chart {} sets a role but no account name",
+                                    a["metadata"]["name"]
+                                )
+                            });
+                            admits(
+                                arn,
+                                ns,
+                                sa_name,
+                                &format!("chart {}", a["metadata"]["name"]),
+                            );
                             checked += 1;
                         }
                     }
                     // Application paths exist (manifest bundles and parents); `$values` files have their template.
-                    if let Some(path) = s["path"].as_str() {
-                        if s.get("helm").is_none() {
+                    if let Some(path) = s["path"].as_str()
+                        && s.get("helm").is_none()
+                    {
+                        {
                             let argo = cluster.argocd.as_ref().unwrap();
-                            let rel = path.strip_prefix(&format!("{}/", argo.path)).unwrap_or_else(|| panic!("{at}: {path} is outside the rendered tree"));
-                            assert!(tree.get(&format!("{rel}/kustomization.yaml")).is_some(), "{at}: Application {} points at {path}, which is not in the output", a["metadata"]["name"]);
+                            let rel = path
+                                .strip_prefix(&format!("{}/", argo.path))
+                                .unwrap_or_else(|| {
+                                    panic!("{at}: {path} is outside the rendered tree")
+                                });
+                            assert!(
+                                tree.get(&format!("{rel}/kustomization.yaml")).is_some(),
+                                "{at}: Application {} points at {path}, which is not in the output",
+                                a["metadata"]["name"]
+                            );
                             checked += 1;
                         }
                     }
@@ -179,7 +275,10 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                         let f = f.as_str().unwrap().strip_prefix("$values/").unwrap();
                         let argo = cluster.argocd.as_ref().unwrap();
                         let rel = f.strip_prefix(&format!("{}/", argo.path)).unwrap();
-                        assert!(tree.get(&format!("{rel}.tftpl")).is_some(), "{at}: values file {f} has no template in the output");
+                        assert!(
+                            tree.get(&format!("{rel}.tftpl")).is_some(),
+                            "{at}: values file {f} has no template in the output"
+                        );
                         checked += 1;
                     }
                 }
@@ -187,24 +286,51 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
             // Clusters without Argo CD: the chart values files carry the same annotations.
             for c in &cluster.charts {
                 let rel = m.names.fill(c.release.as_str(), Some(region), None);
-                let Some(_) = tree.get(&format!("{dir}/overlays/{env}/helm/{rel}.values.yaml")) else { continue };
-                let values = docs(tree, &format!("{dir}/overlays/{env}/helm/{rel}.values.yaml")).remove(0);
+                let Some(_) = tree.get(&format!("{dir}/overlays/{env}/helm/{rel}.values.yaml"))
+                else {
+                    continue;
+                };
+                let values = docs(
+                    tree,
+                    &format!("{dir}/overlays/{env}/helm/{rel}.values.yaml"),
+                )
+                .remove(0);
                 for sa in [&values["serviceAccount"], &values["rbac"]["serviceAccount"]] {
                     if let Some(arn) = sa["annotations"]["eks.amazonaws.com/role-arn"].as_str() {
-                        admits(arn, c.namespace.as_str(), sa["name"].as_str().unwrap(), &format!("chart {rel}"));
+                        admits(
+                            arn,
+                            c.namespace.as_str(),
+                            sa["name"].as_str().unwrap(),
+                            &format!("chart {rel}"),
+                        );
                         checked += 1;
                     }
                 }
             }
             // SecretProviderClasses mount secrets the Terraform layer creates (in any stack: a
             // long-lived secret lives in the long-lived stack).
-            for o in objects.iter().filter(|o| o["kind"] == "SecretProviderClass") {
-                let objects = yaml_rust2::YamlLoader::load_from_str(o["spec"]["parameters"]["objects"].as_str().unwrap()).unwrap();
+            for o in objects
+                .iter()
+                .filter(|o| o["kind"] == "SecretProviderClass")
+            {
+                let objects = yaml_rust2::YamlLoader::load_from_str(
+                    o["spec"]["parameters"]["objects"].as_str().unwrap(),
+                )
+                .unwrap();
                 for obj in objects[0].as_vec().unwrap() {
                     let secret = obj["objectName"].as_str().unwrap();
                     let line = format!("name = \"{secret}\"");
-                    let found = tf.iter().any(|(p, text)| p.starts_with("stacks/") && text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == line));
-                    assert!(found, "{at}: SecretProviderClass {} mounts {secret}, which no Terraform stack creates", o["metadata"]["name"]);
+                    let found = tf.iter().any(|(p, text)| {
+                        p.starts_with("stacks/")
+                            && text
+                                .lines()
+                                .any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == line)
+                    });
+                    assert!(
+                        found,
+                        "{at}: SecretProviderClass {} mounts {secret}, which no Terraform stack creates",
+                        o["metadata"]["name"]
+                    );
                     checked += 1;
                 }
             }
@@ -213,104 +339,218 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
             let declared: Vec<String> = tf
                 .iter()
                 .filter(|(p, _)| p.starts_with(&format!("stacks/{stack}/")))
-                .flat_map(|(_, t)| t.lines().filter_map(|l| l.strip_prefix("output \"")).map(|l| l.split('"').next().unwrap_or_default().to_owned()))
+                .flat_map(|(_, t)| {
+                    t.lines()
+                        .filter_map(|l| l.strip_prefix("output \""))
+                        .map(|l| l.split('"').next().unwrap_or_default().to_owned())
+                })
                 .collect();
             let prefix = format!("{dir}/overlays/{env}/terraform-values/");
-            for (path, text) in tree.iter().filter(|(p, _)| p.starts_with(&prefix) && p.ends_with(".tftpl")) {
+            for (path, text) in tree
+                .iter()
+                .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with(".tftpl"))
+            {
                 let mut rest = text;
                 while let Some(i) = rest.find("${") {
                     let expr = &rest[i + 2..i + 2 + rest[i + 2..].find('}').unwrap()];
                     let output = expr.split('[').next().unwrap();
-                    let pending = PENDING_TERRAFORM_OUTPUTS.iter().any(|p| output.starts_with(p));
+                    let pending = PENDING_TERRAFORM_OUTPUTS
+                        .iter()
+                        .any(|p| output.starts_with(p));
                     let present = declared.iter().any(|d| d == output);
-                    assert!(present || pending, "{at}: {path} reads Terraform output `{output}`, which stack {stack} does not declare");
-                    assert!(!(present && pending), "{at}: `{output}` is declared now; remove its prefix from PENDING_TERRAFORM_OUTPUTS");
+                    assert!(
+                        present || pending,
+                        "{at}: {path} reads Terraform output `{output}`, which stack {stack} does not declare"
+                    );
+                    assert!(
+                        !(present && pending),
+                        "{at}: `{output}` is declared now; remove its prefix from PENDING_TERRAFORM_OUTPUTS"
+                    );
                     checked += usize::from(present);
                     rest = &rest[i + 2..];
                 }
             }
             // TargetGroupBindings name target groups the Terraform layer creates.
             for o in objects.iter().filter(|o| o["kind"] == "TargetGroupBinding") {
-                let lb_name = o["metadata"]["labels"]["stratoform.dev/load-balancer"].as_str().unwrap();
+                let lb_name = o["metadata"]["labels"]["stratoform.dev/load-balancer"]
+                    .as_str()
+                    .unwrap();
                 let lb_module = format!("{}-{lb_name}", m.names.prefix());
-                let lb_module: String = lb_module.chars().take(32).collect::<String>().trim_end_matches('-').to_owned();
+                let lb_module: String = lb_module
+                    .chars()
+                    .take(32)
+                    .collect::<String>()
+                    .trim_end_matches('-')
+                    .to_owned();
                 let (_, keys) = tf_modules
                     .iter()
-                    .find(|(a, _)| a.get("source").is_some_and(|s| s.ends_with("/load-balancing\"")) && a.get("name").map(|n| unquote(n)) == Some(lb_module.clone()))
+                    .find(|(a, _)| {
+                        a.get("source")
+                            .is_some_and(|s| s.ends_with("/load-balancing\""))
+                            && a.get("name").map(|n| unquote(n)) == Some(lb_module.clone())
+                    })
                     .unwrap_or_else(|| panic!("{at}: no Terraform load balancer {lb_module}"));
-                let names: Vec<String> = keys.iter().map(|k| format!("{lb_module}-{k}").chars().take(32).collect()).collect();
+                let names: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{lb_module}-{k}").chars().take(32).collect())
+                    .collect();
                 let tg = o["spec"]["targetGroupName"].as_str().unwrap();
-                assert!(names.iter().any(|n| n == tg), "{at}: target group {tg} is not one of Terraform's {names:?}");
+                assert!(
+                    names.iter().any(|n| n == tg),
+                    "{at}: target group {tg} is not one of Terraform's {names:?}"
+                );
                 checked += 1;
             }
             // Routes: every parent Gateway exists, and its listener when a section is named.
             let gateways: BTreeMap<(String, String), &Value> = objects
                 .iter()
                 .filter(|o| o["kind"] == "Gateway")
-                .map(|o| ((o["metadata"]["namespace"].as_str().unwrap().to_owned(), o["metadata"]["name"].as_str().unwrap().to_owned()), o))
+                .map(|o| {
+                    (
+                        (
+                            o["metadata"]["namespace"].as_str().unwrap().to_owned(),
+                            o["metadata"]["name"].as_str().unwrap().to_owned(),
+                        ),
+                        o,
+                    )
+                })
                 .collect();
-            for r in objects.iter().filter(|o| o["kind"] == "HTTPRoute" || o["kind"] == "GRPCRoute") {
+            for r in objects
+                .iter()
+                .filter(|o| o["kind"] == "HTTPRoute" || o["kind"] == "GRPCRoute")
+            {
                 for p in r["spec"]["parentRefs"].as_array().unwrap() {
-                    let ns = p["namespace"].as_str().or(r["metadata"]["namespace"].as_str()).unwrap();
+                    let ns = p["namespace"]
+                        .as_str()
+                        .or(r["metadata"]["namespace"].as_str())
+                        .unwrap();
                     let g = gateways.get(&(ns.to_owned(), p["name"].as_str().unwrap().to_owned()));
-                    let g = g.unwrap_or_else(|| panic!("{at}: {} {} has no parent gateway {ns}/{}", r["kind"], r["metadata"]["name"], p["name"]));
+                    let g = g.unwrap_or_else(|| {
+                        panic!(
+                            "{at}: {} {} has no parent gateway {ns}/{}",
+                            r["kind"], r["metadata"]["name"], p["name"]
+                        )
+                    });
                     if let Some(section) = p["sectionName"].as_str() {
-                        assert!(g["spec"]["listeners"].as_array().unwrap().iter().any(|l| l["name"] == section), "{at}: no listener {section}");
+                        assert!(
+                            g["spec"]["listeners"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .any(|l| l["name"] == section),
+                            "{at}: no listener {section}"
+                        );
                     }
                     checked += 1;
                 }
             }
             // Waves: root orders projects < cluster bundle < chain; chain follows the tiers.
             if cluster.argocd.is_some() {
-                let by_name = |n: &str| apps.iter().find(|a| a["kind"] == "Application" && a["metadata"]["name"] == n);
-                let chain = by_name("chain").unwrap_or_else(|| panic!("{at}: no chain application"));
+                let by_name = |n: &str| {
+                    apps.iter()
+                        .find(|a| a["kind"] == "Application" && a["metadata"]["name"] == n)
+                };
+                let chain =
+                    by_name("chain").unwrap_or_else(|| panic!("{at}: no chain application"));
                 assert_eq!(wave(chain), 0);
                 if let Some(c) = by_name("manifests-cluster") {
-                    assert!(wave(c) < wave(chain), "{at}: the cluster bundle must precede the chain");
+                    assert!(
+                        wave(c) < wave(chain),
+                        "{at}: the cluster bundle must precede the chain"
+                    );
                 }
                 for p in apps.iter().filter(|a| a["kind"] == "AppProject") {
                     assert!(wave(p) < 0, "{at}: projects come first");
                 }
                 let tier_wave = |t: &str| -> Vec<i64> {
-                    apps.iter().filter(|a| a["metadata"]["annotations"]["stratoform.dev/tier"] == t).map(wave).collect()
+                    apps.iter()
+                        .filter(|a| a["metadata"]["annotations"]["stratoform.dev/tier"] == t)
+                        .map(wave)
+                        .collect()
                 };
-                let (p, s, a) = (tier_wave("primary"), tier_wave("secondary"), tier_wave("application"));
+                let (p, s, a) = (
+                    tier_wave("primary"),
+                    tier_wave("secondary"),
+                    tier_wave("application"),
+                );
                 let max = |v: &[i64]| v.iter().copied().max().unwrap_or(i64::MIN);
                 let min = |v: &[i64]| v.iter().copied().min().unwrap_or(i64::MAX);
-                assert!(max(&p) < min(&s) && max(&p) < min(&a) && max(&s) < min(&a), "{at}: tiers out of order: {p:?} {s:?} {a:?}");
+                assert!(
+                    max(&p) < min(&s) && max(&p) < min(&a) && max(&s) < min(&a),
+                    "{at}: tiers out of order: {p:?} {s:?} {a:?}"
+                );
                 // Every dependency the graph knows between units of two chain applications is
                 // honoured: the application holding the dependency has the smaller wave.
                 let graph = stratoform_graph::build(m).expect("the example's graph builds");
                 let scope = format!("{}/{}", region.name, cluster.name);
                 let chain_wave = |app: &str| -> Option<i64> {
-                    tree.get(&format!("{dir}/overlays/{env}/argocd/chain/application-{app}.yaml")).map(|_| wave(&docs(tree, &format!("{dir}/overlays/{env}/argocd/chain/application-{app}.yaml"))[0]))
+                    tree.get(&format!(
+                        "{dir}/overlays/{env}/argocd/chain/application-{app}.yaml"
+                    ))
+                    .map(|_| {
+                        wave(
+                            &docs(
+                                tree,
+                                &format!(
+                                    "{dir}/overlays/{env}/argocd/chain/application-{app}.yaml"
+                                ),
+                            )[0],
+                        )
+                    })
                 };
                 let app_of = |u: &UnitId| -> Option<String> {
                     match (u.kind, u.name.as_str()) {
                         (UnitKind::HelmChart, r) => Some(r.to_owned()),
-                        (UnitKind::ManifestBundle, "issuers" | "certificates" | "gateways" | "node-pools") => Some("manifests-platform".into()),
-                        (UnitKind::Workload, w) => cluster.workloads.iter().find(|x| x.name.as_str() == w).map(|x| format!("manifests-ns-{}", x.namespace)),
+                        (
+                            UnitKind::ManifestBundle,
+                            "issuers" | "certificates" | "gateways" | "node-pools",
+                        ) => Some("manifests-platform".into()),
+                        (UnitKind::Workload, w) => cluster
+                            .workloads
+                            .iter()
+                            .find(|x| x.name.as_str() == w)
+                            .map(|x| format!("manifests-ns-{}", x.namespace)),
                         _ => None,
                     }
                 };
-                for id in graph.units().filter(|u| u.scope.as_deref() == Some(scope.as_str())) {
+                for id in graph
+                    .units()
+                    .filter(|u| u.scope.as_deref() == Some(scope.as_str()))
+                {
                     let Some(a) = app_of(id) else { continue };
                     let Some(wa) = chain_wave(&a) else { continue };
                     for dep in graph.dependencies(id) {
-                        let Some(b) = app_of(&dep).filter(|b| *b != a) else { continue };
+                        let Some(b) = app_of(&dep).filter(|b| *b != a) else {
+                            continue;
+                        };
                         if let Some(wb) = chain_wave(&b) {
-                            assert!(wb < wa, "{at}: {a} (wave {wa}) holds {} which needs {} of {b} (wave {wb})", id.name, dep.name);
+                            assert!(
+                                wb < wa,
+                                "{at}: {a} (wave {wa}) holds {} which needs {} of {b} (wave {wb})",
+                                id.name,
+                                dep.name
+                            );
                             checked += 1;
                         }
                     }
                 }
                 // Independent charts sit in root beside the chain, not in it.
-                let root_apps = tree.iter().filter(|(p, _)| p.starts_with(&format!("{dir}/overlays/{env}/argocd/root/"))).count();
+                let root_apps = tree
+                    .iter()
+                    .filter(|(p, _)| p.starts_with(&format!("{dir}/overlays/{env}/argocd/root/")))
+                    .count();
                 assert!(root_apps > 0);
-                for c in cluster.charts.iter().filter(|c| c.tier == ChartTier::Independent) {
+                for c in cluster
+                    .charts
+                    .iter()
+                    .filter(|c| c.tier == ChartTier::Independent)
+                {
                     let rel = m.names.fill(c.release.as_str(), Some(region), None);
                     assert!(
-                        tree.get(&format!("{dir}/overlays/{env}/argocd/root/application-{rel}.yaml")).is_some(),
+                        tree.get(&format!(
+                            "{dir}/overlays/{env}/argocd/root/application-{rel}.yaml"
+                        ))
+                        .is_some(),
                         "{at}: independent chart {rel} is not in root"
                     );
                 }
@@ -325,7 +565,8 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
 fn every_example_is_consistent_across_layers() {
     for (name, models) in common::resolved_specs() {
         let tree = render(&models).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let tf = stratoform_terraform::render(&models).unwrap_or_else(|e| panic!("{name} (terraform): {e}"));
+        let tf = stratoform_terraform::render(&models)
+            .unwrap_or_else(|e| panic!("{name} (terraform): {e}"));
         let n = check(&name, &models, &tree, &tf);
         eprintln!("{name}: {n} cross-layer checks");
         assert!(n > 0 || tree.len() == 1, "{name}: nothing was checked");
@@ -345,12 +586,27 @@ fn aoscloud_waves_follow_the_seed() {
         for (region, cluster) in m.clusters() {
             let ctx = context_for(&m, region, cluster, cluster.name.to_string(), Target::Aws);
             let w = waves::compute(&ctx);
-            let primary: Vec<i32> = cluster.charts.iter().filter(|c| c.tier == ChartTier::Primary).map(|c| w.charts[&ctx.fill(c.release.as_str())]).collect();
-            assert!(primary.iter().all(|x| *x == 1), "primary charts install in parallel: {primary:?}");
+            let primary: Vec<i32> = cluster
+                .charts
+                .iter()
+                .filter(|c| c.tier == ChartTier::Primary)
+                .map(|c| w.charts[&ctx.fill(c.release.as_str())])
+                .collect();
+            assert!(
+                primary.iter().all(|x| *x == 1),
+                "primary charts install in parallel: {primary:?}"
+            );
             let gw = w.charts["istio-ingressgateway"];
             let aos = w.charts[&format!("aoscloud-{}", m.env_name())];
-            assert!(gw > 1 && aos > gw, "istio-ingressgateway {gw} after primary, aos {aos} last");
-            assert!(!w.charts.contains_key(&format!("aoscloud-{}-prometheus", m.env_name())), "prometheus is independent");
+            assert!(
+                gw > 1 && aos > gw,
+                "istio-ingressgateway {gw} after primary, aos {aos} last"
+            );
+            assert!(
+                !w.charts
+                    .contains_key(&format!("aoscloud-{}-prometheus", m.env_name())),
+                "prometheus is independent"
+            );
         }
     }
 }

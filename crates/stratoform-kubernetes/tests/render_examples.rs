@@ -43,15 +43,19 @@ fn render_timing() {
             render_kind(&models).unwrap();
         }
         let kind = start.elapsed() / runs;
-        eprintln!("{name}: {} environment(s), {files} files, render {aws:?} (kind {kind:?}), mean of {runs}", models.len());
+        eprintln!(
+            "{name}: {} environment(s), {files} files, render {aws:?} (kind {kind:?}), mean of {runs}",
+            models.len()
+        );
     }
 }
-
 
 #[test]
 #[ignore = "debug aid: writes the Terraform layer to $STRATOFORM_TF_DUMP"]
 fn dump_terraform() {
-    let Some(out) = std::env::var_os("STRATOFORM_TF_DUMP") else { return };
+    let Some(out) = std::env::var_os("STRATOFORM_TF_DUMP") else {
+        return;
+    };
     for (name, models) in common::resolved_specs() {
         let tree = stratoform_terraform::render(&models).unwrap();
         common::write(&tree, &std::path::Path::new(&out).join(name));

@@ -9,7 +9,8 @@ use stratoform_output::OutputTree;
 
 fn models() -> Vec<Model> {
     // A relative path keeps the generated headers independent of the checkout location.
-    let loaded = stratoform_loader::load_file(Path::new("tests/fixtures/small/platform.yaml")).expect("fixture loads");
+    let loaded = stratoform_loader::load_file(Path::new("tests/fixtures/small/platform.yaml"))
+        .expect("fixture loads");
     Model::resolve_all(&loaded, None).unwrap_or_else(|e| panic!("{e}: {:#?}", loaded.diagnostics))
 }
 
@@ -31,7 +32,10 @@ fn small_fixture_kind_tree() {
 fn unresolvable_references_name_chart_and_key() {
     let text = std::fs::read_to_string("tests/fixtures/small/platform.yaml")
         .unwrap()
-        .replace("vpcId: \"${vpc.id}\"", "vpcId: \"${vpc.idd}\"\n              bucket: \"${bucket.nope.name}\"");
+        .replace(
+            "vpcId: \"${vpc.id}\"",
+            "vpcId: \"${vpc.idd}\"\n              bucket: \"${bucket.nope.name}\"",
+        );
     let loaded = stratoform_loader::load_str("tests/fixtures/small/platform.yaml", &text);
     let models = Model::resolve_all(&loaded, Some("prod")).unwrap();
     let err = render(&models).unwrap_err();
@@ -51,7 +55,8 @@ fn kind_cluster_configs_pass_their_schema() {
     for (path, text) in tree.iter().filter(|(p, _)| p.starts_with("kind/")) {
         let docs = yaml_rust2::YamlLoader::load_from_str(text).unwrap();
         let json = yaml_to_json(&docs[0]);
-        stratoform_kubernetes::kind::schema::validate(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
+        stratoform_kubernetes::kind::schema::validate(&json)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
         n += 1;
     }
     assert_eq!(n, 2, "one kind config per environment");
@@ -64,15 +69,21 @@ fn yaml_to_json(y: &yaml_rust2::Yaml) -> serde_json::Value {
         Yaml::Integer(i) => serde_json::Value::from(*i),
         Yaml::Boolean(b) => serde_json::Value::Bool(*b),
         Yaml::Array(a) => serde_json::Value::Array(a.iter().map(yaml_to_json).collect()),
-        Yaml::Hash(h) => serde_json::Value::Object(h.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), yaml_to_json(v))).collect()),
+        Yaml::Hash(h) => serde_json::Value::Object(
+            h.iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), yaml_to_json(v)))
+                .collect(),
+        ),
         _ => serde_json::Value::Null,
     }
 }
 
 #[test]
 fn a_bare_platform_renders_only_the_readme() {
-    let loaded = stratoform_loader::load_file(Path::new("tests/fixtures/bare/platform.yaml")).expect("fixture loads");
-    let models = Model::resolve_all(&loaded, None).unwrap_or_else(|e| panic!("{e}: {:#?}", loaded.diagnostics));
+    let loaded = stratoform_loader::load_file(Path::new("tests/fixtures/bare/platform.yaml"))
+        .expect("fixture loads");
+    let models = Model::resolve_all(&loaded, None)
+        .unwrap_or_else(|e| panic!("{e}: {:#?}", loaded.diagnostics));
     let tree = render(&models).unwrap();
     let paths: Vec<&str> = tree.iter().map(|(p, _)| p).collect();
     // Nothing to deploy in the clusters, so no cluster folder.

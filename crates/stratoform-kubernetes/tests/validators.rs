@@ -27,39 +27,77 @@ struct Tools {
 
 fn tools() -> Option<Tools> {
     let root = common::root();
-    let kubectl = common::tool("kubectl", &[PathBuf::from("kubectl")], &["version", "--client"])?;
+    let kubectl = common::tool(
+        "kubectl",
+        &[PathBuf::from("kubectl")],
+        &["version", "--client"],
+    )?;
     let kv = common::tools_dir().join("venv/bin/kubernetes-validate");
-    common::tool("kubernetes-validate", &[kv, PathBuf::from("kubernetes-validate")], &["--help"])?;
+    common::tool(
+        "kubernetes-validate",
+        &[kv, PathBuf::from("kubernetes-validate")],
+        &["--help"],
+    )?;
     let node = common::tool("node", &[PathBuf::from("node")], &["--version"])?;
     let validate_k8s = root.join("tools/k8s-validate/validate-k8s.mjs");
     common::tool(
         "@kubernetes-models (tools/k8s-validate/node_modules)",
-        &[if root.join("tools/k8s-validate/node_modules/@kubernetes-models/gateway-api").is_dir() { node.clone() } else { PathBuf::new() }],
+        &[
+            if root
+                .join("tools/k8s-validate/node_modules/@kubernetes-models/gateway-api")
+                .is_dir()
+            {
+                node.clone()
+            } else {
+                PathBuf::new()
+            },
+        ],
         &["--version"],
     )?;
-    Some(Tools { kubectl, kv_check: root.join("tools/kv-check.sh"), node, validate_k8s })
+    Some(Tools {
+        kubectl,
+        kv_check: root.join("tools/kv-check.sh"),
+        node,
+        validate_k8s,
+    })
 }
 
 fn run(cmd: &mut Command) -> (bool, String) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
 /// Parses every document of a YAML stream into JSON values.
 fn documents(text: &str) -> Vec<Value> {
-    yaml_rust2::YamlLoader::load_from_str(text).expect("kustomize output is YAML").iter().map(to_json).collect()
+    yaml_rust2::YamlLoader::load_from_str(text)
+        .expect("kustomize output is YAML")
+        .iter()
+        .map(to_json)
+        .collect()
 }
 
 fn to_json(y: &yaml_rust2::Yaml) -> Value {
     use yaml_rust2::Yaml;
     match y {
         Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Real(s) => s.parse::<f64>().map_or(Value::String(s.clone()), Value::from),
+        Yaml::Real(s) => s
+            .parse::<f64>()
+            .map_or(Value::String(s.clone()), Value::from),
         Yaml::Integer(i) => Value::from(*i),
         Yaml::Boolean(b) => Value::Bool(*b),
         Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
-        Yaml::Hash(h) => Value::Object(h.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect()),
+        Yaml::Hash(h) => Value::Object(
+            h.iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v)))
+                .collect(),
+        ),
         _ => Value::Null,
     }
 }
@@ -72,7 +110,12 @@ struct Counts {
 }
 
 /// Builds every overlay of a rendered tree into `built/`, returning (k8s version, file) pairs.
-fn build_overlays(t: &Tools, tree_dir: &Path, built: &Path, versions: &BTreeMap<(String, String), String>) -> Vec<(String, PathBuf)> {
+fn build_overlays(
+    t: &Tools,
+    tree_dir: &Path,
+    built: &Path,
+    versions: &BTreeMap<(String, String), String>,
+) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     for ((dir, env), version) in versions {
         let overlay = tree_dir.join(dir).join("overlays").join(env);
@@ -83,16 +126,28 @@ fn build_overlays(t: &Tools, tree_dir: &Path, built: &Path, versions: &BTreeMap<
             }
         }
         targets.sort();
-        assert!(!targets.is_empty() || !overlay.exists(), "no overlays under {}", overlay.display());
+        assert!(
+            !targets.is_empty() || !overlay.exists(),
+            "no overlays under {}",
+            overlay.display()
+        );
         for target in targets {
             let (ok, text) = run(Command::new(&t.kubectl).arg("kustomize").arg(&target));
             assert!(ok, "kubectl kustomize {} failed:\n{text}", target.display());
-            let rel = target.strip_prefix(tree_dir).unwrap().to_string_lossy().replace('/', "_");
+            let rel = target
+                .strip_prefix(tree_dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('/', "_");
             let file = built.join(format!("{rel}.yaml"));
             std::fs::write(&file, text).unwrap();
             out.push((version.clone(), file));
         }
-        let root_app = tree_dir.join(dir).join("bootstrap").join(env).join("root-application.yaml");
+        let root_app = tree_dir
+            .join(dir)
+            .join("bootstrap")
+            .join(env)
+            .join("root-application.yaml");
         if root_app.is_file() {
             let file = built.join(format!("{dir}_{env}_root-application.yaml"));
             std::fs::copy(&root_app, &file).unwrap();
@@ -104,7 +159,9 @@ fn build_overlays(t: &Tools, tree_dir: &Path, built: &Path, versions: &BTreeMap<
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for e in entries.filter_map(Result::ok) {
         let p = e.path();
         if p.is_dir() {
@@ -116,7 +173,12 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn validate_tree(t: &Tools, name: &str, tree: &stratoform_output::OutputTree, versions: &BTreeMap<(String, String), String>) -> Counts {
+fn validate_tree(
+    t: &Tools,
+    name: &str,
+    tree: &stratoform_output::OutputTree,
+    versions: &BTreeMap<(String, String), String>,
+) -> Counts {
     let scratch = tempfile::tempdir().unwrap();
     let tree_dir = scratch.path().join("kubernetes");
     common::write(tree, &tree_dir);
@@ -125,7 +187,10 @@ fn validate_tree(t: &Tools, name: &str, tree: &stratoform_output::OutputTree, ve
     let files = build_overlays(t, &tree_dir, &built, versions);
     if files.is_empty() {
         // A platform with nothing in its clusters renders no overlay.
-        assert!(tree.iter().all(|(p, _)| !p.contains("/overlays/")), "{name}: overlays were not built");
+        assert!(
+            tree.iter().all(|(p, _)| !p.contains("/overlays/")),
+            "{name}: overlays were not built"
+        );
         return Counts::default();
     }
 
@@ -137,42 +202,65 @@ fn validate_tree(t: &Tools, name: &str, tree: &stratoform_output::OutputTree, ve
     for (version, fs) in &by_version {
         // TargetGroupBindings (elbv2.k8s.aws) are a CRD group kv-check does not list; this crate's
         // own schema checks them below.
-        let (ok, text) = run(Command::new(&t.kv_check).env("STRATOFORM_KV_EXTRA_CRD_GROUPS", "elbv2.k8s.aws").arg(version).args(fs.iter()));
+        let (ok, text) = run(Command::new(&t.kv_check)
+            .env("STRATOFORM_KV_EXTRA_CRD_GROUPS", "elbv2.k8s.aws")
+            .arg(version)
+            .args(fs.iter()));
         assert!(ok, "{name}: kv-check.sh {version} found problems:\n{text}");
     }
     // 2. CRDs against @kubernetes-models.
-    let (ok, text) = run(
-        Command::new(&t.node)
-            .arg(&t.validate_k8s)
-            .arg("--skip-core")
-            .arg("--allow-unknown")
-            .arg("secrets-store.csi.x-k8s.io,autoscaling.k8s.io,elbv2.k8s.aws")
-            .args(files.iter().map(|(_, f)| f)),
+    let (ok, text) = run(Command::new(&t.node)
+        .arg(&t.validate_k8s)
+        .arg("--skip-core")
+        .arg("--allow-unknown")
+        .arg("secrets-store.csi.x-k8s.io,autoscaling.k8s.io,elbv2.k8s.aws")
+        .args(files.iter().map(|(_, f)| f)));
+    assert!(
+        ok,
+        "{name}: validate-k8s.mjs found problems:\n{}",
+        text.lines()
+            .filter(|l| !l.starts_with("OK") && !l.starts_with("SKIP"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
-    assert!(ok, "{name}: validate-k8s.mjs found problems:\n{}", text.lines().filter(|l| !l.starts_with("OK") && !l.starts_with("SKIP")).collect::<Vec<_>>().join("\n"));
     let crd_ok = text.lines().filter(|l| l.starts_with("OK ")).count();
 
     // 3. Our own schemas, and the counts.
-    let mut counts = Counts { crd: crd_ok, ..Counts::default() };
+    let mut counts = Counts {
+        crd: crd_ok,
+        ..Counts::default()
+    };
     for (_, f) in &files {
         for doc in documents(&std::fs::read_to_string(f).unwrap()) {
             let api = doc["apiVersion"].as_str().unwrap_or_default();
             let kind = doc["kind"].as_str().unwrap_or_default();
-            let id = format!("{name} {} {api}/{kind} {}", f.display(), doc["metadata"]["name"]);
+            let id = format!(
+                "{name} {} {api}/{kind} {}",
+                f.display(),
+                doc["metadata"]["name"]
+            );
             match (api, kind) {
                 ("secrets-store.csi.x-k8s.io/v1", "SecretProviderClass") => {
-                    stratoform_kubernetes::secret_provider_class::validate(&doc).unwrap_or_else(|e| panic!("{id}: {e}"));
+                    stratoform_kubernetes::secret_provider_class::validate(&doc)
+                        .unwrap_or_else(|e| panic!("{id}: {e}"));
                     counts.own_schema += 1;
                 }
                 ("elbv2.k8s.aws/v1beta1", "TargetGroupBinding") => {
-                    stratoform_kubernetes::target_group_binding::validate(&doc).unwrap_or_else(|e| panic!("{id}: {e}"));
+                    stratoform_kubernetes::target_group_binding::validate(&doc)
+                        .unwrap_or_else(|e| panic!("{id}: {e}"));
                     counts.own_schema += 1;
                 }
                 ("autoscaling.k8s.io/v1", "VerticalPodAutoscaler") => {
-                    stratoform_kubernetes::vertical_pod_autoscaler::validate(&doc).unwrap_or_else(|e| panic!("{id}: {e}"));
+                    stratoform_kubernetes::vertical_pod_autoscaler::validate(&doc)
+                        .unwrap_or_else(|e| panic!("{id}: {e}"));
                     counts.own_schema += 1;
                 }
-                _ if !api.contains('.') || api.starts_with("apps/") || api.contains(".k8s.io/") && !api.starts_with("gateway.") && !api.starts_with("autoscaling.k8s.io") => {
+                _ if !api.contains('.')
+                    || api.starts_with("apps/")
+                    || api.contains(".k8s.io/")
+                        && !api.starts_with("gateway.")
+                        && !api.starts_with("autoscaling.k8s.io") =>
+                {
                     counts.core += 1;
                 }
                 _ => {}
@@ -191,7 +279,13 @@ fn every_example_validates_against_the_real_schemas() {
         let mut versions = BTreeMap::new();
         for m in &models {
             for (r, c) in m.clusters() {
-                versions.insert((dirs[&(r.name.to_string(), c.name.to_string())].clone(), m.env_name().to_owned()), c.version.to_string());
+                versions.insert(
+                    (
+                        dirs[&(r.name.to_string(), c.name.to_string())].clone(),
+                        m.env_name().to_owned(),
+                    ),
+                    c.version.to_string(),
+                );
             }
         }
         let aws = render(&models).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -210,7 +304,10 @@ fn every_example_validates_against_the_real_schemas() {
 /// given its outputs, into YAML with no reference left.
 #[test]
 fn terraform_values_templates_render_with_terraform() {
-    let Some(terraform) = common::tool("terraform", &[PathBuf::from("terraform")], &["version"]) else { return };
+    let Some(terraform) = common::tool("terraform", &[PathBuf::from("terraform")], &["version"])
+    else {
+        return;
+    };
     let mut rendered = 0;
     for (name, models) in common::resolved_specs() {
         let tree = render(&models).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -235,12 +332,22 @@ fn terraform_values_templates_render_with_terraform() {
                     if keys.is_empty() {
                         format!("{k} = \"sample-{k}\"")
                     } else {
-                        format!("{k} = {{ {} }}", keys.keys().map(|key| format!("{key} = \"sample-{key}\"")).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "{k} = {{ {} }}",
+                            keys.keys()
+                                .map(|key| format!("{key} = \"sample-{key}\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
                     }
                 })
                 .collect();
             let file = scratch.path().join(path);
-            let expr = format!("templatefile({:?}, {{ {} }})\n", file.to_string_lossy(), args.join(", "));
+            let expr = format!(
+                "templatefile({:?}, {{ {} }})\n",
+                file.to_string_lossy(),
+                args.join(", ")
+            );
             let mut child = Command::new(&terraform)
                 .arg("console")
                 .current_dir(scratch.path())
@@ -252,11 +359,26 @@ fn terraform_values_templates_render_with_terraform() {
             std::io::Write::write_all(child.stdin.as_mut().unwrap(), expr.as_bytes()).unwrap();
             let out = child.wait_with_output().unwrap();
             let stdout = String::from_utf8_lossy(&out.stdout);
-            assert!(out.status.success(), "{name} {path}: terraform console failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
-            let body = stdout.trim().strip_prefix("<<EOT").and_then(|b| b.strip_suffix("EOT")).unwrap_or_else(|| panic!("{name} {path}: {stdout}"));
-            assert!(!body.contains("${"), "{name} {path}: a reference survived:\n{body}");
-            let docs = yaml_rust2::YamlLoader::load_from_str(body).unwrap_or_else(|e| panic!("{name} {path}: not YAML after rendering: {e}\n{body}"));
-            assert!(docs[0].as_hash().is_some(), "{name} {path}: not a values mapping:\n{body}");
+            assert!(
+                out.status.success(),
+                "{name} {path}: terraform console failed:\n{stdout}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let body = stdout
+                .trim()
+                .strip_prefix("<<EOT")
+                .and_then(|b| b.strip_suffix("EOT"))
+                .unwrap_or_else(|| panic!("{name} {path}: {stdout}"));
+            assert!(
+                !body.contains("${"),
+                "{name} {path}: a reference survived:\n{body}"
+            );
+            let docs = yaml_rust2::YamlLoader::load_from_str(body)
+                .unwrap_or_else(|e| panic!("{name} {path}: not YAML after rendering: {e}\n{body}"));
+            assert!(
+                docs[0].as_hash().is_some(),
+                "{name} {path}: not a values mapping:\n{body}"
+            );
             rendered += 1;
         }
     }

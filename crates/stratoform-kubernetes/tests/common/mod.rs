@@ -10,18 +10,33 @@ use stratoform_output::OutputTree;
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 /// Every example spec plus this crate's fixtures, as (name, path).
 pub fn specs() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
-    for dir in [root().join("examples"), Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")] {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut found: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.join("platform.yaml").is_file()).collect();
+    for dir in [
+        root().join("examples"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut found: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join("platform.yaml").is_file())
+            .collect();
         found.sort();
         for p in found {
-            out.push((p.file_name().unwrap().to_string_lossy().into_owned(), p.join("platform.yaml")));
+            out.push((
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                p.join("platform.yaml"),
+            ));
         }
     }
     out
@@ -34,9 +49,14 @@ pub fn models(path: &Path) -> Vec<Model> {
 
 /// Loads and resolves a spec, or says why it is invalid.
 pub fn try_models(path: &Path) -> Result<Vec<Model>, String> {
-    let loaded = stratoform_loader::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let loaded =
+        stratoform_loader::load_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Model::resolve_all(&loaded, None).map_err(|e| {
-        let first = loaded.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
+        let first = loaded
+            .diagnostics
+            .first()
+            .map(|d| d.message.clone())
+            .unwrap_or_default();
         format!("{}: {e} (first: {first})", path.display())
     })
 }
@@ -48,7 +68,9 @@ pub fn resolved_specs() -> Vec<(String, Vec<Model>)> {
     for (name, path) in specs() {
         match try_models(&path) {
             Ok(m) => out.push((name, m)),
-            Err(e) if path.starts_with(root().join("examples")) => eprintln!("skipped example {name}: {e}"),
+            Err(e) if path.starts_with(root().join("examples")) => {
+                eprintln!("skipped example {name}: {e}")
+            }
             Err(e) => panic!("{e}"),
         }
     }
@@ -70,7 +92,11 @@ pub fn tool(name: &str, candidates: &[PathBuf], probe: &[&str]) -> Option<PathBu
         if c.as_os_str().is_empty() {
             continue;
         }
-        let ok = Command::new(c).args(probe).output().map(|o| o.status.success()).unwrap_or(false);
+        let ok = Command::new(c)
+            .args(probe)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
         if ok {
             return Some(c.clone());
         }
