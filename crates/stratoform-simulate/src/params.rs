@@ -132,11 +132,6 @@ pub fn accelerator_detection(interval: Duration, threshold: u32, timeout: Option
     Detection::from_checks(threshold, interval.as_secs_f64(), fail)
 }
 
-/// A load balancer target group: `unhealthy_threshold` failed checks `interval` apart.
-pub fn target_group_detection(interval: Duration, unhealthy_threshold: u32, timeout: Duration) -> Detection {
-    Detection::from_checks(unhealthy_threshold, interval.as_secs_f64(), timeout.as_secs_f64())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,8 +142,10 @@ fn same_seed_same_json_other_seed_other_phase() {
 
 #[test]
 fn charts_are_well_formed_svg() {
-    let sim = run_text(&fixture("two-regions.yaml"), &[], None).unwrap();
-    for outcome in &sim.outcomes {
+    let mut outcomes = run_text(&fixture("two-regions.yaml"), &[], None).unwrap().outcomes;
+    outcomes.extend(run_text(&fixture("one-region.yaml"), &[], None).unwrap().outcomes);
+    assert_eq!(outcomes.len(), 5);
+    for outcome in &outcomes {
         let files = charts("fixture.yaml", outcome);
         assert_eq!(files.len(), 5);
         for (name, svg) in files {
