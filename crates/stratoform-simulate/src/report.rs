@@ -289,7 +289,8 @@ pub fn human(report: &Report) -> String {
             );
         }
         if let Some(l) = &s.load {
-            let _ = writeln!(o, "  load {} peaking at {:.0} rps; requests stopped failing {} after the change", l.shape, l.peak_rps, opt(l.caught_up_s));
+            let failing = if s.failed_requests <= 0.0 { "no request failed".to_owned() } else { format!("requests stopped failing {} after the change", opt(l.caught_up_s)) };
+            let _ = writeln!(o, "  load {} peaking at {:.0} rps; {failing}", l.shape, l.peak_rps);
         }
         for w in s.workloads.iter().filter(|w| w.traffic_share > 0.0 || w.pods_lost > 0 || w.replicas_max > w.replicas_start) {
             let _ = writeln!(
