@@ -1,10 +1,16 @@
-//! Links from docs back into the spec: `[regions[0].vpcs[0]](platform.yaml#L12)`.
+//! Links from docs back into the spec: `[regions[0].vpcs[0]](../../../platform.yaml#L12)`.
 
 use stratoform_model::Model;
 
-/// The spec file's name, as links use it (docs sit in the render output, the spec beside it).
+/// The spec file's name.
 pub(crate) fn spec_file(model: &Model) -> String {
     std::path::Path::new(&model.source).file_name().map_or_else(|| model.source.clone(), |f| f.to_string_lossy().into_owned())
+}
+
+/// The spec as seen from an environment's pages (`DIR/docs/<env>/`), for the layout the
+/// examples use: the render output `DIR` sits next to the spec (`examples/<name>/rendered`).
+fn spec_from_pages(model: &Model) -> String {
+    format!("../../../{}", spec_file(model))
 }
 
 /// `regions[0].vpcs` for `/regions/0/vpcs`.
@@ -23,11 +29,11 @@ pub(crate) fn spec_path(pointer: &str) -> String {
     out
 }
 
-/// The link target of a pointer: `platform.yaml#L42` (no anchor when the line is unknown).
+/// The link target of a pointer: `../../../platform.yaml#L42` (no anchor when the line is unknown).
 pub(crate) fn href(model: &Model, pointer: &str) -> String {
     match model.line_of(pointer) {
-        Some(line) => format!("{}#L{line}", spec_file(model)),
-        None => spec_file(model),
+        Some(line) => format!("{}#L{line}", spec_from_pages(model)),
+        None => spec_from_pages(model),
     }
 }
 
@@ -39,7 +45,7 @@ pub(crate) fn md(model: &Model, pointer: &str) -> String {
 /// The link target of a byte offset in the spec (`platform.yaml#L42`).
 pub(crate) fn href_offset(model: &Model, offset: usize) -> String {
     if model.line_starts.is_empty() {
-        return spec_file(model);
+        return spec_from_pages(model);
     }
-    format!("{}#L{}", spec_file(model), model.line_starts.partition_point(|&s| s <= offset))
+    format!("{}#L{}", spec_from_pages(model), model.line_starts.partition_point(|&s| s <= offset))
 }

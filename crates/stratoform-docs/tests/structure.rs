@@ -23,7 +23,7 @@ fn docs_are_deterministic_and_linked() {
                 assert_eq!(doc.root_element().tag_name().name(), "svg", "{path}");
                 let links: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("a")).filter_map(|n| n.attribute("href")).collect();
                 assert!(!links.is_empty(), "{path}: no node links to the spec");
-                assert!(links.iter().all(|l| l.starts_with("platform.yaml#L")), "{path}: {links:?}");
+                assert!(links.iter().all(|l| l.starts_with("../../../platform.yaml#L")), "{path}: {links:?}");
             }
             if path.ends_with(".md") {
                 let mut spec_column = false;
@@ -34,7 +34,8 @@ fn docs_are_deterministic_and_linked() {
                         spec_column = true;
                     } else if line.starts_with("|---") {
                     } else if line.starts_with("| ") && spec_column {
-                        assert!(line.contains("](platform.yaml#L"), "{path}: a row without a spec link: {line}");
+                        let depth = if path.contains('/') { "](../../../platform.yaml#L" } else { "](../../platform.yaml#L" };
+                        assert!(line.contains(depth), "{path}: a row without a spec link: {line}");
                         rows += 1;
                     } else {
                         spec_column = false;

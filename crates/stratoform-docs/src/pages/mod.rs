@@ -69,7 +69,8 @@ pub(crate) fn index(first: &Model, models: &[Model]) -> String {
             m.env.description.clone().unwrap_or_default(),
             m.env.account.as_ref().map(ToString::to_string).unwrap_or_else(|| "caller's".into()),
             if m.is_production() { "yes".into() } else { "no".into() },
-            crate::link::md(m, &format!("/environments/{index}")),
+            // This page sits one folder higher than the environments' pages.
+            crate::link::md(m, &format!("/environments/{index}")).replacen("](../../../", "](../../", 1),
         ]);
     }
     doc.table(&t);
