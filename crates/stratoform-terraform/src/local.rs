@@ -27,6 +27,12 @@ pub const EMULATOR_GAPS: &[(&str, &str, &str)] = &[
     ("edge", "aws_globalaccelerator_accelerator", "Global Accelerator is not emulated"),
     ("edge", "aws_globalaccelerator_listener", "depends on the accelerator"),
     ("edge", "aws_globalaccelerator_endpoint_group", "depends on the accelerator"),
+    ("transit", "aws_ec2_transit_gateway_vpc_attachment", "tags are dropped and the first destroy never sees `deleted`"),
+    ("transit", "aws_networkfirewall_rule_group", "CreateRuleGroup is not implemented"),
+    ("transit", "aws_networkfirewall_firewall_policy", "CreateFirewallPolicy is not implemented"),
+    ("transit", "aws_networkfirewall_firewall", "DeleteFirewall is not implemented"),
+    ("vendor-peering", "aws_vpc_peering_connection", "the vendor's VPC does not exist in the emulator"),
+    ("vendor-peering", "aws_route", "depends on the vendor peering"),
     ("snapshots", "aws_dlm_lifecycle_policy", "Data Lifecycle Manager is not emulated (CreateLifecyclePolicy returns 500)"),
 ];
 

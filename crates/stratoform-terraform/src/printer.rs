@@ -184,7 +184,7 @@ fn object_items(o: &hcl::expr::Object<ObjectKey, Expression>, indent: usize, out
             let key = match k {
                 ObjectKey::Identifier(id) => id.as_str().to_owned(),
                 ObjectKey::Expression(Expression::String(s)) => quote(s),
-                ObjectKey::Expression(e @ (Expression::TemplateExpr(_) | Expression::Traversal(_))) => inline(e),
+                ObjectKey::Expression(e @ (Expression::TemplateExpr(_) | Expression::Traversal(_) | Expression::Variable(_))) => inline(e),
                 ObjectKey::Expression(e) => format!("({})", inline(e)),
                 other => unreachable!("object key {other:?}"),
             };

@@ -243,6 +243,9 @@ fn examples_apply_replan_and_destroy_against_the_emulator() {
                 for env in envs {
                     let t0 = std::time::Instant::now();
                     let r = prove(&name, &spec, &env);
+                    if let Err(e) = &r {
+                        eprintln!("FAILED {name}/{env}: {e}");
+                    }
                     results.push((name.clone(), env, r, t0.elapsed()));
                 }
                 results

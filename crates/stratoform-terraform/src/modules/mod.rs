@@ -24,6 +24,8 @@ pub mod s3;
 pub mod secrets;
 pub mod snapshots;
 pub mod state_backend;
+pub mod transit;
+pub mod vendor_peering;
 
 use hcl::structure::Structure;
 
@@ -68,6 +70,8 @@ pub fn all() -> Vec<Module> {
         secrets::module(),
         snapshots::module(),
         state_backend::module(),
+        transit::module(),
+        vendor_peering::module(),
     ]
 }
 

@@ -166,6 +166,7 @@ fn build(model: &Model, region: &Region, stack: &str) -> (StackBuilder, Vec<(Str
     hosts(&mut c);
     edge(&mut c);
     peerings(&mut c);
+    transit(&mut c);
     observability(&mut c);
     accelerators(&mut c, stack);
     kms_keys(&mut c);
@@ -928,6 +929,7 @@ fn edge(c: &mut Ctx) {
 fn peerings(c: &mut Ctx) {
     let region = c.region;
     let model = c.model;
+    let mut vendor = Vec::new();
     for p in &region.peerings {
         let net = format!("module.network_{}", ident(p.vpc.as_str()));
         let plan = model.network.vpc(region.name.as_str(), p.vpc.as_str());
@@ -966,13 +968,20 @@ fn peerings(c: &mut Ctx) {
                     )
                 }
             }
-            (None, Some(cidr)) => (
-                s(p.peer.vpc_id.clone().unwrap_or_default()),
-                cidr.to_string(),
-                list([]),
-                false,
-                p.peer.account_id.as_ref().map(|a| s(a.to_string())).unwrap_or(Expression::Null),
-            ),
+            (None, Some(cidr)) => {
+                vendor.push((
+                    format!("{}-{}", model.names.prefix(), p.name),
+                    obj([
+                        ("vpc_id", ex(&format!("{net}.vpc_id"))),
+                        ("route_table_ids", rts),
+                        ("peer_vpc_id", s(p.peer.vpc_id.clone().unwrap_or_default())),
+                        ("peer_cidr", s(cidr.to_string())),
+                        ("peer_account_id", p.peer.account_id.as_ref().map(|a| s(a.to_string())).unwrap_or(Expression::Null)),
+                        ("peer_region", s(peer_region.clone())),
+                    ]),
+                ));
+                continue;
+            }
             _ => continue,
         };
         let peer_provider = if peer_region == region.name.as_str() { "aws".to_owned() } else { c.b.alias(&peer_region) };
@@ -994,6 +1003,54 @@ fn peerings(c: &mut Ctx) {
             ],
         );
     }
+    if !vendor.is_empty() {
+        c.b.module("vendor_peerings", "vendor-peering", vec![("peerings", obj(vendor))]);
+    }
+}
+
+fn transit(c: &mut Ctx) {
+    let region = c.region;
+    let mut firewalls = Vec::new();
+    for vpc in &region.vpcs {
+        if let Some(fw) = &vpc.network_firewall {
+            firewalls.push((
+                format!("{}-{}", c.prefix(), fw.name),
+                obj([
+                    ("vpc_id", ex(&format!("module.network_{}.vpc_id", ident(vpc.name.as_str())))),
+                    ("subnet_ids", c.tier(vpc.name.as_str(), Some(&fw.subnet_tier), SubnetKind::Intra)),
+                    ("allowed_domains", strs(fw.allowed_domains.iter().cloned())),
+                    ("delete_protection", fw.delete_protection.into()),
+                ]),
+            ));
+        }
+    }
+    let tgw = region.transit_gateway.as_ref();
+    if tgw.is_none() && firewalls.is_empty() {
+        return;
+    }
+    let attachments = tgw
+        .map(|t| {
+            obj(t.attachments.iter().map(|a| {
+                (
+                    a.vpc.to_string(),
+                    obj([
+                        ("vpc_id", ex(&format!("module.network_{}.vpc_id", ident(a.vpc.as_str())))),
+                        ("subnet_ids", c.tier(a.vpc.as_str(), a.subnet_tier.as_ref(), SubnetKind::Private)),
+                    ]),
+                )
+            }))
+        })
+        .unwrap_or_else(|| obj::<&str>([]));
+    c.b.module(
+        "transit",
+        "transit",
+        vec![
+            ("name", tgw.map(|t| s(format!("{}-{}", c.prefix(), t.name))).unwrap_or(Expression::Null)),
+            ("amazon_side_asn", n(tgw.map(|t| t.amazon_side_asn as i64).unwrap_or(64512))),
+            ("attachments", attachments),
+            ("firewalls", obj(firewalls)),
+        ],
+    );
 }
 
 fn observability(c: &mut Ctx) {

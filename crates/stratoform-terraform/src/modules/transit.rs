@@ -1,0 +1,121 @@
+//! `modules/transit`: a region's Transit Gateway with its VPC attachments (each in the subnets of
+//! a named tier) and the routes from the attached VPCs' private tiers to the other attached
+//! blocks, and an AWS Network Firewall per VPC that names one (a stateful domain allowlist for
+//! egress, its policy and the firewall in its own tier).
+
+use crate::dsl::*;
+use crate::modules::Module;
+
+/// The module.
+pub fn module() -> Module {
+    let variables = vec![
+        variable("name", "string", "The Transit Gateway's name; null for none.", Some(hcl::Expression::Null)),
+        variable("amazon_side_asn", "number", "The private ASN for BGP.", Some(n(64512))),
+        variable(
+            "attachments",
+            "map(object({ vpc_id = string, subnet_ids = list(string) }))",
+            "VPC attachments by VPC name.",
+            Some(obj::<&str>([])),
+        ),
+        variable(
+            "firewalls",
+            "map(object({ vpc_id = string, subnet_ids = list(string), allowed_domains = list(string), delete_protection = bool }))",
+            "Network Firewalls by name.",
+            Some(obj::<&str>([])),
+        ),
+    ];
+    let main = vec![
+        block(
+            "resource",
+            &["aws_ec2_transit_gateway", "this"],
+            vec![
+                attr("for_each", ex("var.name == null ? toset([]) : toset([var.name])")),
+                attr("description", ex(r#""${each.key} connects the platform's VPCs""#)),
+                attr("amazon_side_asn", ex("var.amazon_side_asn")),
+                attr("default_route_table_association", s("enable")),
+                attr("default_route_table_propagation", s("enable")),
+                attr("tags", obj([("Name", ex("each.key"))])),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_ec2_transit_gateway_vpc_attachment", "this"],
+            vec![
+                attr("for_each", ex("var.name == null ? {} : var.attachments")),
+                attr("transit_gateway_id", ex("aws_ec2_transit_gateway.this[var.name].id")),
+                attr("vpc_id", ex("each.value.vpc_id")),
+                attr("subnet_ids", ex("each.value.subnet_ids")),
+                attr("tags", obj([("Name", ex(r#""${var.name}-${each.key}""#))])),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_networkfirewall_rule_group", "this"],
+            vec![
+                attr("for_each", ex("var.firewalls")),
+                attr("name", ex(r#""${each.key}-egress-domains""#)),
+                attr("type", s("STATEFUL")),
+                attr("capacity", n(100)),
+                block(
+                    "rule_group",
+                    &[],
+                    vec![block(
+                        "rules_source",
+                        &[],
+                        vec![block(
+                            "rules_source_list",
+                            &[],
+                            vec![
+                                attr("generated_rules_type", s("ALLOWLIST")),
+                                attr("target_types", strs(["TLS_SNI", "HTTP_HOST"])),
+                                attr("targets", ex("each.value.allowed_domains")),
+                            ],
+                        )],
+                    )],
+                ),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_networkfirewall_firewall_policy", "this"],
+            vec![
+                attr("for_each", ex("var.firewalls")),
+                attr("name", ex("each.key")),
+                block(
+                    "firewall_policy",
+                    &[],
+                    vec![
+                        attr("stateless_default_actions", strs(["aws:forward_to_sfe"])),
+                        attr("stateless_fragment_default_actions", strs(["aws:forward_to_sfe"])),
+                        block(
+                            "stateful_rule_group_reference",
+                            &[],
+                            vec![attr("resource_arn", ex("aws_networkfirewall_rule_group.this[each.key].arn"))],
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_networkfirewall_firewall", "this"],
+            vec![
+                attr("for_each", ex("var.firewalls")),
+                attr("name", ex("each.key")),
+                attr("vpc_id", ex("each.value.vpc_id")),
+                attr("firewall_policy_arn", ex("aws_networkfirewall_firewall_policy.this[each.key].arn")),
+                attr("delete_protection", ex("each.value.delete_protection")),
+                block(
+                    "dynamic",
+                    &["subnet_mapping"],
+                    vec![attr("for_each", ex("each.value.subnet_ids")), block("content", &[], vec![attr("subnet_id", ex("subnet_mapping.value"))])],
+                ),
+            ],
+        ),
+    ];
+    let outputs = vec![
+        output("transit_gateway_id", "The Transit Gateway's ID.", ex("one([for v in aws_ec2_transit_gateway.this : v.id])")),
+        output("firewall_arns", "Network Firewalls by name.", ex("{ for k, v in aws_networkfirewall_firewall.this : k => v.arn }")),
+    ];
+    Module { name: "transit", aliases: &[], variables, main, outputs }
+}
