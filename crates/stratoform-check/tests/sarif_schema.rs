@@ -1,8 +1,10 @@
 //! The SARIF output validates against the SARIF 2.1.0 JSON Schema.
 //!
-//! The schema's license (OASIS IPR policy) does not let us ship a copy, so `scripts/setup.sh`
-//! puts it at `$STRATOFORM_TOOLS_DIR/sarif-schema-2.1.0.json`; `STRATOFORM_SARIF_SCHEMA` names
-//! another copy. Without it the test skips, and fails under `STRATOFORM_REQUIRE_TOOLS=1`.
+//! We do not ship a copy of the schema. The `serde-sarif` crate (a dev-dependency, so cargo
+//! fetches it with the rest of the workspace) carries the 2.1.0 schema in its sources; the test
+//! reads it from cargo's registry. `STRATOFORM_SARIF_SCHEMA` or
+//! `$STRATOFORM_TOOLS_DIR/sarif-schema-2.1.0.json` name another copy (for example the OASIS
+//! original). Without any, the test skips, and fails under `STRATOFORM_REQUIRE_TOOLS=1`.
 
 use std::path::PathBuf;
 
@@ -16,7 +18,43 @@ fn schema_path() -> Option<PathBuf> {
         std::env::var_os("STRATOFORM_TOOLS_DIR").map(|d| PathBuf::from(d).join("sarif-schema-2.1.0.json")),
         Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/sarif-schema-2.1.0.json")),
     ];
-    candidates.into_iter().flatten().find(|p| p.exists())
+    candidates.into_iter().flatten().find(|p| p.exists()).or_else(registry_schema)
+}
+
+/// The schema inside the `serde-sarif` sources in cargo's registry.
+fn registry_schema() -> Option<PathBuf> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    let mut found: Vec<PathBuf> = std::fs::read_dir(cargo_home.join("registry/src"))
+        .ok()?
+        .filter_map(Result::ok)
+        .flat_map(|index| std::fs::read_dir(index.path()).into_iter().flatten().filter_map(Result::ok))
+        .filter(|e| e.file_name().to_string_lossy().starts_with("serde-sarif-0.8."))
+        .map(|e| e.path().join("src/schema.json"))
+        .filter(|p| p.exists())
+        .collect();
+    found.sort();
+    found.pop()
+}
+
+/// Reads the schema. The copy in serde-sarif predates the 2.1.0 errata, whose schema fix is the
+/// `language` pattern (of `run` and `toolComponent`: the original has an unbalanced `]` and is
+/// not a valid regex); the erratum's pattern is applied so the schema compiles.
+fn read_schema(path: &std::path::Path) -> serde_json::Value {
+    fn apply_erratum(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) if s == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" => {
+                *s = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".to_owned();
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(apply_erratum),
+            serde_json::Value::Object(map) => map.values_mut().for_each(apply_erratum),
+            _ => {}
+        }
+    }
+    let mut schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    apply_erratum(&mut schema);
+    schema
 }
 
 fn sarif_of(path: &std::path::Path) -> serde_json::Value {
@@ -36,7 +74,7 @@ fn sarif_validates_against_the_2_1_0_schema() {
         eprintln!("skipped: no SARIF 2.1.0 schema (run scripts/setup.sh or set STRATOFORM_SARIF_SCHEMA)");
         return;
     };
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let schema = read_schema(&path);
     let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut inputs = vec![root.join("tests/waivers/platform.yaml")];
@@ -51,6 +89,9 @@ fn sarif_validates_against_the_2_1_0_schema() {
         let doc = sarif_of(input);
         let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{}: SARIF does not validate:\n{}", input.display(), errors.join("\n"));
+        // A second, typed reading: the SARIF object model of the serde-sarif crate.
+        let typed: Result<serde_sarif::sarif::Sarif, _> = serde_json::from_value(doc.clone());
+        assert!(typed.is_ok(), "{}: SARIF does not read as the 2.1.0 object model: {:?}", input.display(), typed.err());
         // GitHub code scanning needs a rule for every result and a location in a file.
         let run = &doc["runs"][0];
         let ids: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -67,7 +108,7 @@ fn sarif_validates_against_the_2_1_0_schema() {
 #[test]
 fn negative_control_the_schema_rejects_a_broken_log() {
     let Some(path) = schema_path() else { return };
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let schema = read_schema(&path);
     let validator = jsonschema::validator_for(&schema).unwrap();
     let mut doc = sarif_of(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/waivers/platform.yaml"));
     doc["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
