@@ -144,6 +144,22 @@ impl LocalRun {
         Ok(())
     }
 
+    /// Writes overrides that turn deletion protection off (databases, load balancers), so that a
+    /// following apply releases it and destroy can proceed.
+    pub fn release_protection(&self) -> Result<(), RunError> {
+        let files = [
+            ("database", "resource \"aws_rds_cluster\" \"this\" {\n  deletion_protection = false\n  skip_final_snapshot = true\n}\n\nresource \"aws_db_instance\" \"this\" {\n  deletion_protection = false\n  skip_final_snapshot = true\n}\n"),
+            ("load-balancing", "resource \"aws_lb\" \"this\" {\n  enable_deletion_protection = false\n}\n"),
+        ];
+        for (module, text) in files {
+            let dir = self.root.join("modules").join(module);
+            if dir.is_dir() {
+                Self::write(&dir.join("release_protection_override.tf"), text)?;
+            }
+        }
+        Ok(())
+    }
+
     fn cmd(&self, stack: &str, args: &[&str]) -> Command {
         let mut c = Command::new(&self.terraform);
         c.current_dir(self.stack_dir(stack)).args(args).env("TF_IN_AUTOMATION", "1").env("CHECKPOINT_DISABLE", "1");

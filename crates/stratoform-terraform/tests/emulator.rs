@@ -82,8 +82,9 @@ if phase == "all-destroyed":
             failures.append(f"clusters left in {region}")
         if client("s3", region).list_buckets().get("Buckets"):
             failures.append(f"buckets left")
-        keys = [k for k in client("kms", region).list_keys()["Keys"]
-                if client("kms", region).describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"]
+        kms = client("kms", region)
+        keys = [k for k in kms.list_keys()["Keys"]
+                if (lambda m: m["KeyState"] == "Enabled" and m.get("KeyManager") == "CUSTOMER")(kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"])]
         if keys:
             failures.append(f"enabled KMS keys left in {region}: {len(keys)}")
     roles = [r["RoleName"] for r in client("iam", spec["regions"][0]).list_roles()["Roles"] if not r["Path"].startswith("/aws-service-role/")]
@@ -205,6 +206,11 @@ fn prove(example: &str, spec: &Path, env: &str) -> Result<Times, String> {
         t.resources += runner.state_list(&stack.name).map_err(|e| e.to_string())?.len();
     }
     check(&moto.endpoint, "applied", model).map_err(|e| format!("{example}/{env}: {e}"))?;
+    // Production turns deletion protection on; release it the way an operator would first.
+    runner.release_protection().map_err(|e| e.to_string())?;
+    for stack in stacks.iter().filter(|s| s.kind == StackKind::Environment) {
+        t.apply += runner.apply(&stack.name).map_err(|e| e.to_string())?;
+    }
     for stack in stacks.iter().rev().filter(|s| s.kind == StackKind::Environment) {
         t.destroy += runner.destroy(&stack.name).map_err(|e| e.to_string())?;
     }

@@ -20,6 +20,22 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
         eprintln!("error: {e}");
         return ExitStatus::Failure;
     }
+    if local {
+        // Production turns deletion protection on; release it before destroying.
+        if let Err(e) = run.release_protection() {
+            eprintln!("error: {e}");
+            return ExitStatus::Failure;
+        }
+        for stack in model.stacks.iter().filter(|s| s.kind == StackKind::Environment) {
+            if run.state_dir.join(format!("{}.tfstate", stack.name)).is_file() {
+                println!("{}: releasing deletion protection", stack.name);
+                if let Err(e) = run.init(&stack.name).and_then(|_| run.apply(&stack.name)) {
+                    eprintln!("error: {e}");
+                    return ExitStatus::Failure;
+                }
+            }
+        }
+    }
     let everything = local || all;
     let stacks: Vec<_> = model
         .stacks

@@ -536,6 +536,7 @@ fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
             body.push(attr(k, if k == "for_each" { ex("var.buckets") } else { v }));
         }
         c.b.main.push(block("module", &["buckets"], body));
+        c.b.main.push(super::long_lived::logging("buckets", "var.buckets", None));
         c.b.outputs.push(output("bucket_arns", "Buckets by spec name.", ex("{ for k, m in module.buckets : k => m.arn }")));
     }
     for fs in &region.file_systems {

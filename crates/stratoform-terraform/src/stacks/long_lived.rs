@@ -93,11 +93,27 @@ pub fn bucket_args(kms: &str) -> Vec<(&'static str, Expression)> {
         ("encryption", ex("each.value.encryption")),
         ("kms_key_arn", ex(&format!(r#"each.value.encryption == "kms" ? lookup({kms}, each.value.kms_key, null) : null"#))),
         ("lifecycle_rules", ex("each.value.lifecycle_rules")),
-        ("access_log_bucket", ex("each.value.access_log_bucket")),
+        // Logging is configured by the stack once every bucket's policy exists (see `logging`).
+        ("access_log_bucket", Expression::Null),
         ("accepts_access_logs", ex("each.value.accepts_access_logs")),
         ("replication", ex("each.value.replication")),
         ("force_destroy", ex("each.value.force_destroy")),
     ]
+}
+
+/// Server access logging of the buckets of a module call, after every bucket of the call (the
+/// target's policy admits the logging service only once it exists).
+pub fn logging(module: &str, buckets: &str, provider: Option<&str>) -> hcl::structure::Structure {
+    let mut body = Vec::new();
+    if let Some(p) = provider {
+        body.push(attr("provider", ex(p)));
+    }
+    body.push(attr("for_each", ex(&format!("{{ for k, v in {buckets} : k => v if v.access_log_bucket != null }}"))));
+    body.push(attr("bucket", ex(&format!("module.{module}[each.key].name"))));
+    body.push(attr("target_bucket", ex("each.value.access_log_bucket")));
+    body.push(attr("target_prefix", ex(r#""${each.value.name}/""#)));
+    body.push(attr("depends_on", ex(&format!("[module.{module}]"))));
+    block_owned("resource", vec!["aws_s3_bucket_logging".into(), ident(module)], body)
 }
 
 /// The type of a bucket object in tfvars.
@@ -226,6 +242,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
             bucket.push(attr(k, v));
         }
         b.main.push(block_owned("module", vec![format!("buckets_{id}")], bucket));
+        b.main.push(logging(&format!("buckets_{id}"), &format!(r#"lookup(var.buckets, "{r}", {{}})"#), providers.as_deref()));
     }
     b.outputs.push(output("zone_ids", "Route 53 zone IDs by domain.", ex("module.dns.zone_ids")));
     b.outputs.push(output("name_servers", "Name servers by domain, for the registrar.", ex("module.dns.name_servers")));

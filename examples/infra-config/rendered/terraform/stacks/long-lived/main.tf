@@ -75,8 +75,16 @@ module "buckets_us_east_1" {
   encryption          = each.value.encryption
   kms_key_arn         = each.value.encryption == "kms" ? lookup(local.kms_arns, each.value.kms_key, null) : null
   lifecycle_rules     = each.value.lifecycle_rules
-  access_log_bucket   = each.value.access_log_bucket
+  access_log_bucket   = null
   accepts_access_logs = each.value.accepts_access_logs
   replication         = each.value.replication
   force_destroy       = each.value.force_destroy
+}
+
+resource "aws_s3_bucket_logging" "buckets_us_east_1" {
+  for_each      = { for k, v in lookup(var.buckets, "us-east-1", {}) : k => v if v.access_log_bucket != null }
+  bucket        = module.buckets_us_east_1[each.key].name
+  target_bucket = each.value.access_log_bucket
+  target_prefix = "${each.value.name}/"
+  depends_on    = [module.buckets_us_east_1]
 }

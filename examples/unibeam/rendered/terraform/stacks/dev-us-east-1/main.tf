@@ -579,10 +579,18 @@ module "buckets" {
   encryption          = each.value.encryption
   kms_key_arn         = each.value.encryption == "kms" ? lookup(local.kms_arns, each.value.kms_key, null) : null
   lifecycle_rules     = each.value.lifecycle_rules
-  access_log_bucket   = each.value.access_log_bucket
+  access_log_bucket   = null
   accepts_access_logs = each.value.accepts_access_logs
   replication         = each.value.replication
   force_destroy       = each.value.force_destroy
+}
+
+resource "aws_s3_bucket_logging" "buckets" {
+  for_each      = { for k, v in var.buckets : k => v if v.access_log_bucket != null }
+  bucket        = module.buckets[each.key].name
+  target_bucket = each.value.access_log_bucket
+  target_prefix = "${each.value.name}/"
+  depends_on    = [module.buckets]
 }
 
 module "secret_redislabs_credentials" {
