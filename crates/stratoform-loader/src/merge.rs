@@ -60,7 +60,11 @@ pub fn merge(
         (b, o) => {
             // Replacing a subtree: forget the base's spans below it, take the override's.
             let prefix = format!("{at}/");
-            merged_spans.retain(|k, _| !k.starts_with(&prefix));
+            let below: Vec<String> =
+                merged_spans.range(prefix.clone()..).map(|(k, _)| k).take_while(|k| k.starts_with(&prefix)).cloned().collect();
+            for k in below {
+                merged_spans.remove(&k);
+            }
             *b = o.clone();
             rebase(file_spans, from, merged_spans, at);
         }

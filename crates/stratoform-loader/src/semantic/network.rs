@@ -96,6 +96,10 @@ fn host_bits(ctx: &mut Ctx<'_>, pointer: &str, cidr: &Ipv4Cidr) {
     }
 }
 
+/// Where two connected blocks are checked (pointer), each block with its pointer, and what
+/// connects them.
+type ConnectedPair = (String, (String, Ipv4Cidr), (String, Ipv4Cidr), String);
+
 /// VPCs joined by peering or a Transit Gateway must not overlap.
 fn connected_overlaps(ctx: &mut Ctx<'_>) {
     let p = ctx.platform;
@@ -104,7 +108,7 @@ fn connected_overlaps(ctx: &mut Ctx<'_>) {
         let (vi, v) = r.vpcs.iter().enumerate().find(|(_, v)| v.name.as_str() == vpc)?;
         Some((format!("/regions/{ri}/vpcs/{vi}/cidr"), v.cidr))
     };
-    let mut pairs: Vec<(String, (String, Ipv4Cidr), (String, Ipv4Cidr), String)> = Vec::new();
+    let mut pairs: Vec<ConnectedPair> = Vec::new();
     for (ri, r) in p.regions.iter().enumerate() {
         for (pi, peering) in r.peerings.iter().enumerate() {
             let Some(local) = find(&r.name, &peering.vpc) else { continue };
