@@ -2,6 +2,7 @@
 //! one environment's effective platform with its defaults applied, names resolved, subnets
 //! carved, identities bound and stacks laid out.
 
+pub mod failover;
 pub mod identity;
 pub mod naming;
 pub mod network;

@@ -47,8 +47,12 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
         if let Some(b) = &m.expected_body {
             t.row(vec!["Expected body".into(), b.clone(), md(model, &format!("{mp}/expectedBody"))]);
         }
-        let detect = m.interval.as_secs() * (u64::from(m.retries) + 1) + m.timeout.as_secs();
-        t.row(vec!["Failure detected within".into(), format!("{detect}s (interval × (retries + 1) + timeout)"), md(model, &mp)]);
+        let det = stratoform_model::failover::cloudflare_detection(m.interval, m.timeout, m.retries);
+        t.row(vec![
+            "Failure detected within".into(),
+            format!("{}s to {}s, {}s on average (one check of 1 + {} immediate retries, {} apart)", det.best_s, det.worst_s, det.expected_s, m.retries, secs(&m.interval)),
+            md(model, &mp),
+        ]);
         doc.table(&t);
         let mut p = Table::new(&["Pool", "Order", "Region", "Origin load balancer", "Port", "Minimum origins", "Spec"]);
         for (k, pool) in lb.pools.iter().enumerate() {
@@ -71,7 +75,7 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
         for (k, eg) in ga.endpoint_groups.iter().enumerate() {
             let hc = &eg.health_check;
             let eps: Vec<String> = eg.endpoints.iter().map(|e| format!("{} ({})", e.load_balancer, e.weight)).collect();
-            let detect = hc.interval.as_secs() * u64::from(hc.threshold);
+            let det = stratoform_model::failover::accelerator_detection(hc.interval, hc.threshold, hc.timeout);
             g.row(vec![
                 eg.region.to_string(),
                 format!("{}%", eg.traffic_dial),
@@ -80,7 +84,7 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
                 secs(&hc.interval),
                 hc.threshold.to_string(),
                 hc.timeout.as_ref().map_or(String::new(), secs),
-                format!("{detect}s (interval × threshold)"),
+                format!("{}s to {}s ({} consecutive checks)", det.best_s, det.worst_s, hc.threshold),
                 md(model, &format!("{base}/endpointGroups/{k}")),
             ]);
         }
