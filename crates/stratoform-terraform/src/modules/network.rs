@@ -193,7 +193,8 @@ pub fn module() -> Module {
             &["aws_iam_role", "flow_logs"],
             vec![
                 attr("count", ex("var.flow_logs.enabled ? 1 : 0")),
-                attr("name", ex(r#""${var.name}-flow-logs""#)),
+                // IAM names are global: the region keeps two regions' VPCs of one name apart.
+                attr("name", ex(r#""${var.name}-${data.aws_region.current.name}-flow-logs""#)),
                 attr("assume_role_policy", service_trust("vpc-flow-logs.amazonaws.com")),
             ],
         ),

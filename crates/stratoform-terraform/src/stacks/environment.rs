@@ -482,7 +482,8 @@ fn clusters(c: &mut Ctx) {
 /// A custom policy of `identity.policies`, created in the primary region's stack.
 fn policy_ref(c: &mut Ctx, name: &str) -> Expression {
     let iam = format!("{}-{name}", c.prefix());
-    let Some(p) = c.model.platform.identity.policies.iter().find(|p| p.name.as_str() == name).cloned() else {
+    // IAM is global: the primary region's stack creates the policy, the others name it.
+    let Some(p) = c.model.platform.identity.policies.iter().find(|p| p.name.as_str() == name).cloned().filter(|_| c.primary) else {
         return call("format", [s(format!("arn:aws:iam::%s:policy/{iam}")), ex("local.account_id")]);
     };
     let rid = format!("policy_{}", ident(name));

@@ -148,7 +148,7 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
 
 resource "aws_iam_role" "flow_logs" {
   count = var.flow_logs.enabled ? 1 : 0
-  name  = "${var.name}-flow-logs"
+  name  = "${var.name}-${data.aws_region.current.name}-flow-logs"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [

@@ -356,45 +356,6 @@ module "role_main_ebs_csi" {
   inline_policies = {}
 }
 
-resource "aws_iam_policy" "policy_aws_load_balancer_controller" {
-  name        = "unibeam-prod-aws-load-balancer-controller"
-  description = "What the AWS Load Balancer Controller needs"
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "Describe"
-        Effect   = "Allow"
-        Action   = ["ec2:Describe*", "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate", "waf-regional:GetWebACLForResource", "wafv2:GetWebACLForResource", "shield:GetSubscriptionState", "cognito-idp:DescribeUserPoolClient"]
-        Resource = "*"
-      },
-      {
-        Sid      = "ServiceLinkedRole"
-        Effect   = "Allow"
-        Action   = "iam:CreateServiceLinkedRole"
-        Resource = "*"
-        Condition = {
-          StringEquals = {
-            "iam:AWSServiceName" = "elasticloadbalancing.amazonaws.com"
-          }
-        }
-      },
-      {
-        Sid      = "SecurityGroups"
-        Effect   = "Allow"
-        Action   = ["ec2:CreateSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"]
-        Resource = "*"
-      },
-      {
-        Sid      = "LoadBalancers"
-        Effect   = "Allow"
-        Action   = ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:SetWebAcl"]
-        Resource = "*"
-      },
-    ]
-  })
-}
-
 module "role_main_aws_load_balancer_controller" {
   source            = "../../modules/identity"
   name              = "unibeam-prod-us-west-2-aws-load-balancer-controller"
@@ -404,25 +365,9 @@ module "role_main_aws_load_balancer_controller" {
   oidc_issuer       = module.eks_main.oidc_issuer
   service_accounts  = ["kube-system:aws-load-balancer-controller"]
   managed_policy_arns = {
-    aws-load-balancer-controller = aws_iam_policy.policy_aws_load_balancer_controller.arn
+    aws-load-balancer-controller = format("arn:aws:iam::%s:policy/unibeam-prod-aws-load-balancer-controller", local.account_id)
   }
   inline_policies = {}
-}
-
-resource "aws_iam_policy" "policy_karpenter_controller" {
-  name        = "unibeam-prod-karpenter-controller"
-  description = "What the Karpenter controller needs"
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "Provision"
-        Effect   = "Allow"
-        Action   = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateTags", "ec2:RunInstances", "ec2:DeleteLaunchTemplate", "ec2:TerminateInstances", "ec2:Describe*", "pricing:GetProducts", "ssm:GetParameter", "iam:PassRole", "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile", "eks:DescribeCluster", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl"]
-        Resource = "*"
-      },
-    ]
-  })
 }
 
 module "role_main_karpenter" {
@@ -434,7 +379,7 @@ module "role_main_karpenter" {
   oidc_issuer       = module.eks_main.oidc_issuer
   service_accounts  = ["kube-system:karpenter"]
   managed_policy_arns = {
-    karpenter-controller = aws_iam_policy.policy_karpenter_controller.arn
+    karpenter-controller = format("arn:aws:iam::%s:policy/unibeam-prod-karpenter-controller", local.account_id)
   }
   inline_policies = {}
 }
