@@ -136,7 +136,9 @@ setup_chromium() {
     sf_step "chromium: $(command -v chromium || command -v chromium-browser)"
   elif [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     sf_step "chromium: apt-get install chromium"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null ||
+    # A fresh machine has no package lists yet: refresh them once, then install.
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 ||
+      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null; }; } ||
       sf_die "chromium: apt-get install failed" "install the Debian package \`chromium\` (or put a Chromium on PATH as \`chromium\`)"
   else
     sf_log "    chromium not found: the SVG rendering tests skip (or fail with STRATOFORM_REQUIRE_TOOLS=1); install the Debian package \`chromium\`"
