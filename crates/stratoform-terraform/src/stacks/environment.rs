@@ -545,8 +545,15 @@ fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
         let (groups, cidrs) = c.sources(&vpc, &fs.allowed_from);
         let kms = c.kms(fs.kms_key.as_ref().map(|k| k.as_str()));
         let tier = c.tier(&vpc, fs.subnet_tier.as_ref(), SubnetKind::Private);
+        let fid = format!("efs_{}", ident(fs.name.as_str()));
+        c.b.outputs.push(output(&format!("{fid}_id"), &format!("The `{}` file system's ID.", fs.name), ex(&format!("module.{fid}.id"))));
+        c.b.outputs.push(output(
+            &format!("{fid}_access_point_ids"),
+            &format!("The `{}` file system's access point IDs by name.", fs.name),
+            ex(&format!("module.{fid}.access_point_ids")),
+        ));
         c.b.module(
-            &format!("efs_{}", ident(fs.name.as_str())),
+            &fid,
             "efs",
             vec![
                 ("name", s(format!("{}-{}", c.prefix(), fs.name))),
@@ -827,6 +834,7 @@ fn edge(c: &mut Ctx) {
                 ("zone_id", zone),
             ],
         );
+        c.b.outputs.push(output(&format!("{cid}_arn"), &format!("The `{}` certificate's ARN.", cert.name), ex(&format!("module.{cid}.arn"))));
         c.b.outputs.push(output(
             &format!("{cid}_validation_records"),
             &format!("DNS validation records of `{}` (for a zone outside Route 53).", cert.name),
@@ -1214,6 +1222,21 @@ fn kms_keys(c: &mut Ctx) {
             ],
         );
         arns.push(("bucket-default".into(), ex("module.kms_buckets.arn")));
+    }
+    // Every key of `identity.kmsKeys` this region has, for the Kubernetes layer's values
+    // templates (`${kmsKey.<name>.arn}`): the keys created here and the long-lived ones.
+    for k in &model.platform.identity.kms_keys {
+        let name = k.name.as_str();
+        let arn = if keys.contains(name) {
+            ex(&format!("module.kms_{}.arn", ident(name)))
+        } else if k.lifecycle.is_long_lived() {
+            c.kms(Some(name))
+        } else {
+            continue;
+        };
+        if arn != Expression::Null {
+            c.b.outputs.push(output(&format!("kms_{}_arn", ident(name)), &format!("The `{name}` KMS key's ARN in this region."), arn));
+        }
     }
     c.b.main.push(block("locals", &[], vec![attr("kms_arns", obj(arns))]));
 }

@@ -30,3 +30,18 @@ output "bucket_arns" {
   description = "Buckets by spec name."
   value       = { for k, m in module.buckets : k => m.arn }
 }
+
+output "efs_influxdb2_id" {
+  description = "The `influxdb2` file system's ID."
+  value       = module.efs_influxdb2.id
+}
+
+output "efs_influxdb2_access_point_ids" {
+  description = "The `influxdb2` file system's access point IDs by name."
+  value       = module.efs_influxdb2.access_point_ids
+}
+
+output "kms_infra_arn" {
+  description = "The `infra` KMS key's ARN in this region."
+  value       = module.kms_infra.arn
+}

@@ -26,6 +26,11 @@ output "eks_main_oidc_provider_arn" {
   value       = module.eks_main.oidc_provider_arn
 }
 
+output "cert_wildcard_arn" {
+  description = "The `wildcard` certificate's ARN."
+  value       = module.cert_wildcard.arn
+}
+
 output "cert_wildcard_validation_records" {
   description = "DNS validation records of `wildcard` (for a zone outside Route 53)."
   value       = module.cert_wildcard.validation_records

@@ -25,3 +25,8 @@ output "eks_eks_oidc_provider_arn" {
   description = "The `eks` cluster's OIDC provider."
   value       = module.eks_eks.oidc_provider_arn
 }
+
+output "kms_ebs_arn" {
+  description = "The `ebs` KMS key's ARN in this region."
+  value       = module.kms_ebs.arn
+}

@@ -30,3 +30,8 @@ output "bucket_arns" {
   description = "Buckets by spec name."
   value       = { for k, m in module.buckets : k => m.arn }
 }
+
+output "kms_ebs_arn" {
+  description = "The `ebs` KMS key's ARN in this region."
+  value       = module.kms_ebs.arn
+}

@@ -31,6 +31,11 @@ output "bucket_arns" {
   value       = { for k, m in module.buckets : k => m.arn }
 }
 
+output "cert_api_arn" {
+  description = "The `api` certificate's ARN."
+  value       = module.cert_api.arn
+}
+
 output "cert_api_validation_records" {
   description = "DNS validation records of `api` (for a zone outside Route 53)."
   value       = module.cert_api.validation_records

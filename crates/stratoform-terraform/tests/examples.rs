@@ -1,0 +1,83 @@
+//! What the rendered examples must contain, read back from the rendered text: the outputs other
+//! layers read, and the resources the seeds' architectures need (Karpenter, PrivateLink, Transit
+//! Gateway peering, regional keys). Structure and validity are proven by `validate.rs`.
+
+use std::path::PathBuf;
+
+use stratoform_model::{Model, StackKind};
+use stratoform_output::OutputTree;
+
+fn example(name: &str) -> (Vec<Model>, OutputTree) {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name).join("platform.yaml");
+    let loaded = stratoform_loader::load_file(&spec).unwrap();
+    assert!(!loaded.has_errors(), "{name}: {:?}", loaded.diagnostics);
+    let models = Model::resolve_all(&loaded, None).unwrap();
+    let tree = stratoform_terraform::render(&models).unwrap();
+    (models, tree)
+}
+
+fn examples() -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("platform.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The names of the `output` blocks of a stack.
+fn outputs(tree: &OutputTree, stack: &str) -> Vec<String> {
+    tree.get(&format!("stacks/{stack}/outputs.tf"))
+        .unwrap_or_else(|| panic!("stack {stack} has no outputs.tf"))
+        .lines()
+        .filter_map(|l| l.strip_prefix("output \""))
+        .map(|l| l.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+fn snake(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
+}
+
+/// The Kubernetes layer's values templates read `cert_<name>_arn`, `efs_<fs>_id`,
+/// `efs_<fs>_access_point_ids` and `kms_<key>_arn` from the environment stack of the cluster's
+/// region: every certificate and file system of the region, and every key of the platform the
+/// region has, is an output.
+#[test]
+fn environment_stacks_output_what_values_templates_read() {
+    let mut checked = 0;
+    for name in examples() {
+        let (models, tree) = example(&name);
+        for m in &models {
+            for region in &m.platform.regions {
+                let stack = format!("{}-{}", m.env_name(), region.name);
+                let declared = outputs(&tree, &stack);
+                let mut expect: Vec<String> = Vec::new();
+                expect.extend(region.certificates.iter().map(|c| format!("cert_{}_arn", snake(c.name.as_str()))));
+                for fs in &region.file_systems {
+                    expect.push(format!("efs_{}_id", snake(fs.name.as_str())));
+                    expect.push(format!("efs_{}_access_point_ids", snake(fs.name.as_str())));
+                }
+                // Long-lived keys exist in every region; ephemeral ones in the primary region (and
+                // wherever something of the region uses them).
+                let primary = m.primary_region().name == region.name;
+                expect.extend(
+                    m.platform
+                        .identity
+                        .kms_keys
+                        .iter()
+                        .filter(|k| primary || k.lifecycle.is_long_lived())
+                        .map(|k| format!("kms_{}_arn", snake(k.name.as_str()))),
+                );
+                for e in expect {
+                    assert!(declared.contains(&e), "{name}: stack {stack} does not output `{e}`");
+                    checked += 1;
+                }
+            }
+            assert!(m.stacks.iter().any(|s| s.kind == StackKind::Environment));
+        }
+    }
+    assert!(checked > 0, "no example has a certificate, file system or key");
+}
