@@ -56,6 +56,13 @@ pub struct Cluster {
     /// Karpenter node pools (requires the `karpenter` chart).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub node_pools: Vec<NodePool>,
+    /// Karpenter's interruption handling, for a cluster with `nodePools`: an SQS queue named after
+    /// the EKS cluster, fed by EventBridge rules for spot interruption warnings, rebalance
+    /// recommendations, instance state changes and scheduled AWS Health events, which the
+    /// controller drains before the instance goes (the chart's `settings.interruptionQueue`).
+    /// Default: `false`. Example: `true`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub karpenter_interruption_queue: bool,
     /// Cluster autoscaler settings (requires a chart with release `cluster-autoscaler`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscaler: Option<ClusterAutoscaler>,
