@@ -11,4 +11,4 @@ pub mod writer;
 pub use drift::{check, Change, CheckError, Drift};
 pub use manifest::{Manifest, MANIFEST_FILE};
 pub use tree::OutputTree;
-pub use writer::{write, Conflict, ConflictKind, WriteError, WriteReport};
+pub use writer::{write, write_with, Conflict, ConflictKind, WriteError, WriteOptions, WriteReport};
