@@ -2,4 +2,5 @@
 //! ([`measure`]) the `stratoform-bench` binary uses. `cargo run -p stratoform-bench --release`.
 
 pub mod measure;
+pub mod render;
 pub mod synthetic;

@@ -1,12 +1,14 @@
 //! `stratoform-bench`: load + validate, then resolve, for synthetic platforms of 1, 10 and 100
-//! clusters with up to 10,000 workloads; prints a Markdown table for BENCHMARKS.md.
+//! clusters with up to 10,000 workloads; with `render`, every example rendered end to end (file in,
+//! every layer written out). Prints Markdown tables for BENCHMARKS.md.
 //!
 //! usage: `cargo run -p stratoform-bench --release [-- --quick] [--only CLUSTERSxWORKLOADS]`
+//!        `cargo run -p stratoform-bench --release -- render [--quick]` (from the repository root)
 
 use std::time::Duration;
 
 use stratoform_bench::measure::{median, ms};
-use stratoform_bench::synthetic;
+use stratoform_bench::{render, synthetic};
 use stratoform_model::Model;
 
 /// (clusters, workloads).
@@ -17,6 +19,10 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
     let (min_runs, min_time) = if quick { (1, Duration::ZERO) } else { (5, Duration::from_secs(2)) };
+    if args.get(1).map(String::as_str) == Some("render") {
+        render_examples(min_runs, min_time);
+        return;
+    }
     println!("| clusters | workloads | spec lines | spec KiB | load + validate (ms) | resolve, 2 envs (ms) | total (ms) | runs |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &(clusters, workloads) in CASES {
@@ -36,5 +42,18 @@ fn main() {
             ms(resolve),
             ms(load + resolve)
         );
+    }
+}
+
+/// Every example under `examples/`, rendered end to end.
+fn render_examples(min_runs: usize, min_time: Duration) {
+    let root = std::env::current_dir().expect("a working directory");
+    let examples = render::examples(&root);
+    assert!(!examples.is_empty(), "no examples under {}/examples: run from the repository root", root.display());
+    let scratch = std::env::temp_dir().join(format!("stratoform-bench-{}", std::process::id()));
+    println!("{}", render::HEADER);
+    for (name, spec) in &examples {
+        println!("{}", render::measure(name, spec, &scratch, min_runs, min_time).markdown());
+        let _ = std::fs::remove_dir_all(&scratch);
     }
 }
