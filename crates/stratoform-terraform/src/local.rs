@@ -69,8 +69,38 @@ pub fn quirk_overrides() -> BTreeMap<&'static str, String> {
     out.entry("hosts")
         .or_default()
         .push_str(&format!("data \"aws_ssm_parameter\" \"ami\" {{\n  name = \"{EMULATOR_IMAGE_PARAMETER}\"\n}}\n"));
+    out.entry("s3").or_default().push_str(S3_LOG_TARGET_POLICY);
     out
 }
+
+/// The emulator's `PutBucketLogging` reads the target bucket's policy statement by statement and
+/// fails with an HTTP 500 on the first one whose `Principal` is the string `"*"` (moto 5.2.1:
+/// `'str' object has no attribute 'get'`) unless the log-delivery grant came first. The same
+/// policy with its statements in the other order (which means the same to IAM) is applied instead.
+const S3_LOG_TARGET_POLICY: &str = r#"# The log-delivery grant first: the emulator's PutBucketLogging fails on a `Principal = "*"` statement before it.
+locals {
+  policy_with_logs = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "S3ServerAccessLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.this.arn}/*"
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
+}
+"#;
 
 /// A provider override pointing the default provider and each alias at `endpoint`.
 pub fn provider_override(endpoint: &str, aliases: &[(String, String)]) -> String {
@@ -149,4 +179,37 @@ pub fn sg_reference_overrides(main_tf: &str) -> Option<String> {
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The statements of `locals.policy_with_logs` in a file, as parsed expressions.
+    fn statements(tf: &str) -> Vec<String> {
+        let body: hcl::Body = hcl::parse(tf).expect("valid HCL");
+        let local = body
+            .blocks()
+            .filter(|b| b.identifier() == "locals")
+            .flat_map(|b| b.body().attributes())
+            .find(|a| a.key() == "policy_with_logs")
+            .expect("a policy_with_logs local")
+            .expr()
+            .clone();
+        let hcl::Expression::FuncCall(call) = local else { panic!("jsonencode(...) expected") };
+        let Some(hcl::Expression::Object(doc)) = call.args.first() else { panic!("an object expected") };
+        let statement = doc.iter().find(|(k, _)| format!("{k}").contains("Statement")).map(|(_, v)| v.clone());
+        let Some(hcl::Expression::Array(items)) = statement else { panic!("a Statement list expected") };
+        let mut out: Vec<String> = items.iter().map(|e| format!("{e:?}")).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_log_target_policy_override_only_reorders_the_modules_policy() {
+        let main = crate::modules::s3::module().files("spec.yaml").into_iter().find(|(p, _)| p.ends_with("main.tf")).unwrap().1;
+        let override_tf = &quirk_overrides()["s3"];
+        assert_eq!(statements(override_tf), statements(&main), "the emulator override of modules/s3 must grant exactly what the module grants");
+        assert!(override_tf.find("S3ServerAccessLogs") < override_tf.find("DenyInsecureTransport"));
+    }
 }
