@@ -11,11 +11,10 @@ use std::path::Path;
 use stratoform_check::render::{human as check_human, json, sarif};
 use stratoform_check::waivers::codes;
 use stratoform_check::{Date, RULES};
-use stratoform_diagnostics::human;
-use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
 use crate::cli::CheckFormat;
+use super::spec::load_models;
 use crate::exit::ExitStatus;
 
 /// Runs the review, or prints a rule's page with `--explain`.
@@ -37,25 +36,9 @@ pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Op
         },
         Err(_) => Date::today(),
     };
-    let loaded = match stratoform_loader::load_file(file) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}: {}", std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default());
-            return ExitStatus::Failure;
-        }
-    };
-    if loaded.has_errors() {
-        eprint!("{}", human::render(&loaded.file, &loaded.diagnostics, color));
-        eprintln!("{}: {}; the review runs on a valid spec", loaded.file.name(), human::summary(&loaded.diagnostics));
-        return ExitStatus::Failure;
-    }
-    let models = match Model::resolve_all(&loaded, env) {
+    let (loaded, models) = match load_models(file, env, color, "the review runs on a valid spec") {
         Ok(m) => m,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("help: pass one of the environments with `--env NAME`, or leave `--env` out for all");
-            return ExitStatus::Failure;
-        }
+        Err(status) => return status,
     };
     let tree = match rendered {
         Some(dir) => match read_rendered(dir) {

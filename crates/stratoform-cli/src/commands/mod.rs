@@ -7,6 +7,7 @@ mod plan;
 mod render;
 mod schema;
 mod simulate;
+mod spec;
 mod up;
 mod validate;
 

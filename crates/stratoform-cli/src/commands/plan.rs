@@ -3,34 +3,18 @@
 
 use std::path::Path;
 
-use stratoform_diagnostics::human;
 use stratoform_graph::format;
 use stratoform_model::Model;
 
 use crate::cli::PlanFormat;
+use super::spec::load_models;
 use crate::exit::ExitStatus;
 
 /// Prints the plan of every selected environment.
 pub fn run(file: &Path, env: Option<&str>, destroy: bool, fmt: PlanFormat, color: bool) -> ExitStatus {
-    let loaded = match stratoform_loader::load_file(file) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}: {}", std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default());
-            return ExitStatus::Failure;
-        }
-    };
-    if loaded.has_errors() {
-        eprint!("{}", human::render(&loaded.file, &loaded.diagnostics, color));
-        eprintln!("{}: {}", loaded.file.name(), human::summary(&loaded.diagnostics));
-        return ExitStatus::Failure;
-    }
-    let models = match Model::resolve_all(&loaded, env) {
+    let (loaded, models) = match load_models(file, env, color, "nothing was planned") {
         Ok(m) => m,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("help: pass one of the environments with `--env NAME`, or leave `--env` out for all");
-            return ExitStatus::Failure;
-        }
+        Err(status) => return status,
     };
     match output(&models, destroy, fmt) {
         Ok(out) => print!("{out}"),

@@ -4,10 +4,10 @@
 use std::error::Error;
 use std::path::Path;
 
-use stratoform_diagnostics::human;
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
+use super::spec::{fail, load_models, print_causes};
 use crate::cli::RenderTarget;
 use crate::exit::ExitStatus;
 
@@ -26,20 +26,9 @@ const KIND_RENDERERS: &[(&str, Renderer)] = &[("kubernetes", |models| Ok(stratof
 
 /// Renders a spec into `out`, or compares `out` with what would be rendered.
 pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool, target: RenderTarget) -> ExitStatus {
-    let loaded = match stratoform_loader::load_file(file) {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
-    if !loaded.diagnostics.is_empty() {
-        eprint!("{}", human::render(&loaded.file, &loaded.diagnostics, color));
-    }
-    if loaded.has_errors() {
-        eprintln!("{}: {}; nothing was rendered", loaded.file.name(), human::summary(&loaded.diagnostics));
-        return ExitStatus::Failure;
-    }
-    let models = match Model::resolve_all(&loaded, env) {
+    let (loaded, models) = match load_models(file, env, color, "nothing was rendered") {
         Ok(m) => m,
-        Err(e) => return fail(&e),
+        Err(status) => return status,
     };
     let renderers = match target {
         RenderTarget::Aws => RENDERERS,
@@ -114,21 +103,5 @@ fn compare(file: &Path, out: &Path, tree: &OutputTree) -> ExitStatus {
             ExitStatus::Findings
         }
         Err(e) => fail(&e),
-    }
-}
-
-fn fail(e: &dyn Error) -> ExitStatus {
-    eprint!("error: ");
-    print_causes(e);
-    ExitStatus::Failure
-}
-
-/// Prints an error and its causes, one per line.
-fn print_causes(e: &dyn Error) {
-    eprintln!("{e}");
-    let mut source = e.source();
-    while let Some(s) = source {
-        eprintln!("  caused by: {s}");
-        source = s.source();
     }
 }

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use stratoform_diagnostics::{human, Diagnostic, SourceFile};
 use stratoform_loader::SpanMap;
-use stratoform_model::Model;
 use stratoform_simulate::{Options, SimulateError};
 use stratoform_spec::Scenario;
 
 use crate::cli::Format;
+use super::spec::load_models;
 use crate::exit::ExitStatus;
 
 /// Diagnostic code of a scenario that cannot run as written.
@@ -73,24 +73,9 @@ fn read_scenarios(path: &Path, color: bool) -> Result<ScenarioFile, ExitStatus> 
 
 /// Runs the scenarios and prints the report.
 pub fn run(file: &Path, scenarios: Option<&Path>, only: Vec<String>, seed: Option<u64>, format: Format, out: Option<&Path>, color: bool) -> ExitStatus {
-    let loaded = match stratoform_loader::load_file(file) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}: {}", std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default());
-            return ExitStatus::Failure;
-        }
-    };
-    if loaded.has_errors() {
-        eprint!("{}", human::render(&loaded.file, &loaded.diagnostics, color));
-        eprintln!("{}: {}", loaded.file.name(), human::summary(&loaded.diagnostics));
-        return ExitStatus::Failure;
-    }
-    let models = match Model::resolve_all(&loaded, None) {
+    let (loaded, models) = match load_models(file, None, color, "nothing was simulated") {
         Ok(m) => m,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitStatus::Failure;
-        }
+        Err(status) => return status,
     };
     let extra = match scenarios.map(|p| read_scenarios(p, color)).transpose() {
         Ok(x) => x,

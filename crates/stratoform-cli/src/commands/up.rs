@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use stratoform_diagnostics::human;
 use stratoform_model::{Model, StackKind};
 use stratoform_terraform::runner::{is_aws, LocalRun};
 
+use super::spec::load_models;
 use crate::exit::ExitStatus;
 
 /// How `up` and `down` reach AWS.
@@ -70,25 +70,7 @@ fn secs(d: Duration) -> String {
 /// Loads the spec, checks the tools, confirms a real-account run, renders the working copy and
 /// finds or starts the emulator.
 pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str) -> Option<(Model, LocalRun)> {
-    let loaded = match stratoform_loader::load_file(file) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return None;
-        }
-    };
-    if loaded.has_errors() {
-        eprint!("{}", human::render(&loaded.file, &loaded.diagnostics, color));
-        eprintln!("{}: {}; nothing was applied", loaded.file.name(), human::summary(&loaded.diagnostics));
-        return None;
-    }
-    let model = match Model::resolve_all(&loaded, Some(env)) {
-        Ok(mut m) => m.remove(0),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return None;
-        }
-    };
+    let model = load_models(file, Some(env), color, "nothing was applied").ok()?.1.remove(0);
     let Some(terraform) = find("terraform") else {
         eprintln!("error: `terraform` is not on PATH");
         eprintln!("help: install Terraform 1.6 or later (https://developer.hashicorp.com/terraform/install), or run `bash scripts/setup.sh` in a stratoform checkout");
