@@ -573,9 +573,26 @@ fn every_example_is_consistent_across_layers() {
     }
 }
 
+/// The Argo CD Applications of one cluster and environment as rendered: name -> (parent, wave).
+fn rendered_waves(tree: &OutputTree, dir: &str, env: &str) -> BTreeMap<String, (String, i64)> {
+    let mut out = BTreeMap::new();
+    for parent in ["root", "chain"] {
+        let prefix = format!("{dir}/overlays/{env}/argocd/{parent}/application-");
+        for (path, _) in tree.iter().filter(|(p, _)| p.starts_with(&prefix)) {
+            let app = docs(tree, path).remove(0);
+            out.insert(
+                app["metadata"]["name"].as_str().unwrap().to_owned(),
+                (parent.to_owned(), wave(&app)),
+            );
+        }
+    }
+    out
+}
+
 /// The seeds' order, computed by the wave function itself (also for clusters without Argo CD):
 /// aoscloud installs its primary charts in parallel after the bootstrap steps, then the Istio
-/// ingress gateway, then the AOS chart; Prometheus is outside the chain.
+/// ingress gateway, then the AOS chart; Prometheus is outside the chain. The rendered Argo CD
+/// Applications carry the same order.
 #[test]
 fn aoscloud_waves_follow_the_seed() {
     let path = common::root().join("examples/aoscloud/platform.yaml");
@@ -607,6 +624,109 @@ fn aoscloud_waves_follow_the_seed() {
                     .contains_key(&format!("aoscloud-{}-prometheus", m.env_name())),
                 "prometheus is independent"
             );
+        }
+    }
+    // The rendered app-of-apps of every environment.
+    let models = common::models(&path);
+    let tree = render(&models).unwrap();
+    for m in &models {
+        let env = m.env_name();
+        let apps = rendered_waves(&tree, "main", env);
+        let at = |name: &str| {
+            apps.get(name)
+                .cloned()
+                .unwrap_or_else(|| panic!("aoscloud {env}: no Application {name} in {apps:?}"))
+        };
+        let cluster = &m.platform.regions[0].clusters[0];
+        let primary: BTreeMap<String, (String, i64)> = cluster
+            .charts
+            .iter()
+            .filter(|c| c.tier == ChartTier::Primary)
+            .map(|c| {
+                let r = m.names.fill(c.release.as_str(), None, None);
+                (r.clone(), at(&r))
+            })
+            .collect();
+        assert_eq!(primary.len(), 10, "aoscloud {env}: the seed's ten primary charts");
+        let first = primary.values().next().unwrap().clone();
+        assert!(
+            primary.values().all(|p| *p == first && p.0 == "chain"),
+            "aoscloud {env}: primary charts install in parallel, in the chain: {primary:?}"
+        );
+        let gw = at("istio-ingressgateway");
+        let aos = at(&format!("aoscloud-{env}"));
+        assert!(gw.0 == "chain" && gw.1 > first.1, "aoscloud {env}: the gateway after the primary charts");
+        assert_eq!(aos.0, "chain");
+        for (name, (parent, w)) in &apps {
+            if parent == "chain" && !name.starts_with("manifests-") && *name != format!("aoscloud-{env}") {
+                assert!(
+                    *w < aos.1,
+                    "aoscloud {env}: the AOS chart installs last, but chart {name} has wave {w} >= {}",
+                    aos.1
+                );
+            }
+        }
+        let prometheus = at(&format!("aoscloud-{env}-prometheus"));
+        assert_eq!(
+            prometheus,
+            ("root".to_owned(), 0),
+            "aoscloud {env}: Prometheus sits beside the chain, not in it"
+        );
+        assert_eq!(at("chain"), ("root".to_owned(), 0));
+    }
+}
+
+/// OVES states no order; the waves realise what its objects need: the AWS Load Balancer
+/// Controller before NGINX ingress (its NLB), cert-manager before the issuers and certificates
+/// (`manifests-platform`), the charts before the workloads and Ingresses, the dev third-party
+/// services beside the chain, and each team's bundles in its own project.
+#[test]
+fn oves_waves_follow_what_its_objects_need() {
+    let path = common::root().join("examples/oves/platform.yaml");
+    if !path.is_file() {
+        return;
+    }
+    let models = common::models(&path);
+    let tree = render(&models).unwrap();
+    for m in &models {
+        let env = m.env_name();
+        let apps = rendered_waves(&tree, "eks", env);
+        let w = |name: &str| -> i64 {
+            let (parent, w) = apps
+                .get(name)
+                .unwrap_or_else(|| panic!("oves {env}: no Application {name} in {apps:?}"));
+            assert_eq!(parent, "chain", "oves {env}: {name} is in the chain");
+            *w
+        };
+        assert!(w("aws-load-balancer-controller") < w("ingress-nginx"));
+        assert!(w("cert-manager") < w("manifests-platform"));
+        assert!(w("ingress-nginx") < w("manifests-ns-microservices"));
+        assert!(w("manifests-platform") < w("manifests-ns-microservices"));
+        assert!(w("aws-load-balancer-controller") < w("manifests-ns-messaging"));
+        let cluster = &m.platform.regions[0].clusters[0];
+        let independent: Vec<&str> = cluster
+            .charts
+            .iter()
+            .filter(|c| c.tier == ChartTier::Independent)
+            .map(|c| c.release.as_str())
+            .collect();
+        assert_eq!(independent.is_empty(), env == "prod", "oves {env}: third-party services in dev only");
+        for r in independent {
+            assert_eq!(apps[r], ("root".to_owned(), 0), "oves {env}: {r} beside the chain");
+        }
+        let project = |app: &str| {
+            docs(&tree, &format!("eks/overlays/{env}/argocd/chain/application-{app}.yaml"))[0]
+                ["spec"]["project"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(project("manifests-ns-microservices"), "microservices");
+        assert_eq!(project("manifests-ns-messaging"), "microservices");
+        if env == "prod" {
+            assert_eq!(project("manifests-ns-databases"), "databases");
+        } else {
+            assert_eq!(project("manifests-ns-tools"), "third-party");
         }
     }
 }
