@@ -81,3 +81,53 @@ fn environment_stacks_output_what_values_templates_read() {
     }
     assert!(checked > 0, "no example has a certificate, file system or key");
 }
+
+/// The `module "<name>" { ... }` call of a stack, as text.
+fn module_call<'t>(tree: &'t OutputTree, stack: &str, name: &str) -> Option<&'t str> {
+    let main = tree.get(&format!("stacks/{stack}/main.tf"))?;
+    let start = main.find(&format!("module \"{name}\" {{\n"))?;
+    let end = main[start..].find("\n}\n")? + start;
+    Some(&main[start..end])
+}
+
+/// Where a cluster has Karpenter node pools (unibeam), its stack calls the `karpenter` module,
+/// tags the cluster's private subnets and node security group with the discovery tag the
+/// EC2NodeClass selects (`karpenter.sh/discovery = <cluster>`), gives the controller's role the
+/// cluster's scoped policy, and asks for the interruption queue when the spec does.
+#[test]
+fn karpenter_clusters_get_their_aws_side() {
+    let mut checked = 0;
+    for name in examples() {
+        let (models, tree) = example(&name);
+        for m in &models {
+            for region in &m.platform.regions {
+                let stack = format!("{}-{}", m.env_name(), region.name);
+                for cl in &region.clusters {
+                    let id = snake(cl.name.as_str());
+                    let call = module_call(&tree, &stack, &format!("karpenter_{id}"));
+                    if cl.node_pools.is_empty() {
+                        assert!(call.is_none(), "{name}: {stack} calls karpenter for `{}` without node pools", cl.name);
+                        continue;
+                    }
+                    let call = call.unwrap_or_else(|| panic!("{name}: {stack} has no karpenter_{id}"));
+                    assert!(call.contains(&format!("interruption_queue = {}", cl.karpenter_interruption_queue)), "{name}: {stack}: {call}");
+                    let eks = m.names.cluster_in(cl, region);
+                    let discovery = format!("\"karpenter.sh/discovery\" = \"{eks}\"");
+                    let eks_call = module_call(&tree, &stack, &format!("eks_{id}")).unwrap();
+                    assert!(eks_call.contains(&discovery), "{name}: {stack}: the node security group lacks {discovery}");
+                    // Every subnet of the cluster's tier carries the tag.
+                    let plan = m.network.vpc(region.name.as_str(), cl.vpc.as_str()).unwrap();
+                    let tier = cl.subnet_tier.as_ref().map(ToString::to_string).unwrap_or_else(|| plan.first_tier(stratoform_spec::SubnetKind::Private).unwrap().name.to_string());
+                    let net = module_call(&tree, &stack, &format!("network_{}", snake(cl.vpc.as_str()))).unwrap();
+                    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let tagged = flat(net).matches(&discovery).count();
+                    let subnets = plan.tiers.iter().find(|t| t.name.as_str() == tier).unwrap().subnets.len();
+                    assert_eq!(tagged, subnets, "{name}: {stack}: {tagged} subnets carry {discovery}, the `{tier}` tier has {subnets}");
+                    assert!(tree.get(&format!("stacks/{stack}/main.tf")).unwrap().contains(&format!("= module.karpenter_{id}.controller_policy_arn")));
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no example has Karpenter node pools");
+}

@@ -29,3 +29,9 @@ fn network_module() {
 fn rendering_is_deterministic() {
     assert_eq!(render_fixture("minimal"), render_fixture("minimal"));
 }
+
+#[test]
+fn karpenter_module() {
+    let tree = render_fixture("minimal");
+    insta::assert_snapshot!("karpenter_main", tree.get("modules/karpenter/main.tf").unwrap());
+}

@@ -29,6 +29,7 @@ pub fn module() -> Module {
         variable("secrets_kms_key_arn", "string", "The KMS key for secrets; null creates one for the cluster.", Some(hcl::Expression::Null)),
         variable("service_ipv4_cidr", "string", "The Kubernetes services block; null lets EKS choose.", Some(hcl::Expression::Null)),
         variable("cluster_role_policy_arns", "list(string)", "Managed policies of the cluster IAM role.", None),
+        variable("node_security_group_tags", "map(string)", "Extra tags of the node security group (Karpenter's discovery tag).", Some(obj::<&str>([]))),
     ];
 
     let main = vec![
@@ -89,7 +90,7 @@ pub fn module() -> Module {
                 attr("name", ex(r#""${var.name}-nodes""#)),
                 attr("description", ex(r#""Nodes of ${var.name}""#)),
                 attr("vpc_id", ex("var.vpc_id")),
-                attr("tags", obj([("Name", ex(r#""${var.name}-nodes""#))])),
+                attr("tags", ex(r#"merge(var.node_security_group_tags, { Name = "${var.name}-nodes" })"#)),
             ],
         ),
         block(

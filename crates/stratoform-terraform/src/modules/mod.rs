@@ -14,6 +14,7 @@ pub mod eks;
 pub mod eks_addons;
 pub mod hosts;
 pub mod identity;
+pub mod karpenter;
 pub mod kms;
 pub mod load_balancing;
 pub mod network;
@@ -60,6 +61,7 @@ pub fn all() -> Vec<Module> {
         eks_addons::module(),
         hosts::module(),
         identity::module(),
+        karpenter::module(),
         kms::module(),
         load_balancing::module(),
         network::module(),

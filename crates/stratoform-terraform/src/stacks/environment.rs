@@ -176,12 +176,24 @@ fn build(model: &Model, region: &Region, stack: &str) -> (StackBuilder, Vec<(Str
 fn network(c: &mut Ctx) {
     let region = c.region;
     let clusters: Vec<(String, String)> = region.clusters.iter().map(|cl| (cl.vpc.to_string(), c.model.names.cluster_in(cl, region))).collect();
+    // Karpenter's EC2NodeClass selects the subnets of the cluster's tier by `karpenter.sh/discovery`.
+    let discovery: Vec<(String, String, String)> = region
+        .clusters
+        .iter()
+        .filter(|cl| !cl.node_pools.is_empty())
+        .filter_map(|cl| {
+            let plan = c.model.network.vpc(region.name.as_str(), cl.vpc.as_str())?;
+            let tier = cl.subnet_tier.as_ref().map(ToString::to_string).or_else(|| plan.first_tier(SubnetKind::Private).map(|t| t.name.to_string()))?;
+            Some((cl.vpc.to_string(), tier, c.model.names.cluster_in(cl, region)))
+        })
+        .collect();
     for vpc in &region.vpcs {
         let Some(plan) = c.model.network.vpc(region.name.as_str(), vpc.name.as_str()) else { continue };
         let vpc_name = format!("{}-{}", c.prefix(), vpc.name);
         let subnets = obj(plan.tiers.iter().flat_map(|t| {
             let spec_tags = vpc.subnets.get(&t.name).map(|x| x.tags.clone()).unwrap_or_default();
             let clusters = &clusters;
+            let discovery = &discovery;
             t.subnets.iter().map(move |sn| {
                 let mut tags = spec_tags.clone();
                 match t.kind {
@@ -192,6 +204,10 @@ fn network(c: &mut Ctx) {
                         tags.entry("kubernetes.io/role/internal-elb".into()).or_insert_with(|| "1".into());
                     }
                     _ => {}
+                }
+                // One cluster per tier can own the tag (the first in spec order).
+                if let Some((_, _, cl)) = discovery.iter().find(|(v, tier, _)| v == vpc.name.as_str() && tier == t.name.as_str()) {
+                    tags.entry("karpenter.sh/discovery".into()).or_insert_with(|| cl.clone());
                 }
                 if matches!(t.kind, SubnetKind::Public | SubnetKind::Private) {
                     for (v, cl) in clusters {
@@ -328,26 +344,48 @@ fn clusters(c: &mut Ctx) {
             .iter()
             .map(|p| stratoform_spec::catalog::managed_policy_arn(p).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{p}")))
             .collect();
-        c.b.module(
-            &format!("eks_{id}"),
-            "eks",
-            vec![
-                ("name", s(name.clone())),
-                ("kubernetes_version", s(cl.version.to_string())),
-                ("vpc_id", ex(&format!("module.network_{}.vpc_id", ident(&vpc)))),
-                ("subnet_ids", subnets.clone()),
-                ("endpoint_private", cl.endpoint.private.into()),
-                ("endpoint_public", cl.endpoint.public.into()),
-                ("public_access_cidrs", strs(cl.endpoint.public_access_cidrs.iter().map(|x| x.to_string()))),
-                ("log_types", strs(cl.log_types.iter().map(serde_name))),
-                ("log_retention_days", n(retention_days(days(&cl.log_retention)))),
-                ("secrets_encryption", cl.secrets_encryption.enabled.into()),
-                ("secrets_kms_key_arn", key),
-                ("service_ipv4_cidr", cl.services_cidr.map(|x| s(x.to_string())).unwrap_or(Expression::Null)),
-                ("cluster_role_policy_arns", strs(policies)),
-            ],
-        );
+        let karpenter = !cl.node_pools.is_empty();
+        let mut eks_args = vec![
+            ("name", s(name.clone())),
+            ("kubernetes_version", s(cl.version.to_string())),
+            ("vpc_id", ex(&format!("module.network_{}.vpc_id", ident(&vpc)))),
+            ("subnet_ids", subnets.clone()),
+            ("endpoint_private", cl.endpoint.private.into()),
+            ("endpoint_public", cl.endpoint.public.into()),
+            ("public_access_cidrs", strs(cl.endpoint.public_access_cidrs.iter().map(|x| x.to_string()))),
+            ("log_types", strs(cl.log_types.iter().map(serde_name))),
+            ("log_retention_days", n(retention_days(days(&cl.log_retention)))),
+            ("secrets_encryption", cl.secrets_encryption.enabled.into()),
+            ("secrets_kms_key_arn", key),
+            ("service_ipv4_cidr", cl.services_cidr.map(|x| s(x.to_string())).unwrap_or(Expression::Null)),
+            ("cluster_role_policy_arns", strs(policies)),
+        ];
+        if karpenter {
+            eks_args.push(("node_security_group_tags", obj([("karpenter.sh/discovery", s(name.clone()))])));
+        }
+        c.b.module(&format!("eks_{id}"), "eks", eks_args);
         let eks = format!("module.eks_{id}");
+        if karpenter {
+            c.b.module(
+                &format!("karpenter_{id}"),
+                "karpenter",
+                vec![
+                    ("cluster_name", ex(&format!("{eks}.name"))),
+                    ("cluster_arn", ex(&format!("{eks}.arn"))),
+                    ("interruption_queue", cl.karpenter_interruption_queue.into()),
+                ],
+            );
+            c.b.outputs.push(output(
+                &format!("karpenter_{id}_node_role_name"),
+                &format!("The IAM role of the `{}` cluster's Karpenter nodes.", cl.name),
+                ex(&format!("module.karpenter_{id}.node_role_name")),
+            ));
+            c.b.outputs.push(output(
+                &format!("karpenter_{id}_interruption_queue"),
+                &format!("The `{}` cluster's Karpenter interruption queue, or null.", cl.name),
+                ex(&format!("module.karpenter_{id}.interruption_queue")),
+            ));
+        }
         for ng in &cl.node_groups {
             let ng_subnets = if ng.subnet_tier.is_some() { c.tier(&vpc, ng.subnet_tier.as_ref(), SubnetKind::Private) } else { subnets.clone() };
             let br = ng.bottlerocket.clone().unwrap_or(stratoform_spec::Bottlerocket { admin_container: false, control_container: true });
@@ -410,7 +448,10 @@ fn clusters(c: &mut Ctx) {
                 .map(|p| (p.clone(), s(stratoform_spec::catalog::managed_policy_arn(p).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{p}")))))
                 .collect();
             for p in &role.role.policies {
-                managed.push((p.to_string(), policy_ref(c, p.as_str())));
+                // The Karpenter controller gets its cluster's scoped policy instead of a shared one.
+                let karpenter_template = c.model.platform.identity.policies.iter().any(|x| x.name == *p && x.template == stratoform_spec::PolicyTemplate::KarpenterController);
+                let arn = if karpenter && karpenter_template { ex(&format!("module.karpenter_{id}.controller_policy_arn")) } else { policy_ref(c, p.as_str()) };
+                managed.push((p.to_string(), arn));
             }
             let mut inline = Vec::new();
             if !role.role.grants.is_empty() {

@@ -73,3 +73,9 @@ variable "cluster_role_policy_arns" {
   type        = list(string)
   description = "Managed policies of the cluster IAM role."
 }
+
+variable "node_security_group_tags" {
+  type        = map(string)
+  description = "Extra tags of the node security group (Karpenter's discovery tag)."
+  default     = {}
+}

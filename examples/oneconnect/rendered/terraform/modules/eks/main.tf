@@ -61,9 +61,9 @@ resource "aws_security_group" "nodes" {
   name        = "${var.name}-nodes"
   description = "Nodes of ${var.name}"
   vpc_id      = var.vpc_id
-  tags = {
+  tags = merge(var.node_security_group_tags, {
     Name = "${var.name}-nodes"
-  }
+  })
 }
 
 resource "aws_vpc_security_group_ingress_rule" "nodes_self" {

@@ -59,6 +59,7 @@ module "network_main" {
       tier = "private"
       kind = "private"
       tags = {
+        "karpenter.sh/discovery"                      = "unibeam-dev-us-east-1"
         "kubernetes.io/cluster/unibeam-dev-us-east-1" = "shared"
         "kubernetes.io/role/internal-elb"             = "1"
       }
@@ -69,6 +70,7 @@ module "network_main" {
       tier = "private"
       kind = "private"
       tags = {
+        "karpenter.sh/discovery"                      = "unibeam-dev-us-east-1"
         "kubernetes.io/cluster/unibeam-dev-us-east-1" = "shared"
         "kubernetes.io/role/internal-elb"             = "1"
       }
@@ -79,6 +81,7 @@ module "network_main" {
       tier = "private"
       kind = "private"
       tags = {
+        "karpenter.sh/discovery"                      = "unibeam-dev-us-east-1"
         "kubernetes.io/cluster/unibeam-dev-us-east-1" = "shared"
         "kubernetes.io/role/internal-elb"             = "1"
       }
@@ -155,6 +158,16 @@ module "eks_main" {
   secrets_kms_key_arn      = null
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
+  node_security_group_tags = {
+    "karpenter.sh/discovery" = "unibeam-dev-us-east-1"
+  }
+}
+
+module "karpenter_main" {
+  source             = "../../modules/karpenter"
+  cluster_name       = module.eks_main.name
+  cluster_arn        = module.eks_main.arn
+  interruption_queue = true
 }
 
 module "ng_main_unibeam_workers" {
@@ -400,22 +413,6 @@ module "role_main_aws_load_balancer_controller" {
   inline_policies = {}
 }
 
-resource "aws_iam_policy" "policy_karpenter_controller" {
-  name        = "unibeam-dev-karpenter-controller"
-  description = "What the Karpenter controller needs"
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "Provision"
-        Effect   = "Allow"
-        Action   = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateTags", "ec2:RunInstances", "ec2:DeleteLaunchTemplate", "ec2:TerminateInstances", "ec2:Describe*", "pricing:GetProducts", "ssm:GetParameter", "iam:PassRole", "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile", "eks:DescribeCluster", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl"]
-        Resource = "*"
-      },
-    ]
-  })
-}
-
 module "role_main_karpenter" {
   source            = "../../modules/identity"
   name              = "unibeam-dev-us-east-1-karpenter"
@@ -425,7 +422,7 @@ module "role_main_karpenter" {
   oidc_issuer       = module.eks_main.oidc_issuer
   service_accounts  = ["kube-system:karpenter"]
   managed_policy_arns = {
-    karpenter-controller = aws_iam_policy.policy_karpenter_controller.arn
+    karpenter-controller = module.karpenter_main.controller_policy_arn
   }
   inline_policies = {}
 }

@@ -11,6 +11,16 @@ output "network_main_route_table_ids" {
   value       = module.network_main.tier_route_table_ids
 }
 
+output "karpenter_main_node_role_name" {
+  description = "The IAM role of the `main` cluster's Karpenter nodes."
+  value       = module.karpenter_main.node_role_name
+}
+
+output "karpenter_main_interruption_queue" {
+  description = "The `main` cluster's Karpenter interruption queue, or null."
+  value       = module.karpenter_main.interruption_queue
+}
+
 output "eks_main_name" {
   description = "The `main` cluster's name."
   value       = module.eks_main.name

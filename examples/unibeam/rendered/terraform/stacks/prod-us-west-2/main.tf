@@ -68,6 +68,7 @@ module "network_main" {
       tier = "private"
       kind = "private"
       tags = {
+        "karpenter.sh/discovery"                       = "unibeam-prod-us-west-2"
         "kubernetes.io/cluster/unibeam-prod-us-west-2" = "shared"
         "kubernetes.io/role/internal-elb"              = "1"
       }
@@ -78,6 +79,7 @@ module "network_main" {
       tier = "private"
       kind = "private"
       tags = {
+        "karpenter.sh/discovery"                       = "unibeam-prod-us-west-2"
         "kubernetes.io/cluster/unibeam-prod-us-west-2" = "shared"
         "kubernetes.io/role/internal-elb"              = "1"
       }
@@ -88,6 +90,7 @@ module "network_main" {
       tier = "private"
       kind = "private"
       tags = {
+        "karpenter.sh/discovery"                       = "unibeam-prod-us-west-2"
         "kubernetes.io/cluster/unibeam-prod-us-west-2" = "shared"
         "kubernetes.io/role/internal-elb"              = "1"
       }
@@ -164,6 +167,16 @@ module "eks_main" {
   secrets_kms_key_arn      = null
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
+  node_security_group_tags = {
+    "karpenter.sh/discovery" = "unibeam-prod-us-west-2"
+  }
+}
+
+module "karpenter_main" {
+  source             = "../../modules/karpenter"
+  cluster_name       = module.eks_main.name
+  cluster_arn        = module.eks_main.arn
+  interruption_queue = true
 }
 
 module "ng_main_unibeam_workers" {
@@ -379,7 +392,7 @@ module "role_main_karpenter" {
   oidc_issuer       = module.eks_main.oidc_issuer
   service_accounts  = ["kube-system:karpenter"]
   managed_policy_arns = {
-    karpenter-controller = format("arn:aws:iam::%s:policy/unibeam-prod-karpenter-controller", local.account_id)
+    karpenter-controller = module.karpenter_main.controller_policy_arn
   }
   inline_policies = {}
 }
