@@ -72,8 +72,12 @@ cmd_start() {
       *) valid_port "$1" || usage; port=$1; fixed=1; shift ;;
     esac
   done
-  local bin
+  local bin python
   bin=$(moto_bin)
+  # The launcher corrects the emulator's known defects before starting it (see the script); it
+  # runs with the Python of the moto_server script (its #! line) so it imports the same moto.
+  python=$(head -n1 "$bin" | sed -n 's/^#!//p')
+  [[ -n $python && -x $python ]] || python=python3
   mkdir -p "$RUN"
 
   if ((fixed)); then
@@ -93,7 +97,7 @@ cmd_start() {
     # Loopback only. stdin/stdout/stderr are detached so a caller reading our output sees EOF.
     MOTO_IAM_LOAD_MANAGED_POLICIES=true \
       MOTO_ACM_VALIDATION_WAIT=${MOTO_ACM_VALIDATION_WAIT:-0} \
-      nohup "$bin" -H "$HOST" -p "$port" </dev/null >"$log" 2>&1 &
+      nohup "$python" "$(sf_root)/crates/stratoform-terraform/src/emulator_launch.py" -H "$HOST" -p "$port" </dev/null >"$log" 2>&1 &
     pid=$!
     printf '%s\n' "$pid" >"$RUN/moto-$port.pid"
     while kill -0 "$pid" 2>/dev/null; do

@@ -102,6 +102,26 @@ locals {
 }
 "#;
 
+/// The emulator's launcher: moto's server, after the corrections of its defects that no override
+/// file can work around (see the script for each defect and the moto versions it was seen in).
+pub const EMULATOR_LAUNCHER: &str = include_str!("emulator_launch.py");
+
+/// The command that starts the emulator on `127.0.0.1:port`, given the installed `moto_server`
+/// script: the launcher runs with that script's Python (its `#!` line), so that it imports the same
+/// moto. The AWS managed policies are loaded and certificates issue at once.
+pub fn emulator_command(moto_server: &std::path::Path, port: u16) -> std::process::Command {
+    let python = std::fs::read_to_string(moto_server)
+        .ok()
+        .and_then(|text| text.lines().next().and_then(|l| l.strip_prefix("#!")).map(|l| l.trim().to_owned()))
+        .filter(|p| !p.is_empty() && !p.contains(' '))
+        .unwrap_or_else(|| "python3".to_owned());
+    let mut cmd = std::process::Command::new(python);
+    cmd.args(["-c", EMULATOR_LAUNCHER, "-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        .env("MOTO_ACM_VALIDATION_WAIT", "0");
+    cmd
+}
+
 /// A provider override pointing the default provider and each alias at `endpoint`.
 pub fn provider_override(endpoint: &str, aliases: &[(String, String)]) -> String {
     let mut out = String::from("# Test-only: the AWS provider against a local emulator.\n");

@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use stratoform_model::{Model, StackKind};
@@ -185,10 +185,7 @@ fn emulator(work: &Path, named: Option<&str>) -> Result<String, String> {
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| format!("no free port: {e}"))?.port();
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
     let log = std::fs::File::create(work.join("emulator.log")).map_err(|e| e.to_string())?;
-    let child = Command::new(&bin)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-        .env("MOTO_ACM_VALIDATION_WAIT", "0")
+    let child = stratoform_terraform::local::emulator_command(&bin, port)
         .stdin(Stdio::null())
         .stdout(log.try_clone().map_err(|e| e.to_string())?)
         .stderr(log)

@@ -132,10 +132,7 @@ impl Moto {
         let bin = moto_server().expect("moto_server");
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let log = std::fs::File::create(std::env::temp_dir().join(format!("moto-{port}.log"))).unwrap();
-        let child = Command::new(bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-            .env("MOTO_ACM_VALIDATION_WAIT", "0")
+        let child = stratoform_terraform::local::emulator_command(&bin, port)
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)

@@ -1,0 +1,35 @@
+"""Starts the local AWS emulator (moto's server) with the arguments given, after correcting the
+emulator defects that would otherwise stop a faithful apply of the rendered stacks. Each correction
+names the defect and the moto versions it was seen in; the generated Terraform never depends on
+them. Run as `python emulator_launch.py -H 127.0.0.1 -p PORT` (the moto_server arguments)."""
+
+import base64
+import hashlib
+import sys
+
+from moto.rds import models as rds
+
+
+def _unique_dbi_resource_ids():
+    """moto (5.2.1 to 5.2.5) gives every DB instance the same DbiResourceId. The AWS provider reads
+    an instance back by that ID (`dbi-resource-id` filter) and fails with "couldn't find resource"
+    as soon as two instances share a region. Give each its own, derived from its region and name."""
+    cls = getattr(rds, "DBInstance", None)
+    if cls is None:
+        print("emulator_launch: moto.rds.models.DBInstance not found; DbiResourceId left as moto sets it", file=sys.stderr)
+        return
+    original = cls.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        seed = f"{getattr(self, 'region_name', '')}/{self.db_instance_identifier}".encode()
+        self.dbi_resource_id = "db-" + base64.b32encode(hashlib.sha256(seed).digest()).decode()[:26]
+
+    cls.__init__ = init
+
+
+_unique_dbi_resource_ids()
+
+from moto.server import main  # noqa: E402  (after the corrections)
+
+sys.exit(main(sys.argv[1:]))
