@@ -131,3 +131,38 @@ fn karpenter_clusters_get_their_aws_side() {
     }
     assert!(checked > 0, "no example has Karpenter node pools");
 }
+
+/// Every `externalDatabases` entry reached over PrivateLink (unibeam's Atlas) gets an interface
+/// endpoint to its endpoint service in the environment stack of its region, whose security group
+/// admits only TCP on the vendor's port range (Atlas: 1024-65535) from the VPC's block.
+#[test]
+fn privatelink_databases_get_an_interface_endpoint() {
+    let mut checked = 0;
+    for name in examples() {
+        let (models, tree) = example(&name);
+        for m in &models {
+            for region in &m.platform.regions {
+                let stack = format!("{}-{}", m.env_name(), region.name);
+                for db in region.external_databases.iter().filter(|d| d.connectivity == stratoform_spec::Connectivity::PrivateLink) {
+                    let call = module_call(&tree, &stack, "vendor_endpoints").unwrap_or_else(|| panic!("{name}: {stack} has no vendor endpoints"));
+                    let flat = call.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let vpc = db.vpc.as_ref().map_or_else(|| region.vpcs[0].name.to_string(), ToString::to_string);
+                    let cidr = m.network.vpc(region.name.as_str(), &vpc).unwrap().cidr.to_string();
+                    let service = db.endpoint_service.as_deref().unwrap();
+                    for want in [
+                        format!("{}-{} = {{", m.names.prefix(), db.name),
+                        format!("service_name = \"{service}\""),
+                        format!("vpc_cidr = \"{cidr}\""),
+                        "from_port = 1024".to_owned(),
+                        "to_port = 65535".to_owned(),
+                    ] {
+                        assert!(flat.contains(&want), "{name}: {stack}: `{want}` is not in {call}");
+                    }
+                    assert!(outputs(&tree, &stack).contains(&"vendor_endpoint_ids".to_owned()));
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no example reaches a database over PrivateLink");
+}

@@ -26,6 +26,7 @@ pub mod secrets;
 pub mod snapshots;
 pub mod state_backend;
 pub mod transit;
+pub mod vendor_endpoints;
 pub mod vendor_peering;
 
 use hcl::structure::Structure;
@@ -73,6 +74,7 @@ pub fn all() -> Vec<Module> {
         snapshots::module(),
         state_backend::module(),
         transit::module(),
+        vendor_endpoints::module(),
         vendor_peering::module(),
     ]
 }

@@ -166,6 +166,7 @@ fn build(model: &Model, region: &Region, stack: &str) -> (StackBuilder, Vec<(Str
     hosts(&mut c);
     edge(&mut c);
     peerings(&mut c);
+    vendor_endpoints(&mut c);
     transit(&mut c);
     observability(&mut c);
     accelerators(&mut c, stack);
@@ -1057,6 +1058,45 @@ fn peerings(c: &mut Ctx) {
     if !vendor.is_empty() {
         c.b.module("vendor_peerings", "vendor-peering", vec![("peerings", obj(vendor))]);
     }
+}
+
+/// The ports MongoDB Atlas may use behind an AWS PrivateLink endpoint service (its
+/// documentation asks for the whole range to be allowed, since the ports can change).
+const PRIVATELINK_PORTS: (u16, u16) = (1024, 65535);
+
+/// Interface endpoints to vendors' endpoint services (`externalDatabases` with
+/// `connectivity: privateLink`). They live here, with the VPC they sit in: the database's
+/// `lifecycle` is the vendor's side, which no stack of this platform creates or destroys.
+fn vendor_endpoints(c: &mut Ctx) {
+    let region = c.region;
+    let mut endpoints = Vec::new();
+    for db in region.external_databases.iter().filter(|d| d.connectivity == stratoform_spec::Connectivity::PrivateLink) {
+        let Some(service) = &db.endpoint_service else { continue };
+        let vpc = c.vpc_name(db.vpc.as_ref());
+        let cidr = c.model.network.vpc(region.name.as_str(), &vpc).map(|v| v.cidr.to_string()).unwrap_or_default();
+        let (from, to) = match db.ports.as_slice() {
+            [] => PRIVATELINK_PORTS,
+            [p] => (*p, *p),
+            [a, b, ..] => (*a.min(b), *a.max(b)),
+        };
+        endpoints.push((
+            format!("{}-{}", c.prefix(), db.name),
+            obj([
+                ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))),
+                ("vpc_cidr", s(cidr)),
+                ("subnet_ids", c.tier(&vpc, None, SubnetKind::Private)),
+                ("service_name", s(service.clone())),
+                ("from_port", n(from as i64)),
+                ("to_port", n(to as i64)),
+            ]),
+        ));
+    }
+    if endpoints.is_empty() {
+        return;
+    }
+    c.b.module("vendor_endpoints", "vendor-endpoints", vec![("endpoints", obj(endpoints))]);
+    c.b.outputs.push(output("vendor_endpoint_ids", "Interface endpoints to vendors' services by name (register them with the vendor).", ex("module.vendor_endpoints.ids")));
+    c.b.outputs.push(output("vendor_endpoint_dns_names", "Those endpoints' regional DNS names by name.", ex("module.vendor_endpoints.dns_names")));
 }
 
 fn transit(c: &mut Ctx) {

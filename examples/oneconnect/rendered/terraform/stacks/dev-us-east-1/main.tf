@@ -352,6 +352,20 @@ module "addons_main" {
   access_entries = {}
 }
 
+module "vendor_endpoints" {
+  source = "../../modules/vendor-endpoints"
+  endpoints = {
+    oneconnect-dev-atlas = {
+      vpc_id       = module.network_main.vpc_id
+      vpc_cidr     = "10.0.0.0/16"
+      subnet_ids   = module.network_main.tier_subnet_ids["private"]
+      service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0c1d2e3f4a5b69780"
+      from_port    = 1024
+      to_port      = 65535
+    }
+  }
+}
+
 locals {
   kms_arns = {}
 }

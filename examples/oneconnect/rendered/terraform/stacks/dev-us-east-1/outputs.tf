@@ -25,3 +25,13 @@ output "eks_main_oidc_provider_arn" {
   description = "The `main` cluster's OIDC provider."
   value       = module.eks_main.oidc_provider_arn
 }
+
+output "vendor_endpoint_ids" {
+  description = "Interface endpoints to vendors' services by name (register them with the vendor)."
+  value       = module.vendor_endpoints.ids
+}
+
+output "vendor_endpoint_dns_names" {
+  description = "Those endpoints' regional DNS names by name."
+  value       = module.vendor_endpoints.dns_names
+}

@@ -80,3 +80,13 @@ output "lb_sim_target_group_arns" {
   description = "The `sim` load balancer's target groups."
   value       = module.lb_sim.target_group_arns
 }
+
+output "vendor_endpoint_ids" {
+  description = "Interface endpoints to vendors' services by name (register them with the vendor)."
+  value       = module.vendor_endpoints.ids
+}
+
+output "vendor_endpoint_dns_names" {
+  description = "Those endpoints' regional DNS names by name."
+  value       = module.vendor_endpoints.dns_names
+}

@@ -640,6 +640,20 @@ module "vendor_peerings" {
   }
 }
 
+module "vendor_endpoints" {
+  source = "../../modules/vendor-endpoints"
+  endpoints = {
+    unibeam-dev-atlas = {
+      vpc_id       = module.network_main.vpc_id
+      vpc_cidr     = "10.20.0.0/16"
+      subnet_ids   = module.network_main.tier_subnet_ids["private"]
+      service_name = "com.amazonaws.vpce.us-west-2.vpce-svc-0f1e2d3c4b5a69788"
+      from_port    = 1024
+      to_port      = 65535
+    }
+  }
+}
+
 module "transit" {
   source          = "../../modules/transit"
   name            = "unibeam-dev-tgw"

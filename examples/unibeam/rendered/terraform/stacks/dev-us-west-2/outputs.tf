@@ -81,6 +81,16 @@ output "lb_sim_target_group_arns" {
   value       = module.lb_sim.target_group_arns
 }
 
+output "vendor_endpoint_ids" {
+  description = "Interface endpoints to vendors' services by name (register them with the vendor)."
+  value       = module.vendor_endpoints.ids
+}
+
+output "vendor_endpoint_dns_names" {
+  description = "Those endpoints' regional DNS names by name."
+  value       = module.vendor_endpoints.dns_names
+}
+
 output "accelerator_dns_names" {
   description = "Global Accelerator DNS names."
   value       = module.edge.dns_names

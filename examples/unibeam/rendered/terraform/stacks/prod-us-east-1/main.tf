@@ -686,6 +686,20 @@ module "vendor_peerings" {
   }
 }
 
+module "vendor_endpoints" {
+  source = "../../modules/vendor-endpoints"
+  endpoints = {
+    unibeam-prod-atlas = {
+      vpc_id       = module.network_main.vpc_id
+      vpc_cidr     = "10.10.0.0/16"
+      subnet_ids   = module.network_main.tier_subnet_ids["private"]
+      service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718"
+      from_port    = 1024
+      to_port      = 65535
+    }
+  }
+}
+
 module "transit" {
   source          = "../../modules/transit"
   name            = "unibeam-prod-tgw"
