@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 /// Endpoint keys of hashicorp/aws 5.x the stacks use (and the services the emulator lacks, so
 /// that nothing falls through to real AWS).
 pub const SERVICES: &[&str] = &[
-    "acm", "autoscaling", "cloudwatch", "dlm", "docdb", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2",
-    "globalaccelerator", "iam", "kms", "logs", "networkfirewall", "rds", "route53", "s3", "secretsmanager", "sns", "ssm", "sts",
+    "acm", "autoscaling", "cloudwatch", "dlm", "docdb", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2", "events",
+    "globalaccelerator", "iam", "kms", "logs", "networkfirewall", "rds", "route53", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
 ];
 
 /// Resource types the emulator cannot create, by module: each is planned but kept out of the
@@ -223,6 +223,84 @@ mod tests {
         let mut out: Vec<String> = items.iter().map(|e| format!("{e:?}")).collect();
         out.sort();
         out
+    }
+
+    /// The endpoint key of the AWS service behind a resource or data source type; `Some("")` for
+    /// the ones computed by the provider itself.
+    fn service(ty: &str) -> Option<&'static str> {
+        const LOCAL: &[&str] = &["aws_iam_policy_document", "aws_partition", "aws_region"];
+        const BY_PREFIX: &[(&str, &str)] = &[
+            ("aws_cloudwatch_event_", "events"),
+            ("aws_cloudwatch_log_", "logs"),
+            ("aws_cloudwatch_", "cloudwatch"),
+            ("aws_route53_", "route53"),
+            ("aws_acm_", "acm"),
+            ("aws_autoscaling_", "autoscaling"),
+            ("aws_caller_identity", "sts"),
+            ("aws_db_", "rds"),
+            ("aws_rds_", "rds"),
+            ("aws_dlm_", "dlm"),
+            ("aws_docdb_", "docdb"),
+            ("aws_dynamodb_", "dynamodb"),
+            ("aws_ecr_", "ecr"),
+            ("aws_efs_", "efs"),
+            ("aws_eks_", "eks"),
+            ("aws_elasticache_", "elasticache"),
+            ("aws_lb", "elbv2"),
+            ("aws_globalaccelerator_", "globalaccelerator"),
+            ("aws_iam_", "iam"),
+            ("aws_kms_", "kms"),
+            ("aws_networkfirewall_", "networkfirewall"),
+            ("aws_s3_", "s3"),
+            ("aws_secretsmanager_", "secretsmanager"),
+            ("aws_sns_", "sns"),
+            ("aws_sqs_", "sqs"),
+            ("aws_ssm_", "ssm"),
+        ];
+        const EC2: &[&str] = &[
+            "aws_ami", "aws_availability_zones", "aws_default_", "aws_ebs_", "aws_ec2_", "aws_eip", "aws_flow_log", "aws_instance",
+            "aws_internet_gateway", "aws_launch_template", "aws_nat_gateway", "aws_network_", "aws_route", "aws_security_group",
+            "aws_subnet", "aws_volume_attachment", "aws_vpc",
+        ];
+        if LOCAL.contains(&ty) {
+            return Some("");
+        }
+        BY_PREFIX
+            .iter()
+            .find(|(p, _)| ty.starts_with(p))
+            .map(|(_, s)| *s)
+            .or_else(|| EC2.iter().any(|p| ty.starts_with(p)).then_some("ec2"))
+    }
+
+    #[test]
+    fn every_service_the_examples_use_points_at_the_emulator() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut files = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "tf") {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() > 50, "the examples' rendered Terraform was not found");
+        let mut types = std::collections::BTreeSet::new();
+        for f in &files {
+            let body: hcl::Body = hcl::parse(&std::fs::read_to_string(f).unwrap()).unwrap();
+            for b in body.blocks().filter(|b| matches!(b.identifier(), "resource" | "data")) {
+                if let Some(ty) = b.labels().first().map(|l| l.as_str()).filter(|t| t.starts_with("aws_")) {
+                    types.insert(ty.to_owned());
+                }
+            }
+        }
+        for ty in &types {
+            let service = service(ty).unwrap_or_else(|| panic!("`{ty}`: which AWS service is it? add it to this test's map (and its endpoint to SERVICES)"));
+            assert!(service.is_empty() || SERVICES.contains(&service), "`{ty}` calls `{service}`, which the emulator override does not point at the emulator: add it to SERVICES");
+        }
     }
 
     #[test]
