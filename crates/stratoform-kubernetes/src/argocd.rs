@@ -15,6 +15,8 @@ use crate::{Bundle, ClusterCtx, metadata};
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 /// The project of charts and cluster-wide bundles.
 pub const PLATFORM_PROJECT: &str = "platform";
+/// The folder (and Application) of the objects Terraform renders from templates.
+pub const TERRAFORM_MANIFESTS: &str = "terraform-manifests";
 
 /// Paths inside the GitOps repository.
 pub struct RepoPaths<'a> {
@@ -34,6 +36,13 @@ impl RepoPaths<'_> {
     /// An Argo CD parent's folder (`root` or `chain`).
     pub fn parent(&self, name: &str) -> String {
         format!("{}/overlays/{}/argocd/{name}", self.cluster_root, self.env)
+    }
+    /// The folder of the Terraform-rendered objects.
+    pub fn terraform_manifests(&self) -> String {
+        format!(
+            "{}/overlays/{}/{TERRAFORM_MANIFESTS}",
+            self.cluster_root, self.env
+        )
     }
     /// The Terraform-rendered values file of a release.
     pub fn terraform_values(&self, release: &str) -> String {
@@ -248,6 +257,30 @@ pub fn bundle_application(
             "source": {"repoURL": argo.repo_url.as_str(), "targetRevision": argo.target_revision, "path": paths.bundle(b)},
             "destination": dest,
             "syncPolicy": sync_policy(argo, options),
+        },
+    })
+}
+
+/// The Application of the objects Terraform renders from `terraform-manifests/*.tftpl`: a plain
+/// directory source that reads only the rendered `*.yaml` files, never the templates.
+pub fn terraform_manifests_application(
+    ctx: &ClusterCtx<'_>,
+    paths: &RepoPaths<'_>,
+    w: i32,
+) -> Value {
+    let argo = paths.argo;
+    json!({
+        "apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+        "metadata": app_meta(ctx, paths, TERRAFORM_MANIFESTS, w),
+        "spec": {
+            "project": PLATFORM_PROJECT,
+            "source": {
+                "repoURL": argo.repo_url.as_str(), "targetRevision": argo.target_revision,
+                "path": paths.terraform_manifests(),
+                "directory": {"include": "*.yaml"},
+            },
+            "destination": {"server": IN_CLUSTER},
+            "syncPolicy": sync_policy(argo, &[]),
         },
     })
 }

@@ -161,9 +161,15 @@ fn parity(source: &str, models: &[Model], clusters: &BTreeMap<String, Vec<EnvClu
         ),
         (
             "Values Terraform outputs",
-            "`terraform-values/<release>.yaml` from the environment stack",
+            "`terraform-values/<release>.yaml` and `terraform-manifests/*.yaml` from the environment stack",
             "left out",
             "no Terraform outputs exist locally (VPC ID, certificate ARN, EFS IDs, KMS key ARN)",
+        ),
+        (
+            "EFS access points mounted by workloads",
+            "a ReadWriteMany claim bound to a static PersistentVolume (`efs.csi.aws.com`, handle `<fs-id>::<ap-id>`)",
+            "a ReadWriteOnce claim of the file system's storage class name (local-path), else of the default class",
+            "no EFS; the files live on one node, so replicas on other nodes cannot mount them",
         ),
         (
             "Kubernetes version",

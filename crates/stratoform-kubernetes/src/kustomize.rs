@@ -47,6 +47,8 @@ pub struct EnvCluster {
     pub argo: Option<ArgoFiles>,
     /// Bootstrap steps (name, description), run before the root Application is applied.
     pub bootstrap_steps: Vec<(String, String)>,
+    /// Objects holding values only Terraform knows (EFS volumes), written as templates.
+    pub terraform_manifests: Vec<crate::efs::TerraformManifest>,
 }
 
 /// Argo CD's objects of one cluster and environment.
@@ -88,11 +90,17 @@ impl EnvCluster {
                 ReleaseInfo { release: r, wave }
             })
             .collect();
-        let argo = ctx
-            .cluster
-            .argocd
-            .as_ref()
-            .map(|a| argo_files(ctx, a, &bundles, &releases, &waves));
+        let terraform_manifests = crate::efs::volumes(ctx);
+        let argo = ctx.cluster.argocd.as_ref().map(|a| {
+            argo_files(
+                ctx,
+                a,
+                &bundles,
+                &releases,
+                &waves,
+                !terraform_manifests.is_empty(),
+            )
+        });
         EnvCluster {
             env: ctx.env().to_owned(),
             region: ctx.region.name.to_string(),
@@ -111,6 +119,7 @@ impl EnvCluster {
                 .iter()
                 .map(|s| (s.name.to_string(), s.description.clone()))
                 .collect(),
+            terraform_manifests,
         }
     }
 }
@@ -137,6 +146,7 @@ fn argo_files(
     bundles: &BTreeMap<Bundle, Vec<Manifest>>,
     releases: &[ReleaseInfo],
     waves: &Waves,
+    terraform_manifests: bool,
 ) -> ArgoFiles {
     let cluster_root = format!("{}/{}", argo.path.trim_end_matches('/'), ctx.dir);
     let paths = RepoPaths {
@@ -152,6 +162,13 @@ fn argo_files(
             ctx,
             &paths,
             &Bundle::Cluster,
+            CLUSTER_WAVE,
+        ));
+    }
+    if terraform_manifests {
+        root.push(argocd::terraform_manifests_application(
+            ctx,
+            &paths,
             CLUSTER_WAVE,
         ));
     }
@@ -353,6 +370,26 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
                     yaml::file(&about, &[Value::Object(rel.values.values.clone())]),
                 );
             }
+        }
+        for m in &e.terraform_manifests {
+            let text = format!(
+                "{}{}",
+                yaml::comment(&format!(
+                    "{}\nA Terraform `templatefile()` template: the environment stack renders it with its outputs\n({}) into `{}` next to this file; the `terraform-manifests` Application syncs that file.",
+                    header(source, &scope),
+                    m.outputs.join(", "),
+                    m.file_name()
+                )),
+                yaml::document(&m.object)
+            );
+            tree.insert(
+                format!(
+                    "{odir}/{}/{}.tftpl",
+                    crate::argocd::TERRAFORM_MANIFESTS,
+                    m.file_name()
+                ),
+                text,
+            );
         }
         let Some(argo) = &e.argo else { continue };
         for (name, objects) in [("root", &argo.root), ("chain", &argo.chain)] {

@@ -11,6 +11,7 @@
 //! <cluster>/overlays/<env>/argocd/root/      AppProjects, the `cluster` bundle, `chain`, independent charts
 //! <cluster>/overlays/<env>/argocd/chain/     charts and bundles in sync waves
 //! <cluster>/overlays/<env>/terraform-values/ `templatefile()` templates for values only Terraform knows
+//! <cluster>/overlays/<env>/terraform-manifests/ `templatefile()` templates of objects holding such values (EFS volumes)
 //! <cluster>/bootstrap/<env>/                 Argo CD's first `helm install` values and the root Application
 //! ```
 //!
@@ -23,6 +24,7 @@ pub mod argocd;
 pub mod certificates;
 pub mod charts;
 pub mod context;
+pub mod efs;
 mod error;
 pub mod gateways;
 pub mod ingress;

@@ -158,7 +158,9 @@ spec makes them differ. Bundles:
   the namespace (`argocd.projects`), which may deploy only there and no cluster-wide resources.
 
 `overlays/<env>/argocd/root/` and `overlays/<env>/argocd/chain/` hold the Argo CD applications;
-`bootstrap/<env>/` holds what is applied by hand once.
+`bootstrap/<env>/` holds what is applied by hand once. `overlays/<env>/terraform-values/` and
+`overlays/<env>/terraform-manifests/` hold `templatefile()` templates of what only Terraform
+knows (below); they are not Kustomize resources.
 
 ";
 
@@ -207,6 +209,15 @@ const REFERENCES: &str = "\
 | `${bucket.<name>.name}` | at render time | the bucket's `bucketName`, or `{platform}-{env}-<name>` |
 | `${vpc.id}`, `${cluster.endpoint}`, `${certificate.<name>.arn}`, `${fileSystem.<name>.id}`, `${accessPoint.<fs>.<ap>.id}`, `${kmsKey.<name>.arn}` | after `terraform apply` | the value moves into `overlays/<env>/terraform-values/<release>.yaml.tftpl`, a `templatefile()` template whose variables are the environment stack's outputs (`network_<vpc>_vpc_id`, `eks_<cluster>_endpoint`, `cert_<name>_arn`, `efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`, `kms_<name>_arn`, named after the Terraform layer's modules); the pipeline writes the rendered `<release>.yaml` next to it and the chart's Application reads it as a second source (`$values/...`) |
 | anything else | never | `render` fails, naming the environment, cluster, chart and value key |
+
+A workload volume with `efs: <fileSystem>/<accessPoint>` gets a ReadWriteMany claim in its
+namespace bound by `volumeName` to a static PersistentVolume (`efs.csi.aws.com`, reclaim policy
+`Retain`, nominal capacity 1Gi, which EFS does not enforce) whose `volumeHandle` is
+`<fs-id>::<ap-id>`. Those IDs exist only after `terraform apply`, so the volume is written as
+`overlays/<env>/terraform-manifests/persistentvolume-<namespace>-<claim>.yaml.tftpl`, which reads the
+same outputs (`efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`); the pipeline writes the rendered
+`.yaml` next to it, and the `terraform-manifests` Application in `root` (wave -1, a directory
+source that includes `*.yaml` only) syncs it before any claim waits for it.
 
 A chart with a `role` gets its service account's name (the one the role's trust policy admits in
 the chart's namespace) and, for IRSA, the `eks.amazonaws.com/role-arn` annotation; Pod Identity

@@ -23,6 +23,7 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
             check_role(ctx, w, &sa);
         }
         out.extend(crate::storage::claims(ctx, w));
+        out.extend(crate::efs::claims(ctx, w));
         out.push(deployment(ctx, w, &sa));
         if !w.ports.is_empty() {
             out.push(service(ctx, w));
@@ -214,13 +215,10 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
                     "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": true, "volumeAttributes": {"secretProviderClass": secret.as_str()}},
                 }));
             }
-        } else if let Some(efs) = &v.efs {
-            ctx.problem(Problem::Unsupported {
-                env: ctx.env().into(),
-                cluster: ctx.name().into(),
-                what: format!("workload `{}` mounts EFS access point `{efs}` directly; its `<fs-id>::<ap-id>` handle is known only after `terraform apply`", w.name),
-                help: "mount it through a chart whose values use `${fileSystem.<fs>.id}::${accessPoint.<fs>.<ap>.id}` (resolved from the Terraform outputs), as the aoscloud example does".into(),
-            });
+        } else if v.efs.is_some() {
+            // A claim bound to the access point's static volume (crate::efs).
+            mounts.push(json!({"name": v.name.as_str(), "mountPath": v.mount_path}));
+            volumes.push(json!({"name": v.name.as_str(), "persistentVolumeClaim": {"claimName": crate::storage::claim_name(w, v.name.as_str())}}));
         }
     }
     container.insert("volumeMounts".into(), Value::Array(mounts));

@@ -263,8 +263,19 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                                 .unwrap_or_else(|| {
                                     panic!("{at}: {path} is outside the rendered tree")
                                 });
+                            // A directory source (`terraform-manifests`) reads the files the
+                            // pipeline renders from the templates there; anything else is Kustomize.
+                            let present = if s.get("directory").is_some() {
+                                tree.iter().any(|(p, _)| {
+                                    p.strip_prefix(&format!("{rel}/")).is_some_and(|f| {
+                                        !f.contains('/') && f.ends_with(".yaml.tftpl")
+                                    })
+                                })
+                            } else {
+                                tree.get(&format!("{rel}/kustomization.yaml")).is_some()
+                            };
                             assert!(
-                                tree.get(&format!("{rel}/kustomization.yaml")).is_some(),
+                                present,
                                 "{at}: Application {} points at {path}, which is not in the output",
                                 a["metadata"]["name"]
                             );
@@ -334,7 +345,68 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                     checked += 1;
                 }
             }
-            // Values templates read outputs the environment stack declares.
+            // EFS claims: each names a static volume, templated in `terraform-manifests/`, that
+            // claims it back with the same class, and whose file system and access point the
+            // environment stack creates, open to this cluster's nodes.
+            let tf_text: String = tf
+                .iter()
+                .filter(|(p, _)| {
+                    p.starts_with(&format!("stacks/{env}-{}/", region.name)) && p.ends_with(".tf")
+                })
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>()
+                .join("\n");
+            for c in objects.iter().filter(|o| {
+                o["kind"] == "PersistentVolumeClaim" && o["spec"]["volumeName"].is_string()
+            }) {
+                let pv_name = c["spec"]["volumeName"].as_str().unwrap();
+                let template = format!(
+                    "{dir}/overlays/{env}/terraform-manifests/persistentvolume-{pv_name}.yaml.tftpl"
+                );
+                let pv = docs(tree, &template).remove(0);
+                assert_eq!(
+                    pv["spec"]["claimRef"]["namespace"], c["metadata"]["namespace"],
+                    "{at}: {pv_name}"
+                );
+                assert_eq!(
+                    pv["spec"]["claimRef"]["name"], c["metadata"]["name"],
+                    "{at}: {pv_name}"
+                );
+                assert_eq!(
+                    pv["spec"]["storageClassName"], c["spec"]["storageClassName"],
+                    "{at}: {pv_name}"
+                );
+                assert_eq!(pv["spec"]["csi"]["driver"], "efs.csi.aws.com");
+                let fs = pv["metadata"]["labels"]["stratoform.dev/file-system"]
+                    .as_str()
+                    .unwrap();
+                let ap = pv["metadata"]["labels"]["stratoform.dev/access-point"]
+                    .as_str()
+                    .unwrap();
+                let snake = fs.replace('-', "_");
+                assert_eq!(
+                    pv["spec"]["csi"]["volumeHandle"].as_str().unwrap(),
+                    format!("${{efs_{snake}_id}}::${{efs_{snake}_access_point_ids.{ap}}}"),
+                    "{at}: {pv_name}"
+                );
+                let start = tf_text
+                    .find(&format!("module \"efs_{snake}\" {{"))
+                    .unwrap_or_else(|| panic!("{at}: {pv_name} mounts file system {fs}, which stack {env}-{} does not create", region.name));
+                let block = &tf_text[start..start + tf_text[start..].find("\n}\n").unwrap()];
+                assert!(
+                    block.lines().any(|l| l.trim() == format!("{ap} = {{")),
+                    "{at}: file system {fs} has no access point {ap} in Terraform"
+                );
+                assert!(
+                    block
+                        .lines()
+                        .any(|l| l.trim().starts_with(&format!("cluster-{} ", cluster.name))),
+                    "{at}: file system {fs} does not admit the nodes of cluster {}",
+                    cluster.name
+                );
+                checked += 1;
+            }
+            // Values and manifest templates read outputs the environment stack declares.
             let stack = format!("{env}-{}", region.name);
             let declared: Vec<String> = tf
                 .iter()
@@ -345,15 +417,18 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                         .map(|l| l.split('"').next().unwrap_or_default().to_owned())
                 })
                 .collect();
-            let prefix = format!("{dir}/overlays/{env}/terraform-values/");
+            let prefixes = [
+                format!("{dir}/overlays/{env}/terraform-values/"),
+                format!("{dir}/overlays/{env}/terraform-manifests/"),
+            ];
             for (path, text) in tree
                 .iter()
-                .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with(".tftpl"))
+                .filter(|(p, _)| prefixes.iter().any(|x| p.starts_with(x)) && p.ends_with(".tftpl"))
             {
                 let mut rest = text;
                 while let Some(i) = rest.find("${") {
                     let expr = &rest[i + 2..i + 2 + rest[i + 2..].find('}').unwrap()];
-                    let output = expr.split('[').next().unwrap();
+                    let output = expr.split(['[', '.']).next().unwrap();
                     let pending = PENDING_TERRAFORM_OUTPUTS
                         .iter()
                         .any(|p| output.starts_with(p));
@@ -647,7 +722,11 @@ fn aoscloud_waves_follow_the_seed() {
                 (r.clone(), at(&r))
             })
             .collect();
-        assert_eq!(primary.len(), 10, "aoscloud {env}: the seed's ten primary charts");
+        assert_eq!(
+            primary.len(),
+            10,
+            "aoscloud {env}: the seed's ten primary charts"
+        );
         let first = primary.values().next().unwrap().clone();
         assert!(
             primary.values().all(|p| *p == first && p.0 == "chain"),
@@ -655,10 +734,16 @@ fn aoscloud_waves_follow_the_seed() {
         );
         let gw = at("istio-ingressgateway");
         let aos = at(&format!("aoscloud-{env}"));
-        assert!(gw.0 == "chain" && gw.1 > first.1, "aoscloud {env}: the gateway after the primary charts");
+        assert!(
+            gw.0 == "chain" && gw.1 > first.1,
+            "aoscloud {env}: the gateway after the primary charts"
+        );
         assert_eq!(aos.0, "chain");
         for (name, (parent, w)) in &apps {
-            if parent == "chain" && !name.starts_with("manifests-") && *name != format!("aoscloud-{env}") {
+            if parent == "chain"
+                && !name.starts_with("manifests-")
+                && *name != format!("aoscloud-{env}")
+            {
                 assert!(
                     *w < aos.1,
                     "aoscloud {env}: the AOS chart installs last, but chart {name} has wave {w} >= {}",
@@ -710,13 +795,23 @@ fn oves_waves_follow_what_its_objects_need() {
             .filter(|c| c.tier == ChartTier::Independent)
             .map(|c| c.release.as_str())
             .collect();
-        assert_eq!(independent.is_empty(), env == "prod", "oves {env}: third-party services in dev only");
+        assert_eq!(
+            independent.is_empty(),
+            env == "prod",
+            "oves {env}: third-party services in dev only"
+        );
         for r in independent {
-            assert_eq!(apps[r], ("root".to_owned(), 0), "oves {env}: {r} beside the chain");
+            assert_eq!(
+                apps[r],
+                ("root".to_owned(), 0),
+                "oves {env}: {r} beside the chain"
+            );
         }
         let project = |app: &str| {
-            docs(&tree, &format!("eks/overlays/{env}/argocd/chain/application-{app}.yaml"))[0]
-                ["spec"]["project"]
+            docs(
+                &tree,
+                &format!("eks/overlays/{env}/argocd/chain/application-{app}.yaml"),
+            )[0]["spec"]["project"]
                 .as_str()
                 .unwrap()
                 .to_owned()

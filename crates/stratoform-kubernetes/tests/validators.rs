@@ -300,8 +300,10 @@ fn every_example_validates_against_the_real_schemas() {
     eprintln!("objects validated:\n  {}", report.join("\n  "));
 }
 
-/// Every `terraform-values/*.yaml.tftpl` is a template Terraform's own `templatefile()` renders,
-/// given its outputs, into YAML with no reference left.
+/// Every `terraform-values/*.yaml.tftpl` and `terraform-manifests/*.yaml.tftpl` is a template
+/// Terraform's own `templatefile()` renders, given its outputs, into YAML with no reference left;
+/// the rendered manifests (EFS PersistentVolumes) then pass `kubernetes-validate --strict` at the
+/// cluster's version.
 #[test]
 fn terraform_values_templates_render_with_terraform() {
     let Some(terraform) = common::tool("terraform", &[PathBuf::from("terraform")], &["version"])
@@ -309,10 +311,23 @@ fn terraform_values_templates_render_with_terraform() {
         return;
     };
     let mut rendered = 0;
+    let mut manifests = 0;
     for (name, models) in common::resolved_specs() {
         let tree = render(&models).unwrap_or_else(|e| panic!("{name}: {e}"));
         let scratch = tempfile::tempdir().unwrap();
         common::write(&tree, scratch.path());
+        let dirs = cluster_dirs(&models);
+        let mut versions = BTreeMap::new();
+        for m in &models {
+            for (r, c) in m.clusters() {
+                let dir = &dirs[&(r.name.to_string(), c.name.to_string())];
+                versions.insert(
+                    format!("{dir}/overlays/{}/", m.env_name()),
+                    c.version.to_string(),
+                );
+            }
+        }
+        let mut to_validate: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
         for (path, text) in tree.iter().filter(|(p, _)| p.ends_with(".yaml.tftpl")) {
             // Sample values for the outputs the template reads: strings, or maps for `.key` access.
             let mut vars: BTreeMap<String, BTreeMap<String, ()>> = BTreeMap::new();
@@ -380,7 +395,31 @@ fn terraform_values_templates_render_with_terraform() {
                 "{name} {path}: not a values mapping:\n{body}"
             );
             rendered += 1;
+            if path.contains("/terraform-manifests/") {
+                let version = versions
+                    .iter()
+                    .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| panic!("{name} {path}: no cluster version"));
+                let out = scratch.path().join(path.trim_end_matches(".tftpl"));
+                std::fs::write(&out, body).unwrap();
+                to_validate.entry(version).or_default().push(out);
+            }
+        }
+        if to_validate.is_empty() {
+            continue;
+        }
+        let Some(t) = tools() else { return };
+        for (version, files) in &to_validate {
+            let (ok, text) = run(Command::new(&t.kv_check).arg(version).args(files));
+            assert!(
+                ok,
+                "{name}: rendered Terraform manifests fail kv-check.sh {version}:\n{text}"
+            );
+            manifests += files.len();
         }
     }
-    eprintln!("{rendered} values templates rendered by terraform");
+    eprintln!(
+        "{rendered} templates rendered by terraform; {manifests} rendered manifests passed kubernetes-validate"
+    );
 }
