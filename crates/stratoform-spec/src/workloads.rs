@@ -60,6 +60,11 @@ pub struct Workload {
     /// Namespaces allowed to reach it (a NetworkPolicy); the gateways' namespace is always allowed. Default: its own namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_from: Option<Vec<Name>>,
+    /// The workload calls the Kubernetes API, so its pods mount the service account token
+    /// (`automountServiceAccountToken: true`). IRSA and Pod Identity do not need the token: EKS
+    /// projects their own into the pod. Example: a controller that writes Secrets. Default: `false`.
+    #[serde(default)]
+    pub kubernetes_api: bool,
     /// Whether the business depends on it (spot capacity is flagged, simulations count its SLO). Default: `true`.
     #[serde(default = "crate::defaults::yes")]
     pub critical: bool,
