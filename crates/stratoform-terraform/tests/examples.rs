@@ -166,3 +166,48 @@ fn privatelink_databases_get_an_interface_endpoint() {
     }
     assert!(checked > 0, "no example reaches a database over PrivateLink");
 }
+
+/// A Transit Gateway that names `peerRegions` (unibeam: us-east-1 with us-west-2) is peered with
+/// the other region's gateway exactly once per environment, by the stack that applies later
+/// (it reads the other gateway from remote state), with each side routing to the other side's
+/// VPC blocks; the region naming the peer requests.
+#[test]
+fn transit_gateways_peer_across_regions() {
+    let mut checked = 0;
+    for name in examples() {
+        let (models, tree) = example(&name);
+        for m in &models {
+            for region in &m.platform.regions {
+                let Some(tgw) = &region.transit_gateway else { continue };
+                for peer in &tgw.peer_regions {
+                    let env_stacks: Vec<&str> = m.stacks.iter().filter(|s| s.kind == StackKind::Environment).map(|s| s.name.as_str()).collect();
+                    let here = format!("{}-{}", m.env_name(), region.name);
+                    let there = format!("{}-{peer}", m.env_name());
+                    let later = if env_stacks.iter().position(|s| *s == here) > env_stacks.iter().position(|s| *s == there) { &here } else { &there };
+                    let other_region = if *later == here { peer.to_string() } else { region.name.to_string() };
+                    let calls: Vec<&str> = env_stacks.iter().filter_map(|s| module_call(&tree, s, &format!("transit_peering_{}", snake(&other_region)))).collect();
+                    assert_eq!(calls.len(), 1, "{name}: {} calls of transit_peering_{other_region}", calls.len());
+                    let call = module_call(&tree, later, &format!("transit_peering_{}", snake(&other_region))).unwrap_or_else(|| panic!("{name}: {later} does not own the peering"));
+                    let flat = call.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let cidr = |r: &str| {
+                        let reg = m.platform.regions.iter().find(|x| x.name.as_str() == r).unwrap();
+                        let a = &reg.transit_gateway.as_ref().unwrap().attachments[0];
+                        m.network.vpc(r, a.vpc.as_str()).unwrap().cidr.to_string()
+                    };
+                    // Requester: the region naming the peer (region), accepter: `peer`.
+                    assert!(flat.contains(&format!("peer_region = \"{peer}\"")), "{name}: {later}: {call}");
+                    assert!(flat.contains(&format!("cidrs = [\"{}\"]", cidr(region.name.as_str()))), "{name}: {later}: {call}");
+                    assert!(flat.contains(&format!("peer_cidrs = [\"{}\"]", cidr(peer.as_str()))), "{name}: {later}: {call}");
+                    let other_stack = format!("{}-{other_region}", m.env_name());
+                    assert!(flat.contains(&format!("data.terraform_remote_state.{}.outputs.transit_gateway_id", snake(&other_stack))), "{name}: {later}: {call}");
+                    assert!(outputs(&tree, &other_stack).contains(&"transit_gateway_route_table_id".to_owned()));
+                    let providers = tree.get(&format!("stacks/{later}/providers.tf")).unwrap();
+                    let flat_providers = providers.split_whitespace().collect::<Vec<_>>().join(" ");
+                    assert!(flat_providers.contains(&format!("alias = \"{}\" region = \"{other_region}\"", snake(&other_region))), "{name}: {later} has no provider for {other_region}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no example peers Transit Gateways");
+}

@@ -26,6 +26,7 @@ pub mod secrets;
 pub mod snapshots;
 pub mod state_backend;
 pub mod transit;
+pub mod transit_peering;
 pub mod vendor_endpoints;
 pub mod vendor_peering;
 
@@ -74,6 +75,7 @@ pub fn all() -> Vec<Module> {
         snapshots::module(),
         state_backend::module(),
         transit::module(),
+        transit_peering::module(),
         vendor_endpoints::module(),
         vendor_peering::module(),
     ]

@@ -1,7 +1,7 @@
 //! `modules/transit`: a region's Transit Gateway with its VPC attachments (each in the subnets of
-//! a named tier) and the routes from the attached VPCs' private tiers to the other attached
-//! blocks, and an AWS Network Firewall per VPC that names one (a stateful domain allowlist for
-//! egress, its policy and the firewall in its own tier).
+//! a named tier; they associate with and propagate to the default route table), and an AWS
+//! Network Firewall per VPC that names one (a stateful domain allowlist for egress, its policy and
+//! the firewall in its own tier). Peerings with other regions: `modules/transit-peering`.
 
 use crate::dsl::*;
 use crate::modules::Module;
@@ -115,6 +115,7 @@ pub fn module() -> Module {
     ];
     let outputs = vec![
         output("transit_gateway_id", "The Transit Gateway's ID.", ex("one([for v in aws_ec2_transit_gateway.this : v.id])")),
+        output("route_table_id", "The Transit Gateway's default route table (attachments associate with and propagate to it).", ex("one([for v in aws_ec2_transit_gateway.this : v.association_default_route_table_id])")),
         output("firewall_arns", "Network Firewalls by name.", ex("{ for k, v in aws_networkfirewall_firewall.this : k => v.arn }")),
     ];
     Module { name: "transit", aliases: &[], variables, main, outputs }

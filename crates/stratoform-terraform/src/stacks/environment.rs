@@ -1142,6 +1142,100 @@ fn transit(c: &mut Ctx) {
             ("firewalls", obj(firewalls)),
         ],
     );
+    if tgw.is_some() {
+        c.b.outputs.push(output("transit_gateway_id", "The region's Transit Gateway.", ex("module.transit.transit_gateway_id")));
+        c.b.outputs.push(output("transit_gateway_route_table_id", "Its default route table.", ex("module.transit.route_table_id")));
+    }
+    transit_peerings(c);
+}
+
+/// Transit Gateway peerings with other regions (`transitGateway.peerRegions`). The stack that
+/// applies later of the two owns the whole peering — the attachment, its acceptance, the
+/// gateways' static routes and the VPC routes on both sides, the other side through a provider
+/// alias — since it can read the other region's gateway from remote state.
+fn transit_peerings(c: &mut Ctx) {
+    let model = c.model;
+    let region = c.region;
+    let Some(tgw) = &region.transit_gateway else { return };
+    let order = |r: &str| model.stacks.iter().position(|s| s.kind == StackKind::Environment && s.region.as_deref() == Some(r));
+    let mut peers: Vec<&Region> = Vec::new();
+    for other in model.platform.regions.iter().filter(|r| r.name != region.name) {
+        let Some(otgw) = &other.transit_gateway else { continue };
+        let requested = tgw.peer_regions.contains(&other.name) || otgw.peer_regions.contains(&region.name);
+        if requested && order(region.name.as_str()) > order(other.name.as_str()) {
+            peers.push(other);
+        }
+    }
+    // The private and database tiers of a region's attached VPCs, and their blocks.
+    let sides = |r: &Region| -> (Vec<(String, Vec<String>)>, Vec<String>) {
+        let mut tiers = Vec::new();
+        let mut cidrs = Vec::new();
+        for a in r.transit_gateway.iter().flat_map(|t| &t.attachments) {
+            let Some(plan) = model.network.vpc(r.name.as_str(), a.vpc.as_str()) else { continue };
+            cidrs.push(plan.cidr.to_string());
+            let ts = plan.tiers.iter().filter(|t| matches!(t.kind, SubnetKind::Private | SubnetKind::Database)).map(|t| t.name.to_string()).collect();
+            tiers.push((a.vpc.to_string(), ts));
+        }
+        (tiers, cidrs)
+    };
+    let route_tables = |tiers: &[(String, Vec<String>)], outputs: Option<&str>| {
+        let parts: Vec<String> = tiers
+            .iter()
+            .map(|(vpc, ts)| {
+                let map = match outputs {
+                    None => format!("module.network_{}.tier_route_table_ids", ident(vpc)),
+                    Some(o) => format!("{o}.network_{}_route_table_ids", ident(vpc)),
+                };
+                format!("[for t in {} : {map}[t]]", crate::printer::inline_pub(&strs(ts.iter().cloned())))
+            })
+            .collect();
+        ex(&format!("flatten([{}])", parts.join(", ")))
+    };
+    for other in peers {
+        let remote = c.b.remote(&format!("{}-{}", model.names.env, other.name));
+        let alias = c.b.alias(other.name.as_str());
+        let (here_tiers, here_cidrs) = sides(region);
+        let (there_tiers, there_cidrs) = sides(other);
+        let here = (
+            ex("module.transit.transit_gateway_id"),
+            ex("module.transit.route_table_id"),
+            strs(here_cidrs),
+            route_tables(&here_tiers, None),
+        );
+        let there = (
+            ex(&format!("{remote}.transit_gateway_id")),
+            ex(&format!("{remote}.transit_gateway_route_table_id")),
+            strs(there_cidrs),
+            route_tables(&there_tiers, Some(&remote)),
+        );
+        // The region that names the other in `peerRegions` requests; the other accepts.
+        let requester_here = tgw.peer_regions.contains(&other.name);
+        let (req, acc, providers, peer_region) = if requester_here {
+            (here, there, obj_expr_keys([(ex("aws"), ex("aws")), (ex("aws.peer"), ex(&alias))]), other.name.to_string())
+        } else {
+            (there, here, obj_expr_keys([(ex("aws"), ex(&alias)), (ex("aws.peer"), ex("aws"))]), region.name.to_string())
+        };
+        let (requester, accepter) = if requester_here { (region, other) } else { (other, region) };
+        c.b.module_with(
+            &format!("transit_peering_{}", ident(other.name.as_str())),
+            "transit-peering",
+            Some(providers),
+            vec![
+                ("name", s(format!("{}-{}-{}", c.prefix(), requester.name, accepter.name))),
+                ("peer_region", s(peer_region)),
+                ("transit_gateway_id", req.0),
+                ("route_table_id", req.1),
+                ("cidrs", req.2),
+                ("vpc_route_table_ids", req.3),
+                ("peer_transit_gateway_id", acc.0),
+                ("peer_route_table_id", acc.1),
+                ("peer_cidrs", acc.2),
+                ("peer_vpc_route_table_ids", acc.3),
+                // VPC routes to a gateway need this region's VPC attachments first.
+                ("depends_on", ex("[module.transit]")),
+            ],
+        );
+    }
 }
 
 fn observability(c: &mut Ctx) {

@@ -6,6 +6,11 @@ output "transit_gateway_id" {
   value       = one([for v in aws_ec2_transit_gateway.this : v.id])
 }
 
+output "route_table_id" {
+  description = "The Transit Gateway's default route table (attachments associate with and propagate to it)."
+  value       = one([for v in aws_ec2_transit_gateway.this : v.association_default_route_table_id])
+}
+
 output "firewall_arns" {
   description = "Network Firewalls by name."
   value       = { for k, v in aws_networkfirewall_firewall.this : k => v.arn }

@@ -90,3 +90,13 @@ output "vendor_endpoint_dns_names" {
   description = "Those endpoints' regional DNS names by name."
   value       = module.vendor_endpoints.dns_names
 }
+
+output "transit_gateway_id" {
+  description = "The region's Transit Gateway."
+  value       = module.transit.transit_gateway_id
+}
+
+output "transit_gateway_route_table_id" {
+  description = "Its default route table."
+  value       = module.transit.route_table_id
+}

@@ -674,6 +674,25 @@ module "transit" {
   }
 }
 
+module "transit_peering_us_east_1" {
+  source = "../../modules/transit-peering"
+  providers = {
+    aws      = aws.us_east_1
+    aws.peer = aws
+  }
+  name                     = "unibeam-dev-us-east-1-us-west-2"
+  peer_region              = "us-west-2"
+  transit_gateway_id       = data.terraform_remote_state.dev_us_east_1.outputs.transit_gateway_id
+  route_table_id           = data.terraform_remote_state.dev_us_east_1.outputs.transit_gateway_route_table_id
+  cidrs                    = ["10.10.0.0/16"]
+  vpc_route_table_ids      = flatten([[for t in ["private"] : data.terraform_remote_state.dev_us_east_1.outputs.network_main_route_table_ids[t]]])
+  peer_transit_gateway_id  = module.transit.transit_gateway_id
+  peer_route_table_id      = module.transit.route_table_id
+  peer_cidrs               = ["10.20.0.0/16"]
+  peer_vpc_route_table_ids = flatten([[for t in ["private"] : module.network_main.tier_route_table_ids[t]]])
+  depends_on               = [module.transit]
+}
+
 module "edge" {
   source = "../../modules/edge"
   accelerators = {

@@ -9,3 +9,13 @@ provider "aws" {
     tags = var.default_tags
   }
 }
+
+provider "aws" {
+  alias               = "us_east_1"
+  region              = "us-east-1"
+  allowed_account_ids = var.account_id == null ? null : [var.account_id]
+
+  default_tags {
+    tags = var.default_tags
+  }
+}
