@@ -106,7 +106,8 @@ fn service_account(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Option<Manif
     }
     Some(Manifest::new(
         Bundle::Namespace(w.namespace.to_string()),
-        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta, "automountServiceAccountToken": w.role.is_some()}),
+        // Pods decide for themselves (`automountServiceAccountToken` in the pod spec wins).
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta, "automountServiceAccountToken": false}),
     ))
 }
 
@@ -225,9 +226,11 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
 
     let mut pod = Map::new();
     pod.insert("serviceAccountName".into(), json!(sa));
+    // Only workloads that call the Kubernetes API get its token; IRSA and Pod Identity credentials
+    // come through the token volume the EKS webhook projects, which this setting does not touch.
     pod.insert(
         "automountServiceAccountToken".into(),
-        json!(w.role.is_some()),
+        json!(w.kubernetes_api),
     );
     pod.insert(
         "securityContext".into(),
@@ -248,8 +251,21 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
         json!({"metadata": {"labels": labels(w)}, "spec": pod}),
     );
     let mut meta = metadata(ctx, w.name.as_str(), Some(w.namespace.as_str()), labels(w));
+    let mut annotations = Map::new();
     if let Some(p) = &w.purpose {
-        meta["annotations"] = json!({"stratoform.dev/purpose": p});
+        annotations.insert("stratoform.dev/purpose".into(), json!(p));
+    }
+    if w.kubernetes_api {
+        // The spec asked for the token; say so to checkov (its reason must not hold `=`).
+        annotations.insert(
+            "checkov.io/skip1".into(),
+            json!(
+                "CKV_K8S_38=the workload calls the Kubernetes API (workloads[].kubernetesApi: true)"
+            ),
+        );
+    }
+    if !annotations.is_empty() {
+        meta["annotations"] = Value::Object(annotations);
     }
     Manifest::new(
         Bundle::Namespace(w.namespace.to_string()),

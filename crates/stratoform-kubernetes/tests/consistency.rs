@@ -476,6 +476,35 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                 );
                 checked += 1;
             }
+            // The Kubernetes API token is mounted exactly where the spec asks for it
+            // (`kubernetesApi`), and checkov is told why there; service accounts never mount it.
+            for o in objects.iter().filter(|o| o["kind"] == "ServiceAccount") {
+                assert_eq!(
+                    o["automountServiceAccountToken"], false,
+                    "{at}: service account {} mounts its token",
+                    o["metadata"]["name"]
+                );
+            }
+            for d in objects.iter().filter(|o| o["kind"] == "Deployment") {
+                let name = d["metadata"]["name"].as_str().unwrap();
+                let Some(w) = cluster.workloads.iter().find(|w| w.name.as_str() == name) else {
+                    continue;
+                };
+                assert_eq!(
+                    d["spec"]["template"]["spec"]["automountServiceAccountToken"], w.kubernetes_api,
+                    "{at}: deployment {name}"
+                );
+                assert_eq!(
+                    d["metadata"]["annotations"]["checkov.io/skip1"]
+                        .as_str()
+                        .is_some_and(
+                            |s| s.starts_with("CKV_K8S_38=") && s.matches('=').count() == 1
+                        ),
+                    w.kubernetes_api,
+                    "{at}: deployment {name}: the checkov skip goes with kubernetesApi"
+                );
+                checked += 1;
+            }
             // Routes: every parent Gateway exists, and its listener when a section is named.
             let gateways: BTreeMap<(String, String), &Value> = objects
                 .iter()
