@@ -211,3 +211,35 @@ fn transit_gateways_peer_across_regions() {
     }
     assert!(checked > 0, "no example peers Transit Gateways");
 }
+
+fn fixture(name: &str) -> (Vec<Model>, OutputTree) {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).join("platform.yaml");
+    let loaded = stratoform_loader::load_file(&spec).unwrap();
+    assert!(!loaded.has_errors(), "{name}: {:?}", loaded.diagnostics);
+    let models = Model::resolve_all(&loaded, None).unwrap();
+    let tree = stratoform_terraform::render(&models).unwrap();
+    (models, tree)
+}
+
+/// A long-lived key serves every region: the long-lived stack keeps a copy in each region of the
+/// environment, and the second region's grants, repositories, buckets and outputs name that
+/// region's copy, never a wildcard key ARN or the primary region's key.
+#[test]
+fn long_lived_keys_exist_in_every_region() {
+    let (_, tree) = fixture("multi-region");
+    let flat = |p: &str| tree.get(p).unwrap_or_else(|| panic!("{p} is missing")).split_whitespace().collect::<Vec<_>>().join(" ");
+    let ll = flat("stacks/long-lived/main.tf");
+    assert!(ll.contains(r#"module "kms_eu_west_1" { source = "../../modules/kms" providers = { aws = aws.eu_west_1 }"#), "{ll}");
+    assert!(ll.contains(r#""${k}/eu-west-1" => m.arn"#), "{ll}");
+    let values = flat("stacks/long-lived/dev.tfvars");
+    assert!(values.contains(r#"key_regions = ["eu-west-1"]"#), "{values}");
+    assert_eq!(values.matches(r#"kms_key = "shared/eu-west-1""#).count(), 2, "the repository and the bucket use the regional copy: {values}");
+    let outputs = flat("stacks/long-lived/outputs.tf");
+    assert!(outputs.contains(r#""eu-west-1" = { for k, m in module.kms_eu_west_1 : k => m.arn }"#), "{outputs}");
+    let env = flat("stacks/dev-eu-west-1/main.tf");
+    assert!(env.contains(r#"Resource = [data.terraform_remote_state.long_lived.outputs.kms_key_arns_by_region["eu-west-1"]["shared"]]"#), "{env}");
+    for (path, text) in tree.iter().filter(|(p, _)| p.starts_with("stacks/")) {
+        assert!(!text.contains("arn:aws:kms:*"), "{path} grants a wildcard key");
+    }
+    assert!(flat("stacks/dev-eu-west-1/outputs.tf").contains(r#"output "kms_shared_arn""#));
+}

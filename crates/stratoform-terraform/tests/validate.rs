@@ -14,7 +14,15 @@ fn rendered_terraform_is_formatted_and_valid() {
     let dir = tempfile::tempdir().unwrap();
     let mut dirs = Vec::new();
     let mut modules_added = false;
-    for (name, spec) in examples() {
+    // The examples, then the fixtures (shapes no example has, such as keys shared by regions).
+    let fixtures = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| (format!("fixture-{}", e.file_name().to_string_lossy()), e.path().join("platform.yaml")))
+        .filter(|(_, p)| p.is_file());
+    let mut fixtures: Vec<_> = fixtures.collect();
+    fixtures.sort();
+    for (name, spec) in examples().into_iter().chain(fixtures) {
         let root = dir.path().join(&name);
         let models = render_into(&spec, None, &root);
         let mut stacks: Vec<String> = models

@@ -53,12 +53,12 @@ impl Ctx<'_> {
     fn kms(&mut self, name: Option<&str>) -> Expression {
         let Some(name) = name else { return Expression::Null };
         if self.key_is_long_lived(name) {
+            let ll = self.long_lived();
             if self.primary {
-                let ll = self.long_lived();
                 return ex(&format!("{ll}.kms_key_arns[{name:?}]"));
             }
-            // Keys are regional: a long-lived key of the primary region cannot serve here.
-            return Expression::Null;
+            // Keys are regional: the long-lived stack keeps a copy of each in every region.
+            return ex(&format!("{ll}.kms_key_arns_by_region[{:?}][{name:?}]", self.region.name.to_string()));
         }
         self.keys.insert(name.to_owned());
         ex(&format!("module.kms_{}.arn", ident(name)))

@@ -165,6 +165,12 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     ));
     b.variables.push(variable("buckets", &format!("map(map({BUCKET_TYPE}))"), "Buckets by region, then spec name.", Some(obj::<&str>([]))));
     b.variables.push(variable("bucket_keys", "list(string)", "Regions that need a KMS key for buckets without a named key.", Some(list([]))));
+    b.variables.push(variable(
+        "key_regions",
+        "list(string)",
+        "Regions besides the primary that get their own copy of every long-lived key (keys are regional).",
+        Some(list([])),
+    ));
 
     b.module(
         "dns",
@@ -180,6 +186,17 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         kms_b.push(attr(k, ex(v)));
     }
     b.main.push(block("module", &["kms"], kms_b));
+    // The same keys in every other region of the environment: a key serves its own region only.
+    let others: Vec<&String> = regions.iter().filter(|r| **r != primary).collect();
+    for r in &others {
+        let alias = b.alias(r);
+        let mut key = vec![attr("source", s("../../modules/kms")), attr("providers", obj([("aws", ex(&alias))]))];
+        key.push(attr("for_each", ex(&format!(r#"{{ for k, v in var.kms_keys : k => v if contains(var.key_regions, "{r}") }}"#))));
+        for (k, v) in [("alias", "each.value.alias"), ("description", "each.value.description"), ("rotation", "each.value.rotation"), ("deletion_window_days", "each.value.deletion_window_days")] {
+            key.push(attr(k, ex(v)));
+        }
+        b.main.push(block_owned("module", vec![format!("kms_{}", crate::dsl::ident(r))], key));
+    }
     b.main.push(block(
         "locals",
         &[],
@@ -187,9 +204,10 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
             "kms_arns",
             ex(&format!(
                 "merge({{ for k, m in module.kms : k => m.arn }}, {})",
-                regions
+                others
                     .iter()
-                    .map(|r| format!(r#"{{ for k, m in module.bucket_key_{} : "bucket-default/{r}" => m.arn }}"#, crate::dsl::ident(r)))
+                    .map(|r| format!(r#"{{ for k, m in module.kms_{} : "${{k}}/{r}" => m.arn }}"#, crate::dsl::ident(r)))
+                    .chain(regions.iter().map(|r| format!(r#"{{ for k, m in module.bucket_key_{} : "bucket-default/{r}" => m.arn }}"#, crate::dsl::ident(r))))
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
@@ -247,6 +265,21 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     b.outputs.push(output("zone_ids", "Route 53 zone IDs by domain.", ex("module.dns.zone_ids")));
     b.outputs.push(output("name_servers", "Name servers by domain, for the registrar.", ex("module.dns.name_servers")));
     b.outputs.push(output("kms_key_arns", "Long-lived KMS keys by spec name.", ex("{ for k, m in module.kms : k => m.arn }")));
+    b.outputs.push(output(
+        "kms_key_arns_by_region",
+        "Long-lived KMS keys by region, then spec name.",
+        ex(&format!(
+            "{{ {} }}",
+            regions
+                .iter()
+                .map(|r| {
+                    let module = if *r == primary { "kms".to_owned() } else { format!("kms_{}", crate::dsl::ident(r)) };
+                    format!(r#""{r}" = {{ for k, m in module.{module} : k => m.arn }}"#)
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    ));
     b.outputs.push(output("secret_arns", "Long-lived secrets by spec name.", ex("{ for k, m in module.secrets : k => m.arn }")));
     b.outputs.push(output("oidc_provider_arns", "OIDC providers by name.", ex("{ for k, v in aws_iam_openid_connect_provider.this : k => v.arn }")));
     b.outputs.push(output(
@@ -343,7 +376,10 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
     let mut ecr = Vec::new();
     let mut buckets = Vec::new();
     let mut bucket_keys = Vec::new();
+    let primary = m.primary_region().name.to_string();
     for r in &m.platform.regions {
+        // The key of `local.kms_arns` for a long-lived key used in this region.
+        let regional = |k: &str| if r.name.as_str() == primary { k.to_owned() } else { format!("{k}/{}", r.name) };
         let repos: Vec<(String, Expression)> = r
             .ecr
             .iter()
@@ -357,7 +393,7 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
                         ("scan_on_push", x.scan_on_push.into()),
                         ("keep_tagged", n(x.keep_tagged as i64)),
                         ("untagged_expiry_days", n(days(&x.untagged_expiry) as i64)),
-                        ("kms_key", x.kms_key.as_ref().filter(|k| long_keys.contains(&k.to_string())).map(|k| s(k.to_string())).unwrap_or(Expression::Null)),
+                        ("kms_key", x.kms_key.as_ref().filter(|k| long_keys.contains(&k.to_string())).map(|k| s(regional(k.as_str()))).unwrap_or(Expression::Null)),
                     ]),
                 )
             })
@@ -371,7 +407,7 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
             .filter(|x| x.lifecycle == Lifecycle::LongLived)
             .map(|x| {
                 let key = match &x.kms_key {
-                    Some(k) if long_keys.contains(&k.to_string()) && r.name.as_str() == m.primary_region().name.as_str() => k.to_string(),
+                    Some(k) if long_keys.contains(&k.to_string()) => regional(k.as_str()),
                     _ => {
                         if !bucket_keys.contains(&r.name.to_string()) && x.encryption == BucketEncryption::Kms {
                             bucket_keys.push(r.name.to_string());
@@ -401,6 +437,10 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
     push("buckets", buckets);
     if !bucket_keys.is_empty() {
         out.push(("bucket_keys".into(), strs(bucket_keys)));
+    }
+    let key_regions: Vec<String> = m.platform.regions.iter().map(|r| r.name.to_string()).filter(|r| *r != primary).collect();
+    if !long_keys.is_empty() && !key_regions.is_empty() {
+        out.push(("key_regions".into(), strs(key_regions)));
     }
     out
 }

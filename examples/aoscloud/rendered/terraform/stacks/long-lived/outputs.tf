@@ -16,6 +16,13 @@ output "kms_key_arns" {
   value       = { for k, m in module.kms : k => m.arn }
 }
 
+output "kms_key_arns_by_region" {
+  description = "Long-lived KMS keys by region, then spec name."
+  value = {
+    "us-east-1" = { for k, m in module.kms : k => m.arn }
+  }
+}
+
 output "secret_arns" {
   description = "Long-lived secrets by spec name."
   value       = { for k, m in module.secrets : k => m.arn }

@@ -146,3 +146,9 @@ variable "bucket_keys" {
   description = "Regions that need a KMS key for buckets without a named key."
   default     = []
 }
+
+variable "key_regions" {
+  type        = list(string)
+  description = "Regions besides the primary that get their own copy of every long-lived key (keys are regional)."
+  default     = []
+}

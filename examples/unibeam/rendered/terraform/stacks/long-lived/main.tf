@@ -27,8 +27,20 @@ module "kms" {
   deletion_window_days = each.value.deletion_window_days
 }
 
+module "kms_us_west_2" {
+  source = "../../modules/kms"
+  providers = {
+    aws = aws.us_west_2
+  }
+  for_each             = { for k, v in var.kms_keys : k => v if contains(var.key_regions, "us-west-2") }
+  alias                = each.value.alias
+  description          = each.value.description
+  rotation             = each.value.rotation
+  deletion_window_days = each.value.deletion_window_days
+}
+
 locals {
-  kms_arns = merge({ for k, m in module.kms : k => m.arn }, { for k, m in module.bucket_key_us_east_1 : "bucket-default/us-east-1" => m.arn }, { for k, m in module.bucket_key_us_west_2 : "bucket-default/us-west-2" => m.arn })
+  kms_arns = merge({ for k, m in module.kms : k => m.arn }, { for k, m in module.kms_us_west_2 : "${k}/us-west-2" => m.arn }, { for k, m in module.bucket_key_us_east_1 : "bucket-default/us-east-1" => m.arn }, { for k, m in module.bucket_key_us_west_2 : "bucket-default/us-west-2" => m.arn })
 }
 
 module "secrets" {
