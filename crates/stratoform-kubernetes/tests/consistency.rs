@@ -14,74 +14,7 @@ use stratoform_model::Model;
 use stratoform_output::OutputTree;
 use stratoform_spec::{ChartTier, RoleBinding};
 
-fn to_json(y: &yaml_rust2::Yaml) -> Value {
-    use yaml_rust2::Yaml;
-    match y {
-        Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Real(s) => s
-            .parse::<f64>()
-            .map_or(Value::String(s.clone()), Value::from),
-        Yaml::Integer(i) => Value::from(*i),
-        Yaml::Boolean(b) => Value::Bool(*b),
-        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
-        Yaml::Hash(h) => Value::Object(
-            h.iter()
-                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v)))
-                .collect(),
-        ),
-        _ => Value::Null,
-    }
-}
-
-fn docs(tree: &OutputTree, path: &str) -> Vec<Value> {
-    let text = tree
-        .get(path)
-        .unwrap_or_else(|| panic!("{path} is not in the output"));
-    yaml_rust2::YamlLoader::load_from_str(text)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-        .iter()
-        .map(to_json)
-        .collect()
-}
-
-/// The objects a kustomization folder yields (following `../../../base/...` resources).
-fn kustomized(tree: &OutputTree, folder: &str) -> Vec<Value> {
-    let k = docs(tree, &format!("{folder}/kustomization.yaml")).remove(0);
-    let mut out = Vec::new();
-    for r in k["resources"].as_array().into_iter().flatten() {
-        let r = r.as_str().unwrap();
-        if let Some(base) = r.strip_prefix("../../../") {
-            let root = folder.split("/overlays/").next().unwrap();
-            out.extend(kustomized(tree, &format!("{root}/{base}")));
-        } else {
-            out.extend(docs(tree, &format!("{folder}/{r}")));
-        }
-    }
-    out
-}
-
-/// Every object of one cluster folder and environment: bundles, then Argo CD parents.
-fn effective(tree: &OutputTree, dir: &str, env: &str) -> (Vec<Value>, Vec<Value>) {
-    let prefix = format!("{dir}/overlays/{env}/");
-    let mut bundles: Vec<String> = tree
-        .iter()
-        .filter_map(|(p, _)| p.strip_prefix(&prefix))
-        .filter_map(|rest| rest.strip_suffix("/kustomization.yaml"))
-        .map(ToOwned::to_owned)
-        .collect();
-    bundles.sort();
-    let mut objects = Vec::new();
-    let mut apps = Vec::new();
-    for b in bundles {
-        let folder = format!("{prefix}{b}");
-        if b.starts_with("argocd/") {
-            apps.extend(kustomized(tree, &folder));
-        } else {
-            objects.extend(kustomized(tree, &folder));
-        }
-    }
-    (objects, apps)
-}
+use common::{docs, effective};
 
 /// Top-level `module` blocks of the Terraform files of one stack: their attribute lines
 /// (`name = value`, raw) and the keys of their `listeners` map.

@@ -70,6 +70,9 @@ pub fn quirk_overrides() -> BTreeMap<&'static str, String> {
         .or_default()
         .push_str(&format!("data \"aws_ssm_parameter\" \"ami\" {{\n  name = \"{EMULATOR_IMAGE_PARAMETER}\"\n}}\n"));
     out.entry("s3").or_default().push_str(S3_LOG_TARGET_POLICY);
+    // The emulator delivers server access logs into the target bucket, so a log bucket is never
+    // empty when its stack goes; locally everything is disposable, so destroy empties buckets.
+    out.entry("s3").or_default().push_str("\nresource \"aws_s3_bucket\" \"this\" {\n  force_destroy = true\n}\n");
     out
 }
 

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde_json::Value;
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
@@ -112,4 +113,75 @@ pub fn tool(name: &str, candidates: &[PathBuf], probe: &[&str]) -> Option<PathBu
 /// The tools folder (`STRATOFORM_TOOLS_DIR` or `.tools`).
 pub fn tools_dir() -> PathBuf {
     std::env::var_os("STRATOFORM_TOOLS_DIR").map_or_else(|| root().join(".tools"), PathBuf::from)
+}
+
+/// A YAML node as JSON.
+pub fn to_json(y: &yaml_rust2::Yaml) -> Value {
+    use yaml_rust2::Yaml;
+    match y {
+        Yaml::String(s) => Value::String(s.clone()),
+        Yaml::Real(s) => s
+            .parse::<f64>()
+            .map_or(Value::String(s.clone()), Value::from),
+        Yaml::Integer(i) => Value::from(*i),
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
+        Yaml::Hash(h) => Value::Object(
+            h.iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v)))
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+/// The documents of a rendered file, as JSON.
+pub fn docs(tree: &OutputTree, path: &str) -> Vec<Value> {
+    let text = tree
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} is not in the output"));
+    yaml_rust2::YamlLoader::load_from_str(text)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .iter()
+        .map(to_json)
+        .collect()
+}
+
+/// The objects a kustomization folder yields (following `../../../base/...` resources).
+pub fn kustomized(tree: &OutputTree, folder: &str) -> Vec<Value> {
+    let k = docs(tree, &format!("{folder}/kustomization.yaml")).remove(0);
+    let mut out = Vec::new();
+    for r in k["resources"].as_array().into_iter().flatten() {
+        let r = r.as_str().unwrap();
+        if let Some(base) = r.strip_prefix("../../../") {
+            let root = folder.split("/overlays/").next().unwrap();
+            out.extend(kustomized(tree, &format!("{root}/{base}")));
+        } else {
+            out.extend(docs(tree, &format!("{folder}/{r}")));
+        }
+    }
+    out
+}
+
+/// Every object of one cluster folder and environment: bundles, then Argo CD parents.
+pub fn effective(tree: &OutputTree, dir: &str, env: &str) -> (Vec<Value>, Vec<Value>) {
+    let prefix = format!("{dir}/overlays/{env}/");
+    let mut bundles: Vec<String> = tree
+        .iter()
+        .filter_map(|(p, _)| p.strip_prefix(&prefix))
+        .filter_map(|rest| rest.strip_suffix("/kustomization.yaml"))
+        .map(ToOwned::to_owned)
+        .collect();
+    bundles.sort();
+    let mut objects = Vec::new();
+    let mut apps = Vec::new();
+    for b in bundles {
+        let folder = format!("{prefix}{b}");
+        if b.starts_with("argocd/") {
+            apps.extend(kustomized(tree, &folder));
+        } else {
+            objects.extend(kustomized(tree, &folder));
+        }
+    }
+    (objects, apps)
 }
