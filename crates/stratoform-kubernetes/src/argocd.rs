@@ -239,11 +239,10 @@ pub fn bundle_application(
     let argo = paths.argo;
     let (project, namespace, options): (String, Option<&str>, &[&str]) = match b {
         Bundle::Cluster | Bundle::Platform => (PLATFORM_PROJECT.into(), None, &[]),
-        Bundle::Namespace(ns) => (
-            project_of(argo, ns),
-            Some(ns.as_str()),
-            &["CreateNamespace=true"],
-        ),
+        // No `CreateNamespace`: the `cluster` bundle (root, wave -1) already holds every
+        // namespace a bundle lives in, with its labels; and a team project, which may create no
+        // cluster-wide resource, would refuse the Namespace Argo CD creates.
+        Bundle::Namespace(ns) => (project_of(argo, ns), Some(ns.as_str()), &[]),
     };
     let mut dest = json!({"server": IN_CLUSTER});
     if let Some(ns) = namespace {

@@ -571,6 +571,76 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                         }
                     }
                 }
+                // Projects admit their applications: a source repository and destination the
+                // project lists, and, for a team project (no cluster-wide resources), only
+                // namespaced objects in its namespaces and no Namespace creation by Argo CD.
+                let projects: BTreeMap<&str, &Value> = apps
+                    .iter()
+                    .filter(|p| p["kind"] == "AppProject")
+                    .map(|p| (p["metadata"]["name"].as_str().unwrap(), p))
+                    .collect();
+                for a in apps.iter().filter(|a| a["kind"] == "Application") {
+                    let name = a["metadata"]["name"].as_str().unwrap();
+                    let project = projects[a["spec"]["project"].as_str().unwrap()];
+                    let p = &project["spec"];
+                    let allowed: Vec<&str> = p["destinations"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|d| d["namespace"].as_str().unwrap())
+                        .collect();
+                    let admits = |ns: &str| allowed.iter().any(|a| *a == "*" || *a == ns);
+                    let sources: Vec<&Value> = a["spec"]["sources"]
+                        .as_array()
+                        .map_or_else(|| vec![&a["spec"]["source"]], |s| s.iter().collect());
+                    for s in &sources {
+                        let repo = s["repoURL"].as_str().unwrap();
+                        assert!(
+                            p["sourceRepos"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .any(|r| r == repo || r == "*"),
+                            "{at}: project {} does not list {repo}, the source of {name}",
+                            project["metadata"]["name"]
+                        );
+                    }
+                    if let Some(ns) = a["spec"]["destination"]["namespace"].as_str() {
+                        assert!(
+                            admits(ns),
+                            "{at}: {name} deploys to {ns}, outside its project"
+                        );
+                    }
+                    if p["clusterResourceWhitelist"].is_array() {
+                        continue;
+                    }
+                    let creates_ns = a["spec"]["syncPolicy"]["syncOptions"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|o| o == "CreateNamespace=true");
+                    assert!(
+                        !creates_ns,
+                        "{at}: {name} creates its Namespace, which project {} forbids",
+                        project["metadata"]["name"]
+                    );
+                    let path = a["spec"]["source"]["path"].as_str().unwrap();
+                    let rel = path
+                        .strip_prefix(&format!("{}/", cluster.argocd.as_ref().unwrap().path))
+                        .unwrap();
+                    for o in common::kustomized(tree, rel) {
+                        let ns = o["metadata"]["namespace"].as_str().unwrap_or_else(|| {
+                            panic!("{at}: {name} holds cluster-wide {} {}, which its team project forbids", o["kind"], o["metadata"]["name"])
+                        });
+                        assert!(
+                            admits(ns),
+                            "{at}: {name} holds {} {} in {ns}, outside its project",
+                            o["kind"],
+                            o["metadata"]["name"]
+                        );
+                        checked += 1;
+                    }
+                }
                 // Independent charts sit in root beside the chain, not in it.
                 let root_apps = tree
                     .iter()
