@@ -62,6 +62,12 @@ pub fn module() -> Module {
                 name_tag("var.name"),
             ],
         ),
+        // The VPC's default security group keeps no rules, so nothing falls back to it.
+        block(
+            "resource",
+            &["aws_default_security_group", "this"],
+            vec![attr("vpc_id", ex("aws_vpc.this.id")), attr("tags", obj([("Name", ex(r#""${var.name}-default-no-rules""#))]))],
+        ),
         block(
             "resource",
             &["aws_internet_gateway", "this"],

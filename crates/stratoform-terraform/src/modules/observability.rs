@@ -39,7 +39,7 @@ pub fn module() -> Module {
         block(
             "resource",
             &["aws_sns_topic", "this"],
-            vec![attr("for_each", ex("var.topics")), attr("name", ex("each.value.name")), attr("kms_master_key_id", ex("each.value.kms_key_arn"))],
+            vec![attr("for_each", ex("var.topics")), attr("name", ex("each.value.name")), attr("kms_master_key_id", ex(r#"coalesce(each.value.kms_key_arn, "alias/aws/sns")"#))],
         ),
         block(
             "resource",

@@ -126,6 +126,17 @@ pub fn module() -> Module {
             vec![
                 attr("count", ex("length(var.lifecycle_rules) > 0 ? 1 : 0")),
                 attr("bucket", ex("aws_s3_bucket.this.id")),
+                // Parts of uploads that never completed stop costing after a week, bucket-wide.
+                block(
+                    "rule",
+                    &[],
+                    vec![
+                        attr("id", s("abort-incomplete-uploads")),
+                        attr("status", s("Enabled")),
+                        block("filter", &[], vec![attr("prefix", s(""))]),
+                        block("abort_incomplete_multipart_upload", &[], vec![attr("days_after_initiation", n(7))]),
+                    ],
+                ),
                 block(
                     "dynamic",
                     &["rule"],

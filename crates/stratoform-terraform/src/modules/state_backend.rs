@@ -97,6 +97,7 @@ pub fn module() -> Module {
                         attr("status", s("Enabled")),
                         block("filter", &[], vec![attr("prefix", s(""))]),
                         block("noncurrent_version_expiration", &[], vec![attr("noncurrent_days", ex("var.noncurrent_version_days"))]),
+                        block("abort_incomplete_multipart_upload", &[], vec![attr("days_after_initiation", n(7))]),
                     ],
                 ),
                 attr("depends_on", ex("[aws_s3_bucket_versioning.state]")),

@@ -67,6 +67,7 @@ resource "aws_rds_cluster" "this" {
   db_subnet_group_name            = aws_db_subnet_group.this.name
   vpc_security_group_ids          = [aws_security_group.this.id]
   storage_encrypted               = true
+  copy_tags_to_snapshot           = true
   kms_key_id                      = var.kms_key_arn
   backup_retention_period         = var.backup_retention_days
   deletion_protection             = var.deletion_protection
@@ -95,6 +96,7 @@ resource "aws_db_instance" "this" {
   allocated_storage               = var.storage_gib
   storage_type                    = "gp3"
   storage_encrypted               = true
+  copy_tags_to_snapshot           = true
   kms_key_id                      = var.kms_key_arn
   multi_az                        = var.multi_az
   username                        = local.username

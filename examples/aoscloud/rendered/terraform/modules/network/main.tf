@@ -31,6 +31,13 @@ resource "aws_vpc" "this" {
   }
 }
 
+resource "aws_default_security_group" "this" {
+  vpc_id = aws_vpc.this.id
+  tags = {
+    Name = "${var.name}-default-no-rules"
+  }
+}
+
 resource "aws_internet_gateway" "this" {
   count  = var.internet_gateway ? 1 : 0
   vpc_id = aws_vpc.this.id

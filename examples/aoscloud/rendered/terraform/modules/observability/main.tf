@@ -25,7 +25,7 @@ locals {
 resource "aws_sns_topic" "this" {
   for_each          = var.topics
   name              = each.value.name
-  kms_master_key_id = each.value.kms_key_arn
+  kms_master_key_id = coalesce(each.value.kms_key_arn, "alias/aws/sns")
 }
 
 resource "aws_sns_topic_subscription" "email" {
