@@ -19,6 +19,7 @@ pub const EMULATOR_GAPS: &[(&str, &str, &str)] = &[
     ("eks-addons", "aws_eks_access_entry", "the EKS access entry API is not emulated"),
     ("eks-addons", "aws_eks_access_policy_association", "depends on access entries"),
     ("identity", "aws_eks_pod_identity_association", "the Pod Identity API is not emulated"),
+    ("karpenter", "aws_eks_access_entry", "the EKS access entry API is not emulated"),
     ("cache", "aws_elasticache_replication_group", "member clusters are never created, so reads fail"),
     ("cache", "aws_elasticache_subnet_group", "DeleteCacheSubnetGroup is not implemented"),
     ("document-db", "aws_docdb_cluster", "the docdb engine is rejected"),
@@ -303,6 +304,50 @@ mod tests {
         for ty in &types {
             let service = service(ty).unwrap_or_else(|| panic!("`{ty}`: which AWS service is it? add it to this test's map (and its endpoint to SERVICES)"));
             assert!(service.is_empty() || SERVICES.contains(&service), "`{ty}` calls `{service}`, which the emulator override does not point at the emulator: add it to SERVICES");
+        }
+    }
+
+    /// `(module, type, name)` of every resource in the examples' rendered modules.
+    fn module_resources() -> std::collections::BTreeSet<(String, String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut out = std::collections::BTreeSet::new();
+        for example in std::fs::read_dir(&root).unwrap().flatten() {
+            let modules = example.path().join("rendered/terraform/modules");
+            for module in std::fs::read_dir(&modules).into_iter().flatten().flatten() {
+                let Ok(text) = std::fs::read_to_string(module.path().join("main.tf")) else { continue };
+                let body: hcl::Body = hcl::parse(&text).unwrap();
+                for b in body.blocks().filter(|b| b.identifier() == "resource") {
+                    if let [ty, name] = b.labels() {
+                        out.insert((module.file_name().to_string_lossy().into_owned(), ty.as_str().to_owned(), name.as_str().to_owned()));
+                    }
+                }
+            }
+        }
+        assert!(out.len() > 100, "the examples' rendered modules were not found");
+        out
+    }
+
+    #[test]
+    fn every_module_using_a_type_the_emulator_lacks_keeps_it_out() {
+        // Types whose whole API the emulator lacks (vendor peering's gaps are about the vendor's
+        // VPC, not the type).
+        let lacking: std::collections::BTreeSet<&str> =
+            EMULATOR_GAPS.iter().filter(|(m, _, _)| *m != "vendor-peering").map(|(_, ty, _)| *ty).collect();
+        let resources = module_resources();
+        for (module, ty, name) in &resources {
+            if lacking.contains(ty.as_str()) {
+                assert!(
+                    EMULATOR_GAPS.iter().any(|(m, t, _)| m == module && t == ty),
+                    "modules/{module} has `{ty}`, which the emulator cannot create: add (\"{module}\", \"{ty}\", why) to EMULATOR_GAPS"
+                );
+                assert_eq!(name, "this", "modules/{module}: the gap override names `{ty}.this`, so the resource must be called `this`");
+            }
+        }
+        for (module, ty, _) in EMULATOR_GAPS {
+            assert!(
+                resources.iter().any(|(m, t, n)| m == module && t == ty && n == "this"),
+                "EMULATOR_GAPS names `{ty}.this` in modules/{module}, which no example renders: the override would fail"
+            );
         }
     }
 
