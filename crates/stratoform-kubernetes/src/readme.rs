@@ -173,8 +173,10 @@ const ORDER: &str = "\
 2. `helm install argocd argo/argo-cd -n argocd -f bootstrap/<env>/argocd-values.yaml`, then
    `kubectl apply -f bootstrap/<env>/root-application.yaml`.
 3. `root` syncs, in waves: the AppProjects and OCI repository secrets (-2), the `cluster` bundle
-   (-1), then `chain` and the independent charts (0) side by side, so the Prometheus stack never
-   waits for the chain nor holds it up.
+   with every namespace, and the `terraform-manifests` application where there is one (-1), then
+   `chain` and the independent charts (0) side by side, so the Prometheus stack never waits for
+   the chain nor holds it up. Namespaces come only from the `cluster` bundle: a team's project may
+   create nothing cluster-wide, so its bundles do not ask Argo CD to create their namespace.
 4. `chain` syncs the seed's order: the primary charts in parallel (a `dependsOn` inside a tier adds
    a wave), then the secondary charts with the `platform` bundle, then the application charts with
    the namespace bundles.
