@@ -243,3 +243,43 @@ fn long_lived_keys_exist_in_every_region() {
     }
     assert!(flat("stacks/dev-eu-west-1/outputs.tf").contains(r#"output "kms_shared_arn""#));
 }
+
+/// The `resource "<ty>" ...` blocks of a file, as text.
+fn resources<'t>(text: &'t str, ty: &str) -> Vec<&'t str> {
+    let open = format!("resource \"{ty}\" ");
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(&open) {
+        let end = rest[i..].find("\n}\n").map_or(rest.len(), |e| i + e);
+        out.push(&rest[i..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Every key carries an explicit policy and every log group is encrypted with a customer managed
+/// key: the stack's logs key (which admits CloudWatch Logs of its region) unless the spec names one.
+#[test]
+fn keys_have_policies_and_log_groups_have_keys() {
+    let (models, tree) = example("unibeam");
+    for (path, text) in tree.iter().filter(|(p, _)| p.starts_with("modules/")) {
+        for r in resources(text, "aws_kms_key") {
+            assert!(r.contains("\n  policy"), "{path}: a key without an explicit policy:\n{r}");
+        }
+        for r in resources(text, "aws_cloudwatch_log_group") {
+            assert!(r.contains("kms_key_id"), "{path}: a log group without a key:\n{r}");
+        }
+    }
+    let m = &models[0];
+    for region in &m.platform.regions {
+        let stack = format!("{}-{}", m.env_name(), region.name);
+        let logs = module_call(&tree, &stack, "kms_logs").unwrap_or_else(|| panic!("{stack} has no logs key"));
+        assert!(logs.contains("cloudwatch_logs = true"), "{logs}");
+        for cl in &region.clusters {
+            let eks = module_call(&tree, &stack, &format!("eks_{}", snake(cl.name.as_str()))).unwrap();
+            assert!(eks.split_whitespace().collect::<Vec<_>>().join(" ").contains("log_kms_key_arn = module.kms_logs.arn"), "{eks}");
+        }
+        let net = module_call(&tree, &stack, "network_main").unwrap();
+        assert!(net.split_whitespace().collect::<Vec<_>>().join(" ").contains("flow_logs_kms_key_arn = module.kms_logs.arn"), "{net}");
+    }
+}

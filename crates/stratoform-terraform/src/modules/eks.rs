@@ -29,10 +29,14 @@ pub fn module() -> Module {
         variable("secrets_kms_key_arn", "string", "The KMS key for secrets; null creates one for the cluster.", Some(hcl::Expression::Null)),
         variable("service_ipv4_cidr", "string", "The Kubernetes services block; null lets EKS choose.", Some(hcl::Expression::Null)),
         variable("cluster_role_policy_arns", "list(string)", "Managed policies of the cluster IAM role.", None),
+        variable("log_kms_key_arn", "string", "The KMS key of `/aws/eks/<name>/cluster`; null leaves it to CloudWatch Logs' own encryption.", Some(hcl::Expression::Null)),
         variable("node_security_group_tags", "map(string)", "Extra tags of the node security group (Karpenter's discovery tag).", Some(obj::<&str>([]))),
     ];
 
-    let main = vec![
+    let mut main = crate::modules::key_policy_data();
+    let (key_policy_locals, key_policy_value) = crate::modules::key_policy(None);
+    main.push(key_policy_locals);
+    main.extend(vec![
         block(
             "locals",
             &[],
@@ -63,6 +67,7 @@ pub fn module() -> Module {
                 attr("description", ex(r#""Envelope encryption of Kubernetes secrets in ${var.name}""#)),
                 attr("enable_key_rotation", true),
                 attr("deletion_window_in_days", n(30)),
+                attr("policy", key_policy_value.clone()),
             ],
         ),
         block(
@@ -81,6 +86,7 @@ pub fn module() -> Module {
                 // EKS writes to exactly this name; creating it first sets its retention.
                 attr("name", ex(r#""/aws/eks/${var.name}/cluster""#)),
                 attr("retention_in_days", ex("var.log_retention_days")),
+                attr("kms_key_id", ex("var.log_kms_key_arn")),
             ],
         ),
         block(
@@ -233,7 +239,7 @@ pub fn module() -> Module {
             &["aws_iam_instance_profile", "nodes"],
             vec![attr("name", ex(r#""${var.name}-nodes""#)), attr("role", ex("aws_iam_role.nodes.name"))],
         ),
-    ];
+    ]);
 
     let outputs = vec![
         output("name", "The cluster name.", ex("aws_eks_cluster.this.name")),

@@ -32,7 +32,7 @@ pub mod vendor_peering;
 
 use hcl::structure::Structure;
 
-use crate::dsl::{attr, block, ex, obj, s};
+use crate::dsl::{attr, block, ex, obj, s, strs};
 
 /// A module: its directory name, what it manages, and the three files' bodies.
 pub struct Module {
@@ -110,6 +110,54 @@ pub fn service_trust(service: &str) -> hcl::Expression {
             "Action": "sts:AssumeRole"
         }]
     }))
+}
+
+/// The data sources a key policy names (the account and partition of the caller).
+pub fn key_policy_data() -> Vec<Structure> {
+    vec![block("data", &["aws_caller_identity", "current"], vec![]), block("data", &["aws_partition", "current"], vec![])]
+}
+
+/// An explicit key policy: `locals` holding its statements, and the value of
+/// `aws_kms_key.policy`. The account administers the key and IAM policies grant its use (what the
+/// default policy says, written down); with `logs` (a condition and a region, as expressions),
+/// CloudWatch Logs of that region may use it for the account's log groups when the condition holds.
+pub fn key_policy(logs: Option<(&str, &str)>) -> (Structure, hcl::Expression) {
+    let account = ex(r#""arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root""#);
+    let admin = obj([
+        ("Sid", s("AccountAdministers")),
+        ("Effect", s("Allow")),
+        ("Principal", obj([("AWS", account)])),
+        ("Action", s("kms:*")),
+        ("Resource", s("*")),
+    ]);
+    let mut locals = vec![attr("key_policy_account", admin)];
+    let statements = match logs {
+        None => "[local.key_policy_account]".to_owned(),
+        Some((when, region)) => {
+            locals.push(attr(
+                "key_policy_logs",
+                obj([
+                    ("Sid", s("CloudWatchLogsEncrypts")),
+                    ("Effect", s("Allow")),
+                    ("Principal", obj([("Service", ex(&format!(r#""logs.${{{region}}}.amazonaws.com""#)))])),
+                    ("Action", strs(["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"])),
+                    ("Resource", s("*")),
+                    (
+                        "Condition",
+                        obj([(
+                            "ArnLike",
+                            obj([(
+                                "kms:EncryptionContext:aws:logs:arn",
+                                ex(&format!(r#""arn:${{data.aws_partition.current.partition}}:logs:${{{region}}}:${{data.aws_caller_identity.current.account_id}}:log-group:*""#)),
+                            )]),
+                        )]),
+                    ),
+                ]),
+            ));
+            format!("concat([local.key_policy_account], {when} ? [local.key_policy_logs] : [])")
+        }
+    };
+    (block("locals", &[], locals), ex(&format!(r#"jsonencode({{ Version = "2012-10-17", Statement = {statements} }})"#)))
 }
 
 /// `tags = { Name = <expr> }`.

@@ -27,6 +27,7 @@ pub fn module() -> Module {
             "Flow logs to CloudWatch Logs: traffic captured (ALL, ACCEPT or REJECT) and retention.",
             Some(obj([("enabled", true.into()), ("traffic", s("ALL")), ("retention_days", n(90))])),
         ),
+        variable("flow_logs_kms_key_arn", "string", "The KMS key of the flow log group; null leaves it to CloudWatch Logs' own encryption.", Some(hcl::Expression::Null)),
         variable("security_groups", "map(string)", "Extra security groups by name, with their descriptions.", Some(obj::<&str>([]))),
         variable(
             "security_group_rules",
@@ -192,6 +193,7 @@ pub fn module() -> Module {
                 attr("count", ex("var.flow_logs.enabled ? 1 : 0")),
                 attr("name", ex(r#""/aws/vpc/${var.name}/flow-logs""#)),
                 attr("retention_in_days", ex("var.flow_logs.retention_days")),
+                attr("kms_key_id", ex("var.flow_logs_kms_key_arn")),
             ],
         ),
         block(

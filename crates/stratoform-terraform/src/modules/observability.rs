@@ -15,6 +15,7 @@ pub fn module() -> Module {
             Some(obj::<&str>([])),
         ),
         variable("log_groups", "map(object({ retention_days = number, kms_key_arn = optional(string) }))", "Log groups by name.", Some(obj::<&str>([]))),
+        variable("default_kms_key_arn", "string", "The KMS key of log groups that name none (it must admit CloudWatch Logs).", Some(hcl::Expression::Null)),
     ];
     let main = vec![
         block(
@@ -77,7 +78,7 @@ pub fn module() -> Module {
                 attr("for_each", ex("var.log_groups")),
                 attr("name", ex("each.key")),
                 attr("retention_in_days", ex("each.value.retention_days")),
-                attr("kms_key_id", ex("each.value.kms_key_arn")),
+                attr("kms_key_id", ex("each.value.kms_key_arn != null ? each.value.kms_key_arn : var.default_kms_key_arn")),
             ],
         ),
     ];

@@ -12,7 +12,10 @@ pub fn module() -> Module {
         variable("kms", "bool", "Encrypt state with a KMS key created here (else SSE-S3).", Some(true.into())),
         variable("noncurrent_version_days", "number", "Days noncurrent state versions are kept.", Some(n(90))),
     ];
-    let main = vec![
+    let mut main = crate::modules::key_policy_data();
+    let (key_policy_locals, key_policy_value) = crate::modules::key_policy(None);
+    main.push(key_policy_locals);
+    main.extend(vec![
         block(
             "resource",
             &["aws_kms_key", "state"],
@@ -21,6 +24,7 @@ pub fn module() -> Module {
                 attr("description", ex(r#""Terraform state in ${var.bucket}""#)),
                 attr("enable_key_rotation", true),
                 attr("deletion_window_in_days", n(30)),
+                attr("policy", key_policy_value.clone()),
             ],
         ),
         block(
@@ -116,7 +120,7 @@ pub fn module() -> Module {
                 block("point_in_time_recovery", &[], vec![attr("enabled", true)]),
             ],
         ),
-    ];
+    ]);
     let outputs = vec![
         output("bucket", "The state bucket.", ex("aws_s3_bucket.state.id")),
         output("lock_table", "The lock table.", ex("one(aws_dynamodb_table.locks[*].name)")),

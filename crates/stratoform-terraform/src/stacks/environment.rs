@@ -123,6 +123,15 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether a region's stack creates the key of its log groups (`logGroups[].kmsKey` defaults to a
+/// key created for the stack; clusters' control-plane and VPC flow-log groups use it too).
+fn needs_logs_key(region: &Region) -> bool {
+    !region.clusters.is_empty() || region.vpcs.iter().any(|v| v.flow_logs.enabled) || region.log_groups.iter().any(|l| l.kms_key.is_none())
+}
+
+/// The stack's log group key.
+const LOGS_KEY: &str = "module.kms_logs.arn";
+
 struct GrantResolver<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
 }
@@ -300,6 +309,7 @@ fn network(c: &mut Ctx) {
                         ("retention_days", n(retention_days(days(&vpc.flow_logs.retention)))),
                     ]),
                 ),
+                ("flow_logs_kms_key_arn", if vpc.flow_logs.enabled { ex(LOGS_KEY) } else { Expression::Null }),
                 ("security_groups", obj(sgs)),
                 ("security_group_rules", obj(rules)),
             ],
@@ -360,6 +370,7 @@ fn clusters(c: &mut Ctx) {
             ("secrets_kms_key_arn", key),
             ("service_ipv4_cidr", cl.services_cidr.map(|x| s(x.to_string())).unwrap_or(Expression::Null)),
             ("cluster_role_policy_arns", strs(policies)),
+            ("log_kms_key_arn", ex(LOGS_KEY)),
         ];
         if karpenter {
             eks_args.push(("node_security_group_tags", obj([("karpenter.sh/discovery", s(name.clone()))])));
@@ -1290,7 +1301,12 @@ fn observability(c: &mut Ctx) {
     if topics.is_empty() && alarm_values.is_empty() && log_groups.is_empty() {
         return;
     }
-    c.b.module("observability", "observability", vec![("topics", obj(topics)), ("alarms", obj(alarm_values)), ("log_groups", obj(log_groups))]);
+    let default_key = if region.log_groups.iter().any(|l| l.kms_key.is_none()) { ex(LOGS_KEY) } else { Expression::Null };
+    c.b.module(
+        "observability",
+        "observability",
+        vec![("topics", obj(topics)), ("alarms", obj(alarm_values)), ("log_groups", obj(log_groups)), ("default_kms_key_arn", default_key)],
+    );
 }
 
 fn accelerators(c: &mut Ctx, stack: &str) {
@@ -1375,17 +1391,28 @@ fn kms_keys(c: &mut Ctx) {
         let (desc, rotation, window) = spec
             .map(|k| (k.description.clone(), k.rotation, days(&k.deletion_window).clamp(7, 30)))
             .unwrap_or_else(|| (format!("{name} ({})", c.region.name), true, 30));
+        let mut args = vec![
+            ("alias", s(format!("{}-{name}-{}", model.names.prefix(), c.region.name))),
+            ("description", s(desc)),
+            ("rotation", rotation.into()),
+            ("deletion_window_days", n(window as i64)),
+        ];
+        if c.region.log_groups.iter().any(|l| l.kms_key.as_ref().is_some_and(|k| k.as_str() == name)) {
+            args.push(("cloudwatch_logs", true.into()));
+        }
+        c.b.module(&format!("kms_{}", ident(name)), "kms", args);
+        arns.push((name.clone(), ex(&format!("module.kms_{}.arn", ident(name)))));
+    }
+    if needs_logs_key(c.region) {
         c.b.module(
-            &format!("kms_{}", ident(name)),
+            "kms_logs",
             "kms",
             vec![
-                ("alias", s(format!("{}-{name}-{}", model.names.prefix(), c.region.name))),
-                ("description", s(desc)),
-                ("rotation", rotation.into()),
-                ("deletion_window_days", n(window as i64)),
+                ("alias", s(format!("{}-logs-{}", model.names.prefix(), c.region.name))),
+                ("description", s(format!("CloudWatch log groups of {} in {}", model.names.prefix(), c.region.name))),
+                ("cloudwatch_logs", true.into()),
             ],
         );
-        arns.push((name.clone(), ex(&format!("module.kms_{}.arn", ident(name)))));
     }
     if c.bucket_key {
         c.b.module(

@@ -146,7 +146,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     ));
     b.variables.push(variable(
         "kms_keys",
-        "map(object({ alias = string, description = string, rotation = bool, deletion_window_days = number }))",
+        "map(object({ alias = string, description = string, rotation = bool, deletion_window_days = number, cloudwatch_logs = optional(bool, false) }))",
         "KMS keys by spec name (primary region).",
         Some(obj::<&str>([])),
     ));
@@ -182,7 +182,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     );
     let mut kms_b = vec![attr("source", s("../../modules/kms"))];
     kms_b.push(attr("for_each", ex("var.kms_keys")));
-    for (k, v) in [("alias", "each.value.alias"), ("description", "each.value.description"), ("rotation", "each.value.rotation"), ("deletion_window_days", "each.value.deletion_window_days")] {
+    for (k, v) in [("alias", "each.value.alias"), ("description", "each.value.description"), ("rotation", "each.value.rotation"), ("deletion_window_days", "each.value.deletion_window_days"), ("cloudwatch_logs", "each.value.cloudwatch_logs")] {
         kms_b.push(attr(k, ex(v)));
     }
     b.main.push(block("module", &["kms"], kms_b));
@@ -192,7 +192,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         let alias = b.alias(r);
         let mut key = vec![attr("source", s("../../modules/kms")), attr("providers", obj([("aws", ex(&alias))]))];
         key.push(attr("for_each", ex(&format!(r#"{{ for k, v in var.kms_keys : k => v if contains(var.key_regions, "{r}") }}"#))));
-        for (k, v) in [("alias", "each.value.alias"), ("description", "each.value.description"), ("rotation", "each.value.rotation"), ("deletion_window_days", "each.value.deletion_window_days")] {
+        for (k, v) in [("alias", "each.value.alias"), ("description", "each.value.description"), ("rotation", "each.value.rotation"), ("deletion_window_days", "each.value.deletion_window_days"), ("cloudwatch_logs", "each.value.cloudwatch_logs")] {
             key.push(attr(k, ex(v)));
         }
         b.main.push(block_owned("module", vec![format!("kms_{}", crate::dsl::ident(r))], key));
@@ -342,6 +342,7 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
                     ("description", s(k.description.clone())),
                     ("rotation", k.rotation.into()),
                     ("deletion_window_days", n(days(&k.deletion_window).clamp(7, 30) as i64)),
+                    ("cloudwatch_logs", m.platform.regions.iter().flat_map(|r| &r.log_groups).any(|l| l.kms_key.as_ref() == Some(&k.name)).into()),
                 ]),
             )
         })

@@ -12,6 +12,22 @@ terraform {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  key_policy_account = {
+    Sid    = "AccountAdministers"
+    Effect = "Allow"
+    Principal = {
+      AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+    }
+    Action   = "kms:*"
+    Resource = "*"
+  }
+}
+
 locals {
   create_key      = var.secrets_encryption && var.secrets_kms_key_arn == null
   secrets_key_arn = local.create_key ? aws_kms_key.secrets[0].arn : var.secrets_kms_key_arn
@@ -44,6 +60,10 @@ resource "aws_kms_key" "secrets" {
   description             = "Envelope encryption of Kubernetes secrets in ${var.name}"
   enable_key_rotation     = true
   deletion_window_in_days = 30
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [local.key_policy_account]
+  })
 }
 
 resource "aws_kms_alias" "secrets" {
@@ -55,6 +75,7 @@ resource "aws_kms_alias" "secrets" {
 resource "aws_cloudwatch_log_group" "cluster" {
   name              = "/aws/eks/${var.name}/cluster"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
 }
 
 resource "aws_security_group" "nodes" {

@@ -12,10 +12,46 @@ terraform {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  key_policy_account = {
+    Sid    = "AccountAdministers"
+    Effect = "Allow"
+    Principal = {
+      AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+    }
+    Action   = "kms:*"
+    Resource = "*"
+  }
+  key_policy_logs = {
+    Sid    = "CloudWatchLogsEncrypts"
+    Effect = "Allow"
+    Principal = {
+      Service = "logs.${data.aws_region.current.name}.amazonaws.com"
+    }
+    Action   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    Resource = "*"
+    Condition = {
+      ArnLike = {
+        "kms:EncryptionContext:aws:logs:arn" = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:*"
+      }
+    }
+  }
+}
+
+data "aws_region" "current" {}
+
 resource "aws_kms_key" "this" {
   description             = var.description
   enable_key_rotation     = var.rotation
   deletion_window_in_days = var.deletion_window_days
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = concat([local.key_policy_account], var.cloudwatch_logs ? [local.key_policy_logs] : [])
+  })
   tags = {
     Name = var.alias
   }

@@ -22,3 +22,9 @@ variable "deletion_window_days" {
   description = "Waiting period before deletion (7 to 30 days)."
   default     = 30
 }
+
+variable "cloudwatch_logs" {
+  type        = bool
+  description = "Whether CloudWatch Logs of the key's region may encrypt the account's log groups with it."
+  default     = false
+}

@@ -76,6 +76,7 @@ variable "kms_keys" {
     description          = string
     rotation             = bool
     deletion_window_days = number
+    cloudwatch_logs      = optional(bool, false)
   }))
   description = "KMS keys by spec name (primary region)."
   default     = {}

@@ -115,8 +115,9 @@ module "network_main" {
     traffic        = "ALL"
     retention_days = 90
   }
-  security_groups      = {}
-  security_group_rules = {}
+  flow_logs_kms_key_arn = module.kms_logs.arn
+  security_groups       = {}
+  security_group_rules  = {}
 }
 
 module "eks_main" {
@@ -134,6 +135,7 @@ module "eks_main" {
   secrets_kms_key_arn      = null
   service_ipv4_cidr        = "172.20.0.0/16"
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "arn:aws:iam::aws:policy/AmazonEKSServicePolicy", "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController"]
+  log_kms_key_arn          = module.kms_logs.arn
 }
 
 module "ng_main_main" {
@@ -712,6 +714,13 @@ module "kms_infra" {
   description          = "Infrastructure KMS key (EFS for InfluxDB2, buckets, databases, EBS)"
   rotation             = true
   deletion_window_days = 30
+}
+
+module "kms_logs" {
+  source          = "../../modules/kms"
+  alias           = "aoscloud-prod-logs-us-east-1"
+  description     = "CloudWatch log groups of aoscloud-prod in us-east-1"
+  cloudwatch_logs = true
 }
 
 locals {

@@ -55,5 +55,5 @@ resource "aws_cloudwatch_log_group" "this" {
   for_each          = var.log_groups
   name              = each.key
   retention_in_days = each.value.retention_days
-  kms_key_id        = each.value.kms_key_arn
+  kms_key_id        = each.value.kms_key_arn != null ? each.value.kms_key_arn : var.default_kms_key_arn
 }

@@ -25,6 +25,7 @@ module "kms" {
   description          = each.value.description
   rotation             = each.value.rotation
   deletion_window_days = each.value.deletion_window_days
+  cloudwatch_logs      = each.value.cloudwatch_logs
 }
 
 locals {

@@ -95,8 +95,9 @@ module "network_main" {
     traffic        = "ALL"
     retention_days = 90
   }
-  security_groups      = {}
-  security_group_rules = {}
+  flow_logs_kms_key_arn = module.kms_logs.arn
+  security_groups       = {}
+  security_group_rules  = {}
 }
 
 module "eks_main" {
@@ -114,6 +115,7 @@ module "eks_main" {
   secrets_kms_key_arn      = null
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
+  log_kms_key_arn          = module.kms_logs.arn
 }
 
 module "ng_main_workers" {
@@ -374,6 +376,13 @@ module "cert_wildcard" {
   sans               = []
   route53_validation = false
   zone_id            = null
+}
+
+module "kms_logs" {
+  source          = "../../modules/kms"
+  alias           = "infra-config-prod-logs-us-east-1"
+  description     = "CloudWatch log groups of infra-config-prod in us-east-1"
+  cloudwatch_logs = true
 }
 
 locals {

@@ -94,8 +94,9 @@ module "network_main" {
     traffic        = "ALL"
     retention_days = 90
   }
-  security_groups      = {}
-  security_group_rules = {}
+  flow_logs_kms_key_arn = module.kms_logs.arn
+  security_groups       = {}
+  security_group_rules  = {}
 }
 
 module "eks_main" {
@@ -113,6 +114,7 @@ module "eks_main" {
   secrets_kms_key_arn      = null
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
+  log_kms_key_arn          = module.kms_logs.arn
 }
 
 module "ng_main_general" {
@@ -364,6 +366,13 @@ module "vendor_endpoints" {
       to_port      = 65535
     }
   }
+}
+
+module "kms_logs" {
+  source          = "../../modules/kms"
+  alias           = "oneconnect-dev-logs-us-east-1"
+  description     = "CloudWatch log groups of oneconnect-dev in us-east-1"
+  cloudwatch_logs = true
 }
 
 locals {

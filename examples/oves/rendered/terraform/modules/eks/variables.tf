@@ -74,6 +74,12 @@ variable "cluster_role_policy_arns" {
   description = "Managed policies of the cluster IAM role."
 }
 
+variable "log_kms_key_arn" {
+  type        = string
+  description = "The KMS key of `/aws/eks/<name>/cluster`; null leaves it to CloudWatch Logs' own encryption."
+  default     = null
+}
+
 variable "node_security_group_tags" {
   type        = map(string)
   description = "Extra tags of the node security group (Karpenter's discovery tag)."

@@ -66,6 +66,12 @@ variable "flow_logs" {
   }
 }
 
+variable "flow_logs_kms_key_arn" {
+  type        = string
+  description = "The KMS key of the flow log group; null leaves it to CloudWatch Logs' own encryption."
+  default     = null
+}
+
 variable "security_groups" {
   type        = map(string)
   description = "Extra security groups by name, with their descriptions."

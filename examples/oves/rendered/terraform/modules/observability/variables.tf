@@ -36,3 +36,9 @@ variable "log_groups" {
   description = "Log groups by name."
   default     = {}
 }
+
+variable "default_kms_key_arn" {
+  type        = string
+  description = "The KMS key of log groups that name none (it must admit CloudWatch Logs)."
+  default     = null
+}

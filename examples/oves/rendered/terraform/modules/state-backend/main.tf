@@ -12,11 +12,31 @@ terraform {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  key_policy_account = {
+    Sid    = "AccountAdministers"
+    Effect = "Allow"
+    Principal = {
+      AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+    }
+    Action   = "kms:*"
+    Resource = "*"
+  }
+}
+
 resource "aws_kms_key" "state" {
   count                   = var.kms ? 1 : 0
   description             = "Terraform state in ${var.bucket}"
   enable_key_rotation     = true
   deletion_window_in_days = 30
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [local.key_policy_account]
+  })
 }
 
 resource "aws_kms_alias" "state" {

@@ -25,6 +25,7 @@ module "kms" {
   description          = each.value.description
   rotation             = each.value.rotation
   deletion_window_days = each.value.deletion_window_days
+  cloudwatch_logs      = each.value.cloudwatch_logs
 }
 
 module "kms_eu_central_1" {
@@ -37,6 +38,7 @@ module "kms_eu_central_1" {
   description          = each.value.description
   rotation             = each.value.rotation
   deletion_window_days = each.value.deletion_window_days
+  cloudwatch_logs      = each.value.cloudwatch_logs
 }
 
 locals {

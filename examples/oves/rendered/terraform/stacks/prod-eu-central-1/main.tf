@@ -55,8 +55,9 @@ module "network_database" {
     traffic        = "ALL"
     retention_days = 90
   }
-  security_groups      = {}
-  security_group_rules = {}
+  flow_logs_kms_key_arn = module.kms_logs.arn
+  security_groups       = {}
+  security_group_rules  = {}
 }
 
 module "db_postgres" {
@@ -157,7 +158,15 @@ module "observability" {
       topic              = "alerts"
     }
   }
-  log_groups = {}
+  log_groups          = {}
+  default_kms_key_arn = null
+}
+
+module "kms_logs" {
+  source          = "../../modules/kms"
+  alias           = "oves-prod-logs-eu-central-1"
+  description     = "CloudWatch log groups of oves-prod in eu-central-1"
+  cloudwatch_logs = true
 }
 
 locals {

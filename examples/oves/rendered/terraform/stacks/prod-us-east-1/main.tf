@@ -124,8 +124,9 @@ module "network_main" {
     traffic        = "ALL"
     retention_days = 90
   }
-  security_groups      = {}
-  security_group_rules = {}
+  flow_logs_kms_key_arn = module.kms_logs.arn
+  security_groups       = {}
+  security_group_rules  = {}
 }
 
 module "eks_eks" {
@@ -143,6 +144,7 @@ module "eks_eks" {
   secrets_kms_key_arn      = null
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
+  log_kms_key_arn          = module.kms_logs.arn
 }
 
 module "ng_eks_general" {
@@ -493,6 +495,7 @@ module "observability" {
       kms_key_arn    = null
     }
   }
+  default_kms_key_arn = module.kms_logs.arn
 }
 
 module "kms_ebs" {
@@ -501,6 +504,13 @@ module "kms_ebs" {
   description          = "EBS volume encryption (the ebs-sc storage class)"
   rotation             = true
   deletion_window_days = 30
+}
+
+module "kms_logs" {
+  source          = "../../modules/kms"
+  alias           = "oves-prod-logs-us-east-1"
+  description     = "CloudWatch log groups of oves-prod in us-east-1"
+  cloudwatch_logs = true
 }
 
 locals {

@@ -151,6 +151,7 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   count             = var.flow_logs.enabled ? 1 : 0
   name              = "/aws/vpc/${var.name}/flow-logs"
   retention_in_days = var.flow_logs.retention_days
+  kms_key_id        = var.flow_logs_kms_key_arn
 }
 
 resource "aws_iam_role" "flow_logs" {

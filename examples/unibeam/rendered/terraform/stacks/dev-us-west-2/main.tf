@@ -148,8 +148,9 @@ module "network_main" {
     traffic        = "ALL"
     retention_days = 90
   }
-  security_groups      = {}
-  security_group_rules = {}
+  flow_logs_kms_key_arn = module.kms_logs.arn
+  security_groups       = {}
+  security_group_rules  = {}
 }
 
 module "eks_main" {
@@ -167,6 +168,7 @@ module "eks_main" {
   secrets_kms_key_arn      = null
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
+  log_kms_key_arn          = module.kms_logs.arn
   node_security_group_tags = {
     "karpenter.sh/discovery" = "unibeam-dev-us-west-2"
   }
@@ -741,6 +743,13 @@ module "edge" {
       }
     }
   }
+}
+
+module "kms_logs" {
+  source          = "../../modules/kms"
+  alias           = "unibeam-dev-logs-us-west-2"
+  description     = "CloudWatch log groups of unibeam-dev in us-west-2"
+  cloudwatch_logs = true
 }
 
 module "kms_buckets" {

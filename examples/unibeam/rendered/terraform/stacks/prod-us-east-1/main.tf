@@ -139,8 +139,9 @@ module "network_main" {
     traffic        = "ALL"
     retention_days = 90
   }
-  security_groups      = {}
-  security_group_rules = {}
+  flow_logs_kms_key_arn = module.kms_logs.arn
+  security_groups       = {}
+  security_group_rules  = {}
 }
 
 module "eks_main" {
@@ -158,6 +159,7 @@ module "eks_main" {
   secrets_kms_key_arn      = null
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
+  log_kms_key_arn          = module.kms_logs.arn
   node_security_group_tags = {
     "karpenter.sh/discovery" = "unibeam-prod-us-east-1"
   }
@@ -718,6 +720,13 @@ module "transit" {
       delete_protection = true
     }
   }
+}
+
+module "kms_logs" {
+  source          = "../../modules/kms"
+  alias           = "unibeam-prod-logs-us-east-1"
+  description     = "CloudWatch log groups of unibeam-prod in us-east-1"
+  cloudwatch_logs = true
 }
 
 module "kms_buckets" {
