@@ -482,7 +482,7 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                 }
             }
             // Waves: root orders projects < cluster bundle < chain; chain follows the tiers.
-            if cluster.argocd.is_some() {
+            if let Some(argo) = &cluster.argocd {
                 let by_name = |n: &str| {
                     apps.iter()
                         .find(|a| a["kind"] == "Application" && a["metadata"]["name"] == n)
@@ -625,9 +625,7 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                         project["metadata"]["name"]
                     );
                     let path = a["spec"]["source"]["path"].as_str().unwrap();
-                    let rel = path
-                        .strip_prefix(&format!("{}/", cluster.argocd.as_ref().unwrap().path))
-                        .unwrap();
+                    let rel = path.strip_prefix(&format!("{}/", argo.path)).unwrap();
                     for o in common::kustomized(tree, rel) {
                         let ns = o["metadata"]["namespace"].as_str().unwrap_or_else(|| {
                             panic!("{at}: {name} holds cluster-wide {} {}, which its team project forbids", o["kind"], o["metadata"]["name"])
