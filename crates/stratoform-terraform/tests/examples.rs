@@ -283,3 +283,20 @@ fn keys_have_policies_and_log_groups_have_keys() {
         assert!(net.split_whitespace().collect::<Vec<_>>().join(" ").contains("flow_logs_kms_key_arn = module.kms_logs.arn"), "{net}");
     }
 }
+
+/// A Network Firewall (unibeam) encrypts its configuration, policy and rules with a customer
+/// managed key and logs its flows and alerts to encrypted CloudWatch log groups.
+#[test]
+fn network_firewalls_are_encrypted_and_logged() {
+    let (_, tree) = example("unibeam");
+    let transit = tree.get("modules/transit/main.tf").unwrap();
+    for ty in ["aws_networkfirewall_rule_group", "aws_networkfirewall_firewall_policy", "aws_networkfirewall_firewall"] {
+        let r = resources(transit, ty);
+        assert_eq!(r.len(), 1, "{ty}");
+        assert!(r[0].contains("encryption_configuration {") && r[0].contains(r#"type   = "CUSTOMER_KMS""#), "{ty} is not encrypted with a CMK:\n{}", r[0]);
+    }
+    let logging = resources(transit, "aws_networkfirewall_logging_configuration");
+    assert!(logging.len() == 1 && logging[0].contains(r#"["FLOW", "ALERT"]"#), "{logging:?}");
+    let call = module_call(&tree, "prod-us-east-1", "transit").unwrap();
+    assert!(call.split_whitespace().collect::<Vec<_>>().join(" ").contains("kms_key_arn = module.kms_logs.arn"), "{call}");
+}

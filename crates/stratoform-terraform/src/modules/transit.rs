@@ -19,8 +19,8 @@ pub fn module() -> Module {
         ),
         variable(
             "firewalls",
-            "map(object({ vpc_id = string, subnet_ids = list(string), allowed_domains = list(string), delete_protection = bool }))",
-            "Network Firewalls by name.",
+            "map(object({ vpc_id = string, subnet_ids = list(string), allowed_domains = list(string), delete_protection = bool, kms_key_arn = string, log_retention_days = number }))",
+            "Network Firewalls by name: the key that encrypts the firewall, its policy, its rules and its logs (it must admit CloudWatch Logs), and the retention of its flow and alert logs.",
             Some(obj::<&str>([])),
         ),
     ];
@@ -56,6 +56,7 @@ pub fn module() -> Module {
                 attr("name", ex(r#""${each.key}-egress-domains""#)),
                 attr("type", s("STATEFUL")),
                 attr("capacity", n(100)),
+                block("encryption_configuration", &[], vec![attr("key_id", ex("each.value.kms_key_arn")), attr("type", s("CUSTOMER_KMS"))]),
                 block(
                     "rule_group",
                     &[],
@@ -81,6 +82,7 @@ pub fn module() -> Module {
             vec![
                 attr("for_each", ex("var.firewalls")),
                 attr("name", ex("each.key")),
+                block("encryption_configuration", &[], vec![attr("key_id", ex("each.value.kms_key_arn")), attr("type", s("CUSTOMER_KMS"))]),
                 block(
                     "firewall_policy",
                     &[],
@@ -105,10 +107,53 @@ pub fn module() -> Module {
                 attr("vpc_id", ex("each.value.vpc_id")),
                 attr("firewall_policy_arn", ex("aws_networkfirewall_firewall_policy.this[each.key].arn")),
                 attr("delete_protection", ex("each.value.delete_protection")),
+                block("encryption_configuration", &[], vec![attr("key_id", ex("each.value.kms_key_arn")), attr("type", s("CUSTOMER_KMS"))]),
                 block(
                     "dynamic",
                     &["subnet_mapping"],
                     vec![attr("for_each", ex("each.value.subnet_ids")), block("content", &[], vec![attr("subnet_id", ex("subnet_mapping.value"))])],
+                ),
+            ],
+        ),
+        // Flow and alert logs of each firewall, in their own encrypted groups.
+        block(
+            "resource",
+            &["aws_cloudwatch_log_group", "firewall"],
+            vec![
+                attr("for_each", ex(r#"{ for pair in setproduct(keys(var.firewalls), ["flow", "alert"]) : "${pair[0]}/${pair[1]}" => { firewall = pair[0], type = pair[1] } }"#)),
+                attr("name", ex(r#""/aws/network-firewall/${each.value.firewall}/${each.value.type}""#)),
+                attr("retention_in_days", ex("var.firewalls[each.value.firewall].log_retention_days")),
+                attr("kms_key_id", ex("var.firewalls[each.value.firewall].kms_key_arn")),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_networkfirewall_logging_configuration", "this"],
+            vec![
+                attr("for_each", ex("var.firewalls")),
+                attr("firewall_arn", ex("aws_networkfirewall_firewall.this[each.key].arn")),
+                block(
+                    "logging_configuration",
+                    &[],
+                    vec![block(
+                        "dynamic",
+                        &["log_destination_config"],
+                        vec![
+                            attr("for_each", strs(["FLOW", "ALERT"])),
+                            block(
+                                "content",
+                                &[],
+                                vec![
+                                    attr("log_destination_type", s("CloudWatchLogs")),
+                                    attr("log_type", ex("log_destination_config.value")),
+                                    attr(
+                                        "log_destination",
+                                        ex(r#"{ logGroup = aws_cloudwatch_log_group.firewall["${each.key}/${lower(log_destination_config.value)}"].name }"#),
+                                    ),
+                                ],
+                            ),
+                        ],
+                    )],
                 ),
             ],
         ),

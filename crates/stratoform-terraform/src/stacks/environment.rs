@@ -126,10 +126,12 @@ impl Ctx<'_> {
 /// Whether a region's stack creates the key of its log groups (`logGroups[].kmsKey` defaults to a
 /// key created for the stack; clusters' control-plane and VPC flow-log groups use it too).
 fn needs_logs_key(region: &Region) -> bool {
-    !region.clusters.is_empty() || region.vpcs.iter().any(|v| v.flow_logs.enabled) || region.log_groups.iter().any(|l| l.kms_key.is_none())
+    !region.clusters.is_empty()
+        || region.vpcs.iter().any(|v| v.flow_logs.enabled || v.network_firewall.is_some())
+        || region.log_groups.iter().any(|l| l.kms_key.is_none())
 }
 
-/// The stack's log group key.
+/// The stack's log group key (it also encrypts Network Firewalls, whose logs it holds).
 const LOGS_KEY: &str = "module.kms_logs.arn";
 
 struct GrantResolver<'c, 'a> {
@@ -1122,6 +1124,8 @@ fn transit(c: &mut Ctx) {
                     ("subnet_ids", c.tier(vpc.name.as_str(), Some(&fw.subnet_tier), SubnetKind::Intra)),
                     ("allowed_domains", strs(fw.allowed_domains.iter().cloned())),
                     ("delete_protection", fw.delete_protection.into()),
+                    ("kms_key_arn", ex(LOGS_KEY)),
+                    ("log_retention_days", n(retention_days(days(&vpc.flow_logs.retention)))),
                 ]),
             ));
         }

@@ -24,11 +24,13 @@ variable "attachments" {
 
 variable "firewalls" {
   type = map(object({
-    vpc_id            = string
-    subnet_ids        = list(string)
-    allowed_domains   = list(string)
-    delete_protection = bool
+    vpc_id             = string
+    subnet_ids         = list(string)
+    allowed_domains    = list(string)
+    delete_protection  = bool
+    kms_key_arn        = string
+    log_retention_days = number
   }))
-  description = "Network Firewalls by name."
+  description = "Network Firewalls by name: the key that encrypts the firewall, its policy, its rules and its logs (it must admit CloudWatch Logs), and the retention of its flow and alert logs."
   default     = {}
 }

@@ -39,6 +39,11 @@ resource "aws_networkfirewall_rule_group" "this" {
   type     = "STATEFUL"
   capacity = 100
 
+  encryption_configuration {
+    key_id = each.value.kms_key_arn
+    type   = "CUSTOMER_KMS"
+  }
+
   rule_group {
     rules_source {
       rules_source_list {
@@ -53,6 +58,11 @@ resource "aws_networkfirewall_rule_group" "this" {
 resource "aws_networkfirewall_firewall_policy" "this" {
   for_each = var.firewalls
   name     = each.key
+
+  encryption_configuration {
+    key_id = each.value.kms_key_arn
+    type   = "CUSTOMER_KMS"
+  }
 
   firewall_policy {
     stateless_default_actions          = ["aws:forward_to_sfe"]
@@ -71,11 +81,42 @@ resource "aws_networkfirewall_firewall" "this" {
   firewall_policy_arn = aws_networkfirewall_firewall_policy.this[each.key].arn
   delete_protection   = each.value.delete_protection
 
+  encryption_configuration {
+    key_id = each.value.kms_key_arn
+    type   = "CUSTOMER_KMS"
+  }
+
   dynamic "subnet_mapping" {
     for_each = each.value.subnet_ids
 
     content {
       subnet_id = subnet_mapping.value
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "firewall" {
+  for_each          = { for pair in setproduct(keys(var.firewalls), ["flow", "alert"]) : "${pair[0]}/${pair[1]}" => { firewall = pair[0], type = pair[1] } }
+  name              = "/aws/network-firewall/${each.value.firewall}/${each.value.type}"
+  retention_in_days = var.firewalls[each.value.firewall].log_retention_days
+  kms_key_id        = var.firewalls[each.value.firewall].kms_key_arn
+}
+
+resource "aws_networkfirewall_logging_configuration" "this" {
+  for_each     = var.firewalls
+  firewall_arn = aws_networkfirewall_firewall.this[each.key].arn
+
+  logging_configuration {
+    dynamic "log_destination_config" {
+      for_each = ["FLOW", "ALERT"]
+
+      content {
+        log_destination_type = "CloudWatchLogs"
+        log_type             = log_destination_config.value
+        log_destination = {
+          logGroup = aws_cloudwatch_log_group.firewall["${each.key}/${lower(log_destination_config.value)}"].name
+        }
+      }
     }
   }
 }

@@ -668,10 +668,12 @@ module "transit" {
   }
   firewalls = {
     unibeam-prod-egress = {
-      vpc_id            = module.network_main.vpc_id
-      subnet_ids        = module.network_main.tier_subnet_ids["firewall"]
-      allowed_domains   = [".amazonaws.com", ".mongodb.net", ".redislabs.com", ".cloudflare.com", ".prismacloud.io", ".github.com", ".quay.io", ".docker.io", ".strimzi.io"]
-      delete_protection = true
+      vpc_id             = module.network_main.vpc_id
+      subnet_ids         = module.network_main.tier_subnet_ids["firewall"]
+      allowed_domains    = [".amazonaws.com", ".mongodb.net", ".redislabs.com", ".cloudflare.com", ".prismacloud.io", ".github.com", ".quay.io", ".docker.io", ".strimzi.io"]
+      delete_protection  = true
+      kms_key_arn        = module.kms_logs.arn
+      log_retention_days = 90
     }
   }
 }
