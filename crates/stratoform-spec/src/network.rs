@@ -387,9 +387,10 @@ pub struct NetworkFirewall {
     /// Domains egress may reach (a stateful domain allowlist); empty allows all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_domains: Vec<String>,
-    /// Whether the firewall may be deleted without disabling protection first. Default: `false`.
-    #[serde(default)]
-    pub delete_protection: bool,
+    /// Deletion protection: the firewall cannot be deleted until protection is turned off.
+    /// Default: `true` in production environments, else `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_protection: Option<bool>,
 }
 
 /// Why a subnet tier could not be carved.

@@ -300,3 +300,20 @@ fn network_firewalls_are_encrypted_and_logged() {
     let call = module_call(&tree, "prod-us-east-1", "transit").unwrap();
     assert!(call.split_whitespace().collect::<Vec<_>>().join(" ").contains("kms_key_arn = module.kms_logs.arn"), "{call}");
 }
+
+/// `networkFirewall.deleteProtection` left out: on in production, off elsewhere.
+#[test]
+fn firewall_deletion_protection_defaults_to_production() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/unibeam/platform.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replace("deleteProtection: true", "");
+    let loaded = stratoform_loader::load_str("examples/unibeam/platform.yaml", &text);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let models = Model::resolve_all(&loaded, None).unwrap();
+    let tree = stratoform_terraform::render(&models).unwrap();
+    for m in &models {
+        let stack = format!("{}-us-east-1", m.env_name());
+        let call = module_call(&tree, &stack, "transit").unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        let want = format!("delete_protection = {}", m.is_production());
+        assert!(call.contains(&want), "{stack}: `{want}` is not in {call}");
+    }
+}

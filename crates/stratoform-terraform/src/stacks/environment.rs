@@ -1123,7 +1123,7 @@ fn transit(c: &mut Ctx) {
                     ("vpc_id", ex(&format!("module.network_{}.vpc_id", ident(vpc.name.as_str())))),
                     ("subnet_ids", c.tier(vpc.name.as_str(), Some(&fw.subnet_tier), SubnetKind::Intra)),
                     ("allowed_domains", strs(fw.allowed_domains.iter().cloned())),
-                    ("delete_protection", fw.delete_protection.into()),
+                    ("delete_protection", fw.delete_protection.unwrap_or(c.model.is_production()).into()),
                     ("kms_key_arn", ex(LOGS_KEY)),
                     ("log_retention_days", n(retention_days(days(&vpc.flow_logs.retention)))),
                 ]),
