@@ -1317,7 +1317,7 @@ fn accelerators(c: &mut Ctx, stack: &str) {
     let model = c.model;
     // Global Accelerators go into the last environment stack, which applies after every region's
     // load balancers exist.
-    let last = model.stacks.iter().filter(|s| s.kind == StackKind::Environment).next_back().map(|s| s.name.as_str());
+    let last = model.stacks.iter().rfind(|s| s.kind == StackKind::Environment).map(|s| s.name.as_str());
     if last != Some(stack) || model.platform.edge.global_accelerators.is_empty() {
         return;
     }
