@@ -32,6 +32,7 @@ pub const EMULATOR_GAPS: &[(&str, &str, &str)] = &[
     ("transit", "aws_networkfirewall_rule_group", "CreateRuleGroup is not implemented"),
     ("transit", "aws_networkfirewall_firewall_policy", "CreateFirewallPolicy is not implemented"),
     ("transit", "aws_networkfirewall_firewall", "DeleteFirewall is not implemented"),
+    ("transit", "aws_networkfirewall_logging_configuration", "depends on the firewall"),
     ("vendor-peering", "aws_vpc_peering_connection", "the vendor's VPC does not exist in the emulator"),
     ("vendor-peering", "aws_route", "depends on the vendor peering"),
     ("snapshots", "aws_dlm_lifecycle_policy", "Data Lifecycle Manager is not emulated (CreateLifecyclePolicy returns 500)"),
@@ -46,6 +47,9 @@ pub const EMULATOR_IGNORES: &[(&str, &str, &str)] = &[
     ("node-group", "aws_launch_template", "[tag_specifications]"),
     ("database", "aws_rds_cluster", "[scaling_configuration]"),
 ];
+
+/// The account the emulator runs every request in.
+pub const EMULATOR_ACCOUNT: &str = "123456789012";
 
 /// Images the emulator lacks are swapped for one it has (its catalogue holds Amazon Linux only).
 pub const EMULATOR_IMAGE_PARAMETER: &str = "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2";
@@ -70,6 +74,12 @@ pub fn quirk_overrides() -> BTreeMap<&'static str, String> {
     out.entry("hosts")
         .or_default()
         .push_str(&format!("data \"aws_ssm_parameter\" \"ami\" {{\n  name = \"{EMULATOR_IMAGE_PARAMETER}\"\n}}\n"));
+    // Without the account lookup (`skip_requesting_account_id`) the provider sends no peer account,
+    // and the emulator then keeps the attachment in the requesting region only, so the peer region
+    // cannot accept it. Name the emulator's account, as the provider would have.
+    out.entry("transit-peering").or_default().push_str(&format!(
+        "resource \"aws_ec2_transit_gateway_peering_attachment\" \"this\" {{\n  peer_account_id = \"{EMULATOR_ACCOUNT}\"\n}}\n"
+    ));
     out.entry("s3").or_default().push_str(S3_LOG_TARGET_POLICY);
     // The emulator delivers server access logs into the target bucket, so a log bucket is never
     // empty when its stack goes; locally everything is disposable, so destroy empties buckets.
@@ -348,6 +358,23 @@ mod tests {
                 resources.iter().any(|(m, t, n)| m == module && t == ty && n == "this"),
                 "EMULATOR_GAPS names `{ty}.this` in modules/{module}, which no example renders: the override would fail"
             );
+        }
+    }
+
+    #[test]
+    fn every_quirk_override_names_a_resource_the_module_has() {
+        let resources = module_resources();
+        for (module, text) in quirk_overrides() {
+            let body: hcl::Body = hcl::parse(&text).unwrap_or_else(|e| panic!("modules/{module} override: {e}"));
+            for b in body.blocks().filter(|b| b.identifier() == "resource") {
+                let [ty, name] = b.labels() else { panic!("modules/{module}: a resource override needs a type and a name") };
+                assert!(
+                    resources.contains(&(module.to_owned(), ty.as_str().to_owned(), name.as_str().to_owned())),
+                    "the emulator override of modules/{module} names `{}.{}`, which that module does not have",
+                    ty.as_str(),
+                    name.as_str()
+                );
+            }
         }
     }
 
