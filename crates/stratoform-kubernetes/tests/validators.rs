@@ -79,27 +79,8 @@ fn documents(text: &str) -> Vec<Value> {
     yaml_rust2::YamlLoader::load_from_str(text)
         .expect("kustomize output is YAML")
         .iter()
-        .map(to_json)
+        .map(common::to_json)
         .collect()
-}
-
-fn to_json(y: &yaml_rust2::Yaml) -> Value {
-    use yaml_rust2::Yaml;
-    match y {
-        Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Real(s) => s
-            .parse::<f64>()
-            .map_or(Value::String(s.clone()), Value::from),
-        Yaml::Integer(i) => Value::from(*i),
-        Yaml::Boolean(b) => Value::Bool(*b),
-        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
-        Yaml::Hash(h) => Value::Object(
-            h.iter()
-                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v)))
-                .collect(),
-        ),
-        _ => Value::Null,
-    }
 }
 
 #[derive(Default)]
