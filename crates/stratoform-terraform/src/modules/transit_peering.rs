@@ -23,6 +23,9 @@ pub fn module() -> Module {
     ];
     variables.extend(side(""));
     variables.extend(side("peer_"));
+    // Everything after the acceptance iterates over the accepter, so routes exist only once the
+    // peering is accepted.
+    let accepted = "keys(aws_ec2_transit_gateway_peering_attachment_accepter.this)";
     let routes = |provider: Option<&str>, label: &str, rt: &str, cidrs: &str, tgw: &str| {
         let mut body = Vec::new();
         if let Some(p) = provider {
@@ -30,13 +33,28 @@ pub fn module() -> Module {
         }
         body.push(attr(
             "for_each",
-            ex(&format!(r#"{{ for pair in setproduct(range(length(var.{rt})), var.{cidrs}) : "${{pair[0]}}/${{pair[1]}}" => {{ route_table_id = var.{rt}[pair[0]], cidr = pair[1] }} }}"#)),
+            ex(&format!(
+                r#"{{ for t in setproduct({accepted}, range(length(var.{rt})), var.{cidrs}) : "${{t[1]}}/${{t[2]}}" => {{ route_table_id = var.{rt}[t[1]], cidr = t[2] }} }}"#
+            )),
         ));
         body.push(attr("route_table_id", ex("each.value.route_table_id")));
         body.push(attr("destination_cidr_block", ex("each.value.cidr")));
         body.push(attr("transit_gateway_id", ex(&format!("var.{tgw}"))));
-        body.push(attr("depends_on", ex("[aws_ec2_transit_gateway_peering_attachment_accepter.this]")));
         block_owned("resource", vec!["aws_route".into(), label.into()], body)
+    };
+    let gateway_routes = |provider: Option<&str>, label: &str, cidrs: &str, table: &str| {
+        let mut body = Vec::new();
+        if let Some(p) = provider {
+            body.push(attr("provider", ex(p)));
+        }
+        body.push(attr(
+            "for_each",
+            ex(&format!(r#"{{ for t in setproduct({accepted}, var.{cidrs}) : t[1] => aws_ec2_transit_gateway_peering_attachment_accepter.this[t[0]].transit_gateway_attachment_id }}"#)),
+        ));
+        body.push(attr("destination_cidr_block", ex("each.key")));
+        body.push(attr("transit_gateway_attachment_id", ex("each.value")));
+        body.push(attr("transit_gateway_route_table_id", ex(&format!("var.{table}"))));
+        block_owned("resource", vec!["aws_ec2_transit_gateway_route".into(), label.into()], body)
     };
     let main = vec![
         block(
@@ -54,35 +72,17 @@ pub fn module() -> Module {
             &["aws_ec2_transit_gateway_peering_attachment_accepter", "this"],
             vec![
                 attr("provider", ex("aws.peer")),
-                attr("transit_gateway_attachment_id", ex("aws_ec2_transit_gateway_peering_attachment.this.id")),
+                attr("for_each", ex("{ peering = aws_ec2_transit_gateway_peering_attachment.this.id }")),
+                attr("transit_gateway_attachment_id", ex("each.value")),
                 // The same tags on both sides: they describe one attachment.
                 attr("tags", obj([("Name", ex("var.name"))])),
             ],
         ),
-        block(
-            "resource",
-            &["aws_ec2_transit_gateway_route", "this"],
-            vec![
-                attr("for_each", ex("toset(var.peer_cidrs)")),
-                attr("destination_cidr_block", ex("each.key")),
-                attr("transit_gateway_attachment_id", ex("aws_ec2_transit_gateway_peering_attachment_accepter.this.transit_gateway_attachment_id")),
-                attr("transit_gateway_route_table_id", ex("var.route_table_id")),
-            ],
-        ),
-        block(
-            "resource",
-            &["aws_ec2_transit_gateway_route", "peer"],
-            vec![
-                attr("provider", ex("aws.peer")),
-                attr("for_each", ex("toset(var.cidrs)")),
-                attr("destination_cidr_block", ex("each.key")),
-                attr("transit_gateway_attachment_id", ex("aws_ec2_transit_gateway_peering_attachment_accepter.this.transit_gateway_attachment_id")),
-                attr("transit_gateway_route_table_id", ex("var.peer_route_table_id")),
-            ],
-        ),
+        gateway_routes(None, "this", "peer_cidrs", "route_table_id"),
+        gateway_routes(Some("aws.peer"), "peer", "cidrs", "peer_route_table_id"),
         routes(None, "this", "vpc_route_table_ids", "peer_cidrs", "transit_gateway_id"),
         routes(Some("aws.peer"), "peer", "peer_vpc_route_table_ids", "cidrs", "peer_transit_gateway_id"),
     ];
-    let outputs = vec![output("attachment_id", "The peering attachment's ID.", ex("aws_ec2_transit_gateway_peering_attachment_accepter.this.transit_gateway_attachment_id"))];
+    let outputs = vec![output("attachment_id", "The peering attachment's ID.", ex("aws_ec2_transit_gateway_peering_attachment.this.id"))];
     Module { name: "transit-peering", aliases: &["peer"], variables, main, outputs }
 }

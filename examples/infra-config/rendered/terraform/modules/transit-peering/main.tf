@@ -23,41 +23,42 @@ resource "aws_ec2_transit_gateway_peering_attachment" "this" {
 }
 
 resource "aws_ec2_transit_gateway_peering_attachment_accepter" "this" {
-  provider                      = aws.peer
-  transit_gateway_attachment_id = aws_ec2_transit_gateway_peering_attachment.this.id
+  provider = aws.peer
+  for_each = {
+    peering = aws_ec2_transit_gateway_peering_attachment.this.id
+  }
+  transit_gateway_attachment_id = each.value
   tags = {
     Name = var.name
   }
 }
 
 resource "aws_ec2_transit_gateway_route" "this" {
-  for_each                       = toset(var.peer_cidrs)
+  for_each                       = { for t in setproduct(keys(aws_ec2_transit_gateway_peering_attachment_accepter.this), var.peer_cidrs) : t[1] => aws_ec2_transit_gateway_peering_attachment_accepter.this[t[0]].transit_gateway_attachment_id }
   destination_cidr_block         = each.key
-  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.this.transit_gateway_attachment_id
+  transit_gateway_attachment_id  = each.value
   transit_gateway_route_table_id = var.route_table_id
 }
 
 resource "aws_ec2_transit_gateway_route" "peer" {
   provider                       = aws.peer
-  for_each                       = toset(var.cidrs)
+  for_each                       = { for t in setproduct(keys(aws_ec2_transit_gateway_peering_attachment_accepter.this), var.cidrs) : t[1] => aws_ec2_transit_gateway_peering_attachment_accepter.this[t[0]].transit_gateway_attachment_id }
   destination_cidr_block         = each.key
-  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.this.transit_gateway_attachment_id
+  transit_gateway_attachment_id  = each.value
   transit_gateway_route_table_id = var.peer_route_table_id
 }
 
 resource "aws_route" "this" {
-  for_each               = { for pair in setproduct(range(length(var.vpc_route_table_ids)), var.peer_cidrs) : "${pair[0]}/${pair[1]}" => { route_table_id = var.vpc_route_table_ids[pair[0]], cidr = pair[1] } }
+  for_each               = { for t in setproduct(keys(aws_ec2_transit_gateway_peering_attachment_accepter.this), range(length(var.vpc_route_table_ids)), var.peer_cidrs) : "${t[1]}/${t[2]}" => { route_table_id = var.vpc_route_table_ids[t[1]], cidr = t[2] } }
   route_table_id         = each.value.route_table_id
   destination_cidr_block = each.value.cidr
   transit_gateway_id     = var.transit_gateway_id
-  depends_on             = [aws_ec2_transit_gateway_peering_attachment_accepter.this]
 }
 
 resource "aws_route" "peer" {
   provider               = aws.peer
-  for_each               = { for pair in setproduct(range(length(var.peer_vpc_route_table_ids)), var.cidrs) : "${pair[0]}/${pair[1]}" => { route_table_id = var.peer_vpc_route_table_ids[pair[0]], cidr = pair[1] } }
+  for_each               = { for t in setproduct(keys(aws_ec2_transit_gateway_peering_attachment_accepter.this), range(length(var.peer_vpc_route_table_ids)), var.cidrs) : "${t[1]}/${t[2]}" => { route_table_id = var.peer_vpc_route_table_ids[t[1]], cidr = t[2] } }
   route_table_id         = each.value.route_table_id
   destination_cidr_block = each.value.cidr
   transit_gateway_id     = var.peer_transit_gateway_id
-  depends_on             = [aws_ec2_transit_gateway_peering_attachment_accepter.this]
 }

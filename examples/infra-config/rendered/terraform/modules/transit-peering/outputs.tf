@@ -3,5 +3,5 @@
 
 output "attachment_id" {
   description = "The peering attachment's ID."
-  value       = aws_ec2_transit_gateway_peering_attachment_accepter.this.transit_gateway_attachment_id
+  value       = aws_ec2_transit_gateway_peering_attachment.this.id
 }
