@@ -7,6 +7,7 @@ import base64
 import hashlib
 import sys
 
+from moto.ec2.models import transit_gateway_route_tables as tgw_route_tables
 from moto.rds import models as rds
 
 
@@ -28,7 +29,28 @@ def _unique_dbi_resource_ids():
     cls.__init__ = init
 
 
+def _transit_gateway_routes_list_their_attachment():
+    """moto (5.2.1 to 5.2.5) keeps a static Transit Gateway route's attachment as a single object
+    where the API has a list, so SearchTransitGatewayRoutes answers with no attachment and the AWS
+    provider reads the route back as a blackhole (a replacement on every plan). Store the list."""
+    cls = getattr(tgw_route_tables, "TransitGatewayRouteTableBackend", None)
+    if cls is None:
+        print("emulator_launch: TransitGatewayRouteTableBackend not found; routes left as moto keeps them", file=sys.stderr)
+        return
+    original = cls.create_transit_gateway_route
+
+    def create(self, *args, **kwargs):
+        route = original(self, *args, **kwargs)
+        attachment = route.get("transitGatewayAttachments")
+        if isinstance(attachment, dict):
+            route["transitGatewayAttachments"] = [attachment]
+        return route
+
+    cls.create_transit_gateway_route = create
+
+
 _unique_dbi_resource_ids()
+_transit_gateway_routes_list_their_attachment()
 
 from moto.server import main  # noqa: E402  (after the corrections)
 

@@ -80,12 +80,6 @@ pub fn quirk_overrides() -> BTreeMap<&'static str, String> {
     out.entry("transit-peering").or_default().push_str(&format!(
         "resource \"aws_ec2_transit_gateway_peering_attachment\" \"this\" {{\n  peer_account_id = \"{EMULATOR_ACCOUNT}\"\n}}\n"
     ));
-    // The emulator reports every Transit Gateway route through a peering attachment as a blackhole.
-    for name in ["this", "peer"] {
-        out.entry("transit-peering").or_default().push_str(&format!(
-            "\nresource \"aws_ec2_transit_gateway_route\" \"{name}\" {{\n  lifecycle {{\n    ignore_changes = [blackhole]\n  }}\n}}\n"
-        ));
-    }
     out.entry("s3").or_default().push_str(S3_LOG_TARGET_POLICY);
     // The emulator delivers server access logs into the target bucket, so a log bucket is never
     // empty when its stack goes; locally everything is disposable, so destroy empties buckets.

@@ -33,3 +33,37 @@ fn each_db_instance_gets_its_own_resource_id() {
         assert_eq!(row[2..], [format!("['{}']", row[0]).as_str()], "reading {} back by its DbiResourceId:\n{text}", row[0]);
     }
 }
+
+/// A static route through a cross-region Transit Gateway peering, searched as the provider reads it.
+const PEERED_ROUTE: &str = r#"
+import sys, boto3
+def ec2(region):
+    return boto3.client("ec2", region_name=region, endpoint_url=sys.argv[1],
+                        aws_access_key_id="test", aws_secret_access_key="test")
+east, west = ec2("us-east-1"), ec2("us-west-2")
+a = east.create_transit_gateway()["TransitGateway"]
+b = west.create_transit_gateway()["TransitGateway"]
+attachment = east.create_transit_gateway_peering_attachment(
+    TransitGatewayId=a["TransitGatewayId"], PeerTransitGatewayId=b["TransitGatewayId"],
+    PeerAccountId="123456789012", PeerRegion="us-west-2")["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+west.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=attachment)
+table = a["Options"]["AssociationDefaultRouteTableId"]
+east.create_transit_gateway_route(DestinationCidrBlock="10.20.0.0/16", TransitGatewayRouteTableId=table,
+                                  TransitGatewayAttachmentId=attachment)
+route = east.search_transit_gateway_routes(TransitGatewayRouteTableId=table, Filters=[
+    {"Name": "route-search.exact-match", "Values": ["10.20.0.0/16"]}])["Routes"][0]
+print(attachment, route["State"], [x["TransitGatewayAttachmentId"] for x in route["TransitGatewayAttachments"]])
+"#;
+
+#[test]
+fn a_peered_transit_gateway_route_names_its_attachment() {
+    if !require("moto_server", moto_server().is_some()) || !require("python (tools venv)", python().is_some()) {
+        return;
+    }
+    let moto = Moto::start();
+    let out = std::process::Command::new(python().unwrap()).args(["-c", PEERED_ROUTE, &moto.endpoint]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let attachment = text.split_whitespace().next().unwrap_or_default();
+    assert_eq!(text.trim(), format!("{attachment} active ['{attachment}']"), "the route must be active and name its attachment");
+}
