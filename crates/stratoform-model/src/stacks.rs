@@ -49,10 +49,10 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         let mut after = vec!["long-lived".to_owned()];
         // A region that peers with or replicates into another needs that region's outputs first.
         for peering in &region.peerings {
-            if let Some(r) = &peering.peer.region {
-                if r.as_str() != region.name.as_str() {
-                    after.push(env_stack(r));
-                }
+            if let Some(r) = &peering.peer.region
+                && r.as_str() != region.name.as_str()
+            {
+                after.push(env_stack(r));
             }
         }
         for bucket in &region.buckets {

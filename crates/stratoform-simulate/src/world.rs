@@ -479,18 +479,17 @@ impl World {
         if failed_s > 1e-9 {
             self.totals.last_failure = Some(now);
         }
-        if now % 60_000 == 0 {
+        if now.is_multiple_of(60_000) {
             self.close_minute();
         }
         self.minute.0 += requests_s;
         self.minute.1 += failed_s;
-        if let Some(at) = self.disruption_at {
-            if self.totals.settled_at.is_none() && now >= at.max(self.settle_after) && self.clusters.iter().all(Cluster::settled) {
+        if let Some(at) = self.disruption_at
+            && self.totals.settled_at.is_none() && now >= at.max(self.settle_after) && self.clusters.iter().all(Cluster::settled) {
                 self.totals.settled_at = Some(now);
             }
-        }
         self.acc_n += 1;
-        if now % self.record_every == 0 {
+        if now.is_multiple_of(self.record_every) {
             self.record();
         }
     }

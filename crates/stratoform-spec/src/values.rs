@@ -290,7 +290,7 @@ impl fmt::Display for Duration {
             return f.write_str("0s");
         }
         for (unit, size) in [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] {
-            if m % size == 0 {
+            if m.is_multiple_of(size) {
                 return write!(f, "{}{unit}", m / size);
             }
         }

@@ -14,6 +14,9 @@ use crate::exit::ExitStatus;
 /// A renderer: the models of the chosen environments in, files relative to its subdirectory out.
 type Renderer = fn(&[Model]) -> Result<OutputTree, Box<dyn Error>>;
 
+/// The renderers that failed: `(subdirectory, error)`.
+type Failures = Vec<(&'static str, Box<dyn Error>)>;
+
 /// Every layer, in output order: `(subdirectory of DIR, renderer)`. One line per layer.
 const RENDERERS: &[(&str, Renderer)] = &[
     ("terraform", |models| Ok(stratoform_terraform::render(models)?)),
@@ -48,7 +51,7 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool,
 }
 
 /// Runs every renderer of a target; every failure is reported, not just the first.
-pub fn render_with(renderers: &[(&'static str, Renderer)], models: &[Model]) -> Result<OutputTree, Vec<(&'static str, Box<dyn Error>)>> {
+pub fn render_with(renderers: &[(&'static str, Renderer)], models: &[Model]) -> Result<OutputTree, Failures> {
     let mut tree = OutputTree::new();
     let mut failures = Vec::new();
     for (subdir, render) in renderers {

@@ -113,13 +113,12 @@ pub fn run(file: &Path, scenarios: Option<&Path>, only: Vec<String>, seed: Optio
             return ExitStatus::Failure;
         }
     };
-    if let Some(dir) = out {
-        if let Err(e) = write_out(dir, &mut sim) {
+    if let Some(dir) = out
+        && let Err(e) = write_out(dir, &mut sim) {
             eprintln!("error: cannot write to `{}`: {e}", dir.display());
             eprintln!("help: pass a directory you can write to with `--out`");
             return ExitStatus::Failure;
         }
-    }
     let text = match format {
         Format::Human => stratoform_simulate::report::human(&sim.report),
         Format::Json => serde_json::to_string_pretty(&sim.report).unwrap_or_default() + "\n",
