@@ -50,12 +50,12 @@ port_arg() {
 # The dashboard page is static and cheap (data.json grows to megabytes once IAM policies load).
 answers() { curl -sf -o /dev/null --max-time 5 "http://$HOST:$1/moto-api/"; }
 
-# The pid in moto-PORT.pid, if that process is still a moto_server.
+# The pid in moto-PORT.pid, if that process is still the emulator (moto_server or its launcher).
 live_pid() {
   local pid
   [[ -f $RUN/moto-$1.pid ]] || return 1
   pid=$(<"$RUN/moto-$1.pid")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q moto_server || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE 'moto_server|emulator_launch[.]py' || return 1
   printf '%s\n' "$pid"
 }
 
