@@ -394,9 +394,10 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
         for vpc in model.network.vpcs.iter().filter(|v| v.region == region_name) {
             if vpc.nat == NatMode::Single
                 && let Some(first) = vpc.first_tier(SubnetKind::Public).and_then(|t| t.subnets.first())
-                    && first.az.as_str() == zone {
-                        infrastructure.push(format!("VPC `{}`: its single NAT gateway is in {zone}; private subnets in every zone lose internet egress until the zone returns", vpc.name));
-                    }
+                && first.az.as_str() == zone
+            {
+                infrastructure.push(format!("VPC `{}`: its single NAT gateway is in {zone}; private subnets in every zone lose internet egress until the zone returns", vpc.name));
+            }
             for tier in &vpc.tiers {
                 if tier.subnets.len() == 1 && tier.subnets[0].az.as_str() == zone {
                     infrastructure.push(format!("VPC `{}`: tier `{}` has one subnet, in {zone}; what runs in it is down", vpc.name, tier.name));

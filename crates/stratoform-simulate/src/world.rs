@@ -485,9 +485,12 @@ impl World {
         self.minute.0 += requests_s;
         self.minute.1 += failed_s;
         if let Some(at) = self.disruption_at
-            && self.totals.settled_at.is_none() && now >= at.max(self.settle_after) && self.clusters.iter().all(Cluster::settled) {
-                self.totals.settled_at = Some(now);
-            }
+            && self.totals.settled_at.is_none()
+            && now >= at.max(self.settle_after)
+            && self.clusters.iter().all(Cluster::settled)
+        {
+            self.totals.settled_at = Some(now);
+        }
         self.acc_n += 1;
         if now.is_multiple_of(self.record_every) {
             self.record();

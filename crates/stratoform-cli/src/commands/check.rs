@@ -14,8 +14,8 @@ use stratoform_check::{Date, RULES};
 use stratoform_output::OutputTree;
 
 use crate::cli::CheckFormat;
-use super::spec::load_models;
 use crate::exit::ExitStatus;
+use super::spec::load_models;
 
 /// Runs the review, or prints a rule's page with `--explain`.
 pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Option<&str>, rendered: Option<&Path>, color: bool) -> ExitStatus {

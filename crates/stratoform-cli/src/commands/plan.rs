@@ -7,8 +7,8 @@ use stratoform_graph::format;
 use stratoform_model::Model;
 
 use crate::cli::PlanFormat;
-use super::spec::load_models;
 use crate::exit::ExitStatus;
+use super::spec::load_models;
 
 /// Prints the plan of every selected environment.
 pub fn run(file: &Path, env: Option<&str>, destroy: bool, fmt: PlanFormat, color: bool) -> ExitStatus {

@@ -7,9 +7,9 @@ use std::path::Path;
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
-use super::spec::{fail, load_models, print_causes};
 use crate::cli::RenderTarget;
 use crate::exit::ExitStatus;
+use super::spec::{fail, load_models, print_causes};
 
 /// A renderer: the models of the chosen environments in, files relative to its subdirectory out.
 type Renderer = fn(&[Model]) -> Result<OutputTree, Box<dyn Error>>;

@@ -10,8 +10,8 @@ use stratoform_simulate::{Options, SimulateError};
 use stratoform_spec::Scenario;
 
 use crate::cli::Format;
-use super::spec::load_models;
 use crate::exit::ExitStatus;
+use super::spec::load_models;
 
 /// Diagnostic code of a scenario that cannot run as written.
 const INVALID_SCENARIO: &str = "SIM001";
@@ -114,11 +114,12 @@ pub fn run(file: &Path, scenarios: Option<&Path>, only: Vec<String>, seed: Optio
         }
     };
     if let Some(dir) = out
-        && let Err(e) = write_out(dir, &mut sim) {
-            eprintln!("error: cannot write to `{}`: {e}", dir.display());
-            eprintln!("help: pass a directory you can write to with `--out`");
-            return ExitStatus::Failure;
-        }
+        && let Err(e) = write_out(dir, &mut sim)
+    {
+        eprintln!("error: cannot write to `{}`: {e}", dir.display());
+        eprintln!("help: pass a directory you can write to with `--out`");
+        return ExitStatus::Failure;
+    }
     let text = match format {
         Format::Human => stratoform_simulate::report::human(&sim.report),
         Format::Json => serde_json::to_string_pretty(&sim.report).unwrap_or_default() + "\n",

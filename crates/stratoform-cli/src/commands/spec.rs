@@ -1,7 +1,7 @@
 //! Loading the spec for a subcommand: read it, validate it and resolve the chosen environments.
 //! Every command that needs models reports a failure here the same way: the file's diagnostics
-//! (warnings too), a summary saying what did not happen, or the resolve error (an unknown environment's names
-//! the ones there are).
+//! (warnings too), a summary saying what did not happen, or the resolve error (an unknown
+//! environment's error names the ones there are).
 
 use std::error::Error;
 use std::path::Path;

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use stratoform_model::{Model, StackKind};
 use stratoform_terraform::runner::{is_aws, LocalRun};
 
-use super::spec::load_models;
 use crate::exit::ExitStatus;
+use super::spec::load_models;
 
 /// How `up` and `down` reach AWS.
 pub struct Target<'a> {

@@ -41,9 +41,10 @@ pub fn which(name: &str) -> Option<PathBuf> {
 /// The CLI config with the offline provider mirror.
 pub fn tf_cli_config() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TF_CLI_CONFIG_FILE").map(PathBuf::from)
-        && p.is_file() {
-            return Some(p);
-        }
+        && p.is_file()
+    {
+        return Some(p);
+    }
     let p = repo().join(".tools/terraformrc");
     p.is_file().then_some(p)
 }
