@@ -6,14 +6,20 @@ use std::path::PathBuf;
 
 use stratoform_model::{Model, StackKind};
 use stratoform_output::OutputTree;
+use stratoform_spec::Region;
 
-fn example(name: &str) -> (Vec<Model>, OutputTree) {
-    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name).join("platform.yaml");
+/// Every environment of the spec in `dir` and its rendered Terraform.
+fn render(dir: PathBuf) -> (Vec<Model>, OutputTree) {
+    let spec = dir.join("platform.yaml");
     let loaded = stratoform_loader::load_file(&spec).unwrap();
-    assert!(!loaded.has_errors(), "{name}: {:?}", loaded.diagnostics);
+    assert!(!loaded.has_errors(), "{}: {:?}", spec.display(), loaded.diagnostics);
     let models = Model::resolve_all(&loaded, None).unwrap();
     let tree = stratoform_terraform::render(&models).unwrap();
     (models, tree)
+}
+
+fn example(name: &str) -> (Vec<Model>, OutputTree) {
+    render(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name))
 }
 
 fn examples() -> Vec<String> {
@@ -41,6 +47,25 @@ fn snake(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
 }
 
+/// Text with every run of whitespace made one space, so that assertions do not depend on the
+/// alignment `terraform fmt` gives.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Calls `f` for every region of every environment of every example, with the example's name,
+/// the environment's model, the name of the region's environment stack and the rendered tree.
+fn each_region(mut f: impl FnMut(&str, &Model, &Region, &str, &OutputTree)) {
+    for name in examples() {
+        let (models, tree) = example(&name);
+        for m in &models {
+            for region in &m.platform.regions {
+                f(&name, m, region, &format!("{}-{}", m.env_name(), region.name), &tree);
+            }
+        }
+    }
+}
+
 /// The Kubernetes layer's values templates read `cert_<name>_arn`, `efs_<fs>_id`,
 /// `efs_<fs>_access_point_ids` and `kms_<key>_arn` from the environment stack of the cluster's
 /// region: every certificate and file system of the region, and every key of the platform the
@@ -48,37 +73,31 @@ fn snake(s: &str) -> String {
 #[test]
 fn environment_stacks_output_what_values_templates_read() {
     let mut checked = 0;
-    for name in examples() {
-        let (models, tree) = example(&name);
-        for m in &models {
-            for region in &m.platform.regions {
-                let stack = format!("{}-{}", m.env_name(), region.name);
-                let declared = outputs(&tree, &stack);
-                let mut expect: Vec<String> = Vec::new();
-                expect.extend(region.certificates.iter().map(|c| format!("cert_{}_arn", snake(c.name.as_str()))));
-                for fs in &region.file_systems {
-                    expect.push(format!("efs_{}_id", snake(fs.name.as_str())));
-                    expect.push(format!("efs_{}_access_point_ids", snake(fs.name.as_str())));
-                }
-                // Long-lived keys exist in every region; ephemeral ones in the primary region (and
-                // wherever something of the region uses them).
-                let primary = m.primary_region().name == region.name;
-                expect.extend(
-                    m.platform
-                        .identity
-                        .kms_keys
-                        .iter()
-                        .filter(|k| primary || k.lifecycle.is_long_lived())
-                        .map(|k| format!("kms_{}_arn", snake(k.name.as_str()))),
-                );
-                for e in expect {
-                    assert!(declared.contains(&e), "{name}: stack {stack} does not output `{e}`");
-                    checked += 1;
-                }
-            }
-            assert!(m.stacks.iter().any(|s| s.kind == StackKind::Environment));
+    each_region(|name, m, region, stack, tree| {
+        let declared = outputs(tree, stack);
+        let mut expect: Vec<String> = Vec::new();
+        expect.extend(region.certificates.iter().map(|c| format!("cert_{}_arn", snake(c.name.as_str()))));
+        for fs in &region.file_systems {
+            expect.push(format!("efs_{}_id", snake(fs.name.as_str())));
+            expect.push(format!("efs_{}_access_point_ids", snake(fs.name.as_str())));
         }
-    }
+        // Long-lived keys exist in every region; ephemeral ones in the primary region (and
+        // wherever something of the region uses them).
+        let primary = m.primary_region().name == region.name;
+        expect.extend(
+            m.platform
+                .identity
+                .kms_keys
+                .iter()
+                .filter(|k| primary || k.lifecycle.is_long_lived())
+                .map(|k| format!("kms_{}_arn", snake(k.name.as_str()))),
+        );
+        for e in expect {
+            assert!(declared.contains(&e), "{name}: stack {stack} does not output `{e}`");
+            checked += 1;
+        }
+        assert!(m.stacks.iter().any(|s| s.kind == StackKind::Environment));
+    });
     assert!(checked > 0, "no example has a certificate, file system or key");
 }
 
@@ -97,38 +116,31 @@ fn module_call<'t>(tree: &'t OutputTree, stack: &str, name: &str) -> Option<&'t 
 #[test]
 fn karpenter_clusters_get_their_aws_side() {
     let mut checked = 0;
-    for name in examples() {
-        let (models, tree) = example(&name);
-        for m in &models {
-            for region in &m.platform.regions {
-                let stack = format!("{}-{}", m.env_name(), region.name);
-                for cl in &region.clusters {
-                    let id = snake(cl.name.as_str());
-                    let call = module_call(&tree, &stack, &format!("karpenter_{id}"));
-                    if cl.node_pools.is_empty() {
-                        assert!(call.is_none(), "{name}: {stack} calls karpenter for `{}` without node pools", cl.name);
-                        continue;
-                    }
-                    let call = call.unwrap_or_else(|| panic!("{name}: {stack} has no karpenter_{id}"));
-                    assert!(call.contains(&format!("interruption_queue = {}", cl.karpenter_interruption_queue)), "{name}: {stack}: {call}");
-                    let eks = m.names.cluster_in(cl, region);
-                    let discovery = format!("\"karpenter.sh/discovery\" = \"{eks}\"");
-                    let eks_call = module_call(&tree, &stack, &format!("eks_{id}")).unwrap();
-                    assert!(eks_call.contains(&discovery), "{name}: {stack}: the node security group lacks {discovery}");
-                    // Every subnet of the cluster's tier carries the tag.
-                    let plan = m.network.vpc(region.name.as_str(), cl.vpc.as_str()).unwrap();
-                    let tier = cl.subnet_tier.as_ref().map(ToString::to_string).unwrap_or_else(|| plan.first_tier(stratoform_spec::SubnetKind::Private).unwrap().name.to_string());
-                    let net = module_call(&tree, &stack, &format!("network_{}", snake(cl.vpc.as_str()))).unwrap();
-                    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-                    let tagged = flat(net).matches(&discovery).count();
-                    let subnets = plan.tiers.iter().find(|t| t.name.as_str() == tier).unwrap().subnets.len();
-                    assert_eq!(tagged, subnets, "{name}: {stack}: {tagged} subnets carry {discovery}, the `{tier}` tier has {subnets}");
-                    assert!(tree.get(&format!("stacks/{stack}/main.tf")).unwrap().contains(&format!("= module.karpenter_{id}.controller_policy_arn")));
-                    checked += 1;
-                }
+    each_region(|name, m, region, stack, tree| {
+        for cl in &region.clusters {
+            let id = snake(cl.name.as_str());
+            let call = module_call(tree, stack, &format!("karpenter_{id}"));
+            if cl.node_pools.is_empty() {
+                assert!(call.is_none(), "{name}: {stack} calls karpenter for `{}` without node pools", cl.name);
+                continue;
             }
+            let call = call.unwrap_or_else(|| panic!("{name}: {stack} has no karpenter_{id}"));
+            assert!(call.contains(&format!("interruption_queue = {}", cl.karpenter_interruption_queue)), "{name}: {stack}: {call}");
+            let eks = m.names.cluster_in(cl, region);
+            let discovery = format!("\"karpenter.sh/discovery\" = \"{eks}\"");
+            let eks_call = module_call(tree, stack, &format!("eks_{id}")).unwrap();
+            assert!(eks_call.contains(&discovery), "{name}: {stack}: the node security group lacks {discovery}");
+            // Every subnet of the cluster's tier carries the tag.
+            let plan = m.network.vpc(region.name.as_str(), cl.vpc.as_str()).unwrap();
+            let tier = cl.subnet_tier.as_ref().map(ToString::to_string).unwrap_or_else(|| plan.first_tier(stratoform_spec::SubnetKind::Private).unwrap().name.to_string());
+            let net = module_call(tree, stack, &format!("network_{}", snake(cl.vpc.as_str()))).unwrap();
+            let tagged = flat(net).matches(&discovery).count();
+            let subnets = plan.tiers.iter().find(|t| t.name.as_str() == tier).unwrap().subnets.len();
+            assert_eq!(tagged, subnets, "{name}: {stack}: {tagged} subnets carry {discovery}, the `{tier}` tier has {subnets}");
+            assert!(tree.get(&format!("stacks/{stack}/main.tf")).unwrap().contains(&format!("= module.karpenter_{id}.controller_policy_arn")));
+            checked += 1;
         }
-    }
+    });
     assert!(checked > 0, "no example has Karpenter node pools");
 }
 
@@ -138,32 +150,26 @@ fn karpenter_clusters_get_their_aws_side() {
 #[test]
 fn privatelink_databases_get_an_interface_endpoint() {
     let mut checked = 0;
-    for name in examples() {
-        let (models, tree) = example(&name);
-        for m in &models {
-            for region in &m.platform.regions {
-                let stack = format!("{}-{}", m.env_name(), region.name);
-                for db in region.external_databases.iter().filter(|d| d.connectivity == stratoform_spec::Connectivity::PrivateLink) {
-                    let call = module_call(&tree, &stack, "vendor_endpoints").unwrap_or_else(|| panic!("{name}: {stack} has no vendor endpoints"));
-                    let flat = call.split_whitespace().collect::<Vec<_>>().join(" ");
-                    let vpc = db.vpc.as_ref().map_or_else(|| region.vpcs[0].name.to_string(), ToString::to_string);
-                    let cidr = m.network.vpc(region.name.as_str(), &vpc).unwrap().cidr.to_string();
-                    let service = db.endpoint_service.as_deref().unwrap();
-                    for want in [
-                        format!("{}-{} = {{", m.names.prefix(), db.name),
-                        format!("service_name = \"{service}\""),
-                        format!("vpc_cidr = \"{cidr}\""),
-                        "from_port = 1024".to_owned(),
-                        "to_port = 65535".to_owned(),
-                    ] {
-                        assert!(flat.contains(&want), "{name}: {stack}: `{want}` is not in {call}");
-                    }
-                    assert!(outputs(&tree, &stack).contains(&"vendor_endpoint_ids".to_owned()));
-                    checked += 1;
-                }
+    each_region(|name, m, region, stack, tree| {
+        for db in region.external_databases.iter().filter(|d| d.connectivity == stratoform_spec::Connectivity::PrivateLink) {
+            let call = module_call(tree, stack, "vendor_endpoints").unwrap_or_else(|| panic!("{name}: {stack} has no vendor endpoints"));
+            let text = flat(call);
+            let vpc = db.vpc.as_ref().map_or_else(|| region.vpcs[0].name.to_string(), ToString::to_string);
+            let cidr = m.network.vpc(region.name.as_str(), &vpc).unwrap().cidr.to_string();
+            let service = db.endpoint_service.as_deref().unwrap();
+            for want in [
+                format!("{}-{} = {{", m.names.prefix(), db.name),
+                format!("service_name = \"{service}\""),
+                format!("vpc_cidr = \"{cidr}\""),
+                "from_port = 1024".to_owned(),
+                "to_port = 65535".to_owned(),
+            ] {
+                assert!(text.contains(&want), "{name}: {stack}: `{want}` is not in {call}");
             }
+            assert!(outputs(tree, stack).contains(&"vendor_endpoint_ids".to_owned()));
+            checked += 1;
         }
-    }
+    });
     assert!(checked > 0, "no example reaches a database over PrivateLink");
 }
 
@@ -174,51 +180,40 @@ fn privatelink_databases_get_an_interface_endpoint() {
 #[test]
 fn transit_gateways_peer_across_regions() {
     let mut checked = 0;
-    for name in examples() {
-        let (models, tree) = example(&name);
-        for m in &models {
-            for region in &m.platform.regions {
-                let Some(tgw) = &region.transit_gateway else { continue };
-                for peer in &tgw.peer_regions {
-                    let env_stacks: Vec<&str> = m.stacks.iter().filter(|s| s.kind == StackKind::Environment).map(|s| s.name.as_str()).collect();
-                    let here = format!("{}-{}", m.env_name(), region.name);
-                    let there = format!("{}-{peer}", m.env_name());
-                    let later = if env_stacks.iter().position(|s| *s == here) > env_stacks.iter().position(|s| *s == there) { &here } else { &there };
-                    let other_region = if *later == here { peer.to_string() } else { region.name.to_string() };
-                    let calls: Vec<&str> = env_stacks.iter().filter_map(|s| module_call(&tree, s, &format!("transit_peering_{}", snake(&other_region)))).collect();
-                    assert_eq!(calls.len(), 1, "{name}: {} calls of transit_peering_{other_region}", calls.len());
-                    let call = module_call(&tree, later, &format!("transit_peering_{}", snake(&other_region))).unwrap_or_else(|| panic!("{name}: {later} does not own the peering"));
-                    let flat = call.split_whitespace().collect::<Vec<_>>().join(" ");
-                    let cidr = |r: &str| {
-                        let reg = m.platform.regions.iter().find(|x| x.name.as_str() == r).unwrap();
-                        let a = &reg.transit_gateway.as_ref().unwrap().attachments[0];
-                        m.network.vpc(r, a.vpc.as_str()).unwrap().cidr.to_string()
-                    };
-                    // Requester: the region naming the peer (region), accepter: `peer`.
-                    assert!(flat.contains(&format!("peer_region = \"{peer}\"")), "{name}: {later}: {call}");
-                    assert!(flat.contains(&format!("cidrs = [\"{}\"]", cidr(region.name.as_str()))), "{name}: {later}: {call}");
-                    assert!(flat.contains(&format!("peer_cidrs = [\"{}\"]", cidr(peer.as_str()))), "{name}: {later}: {call}");
-                    let other_stack = format!("{}-{other_region}", m.env_name());
-                    assert!(flat.contains(&format!("data.terraform_remote_state.{}.outputs.transit_gateway_id", snake(&other_stack))), "{name}: {later}: {call}");
-                    assert!(outputs(&tree, &other_stack).contains(&"transit_gateway_route_table_id".to_owned()));
-                    let providers = tree.get(&format!("stacks/{later}/providers.tf")).unwrap();
-                    let flat_providers = providers.split_whitespace().collect::<Vec<_>>().join(" ");
-                    assert!(flat_providers.contains(&format!("alias = \"{}\" region = \"{other_region}\"", snake(&other_region))), "{name}: {later} has no provider for {other_region}");
-                    checked += 1;
-                }
-            }
+    each_region(|name, m, region, stack, tree| {
+        let Some(tgw) = &region.transit_gateway else { return };
+        for peer in &tgw.peer_regions {
+            let env_stacks: Vec<&str> = m.stacks.iter().filter(|s| s.kind == StackKind::Environment).map(|s| s.name.as_str()).collect();
+            let here = stack.to_owned();
+            let there = format!("{}-{peer}", m.env_name());
+            let later = if env_stacks.iter().position(|s| *s == here) > env_stacks.iter().position(|s| *s == there) { &here } else { &there };
+            let other_region = if *later == here { peer.to_string() } else { region.name.to_string() };
+            let calls: Vec<&str> = env_stacks.iter().filter_map(|s| module_call(tree, s, &format!("transit_peering_{}", snake(&other_region)))).collect();
+            assert_eq!(calls.len(), 1, "{name}: {} calls of transit_peering_{other_region}", calls.len());
+            let call = module_call(tree, later, &format!("transit_peering_{}", snake(&other_region))).unwrap_or_else(|| panic!("{name}: {later} does not own the peering"));
+            let text = flat(call);
+            let cidr = |r: &str| {
+                let reg = m.platform.regions.iter().find(|x| x.name.as_str() == r).unwrap();
+                let a = &reg.transit_gateway.as_ref().unwrap().attachments[0];
+                m.network.vpc(r, a.vpc.as_str()).unwrap().cidr.to_string()
+            };
+            // Requester: the region naming the peer (region), accepter: `peer`.
+            assert!(text.contains(&format!("peer_region = \"{peer}\"")), "{name}: {later}: {call}");
+            assert!(text.contains(&format!("cidrs = [\"{}\"]", cidr(region.name.as_str()))), "{name}: {later}: {call}");
+            assert!(text.contains(&format!("peer_cidrs = [\"{}\"]", cidr(peer.as_str()))), "{name}: {later}: {call}");
+            let other_stack = format!("{}-{other_region}", m.env_name());
+            assert!(text.contains(&format!("data.terraform_remote_state.{}.outputs.transit_gateway_id", snake(&other_stack))), "{name}: {later}: {call}");
+            assert!(outputs(tree, &other_stack).contains(&"transit_gateway_route_table_id".to_owned()));
+            let providers = tree.get(&format!("stacks/{later}/providers.tf")).unwrap();
+            assert!(flat(providers).contains(&format!("alias = \"{}\" region = \"{other_region}\"", snake(&other_region))), "{name}: {later} has no provider for {other_region}");
+            checked += 1;
         }
-    }
+    });
     assert!(checked > 0, "no example peers Transit Gateways");
 }
 
 fn fixture(name: &str) -> (Vec<Model>, OutputTree) {
-    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).join("platform.yaml");
-    let loaded = stratoform_loader::load_file(&spec).unwrap();
-    assert!(!loaded.has_errors(), "{name}: {:?}", loaded.diagnostics);
-    let models = Model::resolve_all(&loaded, None).unwrap();
-    let tree = stratoform_terraform::render(&models).unwrap();
-    (models, tree)
+    render(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))
 }
 
 /// A long-lived key serves every region: the long-lived stack keeps a copy in each region of the
@@ -227,21 +222,21 @@ fn fixture(name: &str) -> (Vec<Model>, OutputTree) {
 #[test]
 fn long_lived_keys_exist_in_every_region() {
     let (_, tree) = fixture("multi-region");
-    let flat = |p: &str| tree.get(p).unwrap_or_else(|| panic!("{p} is missing")).split_whitespace().collect::<Vec<_>>().join(" ");
-    let ll = flat("stacks/long-lived/main.tf");
+    let file = |p: &str| flat(tree.get(p).unwrap_or_else(|| panic!("{p} is missing")));
+    let ll = file("stacks/long-lived/main.tf");
     assert!(ll.contains(r#"module "kms_eu_west_1" { source = "../../modules/kms" providers = { aws = aws.eu_west_1 }"#), "{ll}");
     assert!(ll.contains(r#""${k}/eu-west-1" => m.arn"#), "{ll}");
-    let values = flat("stacks/long-lived/dev.tfvars");
+    let values = file("stacks/long-lived/dev.tfvars");
     assert!(values.contains(r#"key_regions = ["eu-west-1"]"#), "{values}");
     assert_eq!(values.matches(r#"kms_key = "shared/eu-west-1""#).count(), 2, "the repository and the bucket use the regional copy: {values}");
-    let outputs = flat("stacks/long-lived/outputs.tf");
+    let outputs = file("stacks/long-lived/outputs.tf");
     assert!(outputs.contains(r#""eu-west-1" = { for k, m in module.kms_eu_west_1 : k => m.arn }"#), "{outputs}");
-    let env = flat("stacks/dev-eu-west-1/main.tf");
+    let env = file("stacks/dev-eu-west-1/main.tf");
     assert!(env.contains(r#"Resource = [data.terraform_remote_state.long_lived.outputs.kms_key_arns_by_region["eu-west-1"]["shared"]]"#), "{env}");
     for (path, text) in tree.iter().filter(|(p, _)| p.starts_with("stacks/")) {
         assert!(!text.contains("arn:aws:kms:*"), "{path} grants a wildcard key");
     }
-    assert!(flat("stacks/dev-eu-west-1/outputs.tf").contains(r#"output "kms_shared_arn""#));
+    assert!(file("stacks/dev-eu-west-1/outputs.tf").contains(r#"output "kms_shared_arn""#));
 }
 
 /// The `resource "<ty>" ...` blocks of a file, as text.
@@ -277,10 +272,10 @@ fn keys_have_policies_and_log_groups_have_keys() {
         assert!(logs.contains("cloudwatch_logs = true"), "{logs}");
         for cl in &region.clusters {
             let eks = module_call(&tree, &stack, &format!("eks_{}", snake(cl.name.as_str()))).unwrap();
-            assert!(eks.split_whitespace().collect::<Vec<_>>().join(" ").contains("log_kms_key_arn = module.kms_logs.arn"), "{eks}");
+            assert!(flat(eks).contains("log_kms_key_arn = module.kms_logs.arn"), "{eks}");
         }
         let net = module_call(&tree, &stack, "network_main").unwrap();
-        assert!(net.split_whitespace().collect::<Vec<_>>().join(" ").contains("flow_logs_kms_key_arn = module.kms_logs.arn"), "{net}");
+        assert!(flat(net).contains("flow_logs_kms_key_arn = module.kms_logs.arn"), "{net}");
     }
 }
 
@@ -298,7 +293,7 @@ fn network_firewalls_are_encrypted_and_logged() {
     let logging = resources(transit, "aws_networkfirewall_logging_configuration");
     assert!(logging.len() == 1 && logging[0].contains(r#"["FLOW", "ALERT"]"#), "{logging:?}");
     let call = module_call(&tree, "prod-us-east-1", "transit").unwrap();
-    assert!(call.split_whitespace().collect::<Vec<_>>().join(" ").contains("kms_key_arn = module.kms_logs.arn"), "{call}");
+    assert!(flat(call).contains("kms_key_arn = module.kms_logs.arn"), "{call}");
 }
 
 /// `networkFirewall.deleteProtection` left out: on in production, off elsewhere.
@@ -312,7 +307,7 @@ fn firewall_deletion_protection_defaults_to_production() {
     let tree = stratoform_terraform::render(&models).unwrap();
     for m in &models {
         let stack = format!("{}-us-east-1", m.env_name());
-        let call = module_call(&tree, &stack, "transit").unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        let call = flat(module_call(&tree, &stack, "transit").unwrap());
         let want = format!("delete_protection = {}", m.is_production());
         assert!(call.contains(&want), "{stack}: `{want}` is not in {call}");
     }
