@@ -5,10 +5,13 @@ them. Run as `python emulator_launch.py -H 127.0.0.1 -p PORT` (the moto_server a
 
 import base64
 import hashlib
+import json
 import sys
+import types
 
 from moto.ec2.models import transit_gateway_route_tables as tgw_route_tables
 from moto.rds import models as rds
+from moto.s3 import models as s3
 
 
 def _unique_dbi_resource_ids():
@@ -49,8 +52,32 @@ def _transit_gateway_routes_list_their_attachment():
     cls.create_transit_gateway_route = create
 
 
+def _bucket_logging_reads_any_principal():
+    """moto (5.2.1) reads the target bucket's policy for PutBucketLogging statement by statement
+    and fails with an HTTP 500 (`'str' object has no attribute 'get'`) at the first statement whose
+    Principal is the string "*", such as a deny of insecure transport placed before the
+    log-delivery grant. Such a statement can never be the grant moto looks for, so it is left out
+    of what moto reads."""
+    cls = getattr(s3, "FakeBucket", None)
+    if cls is None or not hasattr(cls, "_log_permissions_enabled_policy"):
+        print("emulator_launch: moto.s3.models.FakeBucket._log_permissions_enabled_policy not found; bucket logging left as moto checks it", file=sys.stderr)
+        return
+    original = cls._log_permissions_enabled_policy
+
+    def check(target_bucket, target_prefix):
+        if not target_bucket.policy:
+            return original(target_bucket, target_prefix)
+        policy = json.loads(target_bucket.policy.decode())
+        policy["Statement"] = [st for st in policy.get("Statement", []) if isinstance(st.get("Principal"), dict)]
+        view = types.SimpleNamespace(policy=json.dumps(policy).encode(), partition=target_bucket.partition, name=target_bucket.name)
+        return original(view, target_prefix)
+
+    cls._log_permissions_enabled_policy = staticmethod(check)
+
+
 _unique_dbi_resource_ids()
 _transit_gateway_routes_list_their_attachment()
+_bucket_logging_reads_any_principal()
 
 from moto.server import main  # noqa: E402  (after the corrections)
 

@@ -80,41 +80,11 @@ pub fn quirk_overrides() -> BTreeMap<&'static str, String> {
     out.entry("transit-peering").or_default().push_str(&format!(
         "resource \"aws_ec2_transit_gateway_peering_attachment\" \"this\" {{\n  peer_account_id = \"{EMULATOR_ACCOUNT}\"\n}}\n"
     ));
-    out.entry("s3").or_default().push_str(S3_LOG_TARGET_POLICY);
     // The emulator delivers server access logs into the target bucket, so a log bucket is never
     // empty when its stack goes; locally everything is disposable, so destroy empties buckets.
-    out.entry("s3").or_default().push_str("\nresource \"aws_s3_bucket\" \"this\" {\n  force_destroy = true\n}\n");
+    out.entry("s3").or_default().push_str("resource \"aws_s3_bucket\" \"this\" {\n  force_destroy = true\n}\n");
     out
 }
-
-/// The emulator's `PutBucketLogging` reads the target bucket's policy statement by statement and
-/// fails with an HTTP 500 on the first one whose `Principal` is the string `"*"` (moto 5.2.1:
-/// `'str' object has no attribute 'get'`) unless the log-delivery grant came first. The same
-/// policy with its statements in the other order (which means the same to IAM) is applied instead.
-const S3_LOG_TARGET_POLICY: &str = r#"# The log-delivery grant first: the emulator's PutBucketLogging fails on a `Principal = "*"` statement before it.
-locals {
-  policy_with_logs = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "S3ServerAccessLogs"
-        Effect    = "Allow"
-        Principal = { Service = "logging.s3.amazonaws.com" }
-        Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.this.arn}/*"
-      },
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
-}
-"#;
 
 /// The emulator's launcher: moto's server, after the corrections of its defects that no override
 /// file can work around (see the script for each defect and the moto versions it was seen in).
@@ -218,26 +188,6 @@ pub fn sg_reference_overrides(main_tf: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The statements of `locals.policy_with_logs` in a file, as parsed expressions.
-    fn statements(tf: &str) -> Vec<String> {
-        let body: hcl::Body = hcl::parse(tf).expect("valid HCL");
-        let local = body
-            .blocks()
-            .filter(|b| b.identifier() == "locals")
-            .flat_map(|b| b.body().attributes())
-            .find(|a| a.key() == "policy_with_logs")
-            .expect("a policy_with_logs local")
-            .expr()
-            .clone();
-        let hcl::Expression::FuncCall(call) = local else { panic!("jsonencode(...) expected") };
-        let Some(hcl::Expression::Object(doc)) = call.args.first() else { panic!("an object expected") };
-        let statement = doc.iter().find(|(k, _)| format!("{k}").contains("Statement")).map(|(_, v)| v.clone());
-        let Some(hcl::Expression::Array(items)) = statement else { panic!("a Statement list expected") };
-        let mut out: Vec<String> = items.iter().map(|e| format!("{e:?}")).collect();
-        out.sort();
-        out
-    }
 
     /// The endpoint key of the AWS service behind a resource or data source type; `Some("")` for
     /// the ones computed by the provider itself.
@@ -376,13 +326,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn the_log_target_policy_override_only_reorders_the_modules_policy() {
-        let main = crate::modules::s3::module().files("spec.yaml").into_iter().find(|(p, _)| p.ends_with("main.tf")).unwrap().1;
-        let override_tf = &quirk_overrides()["s3"];
-        assert_eq!(statements(override_tf), statements(&main), "the emulator override of modules/s3 must grant exactly what the module grants");
-        assert!(override_tf.find("S3ServerAccessLogs") < override_tf.find("DenyInsecureTransport"));
     }
 }
