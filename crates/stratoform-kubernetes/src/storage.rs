@@ -40,19 +40,30 @@ pub fn classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
                     params.insert("throughput".into(), json!(t.to_string()));
                 }
                 if let Some(key) = &sc.kms_key {
-                    // The alias ARN is deterministic; the key ID is not known before apply.
-                    match &ctx.model.names.account {
-                        Some(acct) => {
-                            params.insert(
-                                "kmsKeyId".into(),
-                                json!(format!("arn:aws:kms:{}:{acct}:alias/{}-{key}", ctx.region.name, ctx.model.names.prefix())),
-                            );
+                    // The alias ARN is known before apply (the key's ID is not); the model names
+                    // the alias the Terraform of this region creates.
+                    let region = ctx.region.name.as_str();
+                    let arn = ctx
+                        .model
+                        .kms_alias(key.as_str(), region)
+                        .map(|alias| ctx.model.names.kms_alias_arn(region, &alias));
+                    match arn {
+                        Some(Some(arn)) => {
+                            params.insert("kmsKeyId".into(), json!(arn));
                         }
-                        None => ctx.problem(Problem::Unsupported {
+                        Some(None) => ctx.problem(Problem::Unsupported {
                             env: ctx.env().into(),
                             cluster: ctx.name().into(),
                             what: format!("storage class `{}` names KMS key `{key}`, but the environment has no `account` for its ARN", sc.name),
                             help: format!("set `environments[].account` for `{}`", ctx.env()),
+                        }),
+                        None => ctx.problem(Problem::Dangling {
+                            env: ctx.env().into(),
+                            cluster: ctx.name().into(),
+                            owner: format!("storage class `{}`", sc.name),
+                            what: "KMS key".into(),
+                            name: key.to_string(),
+                            help: "declare it under `identity.kmsKeys`".into(),
                         }),
                     }
                 }

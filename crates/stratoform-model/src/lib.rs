@@ -4,6 +4,7 @@
 
 pub mod failover;
 pub mod identity;
+pub mod kms;
 pub mod naming;
 pub mod network;
 pub mod refs;

@@ -188,7 +188,8 @@ pub struct Statement {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KmsKey {
-    /// Name; the alias is `alias/{platform}-{env}-{name}`.
+    /// Name; the alias is `alias/{platform}-{env}-{name}-{region}` in each region that has the key
+    /// (a long-lived key: `alias/{platform}-{env}-{name}` in every region).
     pub name: Name,
     /// What it protects.
     pub description: String,

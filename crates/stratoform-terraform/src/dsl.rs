@@ -90,6 +90,11 @@ pub fn jsonencode(value: &serde_json::Value) -> Expression {
     call("jsonencode", [json(value)])
 }
 
+/// `jsonencode()` of an IAM policy document (version 2012-10-17) with these statements.
+pub fn policy_document(statements: impl IntoIterator<Item = Expression>) -> Expression {
+    call("jsonencode", [obj([("Version", s("2012-10-17")), ("Statement", list(statements))])])
+}
+
 /// A JSON value as an HCL expression.
 pub fn json(value: &serde_json::Value) -> Expression {
     match value {

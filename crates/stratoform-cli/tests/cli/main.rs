@@ -4,6 +4,7 @@
 mod check;
 mod e2e;
 mod golden;
+mod links;
 mod schema_check;
 mod simulate;
 

@@ -12,7 +12,7 @@ use stratoform_spec::{
 };
 
 use super::long_lived::{bucket_args, bucket_value, BUCKET_TYPE};
-use super::policies::{grant_policy, template_policy, Resolve};
+use super::policies::{ebs_csi_key_policy, grant_policy, template_policy, Resolve};
 use super::{days, retention_days, serde_name, StackBuilder};
 use crate::dsl::*;
 
@@ -452,6 +452,13 @@ fn clusters(c: &mut Ctx) {
                 ],
             );
         }
+        // The EBS CSI driver creates the volumes of the cluster's StorageClasses: their keys exist
+        // in this region and its role may use them.
+        let ebs_keys = c.model.ebs_kms_keys(cl);
+        for k in &ebs_keys {
+            c.kms(Some(k));
+        }
+        let ebs_csi_role = c.model.ebs_csi_role(region, cl).map(|r| r.iam_name.clone());
         // Roles for pods.
         for role in c.model.identity.roles.clone().iter().filter(|r| r.region == region.name.as_str() && r.cluster == cl.name.as_str()) {
             let rid = format!("role_{id}_{}", ident(&role.iam_name.replace(&name, "")).trim_matches('_'));
@@ -471,6 +478,10 @@ fn clusters(c: &mut Ctx) {
             if !role.role.grants.is_empty() {
                 let mut r = GrantResolver { ctx: c };
                 inline.push(("grants", grant_policy(&role.role.grants, &mut r)));
+            }
+            if ebs_csi_role.as_deref() == Some(role.iam_name.as_str()) && !ebs_keys.is_empty() {
+                let keys: Vec<Expression> = ebs_keys.iter().map(|k| c.kms(Some(k))).collect();
+                inline.push(("ebs-csi-kms", ebs_csi_key_policy(keys)));
             }
             c.b.module(
                 &rid,
@@ -1396,7 +1407,7 @@ fn kms_keys(c: &mut Ctx) {
             .map(|k| (k.description.clone(), k.rotation, days(&k.deletion_window).clamp(7, 30)))
             .unwrap_or_else(|| (format!("{name} ({})", c.region.name), true, 30));
         let mut args = vec![
-            ("alias", s(format!("{}-{name}-{}", model.names.prefix(), c.region.name))),
+            ("alias", s(model.kms_alias(name, c.region.name.as_str()).unwrap_or_else(|| model.names.stack_kms_alias(name, c.region.name.as_str())))),
             ("description", s(desc)),
             ("rotation", rotation.into()),
             ("deletion_window_days", n(window as i64)),
@@ -1412,7 +1423,7 @@ fn kms_keys(c: &mut Ctx) {
             "kms_logs",
             "kms",
             vec![
-                ("alias", s(format!("{}-logs-{}", model.names.prefix(), c.region.name))),
+                ("alias", s(model.names.stack_kms_alias("logs", c.region.name.as_str()))),
                 ("description", s(format!("CloudWatch log groups of {} in {}", model.names.prefix(), c.region.name))),
                 ("cloudwatch_logs", true.into()),
             ],
@@ -1423,7 +1434,7 @@ fn kms_keys(c: &mut Ctx) {
             "kms_buckets",
             "kms",
             vec![
-                ("alias", s(format!("{}-buckets-{}", model.names.prefix(), c.region.name))),
+                ("alias", s(model.names.stack_kms_alias("buckets", c.region.name.as_str()))),
                 ("description", s(format!("Default encryption of {} buckets in {}", model.names.prefix(), c.region.name))),
             ],
         );

@@ -299,7 +299,6 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
 
 /// One environment's long-lived values.
 fn values(m: &Model) -> Vec<(String, Expression)> {
-    let prefix = m.names.prefix();
     let zones: Vec<(String, Expression)> = m
         .platform
         .edge
@@ -338,7 +337,7 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
             (
                 k.name.to_string(),
                 obj([
-                    ("alias", s(format!("{prefix}-{}", k.name))),
+                    ("alias", s(m.names.kms_alias(k, m.primary_region().name.as_str()))),
                     ("description", s(k.description.clone())),
                     ("rotation", k.rotation.into()),
                     ("deletion_window_days", n(days(&k.deletion_window).clamp(7, 30) as i64)),

@@ -83,7 +83,27 @@ pub fn grant_policy(grants: &[Grant], resolve: &mut dyn Resolve) -> Expression {
             ])
         })
         .collect::<Vec<_>>();
-    call("jsonencode", [obj([("Version", s("2012-10-17")), ("Statement", list(statements))])])
+    policy_document(statements)
+}
+
+/// What the EBS CSI driver needs on a customer managed key to create, attach and read encrypted
+/// volumes: grants for the EBS and EC2 services (only for AWS resources), and the data key calls.
+pub fn ebs_csi_key_policy(keys: Vec<Expression>) -> Expression {
+    policy_document([
+        obj([
+            ("Sid", s("EbsCsiGrants")),
+            ("Effect", s("Allow")),
+            ("Action", strs(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"])),
+            ("Resource", list(keys.clone())),
+            ("Condition", obj([("Bool", obj([("kms:GrantIsForAWSResource", s("true"))]))])),
+        ]),
+        obj([
+            ("Sid", s("EbsCsiDataKeys")),
+            ("Effect", s("Allow")),
+            ("Action", strs(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"])),
+            ("Resource", list(keys)),
+        ]),
+    ])
 }
 
 /// The statements of a well-known policy.

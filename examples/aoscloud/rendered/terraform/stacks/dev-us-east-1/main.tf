@@ -276,7 +276,30 @@ module "role_main_ebs_controller" {
   managed_policy_arns = {
     AmazonEBSCSIDriverPolicy = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
   }
-  inline_policies = {}
+  inline_policies = {
+    ebs-csi-kms = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "EbsCsiGrants"
+          Effect   = "Allow"
+          Action   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+          Resource = [module.kms_infra.arn]
+          Condition = {
+            Bool = {
+              "kms:GrantIsForAWSResource" = "true"
+            }
+          }
+        },
+        {
+          Sid      = "EbsCsiDataKeys"
+          Effect   = "Allow"
+          Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+          Resource = [module.kms_infra.arn]
+        },
+      ]
+    })
+  }
 }
 
 module "role_main_efs_controller" {

@@ -263,7 +263,30 @@ module "role_eks_ebs_csi" {
   managed_policy_arns = {
     AmazonEBSCSIDriverPolicy = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
   }
-  inline_policies = {}
+  inline_policies = {
+    ebs-csi-kms = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "EbsCsiGrants"
+          Effect   = "Allow"
+          Action   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+          Resource = [module.kms_ebs.arn]
+          Condition = {
+            Bool = {
+              "kms:GrantIsForAWSResource" = "true"
+            }
+          }
+        },
+        {
+          Sid      = "EbsCsiDataKeys"
+          Effect   = "Allow"
+          Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+          Resource = [module.kms_ebs.arn]
+        },
+      ]
+    })
+  }
 }
 
 resource "aws_iam_policy" "policy_aws_load_balancer_controller" {
