@@ -162,6 +162,10 @@ pub enum Command {
         /// The environment.
         #[arg(long)]
         env: String,
+        /// The rendered repository Argo CD reads (what `stratoform render FILE --out DIR` wrote):
+        /// after the apply, `up` writes there the files whose values only the apply knows.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
         /// Run against the local AWS emulator (started on a free loopback port when needed).
         #[arg(long)]
         local: bool,

@@ -16,7 +16,7 @@ pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 /// The project of charts and cluster-wide bundles.
 pub const PLATFORM_PROJECT: &str = "platform";
 /// The folder (and Application) of the objects Terraform renders from templates.
-pub const TERRAFORM_MANIFESTS: &str = "terraform-manifests";
+pub use stratoform_model::after_apply::TERRAFORM_MANIFESTS;
 
 /// Paths inside the GitOps repository.
 pub struct RepoPaths<'a> {
@@ -46,10 +46,7 @@ impl RepoPaths<'_> {
     }
     /// The Terraform-rendered values file of a release.
     pub fn terraform_values(&self, release: &str) -> String {
-        format!(
-            "{}/overlays/{}/terraform-values/{release}.yaml",
-            self.cluster_root, self.env
-        )
+        stratoform_model::after_apply::values_file(&self.cluster_root, &self.env, release)
     }
 }
 

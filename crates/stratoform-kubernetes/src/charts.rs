@@ -208,11 +208,11 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
                 match ctx.target {
                     Target::Aws => {
                         let mut ann = crate::gateways::nlb_annotations(n.scheme, &n.nlb);
-                        if let Some(cert) = &n.nlb.certificate {
+                        if let Some(cert) = ctx.model.ingress_nginx_certificate(ctx.cluster) {
                             // TLS ends at the NLB with the ACM certificate; NGINX gets plain HTTP.
                             ann.insert(
                                 "service.beta.kubernetes.io/aws-load-balancer-ssl-cert".into(),
-                                json!(format!("${{certificate.{cert}.arn}}")),
+                                json!(format!("${{{cert}}}")),
                             );
                             ann.insert(
                                 "service.beta.kubernetes.io/aws-load-balancer-ssl-ports".into(),

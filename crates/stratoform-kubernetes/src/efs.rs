@@ -6,7 +6,8 @@
 //! resource: it is a `templatefile()` template, `overlays/<env>/terraform-manifests/<file>.tftpl`,
 //! whose variables are the environment stack's outputs (`efs_<fs>_id`,
 //! `efs_<fs>_access_point_ids.<ap>`), the same mechanism as the chart values in
-//! `terraform-values/`. The pipeline writes the rendered `<file>` next to it, and the
+//! `terraform-values/`: the environment stack renders it in its `kubernetes_files` output,
+//! `stratoform up` writes the rendered `<file>` next to it, and the
 //! `terraform-manifests` Application in `root` syncs the rendered files (before any chart and
 //! namespace bundle, so each claim finds its volume).
 //!
@@ -33,7 +34,7 @@ pub struct TerraformManifest {
 }
 
 impl TerraformManifest {
-    /// The file the pipeline writes (`persistentvolume-<name>.yaml`); the template adds `.tftpl`.
+    /// The file `stratoform up` writes (`persistentvolume-<name>.yaml`); the template adds `.tftpl`.
     pub fn file_name(&self) -> String {
         format!(
             "{}-{}.yaml",
@@ -51,10 +52,7 @@ fn claim(w: &Workload, v: &Volume) -> String {
     crate::storage::claim_name(w, v.name.as_str())
 }
 
-/// The PersistentVolume's name: cluster-wide, so the namespace goes in front of the claim's.
-pub fn volume_name(w: &Workload, v: &Volume) -> String {
-    format!("{}-{}", w.namespace, claim(w, v))
-}
+pub use stratoform_model::after_apply::efs_volume_name as volume_name;
 
 /// `(file system, access point)` of an EFS volume.
 fn split(v: &Volume) -> Option<(&str, &str)> {

@@ -333,7 +333,7 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
                 let text = format!(
                     "{}{}",
                     yaml::comment(&format!(
-                        "{}\nA Terraform `templatefile()` template: the environment stack renders it with its outputs\n({}) into `{}.yaml` next to this file; Argo CD reads that file as extra Helm values.",
+                        "{}\nA Terraform `templatefile()` template of values known after apply\n({}):\nthe environment stack renders it in its output `kubernetes_files`, and `stratoform up` writes the result to\n`{}.yaml` next to this file; Argo CD reads that file as extra Helm values.",
                         header(source, &scope),
                         rel.values.outputs.join(", "),
                         rel.release
@@ -342,7 +342,11 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
                         .trim_start_matches("---\n")
                 );
                 tree.insert(
-                    format!("{odir}/terraform-values/{}.yaml.tftpl", rel.release),
+                    format!(
+                        "{}{}",
+                        stratoform_model::after_apply::values_file(dir, &e.env, &rel.release),
+                        stratoform_model::after_apply::TEMPLATE_SUFFIX
+                    ),
                     text,
                 );
             }
@@ -375,7 +379,7 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
             let text = format!(
                 "{}{}",
                 yaml::comment(&format!(
-                    "{}\nA Terraform `templatefile()` template: the environment stack renders it with its outputs\n({}) into `{}` next to this file; the `terraform-manifests` Application syncs that file.",
+                    "{}\nA Terraform `templatefile()` template of values known after apply\n({}):\nthe environment stack renders it in its output `kubernetes_files`, and `stratoform up` writes the result to\n`{}` next to this file; the `terraform-manifests` Application syncs that file.",
                     header(source, &scope),
                     m.outputs.join(", "),
                     m.file_name()
@@ -384,9 +388,9 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
             );
             tree.insert(
                 format!(
-                    "{odir}/{}/{}.tftpl",
-                    crate::argocd::TERRAFORM_MANIFESTS,
-                    m.file_name()
+                    "{}{}",
+                    stratoform_model::after_apply::manifest_file(dir, &e.env, &m.file_name()),
+                    stratoform_model::after_apply::TEMPLATE_SUFFIX
                 ),
                 text,
             );

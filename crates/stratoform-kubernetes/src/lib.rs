@@ -73,6 +73,9 @@ pub fn render_for(models: &[Model], target: Target) -> Result<OutputTree, Render
             let ctx = context_for(model, region, cluster, dir.clone(), target);
             let env_cluster = kustomize::EnvCluster::build(&ctx);
             problems.extend(ctx.problems.take());
+            if target == Target::Aws {
+                problems.extend(after_apply_mismatch(model, region, cluster, &env_cluster));
+            }
             per_cluster.entry(dir).or_default().push(env_cluster);
         }
     }
@@ -89,6 +92,51 @@ pub fn render_for(models: &[Model], target: Target) -> Result<OutputTree, Render
     }
     tree.insert("README.md", readme::render(models, &per_cluster, target));
     Ok(tree)
+}
+
+/// The templates a cluster's environment writes must be the files the model says only the apply
+/// can write (the environment stack renders those, and no others), with the same variables.
+fn after_apply_mismatch(
+    model: &Model,
+    region: &stratoform_spec::Region,
+    cluster: &stratoform_spec::Cluster,
+    e: &kustomize::EnvCluster,
+) -> Option<Problem> {
+    use stratoform_model::after_apply::{KUBERNETES_DIR, manifest_file, values_file};
+    let mut expected: Vec<(String, Vec<String>)> = model
+        .kubernetes_files(region, cluster, &e.dir)
+        .into_iter()
+        .map(|f| (f.path, f.values.iter().map(|v| v.variable()).collect()))
+        .collect();
+    let mut written: Vec<(String, Vec<String>)> = e
+        .releases
+        .iter()
+        .filter(|r| !r.release.values.terraform.is_empty())
+        .map(|r| {
+            (
+                values_file(&e.dir, &e.env, &r.release.release),
+                r.release.values.outputs.clone(),
+            )
+        })
+        .chain(
+            e.terraform_manifests
+                .iter()
+                .map(|m| (manifest_file(&e.dir, &e.env, &m.file_name()), m.outputs.clone())),
+        )
+        .map(|(path, vars)| (format!("{KUBERNETES_DIR}/{path}"), vars))
+        .collect();
+    for list in [&mut expected, &mut written] {
+        list.iter_mut().for_each(|(_, vars)| vars.sort());
+        list.sort();
+    }
+    (expected != written).then(|| Problem::Unsupported {
+        env: e.env.clone(),
+        cluster: e.cluster.clone(),
+        what: format!(
+            "the templates of values known after apply ({written:?}) are not the files the model hands to the environment stack ({expected:?})"
+        ),
+        help: "this is a stratoform defect: report it with the spec".into(),
+    })
 }
 
 /// The context of one cluster of one environment.
@@ -113,30 +161,7 @@ pub fn context_for<'a>(
     }
 }
 
-/// Each cluster's folder: its spec name, or `<name>-<region>` when regions share the name.
-pub fn cluster_dirs(models: &[Model]) -> BTreeMap<(String, String), String> {
-    let mut regions_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for m in models {
-        for (r, c) in m.clusters() {
-            let list = regions_of.entry(c.name.to_string()).or_default();
-            if !list.contains(&r.name.to_string()) {
-                list.push(r.name.to_string());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    for (name, regions) in regions_of {
-        for r in &regions {
-            let dir = if regions.len() == 1 {
-                name.clone()
-            } else {
-                format!("{name}-{r}")
-            };
-            out.insert((r.clone(), name.clone()), dir);
-        }
-    }
-    out
-}
+pub use stratoform_model::after_apply::cluster_dirs;
 
 /// Every object of one cluster of one environment, in a stable order.
 pub fn manifests(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {

@@ -167,7 +167,9 @@ knows (below); they are not Kustomize resources.
 const ORDER: &str = "\
 ## Sync order, and why waves wait for health
 
-1. Terraform applies the environment's stacks; then the cluster's bootstrap steps run (for
+1. `stratoform up` applies the environment's stacks and writes the files of
+   `terraform-values/` and `terraform-manifests/` from their `kubernetes_files` outputs; commit
+   and push them with the rest of this tree. Then the cluster's bootstrap steps run (for
    example an ECR image sync and an auth patch): they are not Kubernetes objects, so the pipeline
    runs them before anything below.
 2. `helm install argocd argo/argo-cd -n argocd -f bootstrap/<env>/argocd-values.yaml`, then
@@ -209,7 +211,7 @@ const REFERENCES: &str = "\
 | `${cluster.name}`, `${region}`, `${env}`, `${platform}` | at render time | from the model's names |
 | `${role.<name>.arn}` | at render time | `arn:aws:iam::<account>:role/<name>`: IAM role ARNs are deterministic, and Terraform creates the role under the same name |
 | `${bucket.<name>.name}` | at render time | the bucket's `bucketName`, or `{platform}-{env}-<name>` |
-| `${vpc.id}`, `${cluster.endpoint}`, `${certificate.<name>.arn}`, `${fileSystem.<name>.id}`, `${accessPoint.<fs>.<ap>.id}`, `${kmsKey.<name>.arn}` | after `terraform apply` | the value moves into `overlays/<env>/terraform-values/<release>.yaml.tftpl`, a `templatefile()` template whose variables are the environment stack's outputs (`network_<vpc>_vpc_id`, `eks_<cluster>_endpoint`, `cert_<name>_arn`, `efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`, `kms_<name>_arn`, named after the Terraform layer's modules); the pipeline writes the rendered `<release>.yaml` next to it and the chart's Application reads it as a second source (`$values/...`) |
+| `${vpc.id}`, `${cluster.endpoint}`, `${certificate.<name>.arn}`, `${fileSystem.<name>.id}`, `${accessPoint.<fs>.<ap>.id}`, `${kmsKey.<name>.arn}` | after `terraform apply` | the value moves into `overlays/<env>/terraform-values/<release>.yaml.tftpl`, a `templatefile()` template (variables `network_<vpc>_vpc_id`, `eks_<cluster>_endpoint`, `cert_<name>_arn`, `efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`, `kms_<name>_arn`); the environment stack of the cluster's region renders it with its module outputs in its output `kubernetes_files`, `stratoform up` writes the rendered `<release>.yaml` next to it after the apply, and the chart's Application reads it as a second source (`$values/...`) once the repository holds it |
 | anything else | never | `render` fails, naming the environment, cluster, chart and value key |
 
 A workload volume with `efs: <fileSystem>/<accessPoint>` gets a ReadWriteMany claim in its
@@ -217,8 +219,8 @@ namespace bound by `volumeName` to a static PersistentVolume (`efs.csi.aws.com`,
 `Retain`, nominal capacity 1Gi, which EFS does not enforce) whose `volumeHandle` is
 `<fs-id>::<ap-id>`. Those IDs exist only after `terraform apply`, so the volume is written as
 `overlays/<env>/terraform-manifests/persistentvolume-<namespace>-<claim>.yaml.tftpl`, which reads the
-same outputs (`efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`); the pipeline writes the rendered
-`.yaml` next to it, and the `terraform-manifests` Application in `root` (wave -1, a directory
+same variables (`efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`); `stratoform up` writes the
+rendered `.yaml` next to it from the environment stack's `kubernetes_files` output, and the `terraform-manifests` Application in `root` (wave -1, a directory
 source that includes `*.yaml` only) syncs it before any claim waits for it.
 
 A chart with a `role` gets its service account's name (the one the role's trust policy admits in

@@ -5,13 +5,13 @@
 //!   written into the values as literals;
 //! - known only after `terraform apply` (VPC ID, cluster endpoint, ACM certificate ARN, EFS file
 //!   system and access point IDs, KMS key ARN): the value moves into a `templatefile()` template
-//!   whose variables are the environment stack's outputs (`network_<vpc>_vpc_id`,
-//!   `eks_<cluster>_endpoint`, `cert_<name>_arn`, `efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`,
-//!   `kms_<name>_arn`, named after the Terraform layer's modules); Argo CD reads the rendered file
-//!   as an extra values file;
+//!   whose variables the model names ([`stratoform_model::AfterApply`]); the environment stack
+//!   renders it in its `kubernetes_files` output, `stratoform up` writes the file, and Argo CD
+//!   reads it as an extra values file;
 //! - anything else: a render error naming the chart and the key.
 
 use serde_json::{Map, Value};
+use stratoform_model::AfterApply;
 
 use crate::{ClusterCtx, Problem};
 
@@ -20,10 +20,10 @@ use crate::{ClusterCtx, Problem};
 pub enum Resolved {
     /// A literal known at render time.
     Literal(String),
-    /// A Terraform output of the environment stack: its name, and the template expression that
-    /// reads the value from it (the output itself, or one key of a map output).
+    /// A value only the environment stack's apply knows: its template variable, and the template
+    /// expression that reads the value from it (the variable itself, or one key of a map).
     Terraform {
-        /// The output.
+        /// The template variable.
         output: String,
         /// The `templatefile()` expression.
         expr: String,
@@ -32,38 +32,18 @@ pub enum Resolved {
 
 /// Resolves one reference key (without `${}`), or `None` when it names nothing.
 pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
+    if let Some((value, expr)) = AfterApply::reference(ctx.model, ctx.region, ctx.cluster, key) {
+        return Some(Resolved::Terraform {
+            output: value.variable(),
+            expr,
+        });
+    }
     let parts: Vec<&str> = key.split('.').collect();
     let region = ctx.region;
     let model = ctx.model;
-    // The Terraform layer's identifiers: lower-case letters and digits, anything else `_`.
-    let snake = |s: &str| {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect::<String>()
-    };
-    let tf = |output: String, key: Option<&str>| {
-        let expr = match key {
-            // Attribute access, not `["key"]`: the template sits inside YAML strings, where
-            // quotes would be escaped; spec names are valid HCL identifiers.
-            Some(k) => format!("{output}.{k}"),
-            None => output.clone(),
-        };
-        Some(Resolved::Terraform { output, expr })
-    };
     let lit = |s: String| Some(Resolved::Literal(s));
     match parts.as_slice() {
         ["cluster", "name"] => lit(ctx.eks_name.clone()),
-        ["cluster", "endpoint"] => tf(format!("eks_{}_endpoint", snake(ctx.name())), None),
-        ["vpc", "id"] => tf(
-            format!("network_{}_vpc_id", snake(ctx.cluster.vpc.as_str())),
-            None,
-        ),
         ["region"] => lit(region.name.to_string()),
         ["env"] => lit(model.env_name().to_owned()),
         ["platform"] => lit(model.names.platform.clone()),
@@ -80,37 +60,6 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
                 .as_ref()
                 .map_or_else(|| "{platform}-{env}-".to_owned() + name, |n| n.to_string());
             lit(model.names.fill(&template, Some(bucket.1), None))
-        }
-        ["certificate", name, "arn"] => {
-            region
-                .certificates
-                .iter()
-                .find(|c| c.name.as_str() == *name)?;
-            tf(format!("cert_{}_arn", snake(name)), None)
-        }
-        ["fileSystem", name, "id"] => {
-            region
-                .file_systems
-                .iter()
-                .find(|f| f.name.as_str() == *name)?;
-            tf(format!("efs_{}_id", snake(name)), None)
-        }
-        ["accessPoint", fs, ap, "id"] => {
-            let f = region
-                .file_systems
-                .iter()
-                .find(|f| f.name.as_str() == *fs)?;
-            f.access_points.iter().find(|a| a.name.as_str() == *ap)?;
-            tf(format!("efs_{}_access_point_ids", snake(fs)), Some(ap))
-        }
-        ["kmsKey", name, "arn"] => {
-            model
-                .platform
-                .identity
-                .kms_keys
-                .iter()
-                .find(|k| k.name.as_str() == *name)?;
-            tf(format!("kms_{}_arn", snake(name)), None)
         }
         _ => None,
     }

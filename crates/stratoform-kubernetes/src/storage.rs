@@ -129,14 +129,7 @@ pub fn claims(ctx: &ClusterCtx<'_>, w: &Workload) -> Vec<Manifest> {
     out
 }
 
-/// The claim name of a workload volume (the seed's `mongodb-data` stays `mongodb-data`).
-pub fn claim_name(w: &Workload, volume: &str) -> String {
-    if volume.starts_with(w.name.as_str()) {
-        volume.to_owned()
-    } else {
-        format!("{}-{volume}", w.name)
-    }
-}
+pub use stratoform_model::after_apply::claim_name;
 
 /// One SecretProviderClass per mounted secret and namespace of this cluster.
 pub fn secret_provider_classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {

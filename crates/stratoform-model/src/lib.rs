@@ -2,6 +2,7 @@
 //! one environment's effective platform with its defaults applied, names resolved, subnets
 //! carved, identities bound and stacks laid out.
 
+pub mod after_apply;
 pub mod failover;
 pub mod identity;
 pub mod kms;
@@ -13,6 +14,7 @@ pub mod stacks;
 use stratoform_loader::{Loaded, LoadedEnvironment, SpanMap};
 use stratoform_spec::{Cluster, Environment, Platform, Region, RegionRole};
 
+pub use after_apply::{AfterApply, KubernetesFile};
 pub use identity::{BoundRole, IdentityPlan};
 pub use naming::Names;
 pub use network::{NetworkPlan, SubnetPlan, TierPlan, VpcPlan};

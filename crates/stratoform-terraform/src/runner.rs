@@ -233,6 +233,20 @@ impl LocalRun {
         self.exec(stack, "destroy", args, &[0]).map(|r| r.2)
     }
 
+    /// `terraform output -json NAME`: one output of an applied stack, as JSON.
+    pub fn output_json(&self, stack: &str, name: &str) -> Result<serde_json::Value, RunError> {
+        let out = self
+            .cmd(stack, &["output", "-json", "-no-color", name])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|source| RunError::Spawn { program: self.terraform.display().to_string(), source })?;
+        let failed = |output: String| RunError::Failed { step: format!("output {name}"), stack: stack.into(), code: out.status.code().unwrap_or(-1), output };
+        if !out.status.success() {
+            return Err(failed(String::from_utf8_lossy(&out.stderr).into_owned()));
+        }
+        serde_json::from_slice(&out.stdout).map_err(|e| failed(format!("not JSON: {e}")))
+    }
+
     /// The addresses in a stack's state.
     pub fn state_list(&self, stack: &str) -> Result<Vec<String>, RunError> {
         if self.local && !self.state_dir.join(format!("{stack}.tfstate")).is_file() {

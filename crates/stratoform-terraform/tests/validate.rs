@@ -23,7 +23,7 @@ fn rendered_terraform_is_formatted_and_valid() {
     let mut fixtures: Vec<_> = fixtures.collect();
     fixtures.sort();
     for (name, spec) in examples().into_iter().chain(fixtures) {
-        let root = dir.path().join(&name);
+        let root = dir.path().join(&name).join("terraform");
         let models = render_into(&spec, None, &root);
         let mut stacks: Vec<String> = models
             .iter()

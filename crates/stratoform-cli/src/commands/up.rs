@@ -1,8 +1,14 @@
-//! `stratoform up FILE --env NAME [--local [--local-endpoint URL]] [--yes]`: renders the
-//! Terraform of one environment into a working copy and applies its stacks in dependency order,
-//! with progress. `--local` runs against the local AWS emulator (started on a free loopback port
-//! unless `--local-endpoint` names one); without it, a real account, after confirmation. A failed
-//! apply keeps its state: `down` cleans up and `up` again finishes.
+//! `stratoform up FILE --env NAME --out DIR [--local [--local-endpoint URL]] [--yes]`: renders
+//! the Terraform of one environment into a working copy and applies its stacks in dependency
+//! order, with progress. `--local` runs against the local AWS emulator (started on a free
+//! loopback port unless `--local-endpoint` names one); without it, a real account, after
+//! confirmation. A failed apply keeps its state: `down` cleans up and `up` again finishes.
+//!
+//! DIR is the rendered repository Argo CD reads. Some Kubernetes files hold values that exist
+//! only after the apply (VPC and file system IDs, certificate and key ARNs): the repository holds
+//! their `templatefile()` templates, each environment stack renders them in its output
+//! `kubernetes_files`, and `up` writes those files next to their templates in DIR, then says
+//! which; committing and pushing DIR hands them to Argo CD.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -26,8 +32,15 @@ pub struct Target<'a> {
 }
 
 /// Runs `up`.
-pub fn run(file: &Path, env: &str, target: Target, color: bool) -> ExitStatus {
+pub fn run(file: &Path, env: &str, repo: &Path, target: Target, color: bool) -> ExitStatus {
     let Some((model, run)) = prepare(file, env, &target, color, "up") else { return ExitStatus::Failure };
+    // Before anything changes: the repository holds the templates the stacks will render.
+    let missing: Vec<String> = after_apply_files(&model).iter().map(|f| f.template()).filter(|t| !repo.join(t).is_file()).collect();
+    if let Some(first) = missing.first() {
+        eprintln!("error: `{}` lacks {} template(s) of `{env}`, such as `{first}`", repo.display(), missing.len());
+        eprintln!("help: `--out` names the rendered repository; run `stratoform render {} --out {}` first", file.display(), repo.display());
+        return ExitStatus::Failure;
+    }
     let stacks: Vec<_> = model.stacks.iter().filter(|s| is_aws(s)).collect();
     if let Err(e) = run.prepare(&model.stacks, true) {
         eprintln!("error: {e}");
@@ -57,10 +70,62 @@ pub fn run(file: &Path, env: &str, target: Target, color: bool) -> ExitStatus {
         }
     }
     println!("`{env}` is up: {} stack(s) in {}", stacks.len(), secs(t0.elapsed()));
+    let mut written = Vec::new();
+    for stack in stacks.iter().filter(|s| s.kind == StackKind::Environment) {
+        let step = run.output_json(&stack.name, "kubernetes_files").map_err(|e| e.to_string()).and_then(|files| write_files(repo, &files));
+        match step {
+            Ok(paths) => written.extend(paths),
+            Err(e) => {
+                eprintln!("error: cannot write the Kubernetes files of stack `{}`: {e}", stack.name);
+                return ExitStatus::Failure;
+            }
+        }
+    }
+    if !written.is_empty() {
+        println!("wrote {} file(s) into {} from the stacks' `kubernetes_files` outputs:", written.len(), repo.display());
+        for path in &written {
+            println!("  {path}");
+        }
+        println!("next: commit and push them with the rest of {}; Argo CD reads them from the repository", repo.display());
+    }
     if let Some(cf) = model.stacks.iter().find(|s| s.kind == StackKind::External) {
         println!("note: `{}` uses the Cloudflare provider and is not applied by `up`; apply it from {}", cf.name, run.root.join("stacks").join(&cf.name).display());
     }
     ExitStatus::Clean
+}
+
+/// The files of the environment's clusters that only the apply can write.
+fn after_apply_files(model: &Model) -> Vec<stratoform_model::KubernetesFile> {
+    let dirs = stratoform_model::after_apply::cluster_dirs(std::slice::from_ref(model));
+    model
+        .clusters()
+        .flat_map(|(r, c)| {
+            let dir = &dirs[&(r.name.to_string(), c.name.to_string())];
+            model.kubernetes_files(r, c, dir)
+        })
+        .collect()
+}
+
+/// Writes a `kubernetes_files` output (path in the rendered tree => content) under `repo`, and
+/// returns the paths written. A path must stay inside the repository's `kubernetes/` folder.
+pub fn write_files(repo: &Path, files: &serde_json::Value) -> Result<Vec<String>, String> {
+    let files = files.as_object().ok_or("the output is not a map of paths to contents")?;
+    let mut written = Vec::new();
+    for (path, content) in files {
+        let content = content.as_str().ok_or_else(|| format!("`{path}` has no text"))?;
+        let rel = Path::new(path);
+        let inside = rel.starts_with(stratoform_model::after_apply::KUBERNETES_DIR)
+            && rel.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(format!("`{path}` is not a path inside `kubernetes/`"));
+        }
+        let target = repo.join(rel);
+        std::fs::create_dir_all(target.parent().unwrap_or(repo))
+            .and_then(|_| std::fs::write(&target, content))
+            .map_err(|e| format!("`{}`: {e}", target.display()))?;
+        written.push(path.clone());
+    }
+    Ok(written)
 }
 
 fn secs(d: Duration) -> String {
@@ -81,18 +146,25 @@ pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str)
     }
     let work = Path::new(".stratoform").join(&model.names.platform).join(env);
     let root = work.join("terraform");
-    let tree = match stratoform_terraform::render(std::slice::from_ref(&model)) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot render Terraform: {e}");
-            return None;
-        }
-    };
-    for (path, contents) in tree.iter() {
-        let p = root.join(path);
-        if let Err(e) = std::fs::create_dir_all(p.parent().unwrap_or(&root)).and_then(|_| std::fs::write(&p, contents)) {
-            eprintln!("error: cannot write `{}`: {e}", p.display());
-            return None;
+    // The Kubernetes layer too: the environment stacks render its templates from `../../../kubernetes`.
+    let layers = [
+        (root.clone(), stratoform_terraform::render(std::slice::from_ref(&model)).map_err(|e| format!("cannot render Terraform: {e}"))),
+        (work.join("kubernetes"), stratoform_kubernetes::render(std::slice::from_ref(&model)).map_err(|e| format!("cannot render the Kubernetes layer: {e}"))),
+    ];
+    for (dir, tree) in layers {
+        let tree = match tree {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        };
+        for (path, contents) in tree.iter() {
+            let p = dir.join(path);
+            if let Err(e) = std::fs::create_dir_all(p.parent().unwrap_or(&dir)).and_then(|_| std::fs::write(&p, contents)) {
+                eprintln!("error: cannot write `{}`: {e}", p.display());
+                return None;
+            }
         }
     }
     let endpoint = if target.local {
@@ -208,4 +280,22 @@ fn emulator(work: &Path, named: Option<&str>) -> Result<String, String> {
 fn answers(url: &str) -> bool {
     let addr = url.trim_start_matches("http://").trim_end_matches('/');
     addr.parse::<std::net::SocketAddr>().is_ok_and(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_the_output_files_next_to_their_templates_and_nothing_outside_kubernetes() {
+        let repo = tempfile::tempdir().unwrap();
+        let path = "kubernetes/main/overlays/dev/terraform-values/aws-load-balancer-controller.yaml";
+        let files = serde_json::json!({ path: "vpcId: \"vpc-0abc\"\n" });
+        assert_eq!(write_files(repo.path(), &files).unwrap(), vec![path.to_owned()]);
+        assert_eq!(std::fs::read_to_string(repo.path().join(path)).unwrap(), "vpcId: \"vpc-0abc\"\n");
+        for bad in ["kubernetes/../terraform/x.yaml", "/etc/x.yaml", "docs/x.yaml"] {
+            assert!(write_files(repo.path(), &serde_json::json!({ bad: "x" })).is_err(), "{bad} was accepted");
+        }
+        assert!(write_files(repo.path(), &serde_json::json!(["not a map"])).is_err());
+    }
 }

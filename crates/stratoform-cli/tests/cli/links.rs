@@ -118,3 +118,119 @@ fn storage_class_keys_are_created_and_granted_to_the_ebs_csi_driver() {
     }
     assert!(checked >= 4, "expected the StorageClasses of aoscloud and oves (dev and prod), checked {checked}");
 }
+
+/// `terraform` on PATH; without it the test is skipped, unless `STRATOFORM_REQUIRE_TOOLS=1`.
+fn terraform() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("terraform")).find(|p| p.is_file()));
+    if found.is_none() && std::env::var_os("STRATOFORM_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
+        panic!("terraform is not on PATH and STRATOFORM_REQUIRE_TOOLS=1");
+    }
+    found
+}
+
+/// The variables a template reads: `${name}` and `${name.key}` (a map), with the keys.
+fn template_vars(text: &str) -> BTreeMap<String, Vec<String>> {
+    let mut vars: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        let end = rest[i..].find('}').expect("a closed reference") + i;
+        let mut parts = rest[i + 2..end].splitn(2, '.');
+        let keys = vars.entry(parts.next().unwrap().to_owned()).or_default();
+        keys.extend(parts.next().map(str::to_owned));
+        rest = &rest[end..];
+    }
+    vars
+}
+
+/// Every environment stack's `kubernetes_files` output renders, with Terraform's own
+/// `templatefile()` and only the variables the stack binds, each template of its clusters into a
+/// YAML document with no reference left; each key is its template's path without `.tftpl`; and
+/// every `$values/...` file and the `terraform-manifests` folder an Application of that
+/// environment reads is one of those keys (so `stratoform up` writes what Argo CD reads).
+#[test]
+fn kubernetes_files_outputs_bind_every_template_variable_and_cover_what_applications_read() {
+    let Some(terraform) = terraform() else { return };
+    // `terraform console` runs in an empty folder: the template paths are absolute.
+    let scratch = tempfile::tempdir().unwrap();
+    let mut rendered = 0;
+    for (name, _) in examples() {
+        let tree = root().join("examples").join(&name).join("rendered");
+        let mut keys: BTreeMap<String, String> = BTreeMap::new();
+        for stack in std::fs::read_dir(tree.join("terraform/stacks")).unwrap().filter_map(Result::ok) {
+            let Ok(outputs) = std::fs::read_to_string(stack.path().join("outputs.tf")) else { continue };
+            let body: Body = hcl::parse(&outputs).unwrap();
+            let Some(out) = body.blocks().find(|b| b.identifier() == "output" && b.labels()[0].as_str() == "kubernetes_files") else { continue };
+            let stack_name = stack.file_name().to_string_lossy().into_owned();
+            let Some(Expression::Object(files)) = attr(out, "value") else { panic!("{name} {stack_name}: kubernetes_files is not an object") };
+            for (key, call) in files {
+                let key = match key {
+                    hcl::ObjectKey::Expression(Expression::String(s)) => s.clone(),
+                    hcl::ObjectKey::Identifier(i) => i.to_string(),
+                    other => panic!("{name} {stack_name}: key {other:?}"),
+                };
+                let Expression::FuncCall(call) = call else { panic!("{name} {stack_name} {key}: not a templatefile() call") };
+                assert_eq!(call.name.to_string(), "templatefile", "{name} {stack_name} {key}");
+                let path = match &call.args[0] {
+                    Expression::TemplateExpr(t) => t.to_string(),
+                    other => panic!("{name} {stack_name} {key}: template path {other:?}"),
+                };
+                let template = path.strip_prefix("${path.module}/../../../").unwrap_or_else(|| panic!("{name} {stack_name} {key}: `{path}` is not under the rendered tree"));
+                assert_eq!(template, format!("{key}.tftpl"), "{name} {stack_name}: the key is not its template's path");
+                let text = std::fs::read_to_string(tree.join(template)).unwrap_or_else(|e| panic!("{name} {stack_name}: template {template}: {e}"));
+                let Expression::Object(bound) = &call.args[1] else { panic!("{name} {stack_name} {key}: variables are not an object") };
+                let used = template_vars(&text);
+                // Sample values for the variables the stack binds (maps for those read by key); a
+                // variable the template reads and the stack does not bind makes Terraform fail.
+                let args: Vec<String> = bound
+                    .keys()
+                    .map(|k| {
+                        let k = k.to_string();
+                        match used.get(&k).filter(|keys| !keys.is_empty()) {
+                            Some(keys) => format!("{k} = {{ {} }}", keys.iter().map(|x| format!("{x} = \"sample-{x}\"")).collect::<Vec<_>>().join(", ")),
+                            None => format!("{k} = \"sample-{k}\""),
+                        }
+                    })
+                    .collect();
+                let expr = format!("templatefile({:?}, {{ {} }})\n", tree.join(template).display().to_string(), args.join(", "));
+                let mut child = std::process::Command::new(&terraform)
+                    .arg("console")
+                    .current_dir(scratch.path())
+                    .env("CHECKPOINT_DISABLE", "1")
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                std::io::Write::write_all(child.stdin.as_mut().unwrap(), expr.as_bytes()).unwrap();
+                let out = child.wait_with_output().unwrap();
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                assert!(out.status.success(), "{name} {stack_name} {key}: templatefile() failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+                let body = stdout.trim().strip_prefix("<<EOT").and_then(|b| b.strip_suffix("EOT")).unwrap_or_else(|| panic!("{name} {key}: {stdout}"));
+                assert!(!body.contains("${"), "{name} {key}: a reference survived:\n{body}");
+                let docs = yaml_rust2::YamlLoader::load_from_str(body).unwrap_or_else(|e| panic!("{name} {key}: not YAML: {e}\n{body}"));
+                assert!(docs[0].as_hash().is_some(), "{name} {key}: not a mapping:\n{body}");
+                keys.insert(key.clone(), stack_name.clone());
+                rendered += 1;
+            }
+        }
+        // What the Applications read: `$values/<argocd.path>/<rest>` is `kubernetes/<rest>` of the
+        // rendered tree; every template the tree holds is rendered by some stack.
+        for path in files(&tree.join("kubernetes")) {
+            let rel = format!("kubernetes/{}", path.display());
+            if let Some(file) = rel.strip_suffix(".tftpl") {
+                assert!(keys.contains_key(file), "{name}: no environment stack renders {rel}");
+            }
+            if !rel.contains("/argocd/") || !rel.ends_with(".yaml") || rel.ends_with("kustomization.yaml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(tree.join(&rel)).unwrap();
+            for line in text.lines().filter_map(|l| l.trim().strip_prefix("- $values/")) {
+                let dir_overlay = &rel["kubernetes/".len()..rel.find("/argocd/").unwrap()];
+                let at = line.find(dir_overlay).unwrap_or_else(|| panic!("{name} {rel}: `$values/{line}` is not in this overlay"));
+                let file = format!("kubernetes/{}", &line[at..]);
+                assert!(keys.contains_key(&file), "{name} {rel}: reads `$values/{line}`, which no environment stack's kubernetes_files writes");
+            }
+        }
+    }
+    assert!(rendered >= 14, "expected the templates of the five examples, rendered {rendered}");
+}

@@ -3,10 +3,10 @@
 //! balancers, certificates, hosts and alarms. It reads the long-lived stack (zones, keys, secrets)
 //! and the stacks of regions it peers with through remote state.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use hcl::Expression;
-use stratoform_model::{Model, StackKind};
+use stratoform_model::{AfterApply, Model, StackKind};
 use stratoform_spec::{
     BucketEncryption, DnsProvider, Lifecycle, NodeManagement, Region, RoleBinding, Scheme, SubnetKind,
 };
@@ -16,12 +16,12 @@ use super::policies::{ebs_csi_key_policy, grant_policy, template_policy, Resolve
 use super::{days, retention_days, serde_name, StackBuilder};
 use crate::dsl::*;
 
-/// Every environment stack of a model.
-pub fn render(model: &Model, source: &str) -> Vec<(String, String)> {
+/// Every environment stack of a model; `dirs` are the Kubernetes layer's cluster folders.
+pub fn render(model: &Model, dirs: &BTreeMap<(String, String), String>, source: &str) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for stack in model.stacks.iter().filter(|s| s.kind == StackKind::Environment) {
         let Some(region) = model.platform.regions.iter().find(|r| Some(r.name.to_string()) == stack.region) else { continue };
-        let (builder, extra) = build(model, region, &stack.name);
+        let (builder, extra) = build(model, region, dirs, &stack.name);
         files.extend(builder.files(source, &stack.name, &[(model, extra)], false));
     }
     files
@@ -165,7 +165,7 @@ impl Resolve for GrantResolver<'_, '_> {
     }
 }
 
-fn build(model: &Model, region: &Region, stack: &str) -> (StackBuilder, Vec<(String, Expression)>) {
+fn build(model: &Model, region: &Region, dirs: &BTreeMap<(String, String), String>, stack: &str) -> (StackBuilder, Vec<(String, Expression)>) {
     let primary = model.primary_region().name == region.name;
     let mut c = Ctx { model, region, primary, b: StackBuilder::default(), keys: BTreeSet::new(), bucket_key: false };
     c.b.main.push(block("data", &["aws_caller_identity", "current"], vec![]));
@@ -181,6 +181,7 @@ fn build(model: &Model, region: &Region, stack: &str) -> (StackBuilder, Vec<(Str
     transit(&mut c);
     observability(&mut c);
     accelerators(&mut c, stack);
+    kubernetes_files(&mut c, dirs);
     kms_keys(&mut c);
     (c.b, extra)
 }
@@ -1390,6 +1391,42 @@ fn accelerators(c: &mut Ctx, stack: &str) {
     let provider = if c.region.name.as_str() == "us-west-2" { None } else { Some(obj([("aws", ex(&c.b.alias("us-west-2")))])) };
     c.b.module_with("edge", "edge", provider, vec![("accelerators", obj(accs))]);
     c.b.outputs.push(output("accelerator_dns_names", "Global Accelerator DNS names.", ex("module.edge.dns_names")));
+}
+
+/// The output `kubernetes_files`: every Kubernetes file of this region's clusters that only this
+/// stack's apply can write (chart values and EFS PersistentVolumes, as the model lists them), by
+/// its path in the rendered tree, rendered from its template with the module outputs that hold
+/// the values. `stratoform up` writes them into the repository the Applications read.
+fn kubernetes_files(c: &mut Ctx, dirs: &BTreeMap<(String, String), String>) {
+    let region = c.region;
+    let mut files = Vec::new();
+    for cl in &region.clusters {
+        let Some(dir) = dirs.get(&(region.name.to_string(), cl.name.to_string())) else { continue };
+        for file in c.model.kubernetes_files(region, cl, dir) {
+            let vars: Vec<(String, Expression)> = file
+                .values
+                .iter()
+                .map(|v| {
+                    let value = match v {
+                        AfterApply::VpcId(vpc) => ex(&format!("module.network_{}.vpc_id", ident(vpc))),
+                        AfterApply::ClusterEndpoint(cluster) => ex(&format!("module.eks_{}.endpoint", ident(cluster))),
+                        AfterApply::CertificateArn(cert) => ex(&format!("module.cert_{}.arn", ident(cert))),
+                        AfterApply::FileSystemId(fs) => ex(&format!("module.efs_{}.id", ident(fs))),
+                        AfterApply::AccessPointIds(fs) => ex(&format!("module.efs_{}.access_point_ids", ident(fs))),
+                        AfterApply::KmsKeyArn(key) => c.kms(Some(key)),
+                    };
+                    (v.variable(), value)
+                })
+                .collect();
+            let template = ex(&format!("\"${{path.module}}/../../../{}\"", file.template()));
+            files.push((file.path.clone(), call("templatefile", [template, obj(vars)])));
+        }
+    }
+    c.b.outputs.push(output(
+        "kubernetes_files",
+        "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there).",
+        obj(files),
+    ));
 }
 
 fn kms_keys(c: &mut Ctx) {

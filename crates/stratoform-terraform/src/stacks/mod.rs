@@ -262,8 +262,10 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     let mut files = Vec::new();
     files.extend(bootstrap::render(models, source));
     files.extend(long_lived::render(models, source));
+    // The Kubernetes layer's folders: the environment stacks render its templates.
+    let dirs = stratoform_model::after_apply::cluster_dirs(models);
     for model in models {
-        files.extend(environment::render(model, source));
+        files.extend(environment::render(model, &dirs, source));
         files.extend(cloudflare::render(model, source));
     }
     files

@@ -64,15 +64,20 @@ pub fn examples() -> Vec<(String, PathBuf)> {
     out
 }
 
-/// Renders a spec's Terraform (all environments, or one) into `dir`.
+/// Renders a spec's Terraform (all environments, or one) into `dir`, a `terraform/` folder, and
+/// its Kubernetes layer next to it (`../kubernetes/`, whose templates the environment stacks'
+/// `kubernetes_files` output reads).
 pub fn render_into(spec: &Path, env: Option<&str>, dir: &Path) -> Vec<stratoform_model::Model> {
+    assert!(dir.ends_with("terraform"), "{}: render into a `terraform/` folder", dir.display());
     let loaded = stratoform_loader::load_file(spec).unwrap();
     let models = stratoform_model::Model::resolve_all(&loaded, env).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let tree = stratoform_terraform::render(&models).unwrap();
-    for (p, c) in tree.iter() {
-        let path = dir.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, c).unwrap();
+    let layers = [(dir.to_path_buf(), stratoform_terraform::render(&models).unwrap()), (dir.with_file_name("kubernetes"), stratoform_kubernetes::render(&models).unwrap())];
+    for (root, tree) in layers {
+        for (p, c) in tree.iter() {
+            let path = root.join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, c).unwrap();
+        }
     }
     models
 }

@@ -41,6 +41,20 @@ output "efs_influxdb2_access_point_ids" {
   value       = module.efs_influxdb2.access_point_ids
 }
 
+output "kubernetes_files" {
+  description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
+  value = {
+    "kubernetes/main/overlays/prod/terraform-values/aws-load-balancer-controller.yaml" = templatefile("${path.module}/../../../kubernetes/main/overlays/prod/terraform-values/aws-load-balancer-controller.yaml.tftpl", {
+      network_main_vpc_id = module.network_main.vpc_id
+    })
+    "kubernetes/main/overlays/prod/terraform-values/aoscloud-prod.yaml" = templatefile("${path.module}/../../../kubernetes/main/overlays/prod/terraform-values/aoscloud-prod.yaml.tftpl", {
+      efs_influxdb2_id               = module.efs_influxdb2.id
+      efs_influxdb2_access_point_ids = module.efs_influxdb2.access_point_ids
+      kms_infra_arn                  = module.kms_infra.arn
+    })
+  }
+}
+
 output "kms_infra_arn" {
   description = "The `infra` KMS key's ARN in this region."
   value       = module.kms_infra.arn

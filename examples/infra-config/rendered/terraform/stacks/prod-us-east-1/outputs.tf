@@ -35,3 +35,15 @@ output "cert_wildcard_validation_records" {
   description = "DNS validation records of `wildcard` (for a zone outside Route 53)."
   value       = module.cert_wildcard.validation_records
 }
+
+output "kubernetes_files" {
+  description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
+  value = {
+    "kubernetes/main/overlays/prod/terraform-values/aws-load-balancer-controller.yaml" = templatefile("${path.module}/../../../kubernetes/main/overlays/prod/terraform-values/aws-load-balancer-controller.yaml.tftpl", {
+      network_main_vpc_id = module.network_main.vpc_id
+    })
+    "kubernetes/main/overlays/prod/terraform-values/ingress-nginx.yaml" = templatefile("${path.module}/../../../kubernetes/main/overlays/prod/terraform-values/ingress-nginx.yaml.tftpl", {
+      cert_wildcard_arn = module.cert_wildcard.arn
+    })
+  }
+}

@@ -35,3 +35,12 @@ output "vendor_endpoint_dns_names" {
   description = "Those endpoints' regional DNS names by name."
   value       = module.vendor_endpoints.dns_names
 }
+
+output "kubernetes_files" {
+  description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
+  value = {
+    "kubernetes/main/overlays/dev/terraform-values/aws-load-balancer-controller.yaml" = templatefile("${path.module}/../../../kubernetes/main/overlays/dev/terraform-values/aws-load-balancer-controller.yaml.tftpl", {
+      network_main_vpc_id = module.network_main.vpc_id
+    })
+  }
+}

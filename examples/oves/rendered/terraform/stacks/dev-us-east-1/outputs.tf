@@ -26,6 +26,15 @@ output "eks_eks_oidc_provider_arn" {
   value       = module.eks_eks.oidc_provider_arn
 }
 
+output "kubernetes_files" {
+  description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
+  value = {
+    "kubernetes/eks/overlays/dev/terraform-values/aws-load-balancer-controller.yaml" = templatefile("${path.module}/../../../kubernetes/eks/overlays/dev/terraform-values/aws-load-balancer-controller.yaml.tftpl", {
+      network_main_vpc_id = module.network_main.vpc_id
+    })
+  }
+}
+
 output "kms_ebs_arn" {
   description = "The `ebs` KMS key's ARN in this region."
   value       = module.kms_ebs.arn

@@ -10,3 +10,8 @@ output "network_database_route_table_ids" {
   description = "Route tables of the `database` VPC by tier."
   value       = module.network_database.tier_route_table_ids
 }
+
+output "kubernetes_files" {
+  description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
+  value       = {}
+}

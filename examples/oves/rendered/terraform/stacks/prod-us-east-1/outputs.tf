@@ -31,6 +31,15 @@ output "bucket_arns" {
   value       = { for k, m in module.buckets : k => m.arn }
 }
 
+output "kubernetes_files" {
+  description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
+  value = {
+    "kubernetes/eks/overlays/prod/terraform-values/aws-load-balancer-controller.yaml" = templatefile("${path.module}/../../../kubernetes/eks/overlays/prod/terraform-values/aws-load-balancer-controller.yaml.tftpl", {
+      network_main_vpc_id = module.network_main.vpc_id
+    })
+  }
+}
+
 output "kms_ebs_arn" {
   description = "The `ebs` KMS key's ARN in this region."
   value       = module.kms_ebs.arn

@@ -100,3 +100,12 @@ output "transit_gateway_route_table_id" {
   description = "Its default route table."
   value       = module.transit.route_table_id
 }
+
+output "kubernetes_files" {
+  description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
+  value = {
+    "kubernetes/main-us-east-1/overlays/dev/terraform-values/aws-load-balancer-controller.yaml" = templatefile("${path.module}/../../../kubernetes/main-us-east-1/overlays/dev/terraform-values/aws-load-balancer-controller.yaml.tftpl", {
+      network_main_vpc_id = module.network_main.vpc_id
+    })
+  }
+}

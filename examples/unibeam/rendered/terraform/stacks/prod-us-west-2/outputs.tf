@@ -105,3 +105,12 @@ output "accelerator_dns_names" {
   description = "Global Accelerator DNS names."
   value       = module.edge.dns_names
 }
+
+output "kubernetes_files" {
+  description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
+  value = {
+    "kubernetes/main-us-west-2/overlays/prod/terraform-values/aws-load-balancer-controller.yaml" = templatefile("${path.module}/../../../kubernetes/main-us-west-2/overlays/prod/terraform-values/aws-load-balancer-controller.yaml.tftpl", {
+      network_main_vpc_id = module.network_main.vpc_id
+    })
+  }
+}
