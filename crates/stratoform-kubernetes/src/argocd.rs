@@ -85,7 +85,12 @@ pub fn repo_url(url: &str) -> String {
 
 /// AppProjects: `platform` (charts and cluster-wide bundles) and one per team, limited to the
 /// team's namespaces and to namespaced resources.
-pub fn projects(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, releases: &[Release]) -> Vec<Value> {
+pub fn projects(
+    ctx: &ClusterCtx<'_>,
+    paths: &RepoPaths<'_>,
+    releases: &[Release],
+    gateway_api: bool,
+) -> Vec<Value> {
     let argo = paths.argo;
     let mut repos: BTreeSet<String> = [argo.repo_url.to_string()].into();
     repos.extend(
@@ -93,6 +98,9 @@ pub fn projects(ctx: &ClusterCtx<'_>, paths: &RepoPaths<'_>, releases: &[Release
             .iter()
             .filter_map(|r| r.chart.repo.as_ref().map(|u| repo_url(u.as_str()))),
     );
+    if gateway_api {
+        repos.insert(crate::installers::GATEWAY_API_REPO.to_owned());
+    }
     let mut out = Vec::new();
     let mut meta = metadata(
         ctx,
@@ -277,6 +285,28 @@ pub fn terraform_manifests_application(
             },
             "destination": {"server": IN_CLUSTER},
             "syncPolicy": sync_policy(argo, &[]),
+        },
+    })
+}
+
+/// The Application of CustomResourceDefinitions read from a release tag of their project's
+/// repository (cluster-scoped; server-side apply, since their schemas exceed the annotation
+/// client-side apply keeps).
+pub fn crd_application(
+    ctx: &ClusterCtx<'_>,
+    paths: &RepoPaths<'_>,
+    name: &str,
+    source: Value,
+    w: i32,
+) -> Value {
+    json!({
+        "apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+        "metadata": app_meta(ctx, paths, name, w),
+        "spec": {
+            "project": PLATFORM_PROJECT,
+            "source": source,
+            "destination": {"server": IN_CLUSTER},
+            "syncPolicy": sync_policy(paths.argo, &["ServerSideApply=true"]),
         },
     })
 }

@@ -46,12 +46,19 @@ pub struct Release {
     pub release: String,
     /// Values known at render time and the Terraform-fed remainder.
     pub values: SplitValues,
+    /// Installed before the chain because the rendered objects need it and the spec does not
+    /// list it (`crate::installers`).
+    pub prerequisite: bool,
 }
 
-/// Every chart of the cluster (AWS-only ones left out on kind).
+/// Every chart of the cluster's spec (AWS-only ones left out on kind).
 pub fn releases(ctx: &ClusterCtx<'_>) -> Vec<Release> {
-    ctx.cluster
-        .charts
+    releases_of(ctx, &ctx.cluster.charts)
+}
+
+/// The releases of these charts (AWS-only ones left out on kind).
+pub fn releases_of(ctx: &ClusterCtx<'_>, charts: &[HelmChart]) -> Vec<Release> {
+    charts
         .iter()
         .filter(|c| !(ctx.target == Target::Kind && AWS_ONLY_CHARTS.contains(&c.chart_name())))
         .map(|c| {
@@ -69,6 +76,7 @@ pub fn releases(ctx: &ClusterCtx<'_>) -> Vec<Release> {
                 chart: c.clone(),
                 release,
                 values: split,
+                prerequisite: false,
             }
         })
         .collect()
@@ -188,6 +196,21 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
                     "expander": a.expander,
                     "balance-similar-node-groups": a.balance_similar_node_groups,
                 }),
+            );
+        }
+        crate::installers::CSI_DRIVER_CHART if crate::installers::syncs_secrets(ctx) => {
+            // secretObjects are written by the driver, which needs the Secrets RBAC for it.
+            set(&mut v, &["syncSecret", "enabled"], json!(true));
+        }
+        crate::installers::ASCP_CHART
+            if crate::installers::spec_has_chart(ctx, crate::installers::CSI_DRIVER_CHART)
+                || crate::installers::mounts_secrets(ctx) =>
+        {
+            // The pinned driver is its own release; the provider's unpinned copy stays out.
+            set(
+                &mut v,
+                &["secrets-store-csi-driver", "install"],
+                json!(false),
             );
         }
         "argo-cd" => {

@@ -79,7 +79,7 @@ impl EnvCluster {
             bundles.entry(m.bundle.clone()).or_default().push(m);
         }
         let waves = waves::compute_for(ctx, &bundles);
-        let releases: Vec<ReleaseInfo> = charts::releases(ctx)
+        let mut releases: Vec<ReleaseInfo> = charts::releases(ctx)
             .into_iter()
             .map(|r| {
                 let wave = if charts::is_independent(&r.chart) {
@@ -90,7 +90,19 @@ impl EnvCluster {
                 ReleaseInfo { release: r, wave }
             })
             .collect();
+        let needed = crate::installers::secrets_store_charts(ctx, &bundles);
+        for mut r in charts::releases_of(ctx, &needed) {
+            r.prerequisite = true;
+            releases.push(ReleaseInfo {
+                release: r,
+                wave: None,
+            });
+        }
         let terraform_manifests = crate::efs::volumes(ctx);
+        let bootstrap_steps = bootstrap_steps(ctx, &bundles);
+        if ctx.target == Target::Aws {
+            crate::installers::check_pod_identity_agent(ctx);
+        }
         let argo = ctx.cluster.argocd.as_ref().map(|a| {
             argo_files(
                 ctx,
@@ -113,15 +125,31 @@ impl EnvCluster {
             releases,
             waves,
             argo,
-            bootstrap_steps: ctx
-                .cluster
-                .bootstrap_steps
-                .iter()
-                .map(|s| (s.name.to_string(), s.description.clone()))
-                .collect(),
+            bootstrap_steps,
             terraform_manifests,
         }
     }
+}
+
+/// The spec's bootstrap steps; without Argo CD, the Gateway API CRDs are one more.
+fn bootstrap_steps(
+    ctx: &ClusterCtx<'_>,
+    bundles: &BTreeMap<Bundle, Vec<Manifest>>,
+) -> Vec<(String, String)> {
+    let mut steps: Vec<(String, String)> = ctx
+        .cluster
+        .bootstrap_steps
+        .iter()
+        .map(|s| (s.name.to_string(), s.description.clone()))
+        .collect();
+    if ctx.cluster.argocd.is_none() && crate::installers::needs_gateway_api(bundles) {
+        use crate::installers::{GATEWAY_API_APP, GATEWAY_API_REPO, GATEWAY_API_VERSION};
+        steps.push((
+            GATEWAY_API_APP.to_owned(),
+            format!("kubectl apply --server-side -f {GATEWAY_API_REPO}/releases/download/{GATEWAY_API_VERSION}/standard-install.yaml"),
+        ));
+    }
+    steps
 }
 
 /// Inside the `platform` application: issuers, then certificates, then the gateways that serve
@@ -155,13 +183,26 @@ fn argo_files(
         env: ctx.env().to_owned(),
     };
     let plain: Vec<Release> = releases.iter().map(|r| r.release.clone()).collect();
-    let mut root = argocd::projects(ctx, &paths, &plain);
+    let gateway_api = crate::installers::needs_gateway_api(bundles);
+    if gateway_api {
+        crate::installers::check_gateway_api_version(ctx);
+    }
+    let mut root = argocd::projects(ctx, &paths, &plain, gateway_api);
     root.extend(argocd::repository_secrets(ctx, &paths, &plain));
     if bundles.contains_key(&Bundle::Cluster) {
         root.push(argocd::bundle_application(
             ctx,
             &paths,
             &Bundle::Cluster,
+            CLUSTER_WAVE,
+        ));
+    }
+    if gateway_api {
+        root.push(argocd::crd_application(
+            ctx,
+            &paths,
+            crate::installers::GATEWAY_API_APP,
+            crate::installers::gateway_api_source(),
             CLUSTER_WAVE,
         ));
     }
@@ -182,6 +223,12 @@ fn argo_files(
     let mut chain = Vec::new();
     for r in releases {
         match r.wave {
+            None if r.release.prerequisite => root.push(argocd::chart_application(
+                ctx,
+                &paths,
+                &r.release,
+                CLUSTER_WAVE,
+            )),
             None => root.push(argocd::chart_application(
                 ctx, &paths, &r.release, CHAIN_WAVE,
             )),
@@ -364,10 +411,11 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
                     ),
                     c.namespace,
                     c.tier,
-                    r.wave
-                        .map_or(" (outside the chain)".to_owned(), |w| format!(
-                            ", install step {w}"
-                        )),
+                    match r.wave {
+                        Some(w) => format!(", install step {w}"),
+                        None if rel.prerequisite => " (before the chain)".to_owned(),
+                        None => " (outside the chain)".to_owned(),
+                    },
                 );
                 tree.insert(
                     format!("{odir}/helm/{}.values.yaml", rel.release),

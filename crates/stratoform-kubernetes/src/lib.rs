@@ -28,6 +28,7 @@ pub mod efs;
 mod error;
 pub mod gateways;
 pub mod ingress;
+pub mod installers;
 pub mod karpenter;
 pub mod kind;
 pub mod kustomize;

@@ -92,9 +92,11 @@ pub fn render(
             rows.sort_by_key(|r| (r.wave.unwrap_or(-1), r.release.release.clone()));
             for r in rows {
                 let c = &r.release.chart;
-                let wave = r.wave.map_or("independent (root, wave 0)".to_owned(), |w| {
-                    format!("chain {w}")
-                });
+                let wave = match r.wave {
+                    Some(w) => format!("chain {w}"),
+                    None if r.release.prerequisite => "prerequisite (root, wave -1)".to_owned(),
+                    None => "independent (root, wave 0)".to_owned(),
+                };
                 let _ = writeln!(
                     s,
                     "| `{dir}` | {} | `{}` | `{}` | {} | `{}` | {:?} | {wave} |",
@@ -175,7 +177,11 @@ const ORDER: &str = "\
 2. `helm install argocd argo/argo-cd -n argocd -f bootstrap/<env>/argocd-values.yaml`, then
    `kubectl apply -f bootstrap/<env>/root-application.yaml`.
 3. `root` syncs, in waves: the AppProjects and OCI repository secrets (-2), the `cluster` bundle
-   with every namespace, and the `terraform-manifests` application where there is one (-1), then
+   with every namespace, the `terraform-manifests` application where there is one, and what the
+   rendered objects need installed first (-1): the Gateway API's standard-channel CRDs (the
+   `gateway-api-crds` application, a pinned release tag of the project's repository) where there
+   are Gateways or routes, and the Secrets Store CSI driver with its AWS provider where there are
+   SecretProviderClasses and the spec does not list them; then
    `chain` and the independent charts (0) side by side, so the Prometheus stack never waits for
    the chain nor holds it up. Namespaces come only from the `cluster` bundle: a team's project may
    create nothing cluster-wide, so its bundles do not ask Argo CD to create their namespace.

@@ -178,6 +178,50 @@ fn yaml_to_json(y: &yaml_rust2::Yaml) -> Value {
     }
 }
 
+/// Whether the pods that read `secret` in `namespace` get their AWS credentials through EKS Pod
+/// Identity: the AWS provider then needs `usePodIdentity: "true"` (it otherwise exchanges the
+/// pod's token for IRSA credentials, which a Pod Identity role's trust policy refuses). The roles
+/// considered are those of the workloads mounting the secret there, and the cluster's roles that
+/// grant read on the secret to a service account of that namespace. Roles that mix Pod Identity
+/// and IRSA are a problem: one SecretProviderClass authenticates one way.
+pub fn uses_pod_identity(ctx: &crate::ClusterCtx<'_>, secret: &str, namespace: &str) -> bool {
+    use stratoform_spec::GrantService;
+    let mounting = ctx
+        .cluster
+        .workloads
+        .iter()
+        .filter(|w| {
+            w.namespace.as_str() == namespace
+                && w.volumes
+                    .iter()
+                    .any(|v| v.secret.as_ref().is_some_and(|s| s.as_str() == secret))
+        })
+        .filter_map(|w| w.role.as_ref().and_then(|r| ctx.role(r.as_str())));
+    let granting = ctx.model.identity.roles.iter().filter(|r| {
+        r.region == ctx.region.name.as_str()
+            && r.cluster == ctx.cluster.name.as_str()
+            && r.service_accounts
+                .iter()
+                .any(|sa| sa.namespace() == namespace)
+            && r.role.grants.iter().any(|g| {
+                g.service == GrantService::SecretsManager && g.resources.iter().any(|x| x == secret)
+            })
+    });
+    let bindings: std::collections::BTreeSet<bool> = mounting
+        .chain(granting)
+        .map(|role| !crate::ClusterCtx::is_irsa(role))
+        .collect();
+    if bindings.len() > 1 {
+        ctx.problem(crate::Problem::Unsupported {
+            env: ctx.env().into(),
+            cluster: ctx.name().into(),
+            what: format!("secret `{secret}` in namespace `{namespace}` is read by roles that mix Pod Identity and IRSA; one SecretProviderClass authenticates one way"),
+            help: "bind the roles that read the secret in this namespace the same way".into(),
+        });
+    }
+    bindings.contains(&true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -162,6 +162,9 @@ pub fn secret_provider_classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
                 "provider": "aws",
                 "parameters": {"objects": objects, "region": ctx.region.name.as_str()},
             });
+            if crate::secret_provider_class::uses_pod_identity(ctx, &secret.name, &m.namespace) {
+                spec["parameters"]["usePodIdentity"] = json!("true");
+            }
             if let Some(sync) = &m.sync_to_secret {
                 let keys: Vec<String> = if m.keys.is_empty() {
                     vec![object_name.clone()]

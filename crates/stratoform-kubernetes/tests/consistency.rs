@@ -188,6 +188,9 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                     // Application paths exist (manifest bundles and parents); `$values` files have their template.
                     if let Some(path) = s["path"].as_str()
                         && s.get("helm").is_none()
+                        // The Gateway API CRDs come from their project's release tag
+                        // (tests/installers.rs), not from the GitOps repository.
+                        && s["repoURL"] != stratoform_kubernetes::installers::GATEWAY_API_REPO
                     {
                         {
                             let argo = cluster.argocd.as_ref().unwrap();
