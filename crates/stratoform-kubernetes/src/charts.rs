@@ -118,10 +118,16 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
     if let Some(role_name) = &c.role {
         match ctx.role(role_name.as_str()) {
             Some(role) => {
-                let sa_path: &[&str] = if chart == "cluster-autoscaler" {
-                    &["rbac", "serviceAccount"]
-                } else {
-                    &["serviceAccount"]
+                // Where the chart reads its service account (see `contracts/`); thanos has one
+                // per component, named after it by default, and gets only the IRSA annotation.
+                let sa_paths: &[&[&str]] = match chart {
+                    "cluster-autoscaler" => &[&["rbac", "serviceAccount"]],
+                    "kube-prometheus-stack" => &[&["prometheus", "serviceAccount"]],
+                    "thanos" => &[
+                        &["storegateway", "serviceAccount"],
+                        &["compactor", "serviceAccount"],
+                    ],
+                    _ => &[&["serviceAccount"]],
                 };
                 // The service account the role's trust policy admits in the chart's namespace:
                 // the one named after the release or chart, else the only one.
@@ -145,18 +151,20 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
                     } else {
                         None
                     });
-                if let Some(sa) = pick {
-                    set(&mut v, &[sa_path, &["name"]].concat(), json!(sa));
-                }
-                if ClusterCtx::is_irsa(role)
-                    && ctx.target == Target::Aws
-                    && let Some(arn) = ctx.role_arn(role)
-                {
-                    set(
-                        &mut v,
-                        &[sa_path, &["annotations"]].concat(),
-                        json!({"eks.amazonaws.com/role-arn": arn}),
-                    );
+                for sa_path in sa_paths {
+                    if let Some(sa) = pick.filter(|_| sa_paths.len() == 1) {
+                        set(&mut v, &[*sa_path, &["name"]].concat(), json!(sa));
+                    }
+                    if ClusterCtx::is_irsa(role)
+                        && ctx.target == Target::Aws
+                        && let Some(arn) = ctx.role_arn(role)
+                    {
+                        set(
+                            &mut v,
+                            &[*sa_path, &["annotations"]].concat(),
+                            json!({"eks.amazonaws.com/role-arn": arn}),
+                        );
+                    }
                 }
             }
             None => ctx.problem(crate::Problem::UnknownRole {
@@ -298,15 +306,17 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
             Some((labels, taints))
                 if ctx.target == Target::Aws || !taints.is_empty() || !labels.is_empty() =>
             {
-                if !labels.is_empty() {
-                    set(&mut v, &["nodeSelector"], json!(labels));
-                }
-                if !taints.is_empty() {
-                    set(
-                        &mut v,
-                        &["tolerations"],
-                        Value::Array(taints.iter().map(crate::workloads::toleration).collect()),
-                    );
+                for at in placement_keys(chart) {
+                    if !labels.is_empty() {
+                        set(&mut v, &[at, &["nodeSelector"]].concat(), json!(labels));
+                    }
+                    if !taints.is_empty() {
+                        set(
+                            &mut v,
+                            &[at, &["tolerations"]].concat(),
+                            Value::Array(taints.iter().map(crate::workloads::toleration).collect()),
+                        );
+                    }
                 }
             }
             Some(_) => {}
@@ -321,6 +331,52 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
         }
     }
     v
+}
+
+/// Where a chart reads its pods' `nodeSelector` and `tolerations` (at its pinned version, see
+/// `contracts/`): the top level for most charts; each component's own key for the charts that
+/// have no top-level one (the key there would be ignored and the pods land anywhere).
+pub fn placement_keys(chart: &str) -> Vec<&'static [&'static str]> {
+    match chart {
+        "kube-prometheus-stack" => vec![
+            &["prometheus", "prometheusSpec"],
+            &["alertmanager", "alertmanagerSpec"],
+            &["prometheusOperator"],
+            &["thanosRuler", "thanosRulerSpec"],
+            // Subcharts, which read the top-level keys of their own values.
+            &["grafana"],
+            &["kube-state-metrics"],
+        ],
+        "thanos" => vec![
+            &["query"],
+            &["queryFrontend"],
+            &["storegateway"],
+            &["compactor"],
+            &["ruler"],
+            &["receive"],
+            &["receiveDistributor"],
+            &["bucketweb"],
+        ],
+        "loki" => vec![
+            &["singleBinary"],
+            &["write"],
+            &["read"],
+            &["backend"],
+            &["gateway"],
+            &["distributor"],
+            &["ingester"],
+            &["querier"],
+            &["queryFrontend"],
+            &["queryScheduler"],
+            &["compactor"],
+            &["indexGateway"],
+            &["ruler"],
+            &["chunksCache"],
+            &["resultsCache"],
+        ],
+        "argo-cd" => vec![&["global"]],
+        _ => vec![&[]],
+    }
 }
 
 /// Kind has no load balancer controller and no IAM: LoadBalancer Services in chart values become

@@ -119,11 +119,12 @@ fn after_apply_mismatch(
                 r.release.values.outputs.clone(),
             )
         })
-        .chain(
-            e.terraform_manifests
-                .iter()
-                .map(|m| (manifest_file(&e.dir, &e.env, &m.file_name()), m.outputs.clone())),
-        )
+        .chain(e.terraform_manifests.iter().map(|m| {
+            (
+                manifest_file(&e.dir, &e.env, &m.file_name()),
+                m.outputs.clone(),
+            )
+        }))
         .map(|(path, vars)| (format!("{KUBERNETES_DIR}/{path}"), vars))
         .collect();
     for list in [&mut expected, &mut written] {
