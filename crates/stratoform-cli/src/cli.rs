@@ -133,6 +133,21 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         rendered: Option<PathBuf>,
     },
+    /// Prove that the rendered parts fit together: every AWS identifier, Kubernetes reference,
+    /// Argo CD source and docs fact in DIR closes (exit 1 on a broken link, 2 on bad input).
+    Verify {
+        /// The spec file.
+        file: PathBuf,
+        /// The directory `stratoform render --out DIR` wrote.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Only this environment. Default: every environment.
+        #[arg(long)]
+        env: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
     /// Simulate the spec's scenarios (region and zone outages, spot reclaims, load) and check
     /// their assertions (exit 1 when one fails, 2 when a scenario is invalid).
     Simulate {

@@ -11,7 +11,8 @@ use crate::{Report, RULES};
 /// The schema the output declares.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-fn level(s: Severity) -> &'static str {
+/// The SARIF level of a severity.
+pub fn level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -113,6 +114,12 @@ pub fn render(file: &SourceFile, report: &Report) -> String {
             result
         })
         .collect();
+    log(rules, vec![json!({ "location": { "uri": uri }, "mimeType": "application/yaml" })], results)
+}
+
+/// A SARIF 2.1.0 log with one run of stratoform: its rules, the artifacts the results point
+/// into, and the results. `stratoform verify` writes its findings through this too.
+pub fn log(rules: Vec<Value>, artifacts: Vec<Value>, results: Vec<Value>) -> String {
     let doc = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -123,7 +130,7 @@ pub fn render(file: &SourceFile, report: &Report) -> String {
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
-            "artifacts": [{ "location": { "uri": uri }, "mimeType": "application/yaml" }],
+            "artifacts": artifacts,
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

@@ -10,6 +10,7 @@ mod simulate;
 mod spec;
 mod up;
 mod validate;
+mod verify;
 
 use std::io::IsTerminal;
 
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Check { file, env, format, explain, rendered } => {
             check::run(file.as_deref(), env.as_deref(), format, explain.as_deref(), rendered.as_deref(), color)
         }
+        Command::Verify { file, out, env, format } => verify::run(&file, &out, env.as_deref(), format, color),
         Command::Simulate { file, scenarios, scenario, seed, format, out } => {
             simulate::run(&file, scenarios.as_deref(), scenario, seed, format, out.as_deref(), color)
         }

@@ -7,6 +7,7 @@ mod golden;
 mod links;
 mod schema_check;
 mod simulate;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

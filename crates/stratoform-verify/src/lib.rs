@@ -1,0 +1,108 @@
+//! The integrity proof over a rendered platform: `stratoform verify`.
+//!
+//! Validators prove that each file has the right form; this proves that the parts fit. It reads
+//! the tree `stratoform render` wrote (HCL and YAML, parsed here, never asked of the model), and
+//! for each environment follows what a deployment runs: the stacks in apply order, then Argo CD
+//! from the bootstrap root application through every Application and Kustomization it syncs.
+//! Every link between two parts must close:
+//!
+//! - [`aws`]: every AWS identifier a Kubernetes object, a values file or a template uses is
+//!   created by a stack the environment applies (a small evaluator, [`hcl_eval`], reads what
+//!   each stack creates and the names it gives them), or is AWS-managed;
+//! - [`argocd`]: every path, `$values` file and chart repository an Application names exists,
+//!   or is provided (`kubernetes_files`, repository credentials);
+//!
+//! The spec (through the model) gives only the environments, each environment's stack order,
+//! and the spec line a finding maps to.
+
+pub mod argocd;
+pub mod aws;
+pub mod finding;
+pub mod gitops;
+pub mod hcl_eval;
+pub mod report;
+pub mod tree;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use stratoform_model::Model;
+
+pub use finding::{Code, Finding, CODES};
+pub use report::{EnvReport, Report};
+pub use tree::Tree;
+
+/// Why the proof could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// DIR is missing or unreadable.
+    #[error("cannot read the rendered tree: {0}")]
+    Read(#[from] std::io::Error),
+}
+
+/// Links checked, by kind.
+pub type Links = BTreeMap<&'static str, usize>;
+
+/// Proves every environment of `models` over the tree in `dir`.
+pub fn verify_dir(models: &[Model], dir: &Path) -> Result<Report, VerifyError> {
+    let tree = Tree::read(dir)?;
+    Ok(verify(models, &tree))
+}
+
+/// Proves every environment of `models` over `tree`.
+pub fn verify(models: &[Model], tree: &Tree) -> Report {
+    let envs = models.iter().map(|m| verify_env(m, tree)).collect();
+    Report { environments: envs }
+}
+
+/// Proves one environment.
+pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
+    let env = model.env_name().to_owned();
+    let mut links = Links::new();
+    let mut findings = Vec::new();
+    let stacks: Vec<String> = model.stacks.iter().map(|s| s.name.clone()).collect();
+    let eval = hcl_eval::Evaluator::new(tree);
+    let created: Vec<hcl_eval::Created> = stacks.iter().flat_map(|s| eval.stack(s, &env)).collect();
+    for (file, msg) in eval.errors.borrow().iter() {
+        findings.push(Finding::new(finding::TF_UNREADABLE, file, 1, format!("`{file}` does not parse: {msg}"), "re-render with `stratoform render`; a generated file that does not parse is a renderer defect"));
+    }
+    let gitops = gitops::GitOps::walk(tree, &env, &mut findings, &mut links);
+    aws::prove(tree, &env, &stacks, &created, &eval, &gitops, &mut findings, &mut links);
+    argocd::prove(tree, &env, &stacks, &eval, &gitops, &mut findings, &mut links);
+    for f in &mut findings {
+        f.environment = env.clone();
+        if let Some(pointer) = spec_pointer(model, &f.file) {
+            f.spec_line = model.line_of(&pointer);
+            f.spec_file = f.spec_line.map(|_| model.source.clone());
+        }
+    }
+    findings.sort_by(|a, b| (&a.file, a.line, a.code, &a.message).cmp(&(&b.file, b.line, b.code, &b.message)));
+    findings.dedup();
+    EnvReport { environment: env, links, findings }
+}
+
+/// The spec object a generated file comes from: the cluster of a `kubernetes/<dir>/` file, the
+/// region of an environment stack, the environment otherwise.
+fn spec_pointer(model: &Model, file: &str) -> Option<String> {
+    let mut parts = file.split('/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("kubernetes"), Some(dir), Some(_)) => {
+            for (i, r) in model.platform.regions.iter().enumerate() {
+                for (j, c) in r.clusters.iter().enumerate() {
+                    if dir == c.name.as_str() || dir == format!("{}-{}", c.name, r.name) {
+                        return Some(format!("/regions/{i}/clusters/{j}"));
+                    }
+                }
+            }
+            None
+        }
+        (Some("terraform"), Some("stacks"), Some(stack)) => {
+            let i = model.platform.regions.iter().position(|r| stack == format!("{}-{}", model.env_name(), r.name))?;
+            Some(format!("/regions/{i}"))
+        }
+        _ => {
+            let i = model.platform.environments.iter().position(|e| e.name.as_str() == model.env_name())?;
+            Some(format!("/environments/{i}"))
+        }
+    }
+}
