@@ -40,27 +40,21 @@ fn verify_reports_findings_as_json_with_links_per_environment() {
 }
 
 #[test]
-fn verify_is_clean_once_the_environment_stack_wrote_the_values_files() {
-    // What `stratoform up` does after apply: each `$values/...` file the Applications read is
-    // written next to its template. With them in place, every link of infra-config closes.
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(&root().join(TREE), dir.path());
-    for env in ["dev", "prod"] {
-        for release in ["aws-load-balancer-controller", "ingress-nginx"] {
-            let p = dir.path().join(format!("kubernetes/main/overlays/{env}/terraform-values/{release}.yaml"));
-            std::fs::write(p, "# written after apply\n").expect("write");
-        }
-    }
-    let out = dir.path().to_string_lossy().into_owned();
-    let run = stratoform_in(&root(), &["verify", SPEC, "--out", &out]);
+fn verify_exits_0_when_every_link_closes_and_1_when_one_breaks() {
+    let run = stratoform_in(&root(), &["verify", SPEC, "--out", TREE]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("dev: ") && run.stdout.contains(", 0 findings"), "{}", run.stdout);
-    // Delete one of them again: the Application's link breaks, exit 1.
-    std::fs::remove_file(dir.path().join("kubernetes/main/overlays/prod/terraform-values/ingress-nginx.yaml")).expect("rm");
+    // Delete a template the environment stack renders into a values file: the link from the
+    // Application through `kubernetes_files` to the template breaks, exit 1.
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&root().join(TREE), dir.path());
+    std::fs::remove_file(dir.path().join("kubernetes/main/overlays/prod/terraform-values/ingress-nginx.yaml.tftpl")).expect("rm");
+    let out = dir.path().to_string_lossy().into_owned();
     let run = stratoform_in(&root(), &["verify", SPEC, "--out", &out]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stderr.contains("error[VFY011]") && run.stderr.contains("overlays/prod/argocd/chain/application-ingress-nginx.yaml:"), "{}", run.stderr);
+    assert!(run.stderr.contains("error[VFY011]") && run.stderr.contains("terraform/stacks/prod-us-east-1/outputs.tf:"), "{}", run.stderr);
     assert!(run.stderr.contains("prod: ") && run.stderr.contains(", 1 finding\n"), "{}", run.stderr);
+    assert!(run.stderr.contains("dev: ") && run.stderr.contains(", 0 findings\n"), "{}", run.stderr);
 }
 
 #[test]
