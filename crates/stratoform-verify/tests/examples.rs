@@ -15,11 +15,12 @@ fn verify_example(name: &str) -> stratoform_verify::Report {
     stratoform_verify::verify_dir(&models, &root.join("rendered")).expect("the rendered tree reads")
 }
 
-/// One line per environment with the links checked, then one line per finding.
+/// One line per environment, then one line per finding. (The links checked are asserted, not
+/// snapshotted: their count moves with every renderer change.)
 fn summary(report: &stratoform_verify::Report) -> String {
     let mut out = String::new();
     for e in &report.environments {
-        out.push_str(&format!("{}: {} links {:?}\n", e.environment, e.links_total(), e.links));
+        out.push_str(&format!("{}: {} findings\n", e.environment, e.findings.len()));
         for f in &e.findings {
             out.push_str(&format!("  {} {}:{} (spec line {}) {}\n", f.code, f.file, f.line, f.spec_line.map_or("-".to_owned(), |l| l.to_string()), f.message));
         }
