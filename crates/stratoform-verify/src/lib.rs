@@ -11,6 +11,8 @@
 //!   each stack creates and the names it gives them), or is AWS-managed;
 //! - [`argocd`]: every path, `$values` file and chart repository an Application names exists,
 //!   or is provided (`kubernetes_files`, repository credentials);
+//! - [`kube`]: every kind is core or its CRD is installed by an earlier wave; every Service port
+//!   a route or binding names exists; every SecretProviderClass has its driver and provider.
 //!
 //! The spec (through the model) gives only the environments, each environment's stack order,
 //! and the spec line a finding maps to.
@@ -20,6 +22,7 @@ pub mod aws;
 pub mod finding;
 pub mod gitops;
 pub mod hcl_eval;
+pub mod kube;
 pub mod report;
 pub mod tree;
 
@@ -69,6 +72,7 @@ pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
     let gitops = gitops::GitOps::walk(tree, &env, &mut findings, &mut links);
     aws::prove(tree, &env, &stacks, &created, &eval, &gitops, &mut findings, &mut links);
     argocd::prove(tree, &env, &stacks, &eval, &gitops, &mut findings, &mut links);
+    kube::prove(tree, &gitops, &mut findings, &mut links);
     for f in &mut findings {
         f.environment = env.clone();
         if let Some(pointer) = spec_pointer(model, &f.file) {

@@ -40,6 +40,18 @@ impl Tree {
         Ok(Self { files })
     }
 
+    /// Writes every file under `dir` (a copy to plant a break in, for tests).
+    pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
+        for (rel, text) in &self.files {
+            let p = dir.join(rel);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(p, text)?;
+        }
+        Ok(())
+    }
+
     /// A tree from in-memory files (tests).
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Self {
         Self { files: files.into_iter().collect() }

@@ -9,15 +9,7 @@ const SPEC: &str = "examples/infra-config/platform.yaml";
 const TREE: &str = "examples/infra-config/rendered";
 
 fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
-        }
-    }
+    stratoform_verify::Tree::read(from).and_then(|t| t.write_to(to)).expect("the tree copies");
 }
 
 #[test]

@@ -1,0 +1,101 @@
+//! One planted break per kind of link: copy an example's rendered tree, break one link, and
+//! the proof reports exactly that finding code at the file that holds the broken end.
+
+use std::path::{Path, PathBuf};
+
+use stratoform_model::Model;
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    stratoform_verify::Tree::read(from).and_then(|t| t.write_to(to)).expect("the tree copies");
+}
+
+/// The findings of environment `dev` after `break_it` ran over a copy of the example's tree.
+fn findings_after(name: &str, break_it: impl FnOnce(&Path)) -> Vec<(String, String, String)> {
+    let loaded = stratoform_loader::load_file(&example(name).join("platform.yaml")).expect("loads");
+    let models = Model::resolve_all(&loaded, Some("dev")).expect("resolves");
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(name).join("rendered"), dir.path());
+    let before = stratoform_verify::verify_dir(&models, dir.path()).expect("reads");
+    break_it(dir.path());
+    let after = stratoform_verify::verify_dir(&models, dir.path()).expect("reads");
+    let old: Vec<_> = before.findings().cloned().collect();
+    after.findings().filter(|f| !old.contains(f)).map(|f| (f.code.to_owned(), f.file.clone(), f.message.clone())).collect()
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).expect("read");
+    assert!(text.contains(from), "{file} holds `{from}`");
+    std::fs::write(&p, text.replace(from, to)).expect("write");
+}
+
+/// Deletes a file and its entry in the Kustomization next to it.
+fn remove_resource(dir: &Path, file: &str) {
+    let p = dir.join(file);
+    std::fs::remove_file(&p).expect("rm");
+    let name = p.file_name().expect("a name").to_string_lossy().into_owned();
+    let kust = p.with_file_name("kustomization.yaml");
+    let text = std::fs::read_to_string(&kust).expect("kustomization");
+    let kept: Vec<&str> = text.lines().filter(|l| !l.contains(&name)).collect();
+    std::fs::write(&kust, kept.join("\n") + "\n").expect("write");
+}
+
+fn assert_only(found: &[(String, String, String)], code: &str, file: &str) {
+    assert!(!found.is_empty(), "the break is found");
+    assert!(found.iter().all(|(c, f, _)| c == code && f == file), "only {code} at {file}: {found:#?}");
+}
+
+#[test]
+fn a_renamed_kms_alias_in_a_storage_class() {
+    let file = "kubernetes/main/overlays/dev/cluster/storageclass-gp3.yaml";
+    let found = findings_after("aoscloud", |d| edit(d, file, ":alias/aoscloud-dev-", ":alias/aoscloud-dev-renamed-"));
+    assert_only(&found, "VFY001", file);
+    assert!(found[0].2.contains("KMS alias `alias/aoscloud-dev-renamed-"), "{found:?}");
+}
+
+#[test]
+fn a_service_account_role_no_stack_creates() {
+    let file = "kubernetes/main/overlays/dev/ns-oneconnect/serviceaccount-oneconnect-api.yaml";
+    let found = findings_after("oneconnect", |d| edit(d, file, "role/oneconnect-dev-main-oneconnect-api", "role/oneconnect-dev-main-nobody"));
+    assert_only(&found, "VFY001", file);
+    assert!(found[0].2.contains("IAM role `oneconnect-dev-main-nobody`"), "{found:?}");
+}
+
+#[test]
+fn an_application_path_that_does_not_exist() {
+    let file = "kubernetes/main-us-east-1/overlays/dev/argocd/chain/application-manifests-ns-unibeam.yaml";
+    let found = findings_after("unibeam", |d| edit(d, file, "overlays/dev/ns-unibeam", "overlays/dev/ns-missing"));
+    assert!(found.iter().any(|(c, f, _)| c == "VFY010" && f == file), "{found:#?}");
+}
+
+#[test]
+fn a_deleted_values_template() {
+    let found = findings_after("infra-config", |d| std::fs::remove_file(d.join("kubernetes/main/overlays/dev/terraform-values/ingress-nginx.yaml.tftpl")).expect("rm"));
+    assert_only(&found, "VFY011", "terraform/stacks/dev-us-east-1/outputs.tf");
+}
+
+#[test]
+fn a_removed_crd_installer() {
+    let found = findings_after("unibeam", |d| remove_resource(d, "kubernetes/main-us-east-1/overlays/dev/argocd/chain/application-karpenter.yaml"));
+    assert!(found.iter().any(|(c, f, m)| c == "VFY020" && f == "kubernetes/main-us-east-1/overlays/dev/platform/ec2nodeclass-unibeam-burst.yaml" && m.contains("karpenter.k8s.aws")), "{found:#?}");
+    assert!(found.iter().all(|(c, _, _)| c == "VFY020"), "{found:#?}");
+}
+
+#[test]
+fn a_service_port_the_binding_names_does_not_exist() {
+    let file = "kubernetes/main-us-east-1/overlays/dev/ns-unibeam/targetgroupbinding-api-https-443.yaml";
+    let found = findings_after("unibeam", |d| edit(d, file, "port: 8080", "port: 8081"));
+    assert_only(&found, "VFY022", file);
+}
+
+#[test]
+fn a_secret_provider_class_with_no_driver() {
+    let found = findings_after("unibeam", |d| remove_resource(d, "kubernetes/main-us-east-1/overlays/dev/argocd/chain/application-csi-secrets-store.yaml"));
+    assert!(found.iter().any(|(c, f, _)| c == "VFY023" && f == "kubernetes/main-us-east-1/overlays/dev/ns-unibeam/secretproviderclass-redislabs-credentials.yaml"), "{found:#?}");
+    // The kind itself is then installed by nothing either.
+    assert!(found.iter().all(|(c, _, _)| c == "VFY023" || c == "VFY020"), "{found:#?}");
+}
