@@ -97,14 +97,32 @@ pub enum AmiType {
     /// Bottlerocket, Graviton.
     #[serde(rename = "BOTTLEROCKET_ARM_64")]
     BottlerocketArm64,
+    /// Amazon Linux 2, x86-64. AWS publishes no EKS image of it for Kubernetes 1.33 and later.
+    #[serde(rename = "AL2_x86_64")]
+    Al2X86_64,
+    /// Amazon Linux 2, Graviton. AWS publishes no EKS image of it for Kubernetes 1.33 and later.
+    #[serde(rename = "AL2_ARM_64")]
+    Al2Arm64,
+}
+
+/// How a node of an AMI family reads its cluster settings at first boot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bootstrap {
+    /// `nodeadm` reads a `NodeConfig` part (`application/node.eks.aws`) of a MIME multipart
+    /// document (Amazon Linux 2023).
+    Nodeadm,
+    /// Bottlerocket reads TOML settings.
+    BottlerocketToml,
+    /// A shell script runs `/etc/eks/bootstrap.sh` (Amazon Linux 2).
+    BootstrapScript,
 }
 
 impl AmiType {
     /// The CPU architecture of the AMI.
     pub fn architecture(&self) -> crate::Architecture {
         match self {
-            Self::Al2023X86_64 | Self::BottlerocketX86_64 => crate::Architecture::X86_64,
-            Self::Al2023Arm64 | Self::BottlerocketArm64 => crate::Architecture::Arm64,
+            Self::Al2023X86_64 | Self::BottlerocketX86_64 | Self::Al2X86_64 => crate::Architecture::X86_64,
+            Self::Al2023Arm64 | Self::BottlerocketArm64 | Self::Al2Arm64 => crate::Architecture::Arm64,
         }
     }
     /// Whether the AMI is Bottlerocket.
@@ -118,7 +136,44 @@ impl AmiType {
             Self::Al2023Arm64 => "AL2023_ARM_64_STANDARD",
             Self::BottlerocketX86_64 => "BOTTLEROCKET_x86_64",
             Self::BottlerocketArm64 => "BOTTLEROCKET_ARM_64",
+            Self::Al2X86_64 => "AL2_x86_64",
+            Self::Al2Arm64 => "AL2_ARM_64",
         }
+    }
+    /// How the family's nodes bootstrap.
+    pub fn bootstrap(&self) -> Bootstrap {
+        match self {
+            Self::Al2023X86_64 | Self::Al2023Arm64 => Bootstrap::Nodeadm,
+            Self::BottlerocketX86_64 | Self::BottlerocketArm64 => Bootstrap::BottlerocketToml,
+            Self::Al2X86_64 | Self::Al2Arm64 => Bootstrap::BootstrapScript,
+        }
+    }
+    /// The last Kubernetes minor AWS publishes an image of the family for, if the family has
+    /// one: Amazon Linux 2 stops at 1.32 (no EKS-optimized AL2 image exists for 1.33 or later).
+    pub fn last_kubernetes_minor(&self) -> Option<u32> {
+        match self {
+            Self::Al2X86_64 | Self::Al2Arm64 => Some(32),
+            _ => None,
+        }
+    }
+    /// The public SSM parameter that holds the ID of the family's recommended EKS image for a
+    /// Kubernetes version, as AWS documents it (EKS-optimized Amazon Linux under
+    /// `/aws/service/eks/optimized-ami/`, Bottlerocket under `/aws/service/bottlerocket/`).
+    pub fn image_parameter(&self, version: &crate::KubernetesVersion) -> String {
+        let eks = |kind: &str| format!("/aws/service/eks/optimized-ami/{version}/{kind}/recommended/image_id");
+        let bottlerocket = |arch: &str| format!("/aws/service/bottlerocket/aws-k8s-{version}/{arch}/latest/image_id");
+        match self {
+            Self::Al2023X86_64 => eks("amazon-linux-2023/x86_64/standard"),
+            Self::Al2023Arm64 => eks("amazon-linux-2023/arm64/standard"),
+            Self::Al2X86_64 => eks("amazon-linux-2"),
+            Self::Al2Arm64 => eks("amazon-linux-2-arm64"),
+            Self::BottlerocketX86_64 => bottlerocket("x86_64"),
+            Self::BottlerocketArm64 => bottlerocket("arm64"),
+        }
+    }
+    /// The EKS access entry type that lets the family's self-managed nodes join (Linux nodes).
+    pub fn access_entry_type(&self) -> &'static str {
+        "EC2_LINUX"
     }
 }
 

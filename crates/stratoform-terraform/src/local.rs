@@ -20,6 +20,7 @@ pub const EMULATOR_GAPS: &[(&str, &str, &str)] = &[
     ("eks-addons", "aws_eks_access_policy_association", "depends on access entries"),
     ("identity", "aws_eks_pod_identity_association", "the Pod Identity API is not emulated"),
     ("karpenter", "aws_eks_access_entry", "the EKS access entry API is not emulated"),
+    ("eks", "aws_eks_access_entry", "the EKS access entry API is not emulated"),
     ("cache", "aws_elasticache_replication_group", "member clusters are never created, so reads fail"),
     ("cache", "aws_elasticache_subnet_group", "DeleteCacheSubnetGroup is not implemented"),
     ("document-db", "aws_docdb_cluster", "the docdb engine is rejected"),
@@ -71,9 +72,11 @@ pub fn quirk_overrides() -> BTreeMap<&'static str, String> {
         let text = out.entry(module).or_default();
         text.push_str(&format!("resource \"{ty}\" \"this\" {{\n  lifecycle {{\n    ignore_changes = {attrs}\n  }}\n}}\n\n"));
     }
-    out.entry("hosts")
-        .or_default()
-        .push_str(&format!("data \"aws_ssm_parameter\" \"ami\" {{\n  name = \"{EMULATOR_IMAGE_PARAMETER}\"\n}}\n"));
+    for module in ["hosts", "node-group"] {
+        out.entry(module)
+            .or_default()
+            .push_str(&format!("data \"aws_ssm_parameter\" \"ami\" {{\n  name = \"{EMULATOR_IMAGE_PARAMETER}\"\n}}\n"));
+    }
     // Without the account lookup (`skip_requesting_account_id`) the provider sends no peer account,
     // and the emulator then keeps the attachment in the requesting region only, so the peer region
     // cannot accept it. Name the emulator's account, as the provider would have.

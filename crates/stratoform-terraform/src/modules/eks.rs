@@ -1,6 +1,7 @@
 //! `modules/eks`: one EKS control plane with its IAM role and managed policies, the
 //! `/aws/eks/<name>/cluster` log group, KMS envelope encryption of secrets, the node security
-//! group, the node IAM role shared by the cluster's node groups, and the cluster's OIDC provider.
+//! group, the node IAM role shared by the cluster's node groups (with its access entry when
+//! self-managed nodes use it), and the cluster's OIDC provider.
 
 use crate::dsl::*;
 use crate::modules::{service_trust, Module};
@@ -30,6 +31,12 @@ pub fn module() -> Module {
         variable("service_ipv4_cidr", "string", "The Kubernetes services block; null lets EKS choose.", Some(hcl::Expression::Null)),
         variable("cluster_role_policy_arns", "list(string)", "Managed policies of the cluster IAM role.", None),
         variable("log_kms_key_arn", "string", "The KMS key of `/aws/eks/<name>/cluster`; null leaves it to CloudWatch Logs' own encryption.", Some(hcl::Expression::Null)),
+        variable(
+            "node_access_entry_type",
+            "string",
+            "The access entry type (EC2_LINUX) that lets self-managed nodes of the node role join; null when only managed groups use the role (EKS adds their entry).",
+            Some(hcl::Expression::Null),
+        ),
         variable("node_security_group_tags", "map(string)", "Extra tags of the node security group (Karpenter's discovery tag).", Some(obj::<&str>([]))),
     ];
 
@@ -239,6 +246,18 @@ pub fn module() -> Module {
             &["aws_iam_instance_profile", "nodes"],
             vec![attr("name", ex(r#""${var.name}-nodes""#)), attr("role", ex("aws_iam_role.nodes.name"))],
         ),
+        // Self-managed nodes join through an access entry of the node role. One per cluster: the
+        // role is shared by every node group of the cluster.
+        block(
+            "resource",
+            &["aws_eks_access_entry", "this"],
+            vec![
+                attr("for_each", ex("var.node_access_entry_type == null ? {} : { nodes = var.node_access_entry_type }")),
+                attr("cluster_name", ex("aws_eks_cluster.this.name")),
+                attr("principal_arn", ex("aws_iam_role.nodes.arn")),
+                attr("type", ex("each.value")),
+            ],
+        ),
     ]);
 
     let outputs = vec![
@@ -250,7 +269,18 @@ pub fn module() -> Module {
         output("node_security_group_id", "The nodes' security group.", ex("aws_security_group.nodes.id")),
         output("oidc_provider_arn", "The IRSA OIDC provider's ARN.", ex("aws_iam_openid_connect_provider.this.arn")),
         output("oidc_issuer", "The OIDC issuer without its scheme, as trust conditions name it.", ex(r#"trimprefix(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://")"#)),
-        output("node_role_arn", "The node IAM role's ARN.", ex("aws_iam_role.nodes.arn")),
+        // Node groups read the role after its access entry exists: a managed group created first
+        // would have EKS create the same entry, and ours would then fail.
+        block(
+            "output",
+            &["node_role_arn"],
+            vec![
+                attr("description", s("The node IAM role's ARN.")),
+                attr("value", ex("aws_iam_role.nodes.arn")),
+                attr("depends_on", ex("[aws_eks_access_entry.this]")),
+            ],
+        ),
+        output("service_cidr", "The Kubernetes services block.", ex("aws_eks_cluster.this.kubernetes_network_config[0].service_ipv4_cidr")),
         output("node_instance_profile", "The node instance profile (self-managed groups).", ex("aws_iam_instance_profile.nodes.name")),
         output("secrets_kms_key_arn", "The key that encrypts secrets.", ex("var.secrets_encryption ? local.secrets_key_arn : null")),
     ];

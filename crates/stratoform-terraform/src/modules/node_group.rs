@@ -1,6 +1,8 @@
 //! `modules/node-group`: one node group of a cluster, managed (an EKS managed node group) or
 //! self-managed (an Auto Scaling group), on a launch template with IMDSv2, an encrypted root
-//! volume, Bottlerocket settings and the cluster autoscaler's ownership tags.
+//! volume and the cluster autoscaler's ownership tags. Self-managed nodes boot the EKS image of
+//! their AMI family from its public SSM parameter and join with the family's bootstrap user data
+//! (nodeadm `NodeConfig`, Bottlerocket TOML settings, or AL2's bootstrap script).
 
 use crate::dsl::*;
 use crate::modules::Module;
@@ -12,6 +14,8 @@ pub fn module() -> Module {
         variable("name", "string", "The node group's name within the cluster.", None),
         variable("management", "string", "managed (EKS managed node group) or selfManaged (Auto Scaling group).", Some(s("managed"))),
         variable("ami_type", "string", "The EKS AMI type, such as BOTTLEROCKET_x86_64.", None),
+        variable("ami_ssm_parameter", "string", "The public SSM parameter holding the family's EKS image for the cluster's version (self-managed groups).", None),
+        variable("bootstrap", "string", "How the AMI family joins the cluster: nodeadm (AL2023), bottlerocket or script (AL2).", None),
         variable("instance_types", "list(string)", "Instance types, the first preferred.", None),
         variable("capacity_type", "string", "ON_DEMAND or SPOT.", Some(s("ON_DEMAND"))),
         variable("min_size", "number", "Minimum node count.", None),
@@ -21,8 +25,9 @@ pub fn module() -> Module {
         variable("security_group_ids", "list(string)", "Security groups of the nodes.", None),
         variable("node_role_arn", "string", "The node IAM role.", None),
         variable("instance_profile", "string", "The node instance profile (self-managed groups).", None),
-        variable("cluster_endpoint", "string", "The API server endpoint (self-managed Bottlerocket nodes).", None),
-        variable("cluster_certificate_authority", "string", "The cluster CA (self-managed Bottlerocket nodes).", None),
+        variable("cluster_endpoint", "string", "The API server endpoint (self-managed nodes).", None),
+        variable("cluster_certificate_authority", "string", "The cluster CA, base64-encoded (self-managed nodes).", None),
+        variable("cluster_service_cidr", "string", "The cluster's Kubernetes services block (self-managed nodes find the cluster DNS in it).", None),
         variable(
             "root_volume",
             "object({ size_gib = number, type = string, encrypted = bool, iops = optional(number), throughput = optional(number) })",
@@ -39,27 +44,58 @@ pub fn module() -> Module {
     ];
 
     let main = vec![
+        // Self-managed nodes boot the family's EKS image for the cluster's version; managed groups
+        // get it from EKS through `ami_type`.
+        block("data", &["aws_ssm_parameter", "ami"], vec![attr("count", ex("local.managed ? 0 : 1")), attr("name", ex("var.ami_ssm_parameter"))]),
         block(
             "locals",
             &[],
             vec![
                 attr("managed", ex(r#"var.management == "managed""#)),
-                attr("bottlerocket", ex(r#"startswith(var.ami_type, "BOTTLEROCKET")"#)),
+                attr("bottlerocket", ex(r#"var.bootstrap == "bottlerocket""#)),
                 attr(
                     "autoscaler_tags",
                     ex(r#"var.autoscaler ? { "k8s.io/cluster-autoscaler/enabled" = "true", "k8s.io/cluster-autoscaler/${var.cluster_name}" = "owned" } : {}"#),
+                ),
+                attr("taint_effects", obj([("NO_SCHEDULE", s("NoSchedule")), ("PREFER_NO_SCHEDULE", s("PreferNoSchedule")), ("NO_EXECUTE", s("NoExecute"))])),
+                // The cluster DNS Service takes the tenth address of the services block.
+                attr("cluster_dns_ip", ex("cidrhost(var.cluster_service_cidr, 10)")),
+                // Self-managed nodes register their own labels and taints through kubelet flags.
+                attr(
+                    "kubelet_flags",
+                    ex(r#"concat(length(var.labels) == 0 ? [] : [format("--node-labels=%s", join(",", [for k, v in var.labels : "${k}=${v}"]))], length(var.taints) == 0 ? [] : [format("--register-with-taints=%s", join(",", [for t in var.taints : "${t.key}=${t.value == null ? "" : t.value}:${local.taint_effects[t.effect]}"]))])"#),
                 ),
                 // Bottlerocket reads TOML settings as user data. EKS adds the cluster settings for
                 // managed groups; self-managed nodes need them, with their labels and taints.
                 attr(
                     "bottlerocket_cluster",
-                    ex(r#"local.managed ? [] : concat(["[settings.kubernetes]", format("cluster-name = %q", var.cluster_name), format("api-server = %q", var.cluster_endpoint), format("cluster-certificate = %q", var.cluster_certificate_authority), ""], length(var.labels) == 0 ? [] : concat(["[settings.kubernetes.node-labels]"], [for k, v in var.labels : format("%q = %q", k, v)], [""]), length(var.taints) == 0 ? [] : concat(["[settings.kubernetes.node-taints]"], [for t in var.taints : format("%q = [%q]", t.key, "${coalesce(t.value, "")}:${local.taint_effects[t.effect]}")], [""]))"#),
+                    ex(r#"local.managed ? [] : concat(["[settings.kubernetes]", format("cluster-name = %q", var.cluster_name), format("api-server = %q", var.cluster_endpoint), format("cluster-certificate = %q", var.cluster_certificate_authority), format("cluster-dns-ip = %q", local.cluster_dns_ip), ""], length(var.labels) == 0 ? [] : concat(["[settings.kubernetes.node-labels]"], [for k, v in var.labels : format("%q = %q", k, v)], [""]), length(var.taints) == 0 ? [] : concat(["[settings.kubernetes.node-taints]"], [for t in var.taints : format("%q = [%q]", t.key, "${t.value == null ? "" : t.value}:${local.taint_effects[t.effect]}")], [""]))"#),
                 ),
-                attr("taint_effects", obj([("NO_SCHEDULE", s("NoSchedule")), ("PREFER_NO_SCHEDULE", s("PreferNoSchedule")), ("NO_EXECUTE", s("NoExecute"))])),
                 attr(
                     "bottlerocket_settings",
                     ex(r#"join("\n", concat(local.bottlerocket_cluster, ["[settings.host-containers.admin]", "enabled = ${var.bottlerocket_admin_container}", "", "[settings.host-containers.control]", "enabled = ${var.bottlerocket_control_container}", ""]))"#),
                 ),
+                // Amazon Linux 2023: nodeadm reads a NodeConfig part of a MIME multipart document.
+                attr(
+                    "nodeadm_config",
+                    ex(r#"yamlencode({ apiVersion = "node.eks.aws/v1alpha1", kind = "NodeConfig", spec = { cluster = { name = var.cluster_name, apiServerEndpoint = var.cluster_endpoint, certificateAuthority = var.cluster_certificate_authority, cidr = var.cluster_service_cidr }, kubelet = { flags = local.kubelet_flags } } })"#),
+                ),
+                attr(
+                    "nodeadm_user_data",
+                    ex(r#"join("\n", ["MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"//\"", "", "--//", "Content-Type: application/node.eks.aws", "", local.nodeadm_config, "--//--", ""])"#),
+                ),
+                // Amazon Linux 2: the image's bootstrap script joins the node.
+                attr(
+                    "script_user_data",
+                    ex(r##"join("\n", ["#!/bin/bash", "set -o errexit", format("/etc/eks/bootstrap.sh %s --apiserver-endpoint %s --b64-cluster-ca %s --dns-cluster-ip %s --kubelet-extra-args '%s'", var.cluster_name, var.cluster_endpoint, var.cluster_certificate_authority, local.cluster_dns_ip, join(" ", local.kubelet_flags)), ""])"##),
+                ),
+                // Managed groups: EKS writes the cluster settings (Bottlerocket keeps its host
+                // container settings); self-managed nodes carry the whole bootstrap of their family.
+                attr(
+                    "self_managed_user_data",
+                    obj([("nodeadm", ex("local.nodeadm_user_data")), ("bottlerocket", ex("local.bottlerocket_settings")), ("script", ex("local.script_user_data"))]),
+                ),
+                attr("user_data", ex("local.managed ? (local.bottlerocket ? local.bottlerocket_settings : null) : local.self_managed_user_data[var.bootstrap]")),
                 // Bottlerocket keeps images and containers on its second volume.
                 attr("root_device", ex(r#"local.bottlerocket ? "/dev/xvdb" : "/dev/xvda""#)),
             ],
@@ -71,9 +107,10 @@ pub fn module() -> Module {
                 attr("name", ex(r#""${var.cluster_name}-${var.name}""#)),
                 attr("description", ex(r#""Nodes of ${var.cluster_name}/${var.name}""#)),
                 attr("update_default_version", true),
+                attr("image_id", ex("local.managed ? null : data.aws_ssm_parameter.ami[0].insecure_value")),
                 attr("instance_type", ex("local.managed ? null : var.instance_types[0]")),
                 attr("vpc_security_group_ids", ex("var.security_group_ids")),
-                attr("user_data", ex("local.bottlerocket ? base64encode(local.bottlerocket_settings) : null")),
+                attr("user_data", ex("local.user_data == null ? null : base64encode(local.user_data)")),
                 block(
                     "metadata_options",
                     &[],

@@ -345,6 +345,15 @@ fn network(c: &mut Ctx) {
     }
 }
 
+/// The node-group module's name of a bootstrap format.
+fn bootstrap_name(b: stratoform_spec::Bootstrap) -> &'static str {
+    match b {
+        stratoform_spec::Bootstrap::Nodeadm => "nodeadm",
+        stratoform_spec::Bootstrap::BottlerocketToml => "bottlerocket",
+        stratoform_spec::Bootstrap::BootstrapScript => "script",
+    }
+}
+
 fn clusters(c: &mut Ctx) {
     let region = c.region;
     for cl in &region.clusters {
@@ -375,6 +384,10 @@ fn clusters(c: &mut Ctx) {
             ("cluster_role_policy_arns", strs(policies)),
             ("log_kms_key_arn", ex(LOGS_KEY)),
         ];
+        // Self-managed nodes need an access entry of the node role; EKS adds the managed groups'.
+        if let Some(ng) = cl.node_groups.iter().find(|ng| ng.management == NodeManagement::SelfManaged) {
+            eks_args.push(("node_access_entry_type", s(ng.ami_type.access_entry_type())));
+        }
         if karpenter {
             eks_args.push(("node_security_group_tags", obj([("karpenter.sh/discovery", s(name.clone()))])));
         }
@@ -412,6 +425,8 @@ fn clusters(c: &mut Ctx) {
                     ("name", s(ng.name.to_string())),
                     ("management", s(if ng.management == NodeManagement::Managed { "managed" } else { "selfManaged" })),
                     ("ami_type", s(ng.ami_type.as_eks())),
+                    ("ami_ssm_parameter", s(ng.ami_type.image_parameter(&cl.version))),
+                    ("bootstrap", s(bootstrap_name(ng.ami_type.bootstrap()))),
                     ("instance_types", strs(ng.instance_types.iter().map(|t| t.to_string()))),
                     ("capacity_type", s(if ng.capacity_type == stratoform_spec::CapacityType::Spot { "SPOT" } else { "ON_DEMAND" })),
                     ("min_size", n(ng.min as i64)),
@@ -423,6 +438,7 @@ fn clusters(c: &mut Ctx) {
                     ("instance_profile", ex(&format!("{eks}.node_instance_profile"))),
                     ("cluster_endpoint", ex(&format!("{eks}.endpoint"))),
                     ("cluster_certificate_authority", ex(&format!("{eks}.certificate_authority"))),
+                    ("cluster_service_cidr", ex(&format!("{eks}.service_cidr"))),
                     (
                         "root_volume",
                         obj([

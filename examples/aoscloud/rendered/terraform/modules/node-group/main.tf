@@ -12,27 +12,58 @@ terraform {
   }
 }
 
+data "aws_ssm_parameter" "ami" {
+  count = local.managed ? 0 : 1
+  name  = var.ami_ssm_parameter
+}
+
 locals {
-  managed              = var.management == "managed"
-  bottlerocket         = startswith(var.ami_type, "BOTTLEROCKET")
-  autoscaler_tags      = var.autoscaler ? { "k8s.io/cluster-autoscaler/enabled" = "true", "k8s.io/cluster-autoscaler/${var.cluster_name}" = "owned" } : {}
-  bottlerocket_cluster = local.managed ? [] : concat(["[settings.kubernetes]", format("cluster-name = %q", var.cluster_name), format("api-server = %q", var.cluster_endpoint), format("cluster-certificate = %q", var.cluster_certificate_authority), ""], length(var.labels) == 0 ? [] : concat(["[settings.kubernetes.node-labels]"], [for k, v in var.labels : format("%q = %q", k, v)], [""]), length(var.taints) == 0 ? [] : concat(["[settings.kubernetes.node-taints]"], [for t in var.taints : format("%q = [%q]", t.key, "${coalesce(t.value, "")}:${local.taint_effects[t.effect]}")], [""]))
+  managed         = var.management == "managed"
+  bottlerocket    = var.bootstrap == "bottlerocket"
+  autoscaler_tags = var.autoscaler ? { "k8s.io/cluster-autoscaler/enabled" = "true", "k8s.io/cluster-autoscaler/${var.cluster_name}" = "owned" } : {}
   taint_effects = {
     NO_SCHEDULE        = "NoSchedule"
     PREFER_NO_SCHEDULE = "PreferNoSchedule"
     NO_EXECUTE         = "NoExecute"
   }
+  cluster_dns_ip        = cidrhost(var.cluster_service_cidr, 10)
+  kubelet_flags         = concat(length(var.labels) == 0 ? [] : [format("--node-labels=%s", join(",", [for k, v in var.labels : "${k}=${v}"]))], length(var.taints) == 0 ? [] : [format("--register-with-taints=%s", join(",", [for t in var.taints : "${t.key}=${t.value == null ? "" : t.value}:${local.taint_effects[t.effect]}"]))])
+  bottlerocket_cluster  = local.managed ? [] : concat(["[settings.kubernetes]", format("cluster-name = %q", var.cluster_name), format("api-server = %q", var.cluster_endpoint), format("cluster-certificate = %q", var.cluster_certificate_authority), format("cluster-dns-ip = %q", local.cluster_dns_ip), ""], length(var.labels) == 0 ? [] : concat(["[settings.kubernetes.node-labels]"], [for k, v in var.labels : format("%q = %q", k, v)], [""]), length(var.taints) == 0 ? [] : concat(["[settings.kubernetes.node-taints]"], [for t in var.taints : format("%q = [%q]", t.key, "${t.value == null ? "" : t.value}:${local.taint_effects[t.effect]}")], [""]))
   bottlerocket_settings = join("\n", concat(local.bottlerocket_cluster, ["[settings.host-containers.admin]", "enabled = ${var.bottlerocket_admin_container}", "", "[settings.host-containers.control]", "enabled = ${var.bottlerocket_control_container}", ""]))
-  root_device           = local.bottlerocket ? "/dev/xvdb" : "/dev/xvda"
+  nodeadm_config = yamlencode({
+    apiVersion = "node.eks.aws/v1alpha1"
+    kind       = "NodeConfig"
+    spec = {
+      cluster = {
+        name                 = var.cluster_name
+        apiServerEndpoint    = var.cluster_endpoint
+        certificateAuthority = var.cluster_certificate_authority
+        cidr                 = var.cluster_service_cidr
+      }
+      kubelet = {
+        flags = local.kubelet_flags
+      }
+    }
+  })
+  nodeadm_user_data = join("\n", ["MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"//\"", "", "--//", "Content-Type: application/node.eks.aws", "", local.nodeadm_config, "--//--", ""])
+  script_user_data  = join("\n", ["#!/bin/bash", "set -o errexit", format("/etc/eks/bootstrap.sh %s --apiserver-endpoint %s --b64-cluster-ca %s --dns-cluster-ip %s --kubelet-extra-args '%s'", var.cluster_name, var.cluster_endpoint, var.cluster_certificate_authority, local.cluster_dns_ip, join(" ", local.kubelet_flags)), ""])
+  self_managed_user_data = {
+    nodeadm      = local.nodeadm_user_data
+    bottlerocket = local.bottlerocket_settings
+    script       = local.script_user_data
+  }
+  user_data   = local.managed ? (local.bottlerocket ? local.bottlerocket_settings : null) : local.self_managed_user_data[var.bootstrap]
+  root_device = local.bottlerocket ? "/dev/xvdb" : "/dev/xvda"
 }
 
 resource "aws_launch_template" "this" {
   name                   = "${var.cluster_name}-${var.name}"
   description            = "Nodes of ${var.cluster_name}/${var.name}"
   update_default_version = true
+  image_id               = local.managed ? null : data.aws_ssm_parameter.ami[0].insecure_value
   instance_type          = local.managed ? null : var.instance_types[0]
   vpc_security_group_ids = var.security_group_ids
-  user_data              = local.bottlerocket ? base64encode(local.bottlerocket_settings) : null
+  user_data              = local.user_data == null ? null : base64encode(local.user_data)
 
   metadata_options {
     http_endpoint               = "enabled"

@@ -144,6 +144,8 @@ module "ng_main_main" {
   name                          = "main"
   management                    = "managed"
   ami_type                      = "BOTTLEROCKET_x86_64"
+  ami_ssm_parameter             = "/aws/service/bottlerocket/aws-k8s-1.35/x86_64/latest/image_id"
+  bootstrap                     = "bottlerocket"
   instance_types                = ["t3a.2xlarge"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 3
@@ -155,6 +157,7 @@ module "ng_main_main" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"

@@ -44,6 +44,12 @@ output "oidc_issuer" {
 output "node_role_arn" {
   description = "The node IAM role's ARN."
   value       = aws_iam_role.nodes.arn
+  depends_on  = [aws_eks_access_entry.this]
+}
+
+output "service_cidr" {
+  description = "The Kubernetes services block."
+  value       = aws_eks_cluster.this.kubernetes_network_config[0].service_ipv4_cidr
 }
 
 output "node_instance_profile" {

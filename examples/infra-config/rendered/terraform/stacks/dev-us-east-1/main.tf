@@ -116,6 +116,7 @@ module "eks_main" {
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
   log_kms_key_arn          = module.kms_logs.arn
+  node_access_entry_type   = "EC2_LINUX"
 }
 
 module "ng_main_workers" {
@@ -124,6 +125,8 @@ module "ng_main_workers" {
   name                          = "workers"
   management                    = "selfManaged"
   ami_type                      = "AL2023_x86_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t3.large"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 2
@@ -135,6 +138,7 @@ module "ng_main_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"

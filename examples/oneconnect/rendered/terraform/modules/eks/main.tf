@@ -209,3 +209,10 @@ resource "aws_iam_instance_profile" "nodes" {
   name = "${var.name}-nodes"
   role = aws_iam_role.nodes.name
 }
+
+resource "aws_eks_access_entry" "this" {
+  for_each      = var.node_access_entry_type == null ? {} : { nodes = var.node_access_entry_type }
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_iam_role.nodes.arn
+  type          = each.value
+}

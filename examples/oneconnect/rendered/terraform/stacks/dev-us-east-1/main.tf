@@ -123,6 +123,8 @@ module "ng_main_general" {
   name                          = "general"
   management                    = "managed"
   ami_type                      = "AL2023_x86_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t3.xlarge"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 2
@@ -134,6 +136,7 @@ module "ng_main_general" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"

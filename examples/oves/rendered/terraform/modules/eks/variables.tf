@@ -80,6 +80,12 @@ variable "log_kms_key_arn" {
   default     = null
 }
 
+variable "node_access_entry_type" {
+  type        = string
+  description = "The access entry type (EC2_LINUX) that lets self-managed nodes of the node role join; null when only managed groups use the role (EKS adds their entry)."
+  default     = null
+}
+
 variable "node_security_group_tags" {
   type        = map(string)
   description = "Extra tags of the node security group (Karpenter's discovery tag)."

@@ -22,6 +22,16 @@ variable "ami_type" {
   description = "The EKS AMI type, such as BOTTLEROCKET_x86_64."
 }
 
+variable "ami_ssm_parameter" {
+  type        = string
+  description = "The public SSM parameter holding the family's EKS image for the cluster's version (self-managed groups)."
+}
+
+variable "bootstrap" {
+  type        = string
+  description = "How the AMI family joins the cluster: nodeadm (AL2023), bottlerocket or script (AL2)."
+}
+
 variable "instance_types" {
   type        = list(string)
   description = "Instance types, the first preferred."
@@ -70,12 +80,17 @@ variable "instance_profile" {
 
 variable "cluster_endpoint" {
   type        = string
-  description = "The API server endpoint (self-managed Bottlerocket nodes)."
+  description = "The API server endpoint (self-managed nodes)."
 }
 
 variable "cluster_certificate_authority" {
   type        = string
-  description = "The cluster CA (self-managed Bottlerocket nodes)."
+  description = "The cluster CA, base64-encoded (self-managed nodes)."
+}
+
+variable "cluster_service_cidr" {
+  type        = string
+  description = "The cluster's Kubernetes services block (self-managed nodes find the cluster DNS in it)."
 }
 
 variable "root_volume" {

@@ -144,6 +144,8 @@ module "ng_eks_general" {
   name                          = "general"
   management                    = "managed"
   ami_type                      = "AL2023_x86_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t3.medium"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 2
@@ -155,6 +157,7 @@ module "ng_eks_general" {
   instance_profile              = module.eks_eks.node_instance_profile
   cluster_endpoint              = module.eks_eks.endpoint
   cluster_certificate_authority = module.eks_eks.certificate_authority
+  cluster_service_cidr          = module.eks_eks.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"
@@ -179,6 +182,8 @@ module "ng_eks_spot" {
   name                          = "spot"
   management                    = "managed"
   ami_type                      = "AL2023_x86_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t3.medium", "t3a.medium", "t3.large", "t3a.large"]
   capacity_type                 = "SPOT"
   min_size                      = 2
@@ -190,6 +195,7 @@ module "ng_eks_spot" {
   instance_profile              = module.eks_eks.node_instance_profile
   cluster_endpoint              = module.eks_eks.endpoint
   cluster_certificate_authority = module.eks_eks.certificate_authority
+  cluster_service_cidr          = module.eks_eks.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"

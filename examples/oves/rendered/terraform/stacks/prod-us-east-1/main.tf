@@ -153,6 +153,8 @@ module "ng_eks_general" {
   name                          = "general"
   management                    = "managed"
   ami_type                      = "AL2023_x86_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t3.large"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 3
@@ -164,6 +166,7 @@ module "ng_eks_general" {
   instance_profile              = module.eks_eks.node_instance_profile
   cluster_endpoint              = module.eks_eks.endpoint
   cluster_certificate_authority = module.eks_eks.certificate_authority
+  cluster_service_cidr          = module.eks_eks.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"
@@ -188,6 +191,8 @@ module "ng_eks_compute" {
   name                          = "compute"
   management                    = "managed"
   ami_type                      = "AL2023_x86_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["c5.xlarge"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 2
@@ -199,6 +204,7 @@ module "ng_eks_compute" {
   instance_profile              = module.eks_eks.node_instance_profile
   cluster_endpoint              = module.eks_eks.endpoint
   cluster_certificate_authority = module.eks_eks.certificate_authority
+  cluster_service_cidr          = module.eks_eks.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"
@@ -223,6 +229,8 @@ module "ng_eks_memory" {
   name                          = "memory"
   management                    = "managed"
   ami_type                      = "AL2023_x86_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["r5.large"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 2
@@ -234,6 +242,7 @@ module "ng_eks_memory" {
   instance_profile              = module.eks_eks.node_instance_profile
   cluster_endpoint              = module.eks_eks.endpoint
   cluster_certificate_authority = module.eks_eks.certificate_authority
+  cluster_service_cidr          = module.eks_eks.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"

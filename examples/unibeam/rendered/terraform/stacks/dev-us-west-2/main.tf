@@ -187,6 +187,8 @@ module "ng_main_unibeam_workers" {
   name                          = "unibeam-workers"
   management                    = "managed"
   ami_type                      = "AL2023_ARM_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t4g.large"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 2
@@ -198,6 +200,7 @@ module "ng_main_unibeam_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"
@@ -229,6 +232,8 @@ module "ng_main_kafka_workers" {
   name                          = "kafka-workers"
   management                    = "managed"
   ami_type                      = "AL2023_ARM_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t4g.large"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 3
@@ -240,6 +245,7 @@ module "ng_main_kafka_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 100
     type       = "gp3"
@@ -271,6 +277,8 @@ module "ng_main_spot_workers" {
   name                          = "spot-workers"
   management                    = "managed"
   ami_type                      = "AL2023_ARM_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t4g.xlarge", "t4g.2xlarge", "m6g.xlarge", "m7g.xlarge", "c7g.xlarge"]
   capacity_type                 = "SPOT"
   min_size                      = 1
@@ -282,6 +290,7 @@ module "ng_main_spot_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"
@@ -307,6 +316,8 @@ module "ng_main_monitor_workers" {
   name                          = "monitor-workers"
   management                    = "managed"
   ami_type                      = "AL2023_ARM_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t4g.large"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 1
@@ -318,6 +329,7 @@ module "ng_main_monitor_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 100
     type       = "gp3"

@@ -178,6 +178,8 @@ module "ng_main_unibeam_workers" {
   name                          = "unibeam-workers"
   management                    = "managed"
   ami_type                      = "AL2023_ARM_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t4g.2xlarge"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 3
@@ -189,6 +191,7 @@ module "ng_main_unibeam_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"
@@ -220,6 +223,8 @@ module "ng_main_kafka_workers" {
   name                          = "kafka-workers"
   management                    = "managed"
   ami_type                      = "AL2023_ARM_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t4g.2xlarge"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 3
@@ -231,6 +236,7 @@ module "ng_main_kafka_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 100
     type       = "gp3"
@@ -262,6 +268,8 @@ module "ng_main_spot_workers" {
   name                          = "spot-workers"
   management                    = "managed"
   ami_type                      = "AL2023_ARM_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t4g.xlarge", "t4g.2xlarge", "m6g.xlarge", "m7g.xlarge", "c7g.xlarge"]
   capacity_type                 = "SPOT"
   min_size                      = 2
@@ -273,6 +281,7 @@ module "ng_main_spot_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 50
     type       = "gp3"
@@ -298,6 +307,8 @@ module "ng_main_monitor_workers" {
   name                          = "monitor-workers"
   management                    = "managed"
   ami_type                      = "AL2023_ARM_64_STANDARD"
+  ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
+  bootstrap                     = "nodeadm"
   instance_types                = ["t4g.2xlarge"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 2
@@ -309,6 +320,7 @@ module "ng_main_monitor_workers" {
   instance_profile              = module.eks_main.node_instance_profile
   cluster_endpoint              = module.eks_main.endpoint
   cluster_certificate_authority = module.eks_main.certificate_authority
+  cluster_service_cidr          = module.eks_main.service_cidr
   root_volume = {
     size_gib   = 100
     type       = "gp3"
