@@ -17,7 +17,7 @@ use stratoform_spec::{Cluster, Environment, Platform, Region, RegionRole};
 pub use after_apply::{AfterApply, KubernetesFile};
 pub use identity::{BoundRole, IdentityPlan};
 pub use naming::Names;
-pub use network::{NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
+pub use network::{Inspection, NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
 pub use stacks::{Stack, StackKind};
 
 /// One environment of a platform, resolved.

@@ -24,6 +24,23 @@ pub struct VpcPlan {
     pub nat: NatMode,
     /// Whether an internet gateway is created.
     pub internet_gateway: bool,
+    /// The Network Firewall's inspection of the VPC's internet traffic, when it has a firewall,
+    /// an internet gateway and public subnets.
+    pub inspection: Option<Inspection>,
+}
+
+/// How a Network Firewall sits in a VPC's internet path: the public subnets reach the internet
+/// gateway through the firewall endpoint of their zone, the firewall's subnets route to the
+/// gateway, and the gateway's edge route table returns each public subnet's traffic through the
+/// same endpoint.
+#[derive(Clone, Debug)]
+pub struct Inspection {
+    /// The firewall's name in the spec.
+    pub firewall: Name,
+    /// Subnets whose internet traffic the firewall inspects (every public tier).
+    pub public: Vec<SubnetPlan>,
+    /// The subnets holding the firewall's endpoints.
+    pub endpoints: Vec<SubnetPlan>,
 }
 
 /// One tier's subnets.
@@ -70,13 +87,20 @@ impl NetworkPlan {
                     .collect();
                 let has_public = tiers.iter().any(|t| t.kind == SubnetKind::Public);
                 let nat = vpc.nat.as_ref().map_or(if has_public { NatMode::Single } else { NatMode::None }, |n| n.mode);
+                let internet_gateway = vpc.internet_gateway.unwrap_or(has_public);
+                let inspection = vpc.network_firewall.as_ref().filter(|_| internet_gateway && has_public).map(|fw| Inspection {
+                    firewall: fw.name.clone(),
+                    public: tiers.iter().filter(|t| t.kind == SubnetKind::Public).flat_map(|t| t.subnets.iter().cloned()).collect(),
+                    endpoints: tiers.iter().filter(|t| t.name == fw.subnet_tier).flat_map(|t| t.subnets.iter().cloned()).collect(),
+                });
                 vpcs.push(VpcPlan {
                     region: region.name.to_string(),
                     name: vpc.name.clone(),
                     cidr: vpc.cidr,
                     tiers,
                     nat,
-                    internet_gateway: vpc.internet_gateway.unwrap_or(has_public),
+                    internet_gateway,
+                    inspection,
                 });
             }
         }

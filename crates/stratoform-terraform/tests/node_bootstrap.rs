@@ -5,68 +5,47 @@
 
 mod support;
 
-use std::path::PathBuf;
-
-use hcl::{Block, Body, Expression};
+use hcl::Body;
 use support::*;
 
-fn render(example: &str) -> stratoform_output::OutputTree {
-    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(example).join("platform.yaml");
-    let loaded = stratoform_loader::load_file(&spec).unwrap();
-    let models = stratoform_model::Model::resolve_all(&loaded, None).unwrap();
-    stratoform_terraform::render(&models).unwrap()
-}
 
-fn parse(tree: &stratoform_output::OutputTree, path: &str) -> Body {
-    hcl::parse(tree.get(path).unwrap_or_else(|| panic!("{path} is missing"))).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
-/// The block `ident "labels"...` of a body.
-fn find<'b>(body: &'b Body, ident: &str, labels: &[&str]) -> Option<&'b Block> {
-    body.blocks().find(|b| b.identifier() == ident && b.labels().iter().map(|l| l.as_str()).eq(labels.iter().copied()))
-}
 
-fn attr<'b>(block: &'b Block, key: &str) -> Option<&'b Expression> {
-    block.body().attributes().find(|a| a.key() == key).map(|a| a.expr())
-}
 
-fn text(e: &Expression) -> String {
-    hcl::format::to_string(e).unwrap()
-}
 
 /// infra-config's self-managed `workers` group: image, bootstrap, access entry.
 #[test]
 fn infra_config_self_managed_nodes_join_the_cluster() {
-    let tree = render("infra-config");
-    let module = parse(&tree, "modules/node-group/main.tf");
-    let ami = find(&module, "data", &["aws_ssm_parameter", "ami"]).expect("the node-group module reads the image parameter");
-    assert_eq!(text(attr(ami, "name").unwrap()), "var.ami_ssm_parameter");
-    let lt = find(&module, "resource", &["aws_launch_template", "this"]).unwrap();
-    let image = text(attr(lt, "image_id").expect("the launch template names an image"));
+    let (_, tree) = render_example("infra-config");
+    let module = parse_tf(&tree, "modules/node-group/main.tf");
+    let ami = find_block(&module, "data", &["aws_ssm_parameter", "ami"]).expect("the node-group module reads the image parameter");
+    assert_eq!(expr_text(attr_of(ami, "name").unwrap()), "var.ami_ssm_parameter");
+    let lt = find_block(&module, "resource", &["aws_launch_template", "this"]).unwrap();
+    let image = expr_text(attr_of(lt, "image_id").expect("the launch template names an image"));
     assert!(image.contains("data.aws_ssm_parameter.ami[0].insecure_value"), "{image}");
-    let user_data = text(attr(lt, "user_data").expect("the launch template carries user data"));
+    let user_data = expr_text(attr_of(lt, "user_data").expect("the launch template carries user data"));
     assert!(user_data.contains("local.user_data"), "{user_data}");
 
-    let eks = parse(&tree, "modules/eks/main.tf");
-    let entry = find(&eks, "resource", &["aws_eks_access_entry", "this"]).expect("the eks module creates the node role's access entry");
-    assert_eq!(text(attr(entry, "principal_arn").unwrap()), "aws_iam_role.nodes.arn");
-    assert_eq!(text(attr(entry, "type").unwrap()), "each.value");
-    let profile = find(&eks, "resource", &["aws_iam_instance_profile", "nodes"]).expect("an instance profile of the node role");
-    assert_eq!(text(attr(profile, "role").unwrap()), "aws_iam_role.nodes.name");
+    let eks = parse_tf(&tree, "modules/eks/main.tf");
+    let entry = find_block(&eks, "resource", &["aws_eks_access_entry", "this"]).expect("the eks module creates the node role's access entry");
+    assert_eq!(expr_text(attr_of(entry, "principal_arn").unwrap()), "aws_iam_role.nodes.arn");
+    assert_eq!(expr_text(attr_of(entry, "type").unwrap()), "each.value");
+    let profile = find_block(&eks, "resource", &["aws_iam_instance_profile", "nodes"]).expect("an instance profile of the node role");
+    assert_eq!(expr_text(attr_of(profile, "role").unwrap()), "aws_iam_role.nodes.name");
 
     for env in ["dev", "prod"] {
-        let stack = parse(&tree, &format!("stacks/{env}-us-east-1/main.tf"));
-        let call = find(&stack, "module", &["ng_main_workers"]).unwrap();
-        assert_eq!(text(attr(call, "management").unwrap()), "\"selfManaged\"");
+        let stack = parse_tf(&tree, &format!("stacks/{env}-us-east-1/main.tf"));
+        let call = find_block(&stack, "module", &["ng_main_workers"]).unwrap();
+        assert_eq!(expr_text(attr_of(call, "management").unwrap()), "\"selfManaged\"");
         assert_eq!(
-            text(attr(call, "ami_ssm_parameter").unwrap()),
+            expr_text(attr_of(call, "ami_ssm_parameter").unwrap()),
             "\"/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id\""
         );
-        assert_eq!(text(attr(call, "bootstrap").unwrap()), "\"nodeadm\"");
-        assert_eq!(text(attr(call, "instance_profile").unwrap()), "module.eks_main.node_instance_profile");
-        assert_eq!(text(attr(call, "cluster_service_cidr").unwrap()), "module.eks_main.service_cidr");
-        let eks_call = find(&stack, "module", &["eks_main"]).unwrap();
-        assert_eq!(text(attr(eks_call, "node_access_entry_type").expect("the node role gets an access entry")), "\"EC2_LINUX\"");
+        assert_eq!(expr_text(attr_of(call, "bootstrap").unwrap()), "\"nodeadm\"");
+        assert_eq!(expr_text(attr_of(call, "instance_profile").unwrap()), "module.eks_main.node_instance_profile");
+        assert_eq!(expr_text(attr_of(call, "cluster_service_cidr").unwrap()), "module.eks_main.service_cidr");
+        let eks_call = find_block(&stack, "module", &["eks_main"]).unwrap();
+        assert_eq!(expr_text(attr_of(eks_call, "node_access_entry_type").expect("the node role gets an access entry")), "\"EC2_LINUX\"");
     }
 }
 
@@ -74,7 +53,7 @@ fn infra_config_self_managed_nodes_join_the_cluster() {
 /// role, and a second one for the same role fails).
 #[test]
 fn managed_only_clusters_get_no_explicit_access_entry() {
-    let tree = render("aoscloud");
+    let (_, tree) = render_example("aoscloud");
     for (path, text) in tree.iter().filter(|(p, _)| p.starts_with("stacks/") && p.ends_with("/main.tf")) {
         assert!(!text.contains("node_access_entry_type"), "{path} adds an access entry for managed groups");
     }
@@ -112,15 +91,7 @@ taints = [{{ key = "dedicated", value = "batch", effect = "NO_SCHEDULE" }}, {{ k
 "#
     );
     std::fs::write(dir.path().join("terraform.tfvars"), vars).unwrap();
-    let mut cmd = std::process::Command::new(terraform().unwrap());
-    cmd.current_dir(dir.path()).arg("console").stdin(std::process::Stdio::piped());
-    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"jsonencode(local.user_data)\n").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "terraform console: {}", String::from_utf8_lossy(&out.stderr));
-    let printed: String = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    let printed = console_json(dir.path(), "local.user_data");
     serde_json::from_str::<Option<String>>(&printed).unwrap()
 }
 

@@ -28,6 +28,12 @@ pub fn module() -> Module {
             Some(obj([("enabled", true.into()), ("traffic", s("ALL")), ("retention_days", n(90))])),
         ),
         variable("flow_logs_kms_key_arn", "string", "The KMS key of the flow log group; null leaves it to CloudWatch Logs' own encryption.", Some(hcl::Expression::Null)),
+        variable(
+            "internet_via_firewall",
+            "bool",
+            "Whether a Network Firewall inspects the VPC's internet traffic: the public subnets' default route then goes through its endpoints (`modules/transit` writes it).",
+            Some(false.into()),
+        ),
         variable("security_groups", "map(string)", "Extra security groups by name, with their descriptions.", Some(obj::<&str>([]))),
         variable(
             "security_group_rules",
@@ -119,7 +125,7 @@ pub fn module() -> Module {
             "resource",
             &["aws_route", "internet"],
             vec![
-                attr("for_each", ex("var.internet_gateway ? local.public_subnets : {}")),
+                attr("for_each", ex("var.internet_gateway && !var.internet_via_firewall ? local.public_subnets : {}")),
                 attr("route_table_id", ex("aws_route_table.this[each.key].id")),
                 attr("destination_cidr_block", s("0.0.0.0/0")),
                 attr("gateway_id", ex("aws_internet_gateway.this[0].id")),
@@ -282,6 +288,8 @@ pub fn module() -> Module {
             "Route table IDs by tier.",
             ex("{ for tier in distinct([for v in values(var.subnets) : v.tier]) : tier => [for k, v in var.subnets : aws_route_table.this[k].id if v.tier == tier] }"),
         ),
+        output("route_table_ids", "Route table IDs by subnet key (`<tier>-<zone>`).", ex("{ for k, v in aws_route_table.this : k => v.id }")),
+        output("internet_gateway_id", "The internet gateway's ID, or null.", ex("one(aws_internet_gateway.this[*].id)")),
         output("nat_public_ips", "The NAT gateways' public addresses by zone.", ex("{ for k, v in aws_eip.nat : k => v.public_ip }")),
         output("security_group_ids", "The extra security groups' IDs by name.", ex("{ for k, v in aws_security_group.extra : k => v.id }")),
     ];

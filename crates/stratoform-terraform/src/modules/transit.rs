@@ -1,7 +1,8 @@
 //! `modules/transit`: a region's Transit Gateway with its VPC attachments (each in the subnets of
 //! a named tier; they associate with and propagate to the default route table), and an AWS
-//! Network Firewall per VPC that names one (a stateful domain allowlist for egress, its policy and
-//! the firewall in its own tier). Peerings with other regions: `modules/transit-peering`.
+//! Network Firewall per VPC that names one (a stateful domain allowlist for egress, its policy,
+//! the firewall in its own tier, and the routes that send the VPC's internet traffic through its
+//! endpoints). Peerings with other regions: `modules/transit-peering`.
 
 use crate::dsl::*;
 use crate::modules::Module;
@@ -19,12 +20,38 @@ pub fn module() -> Module {
         ),
         variable(
             "firewalls",
-            "map(object({ vpc_id = string, subnet_ids = list(string), allowed_domains = list(string), delete_protection = bool, kms_key_arn = string, log_retention_days = number }))",
-            "Network Firewalls by name: the key that encrypts the firewall, its policy, its rules and its logs (it must admit CloudWatch Logs), and the retention of its flow and alert logs.",
+            "map(object({ vpc_id = string, subnet_ids = list(string), allowed_domains = list(string), delete_protection = bool, kms_key_arn = string, log_retention_days = number, internet_gateway_id = string, public_subnets = map(object({ route_table_id = string, az = string, cidr = string })), firewall_subnets = map(object({ route_table_id = string, az = string })) }))",
+            "Network Firewalls by name: the key that encrypts the firewall, its policy, its rules and its logs (it must admit CloudWatch Logs), the retention of its flow and alert logs, and the subnets it inspects: the public subnets (by key, with their route tables, zones and blocks), whose internet traffic goes through the endpoint of their zone, and its own subnets' route tables, which lead to the internet gateway.",
             Some(obj::<&str>([])),
         ),
     ];
     let main = vec![
+        // Inspection routing: public subnets reach the internet through the firewall endpoint of
+        // their zone, the firewall's subnets through the internet gateway, and the gateway's edge
+        // route table returns each public subnet's traffic through the same endpoint, so both
+        // directions of a flow pass one endpoint. The firewall sits between the public subnets
+        // (NAT gateways, load balancers) and the internet: NAT hides the private subnets behind
+        // addresses of the VPC, which the domain allowlist inspects as the VPC's own traffic, while
+        // load balancers' traffic to the nodes stays inside the VPC.
+        block(
+            "locals",
+            &[],
+            vec![
+                attr(
+                    "firewall_endpoints",
+                    ex("{ for k, fw in aws_networkfirewall_firewall.this : k => { for s in fw.firewall_status[0].sync_states : s.availability_zone => s.attachment[0].endpoint_id } }"),
+                ),
+                attr(
+                    "firewall_routes",
+                    ex(&[
+                        r#"merge(concat([for k, fw in var.firewalls : { for sk, sn in fw.public_subnets : "${k}/${sk}" => { firewall = k, az = sn.az, route_table_id = sn.route_table_id, destination = "0.0.0.0/0", target = "endpoint" } }], "#,
+                        r#"[for k, fw in var.firewalls : { for sk, sn in fw.firewall_subnets : "${k}/${sk}" => { firewall = k, az = sn.az, route_table_id = sn.route_table_id, destination = "0.0.0.0/0", target = "gateway" } }], "#,
+                        r#"[for k, fw in var.firewalls : { for sk, sn in fw.public_subnets : "${k}/edge/${sk}" => { firewall = k, az = sn.az, route_table_id = aws_route_table.edge[k].id, destination = sn.cidr, target = "endpoint" } }])...)"#,
+                    ]
+                    .concat()),
+                ),
+            ],
+        ),
         block(
             "resource",
             &["aws_ec2_transit_gateway", "this"],
@@ -115,6 +142,36 @@ pub fn module() -> Module {
                 ),
             ],
         ),
+        // The internet gateway's edge route table, for the return routes.
+        block(
+            "resource",
+            &["aws_route_table", "edge"],
+            vec![
+                attr("for_each", ex("{ for k, fw in var.firewalls : k => fw if length(fw.public_subnets) > 0 }")),
+                attr("vpc_id", ex("each.value.vpc_id")),
+                attr("tags", obj([("Name", ex(r#""${each.key}-internet-edge""#))])),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_route_table_association", "edge"],
+            vec![
+                attr("for_each", ex("aws_route_table.edge")),
+                attr("gateway_id", ex("var.firewalls[each.key].internet_gateway_id")),
+                attr("route_table_id", ex("each.value.id")),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_route", "this"],
+            vec![
+                attr("for_each", ex("local.firewall_routes")),
+                attr("route_table_id", ex("each.value.route_table_id")),
+                attr("destination_cidr_block", ex("each.value.destination")),
+                attr("gateway_id", ex(r#"each.value.target == "gateway" ? var.firewalls[each.value.firewall].internet_gateway_id : null"#)),
+                attr("vpc_endpoint_id", ex(r#"each.value.target == "endpoint" ? local.firewall_endpoints[each.value.firewall][each.value.az] : null"#)),
+            ],
+        ),
         // Flow and alert logs of each firewall, in their own encrypted groups.
         block(
             "resource",
@@ -162,6 +219,7 @@ pub fn module() -> Module {
         output("transit_gateway_id", "The Transit Gateway's ID.", ex("one([for v in aws_ec2_transit_gateway.this : v.id])")),
         output("route_table_id", "The Transit Gateway's default route table (attachments associate with and propagate to it).", ex("one([for v in aws_ec2_transit_gateway.this : v.association_default_route_table_id])")),
         output("firewall_arns", "Network Firewalls by name.", ex("{ for k, v in aws_networkfirewall_firewall.this : k => v.arn }")),
+        output("firewall_endpoints", "Each Network Firewall's endpoint by zone.", ex("local.firewall_endpoints")),
     ];
     Module { name: "transit", aliases: &[], variables, main, outputs }
 }

@@ -315,6 +315,7 @@ fn network(c: &mut Ctx) {
                 ("flow_logs_kms_key_arn", if vpc.flow_logs.enabled { ex(LOGS_KEY) } else { Expression::Null }),
                 ("security_groups", obj(sgs)),
                 ("security_group_rules", obj(rules)),
+                ("internet_via_firewall", plan.inspection.is_some().into()),
             ],
         );
         // Rules whose source is a cluster's nodes or a host live here, after both exist.
@@ -1145,6 +1146,8 @@ fn transit(c: &mut Ctx) {
     let mut firewalls = Vec::new();
     for vpc in &region.vpcs {
         if let Some(fw) = &vpc.network_firewall {
+            let net = format!("module.network_{}", ident(vpc.name.as_str()));
+            let inspection = c.model.network.vpc(region.name.as_str(), vpc.name.as_str()).and_then(|p| p.inspection.clone());
             firewalls.push((
                 format!("{}-{}", c.prefix(), fw.name),
                 obj([
@@ -1154,6 +1157,26 @@ fn transit(c: &mut Ctx) {
                     ("delete_protection", fw.delete_protection.unwrap_or(c.model.is_production()).into()),
                     ("kms_key_arn", ex(LOGS_KEY)),
                     ("log_retention_days", n(retention_days(days(&vpc.flow_logs.retention)))),
+                    ("internet_gateway_id", ex(&format!("{net}.internet_gateway_id"))),
+                    (
+                        "public_subnets",
+                        obj(inspection.iter().flat_map(|i| &i.public).map(|sn| {
+                            (
+                                sn.key.clone(),
+                                obj([
+                                    ("route_table_id", ex(&format!("{net}.route_table_ids[{:?}]", sn.key))),
+                                    ("az", s(sn.az.to_string())),
+                                    ("cidr", s(sn.cidr.to_string())),
+                                ]),
+                            )
+                        })),
+                    ),
+                    (
+                        "firewall_subnets",
+                        obj(inspection.iter().flat_map(|i| &i.endpoints).map(|sn| {
+                            (sn.key.clone(), obj([("route_table_id", ex(&format!("{net}.route_table_ids[{:?}]", sn.key))), ("az", s(sn.az.to_string()))]))
+                        })),
+                    ),
                 ]),
             ));
         }

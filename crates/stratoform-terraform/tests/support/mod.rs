@@ -159,3 +159,49 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// An example's models (every environment) and its rendered Terraform, in memory.
+pub fn render_example(example: &str) -> (Vec<stratoform_model::Model>, stratoform_output::OutputTree) {
+    let spec = repo().join("examples").join(example).join("platform.yaml");
+    let loaded = stratoform_loader::load_file(&spec).unwrap();
+    let models = stratoform_model::Model::resolve_all(&loaded, None).unwrap();
+    let tree = stratoform_terraform::render(&models).unwrap();
+    (models, tree)
+}
+
+/// A rendered file of the tree, parsed.
+pub fn parse_tf(tree: &stratoform_output::OutputTree, path: &str) -> hcl::Body {
+    hcl::parse(tree.get(path).unwrap_or_else(|| panic!("{path} is missing"))).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The block `ident "labels"...` of a body.
+pub fn find_block<'b>(body: &'b hcl::Body, ident: &str, labels: &[&str]) -> Option<&'b hcl::Block> {
+    body.blocks().find(|b| b.identifier() == ident && b.labels().iter().map(|l| l.as_str()).eq(labels.iter().copied()))
+}
+
+/// An attribute's expression in a block.
+pub fn attr_of<'b>(block: &'b hcl::Block, key: &str) -> Option<&'b hcl::Expression> {
+    block.body().attributes().find(|a| a.key() == key).map(|a| a.expr())
+}
+
+/// An expression as Terraform text.
+pub fn expr_text(e: &hcl::Expression) -> String {
+    hcl::format::to_string(e).unwrap()
+}
+
+/// `terraform console` in `dir`, evaluating `jsonencode(<expr>)`: the JSON text of the value.
+pub fn console_json(dir: &Path, expr: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(terraform().unwrap())
+        .current_dir(dir)
+        .arg("console")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("jsonencode({expr})\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "terraform console: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap()
+}

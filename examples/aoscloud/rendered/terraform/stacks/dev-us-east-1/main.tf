@@ -118,6 +118,7 @@ module "network_main" {
   flow_logs_kms_key_arn = module.kms_logs.arn
   security_groups       = {}
   security_group_rules  = {}
+  internet_via_firewall = false
 }
 
 module "eks_main" {

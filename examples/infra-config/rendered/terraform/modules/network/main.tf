@@ -90,7 +90,7 @@ resource "aws_route_table_association" "this" {
 }
 
 resource "aws_route" "internet" {
-  for_each               = var.internet_gateway ? local.public_subnets : {}
+  for_each               = var.internet_gateway && !var.internet_via_firewall ? local.public_subnets : {}
   route_table_id         = aws_route_table.this[each.key].id
   destination_cidr_block = "0.0.0.0/0"
   gateway_id             = aws_internet_gateway.this[0].id

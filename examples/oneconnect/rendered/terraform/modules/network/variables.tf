@@ -72,6 +72,12 @@ variable "flow_logs_kms_key_arn" {
   default     = null
 }
 
+variable "internet_via_firewall" {
+  type        = bool
+  description = "Whether a Network Firewall inspects the VPC's internet traffic: the public subnets' default route then goes through its endpoints (`modules/transit` writes it)."
+  default     = false
+}
+
 variable "security_groups" {
   type        = map(string)
   description = "Extra security groups by name, with their descriptions."

@@ -12,6 +12,11 @@ terraform {
   }
 }
 
+locals {
+  firewall_endpoints = { for k, fw in aws_networkfirewall_firewall.this : k => { for s in fw.firewall_status[0].sync_states : s.availability_zone => s.attachment[0].endpoint_id } }
+  firewall_routes    = merge(concat([for k, fw in var.firewalls : { for sk, sn in fw.public_subnets : "${k}/${sk}" => { firewall = k, az = sn.az, route_table_id = sn.route_table_id, destination = "0.0.0.0/0", target = "endpoint" } }], [for k, fw in var.firewalls : { for sk, sn in fw.firewall_subnets : "${k}/${sk}" => { firewall = k, az = sn.az, route_table_id = sn.route_table_id, destination = "0.0.0.0/0", target = "gateway" } }], [for k, fw in var.firewalls : { for sk, sn in fw.public_subnets : "${k}/edge/${sk}" => { firewall = k, az = sn.az, route_table_id = aws_route_table.edge[k].id, destination = sn.cidr, target = "endpoint" } }])...)
+}
+
 resource "aws_ec2_transit_gateway" "this" {
   for_each                        = var.name == null ? toset([]) : toset([var.name])
   description                     = "${each.key} connects the platform's VPCs"
@@ -93,6 +98,28 @@ resource "aws_networkfirewall_firewall" "this" {
       subnet_id = subnet_mapping.value
     }
   }
+}
+
+resource "aws_route_table" "edge" {
+  for_each = { for k, fw in var.firewalls : k => fw if length(fw.public_subnets) > 0 }
+  vpc_id   = each.value.vpc_id
+  tags = {
+    Name = "${each.key}-internet-edge"
+  }
+}
+
+resource "aws_route_table_association" "edge" {
+  for_each       = aws_route_table.edge
+  gateway_id     = var.firewalls[each.key].internet_gateway_id
+  route_table_id = each.value.id
+}
+
+resource "aws_route" "this" {
+  for_each               = local.firewall_routes
+  route_table_id         = each.value.route_table_id
+  destination_cidr_block = each.value.destination
+  gateway_id             = each.value.target == "gateway" ? var.firewalls[each.value.firewall].internet_gateway_id : null
+  vpc_endpoint_id        = each.value.target == "endpoint" ? local.firewall_endpoints[each.value.firewall][each.value.az] : null
 }
 
 resource "aws_cloudwatch_log_group" "firewall" {

@@ -15,3 +15,8 @@ output "firewall_arns" {
   description = "Network Firewalls by name."
   value       = { for k, v in aws_networkfirewall_firewall.this : k => v.arn }
 }
+
+output "firewall_endpoints" {
+  description = "Each Network Firewall's endpoint by zone."
+  value       = local.firewall_endpoints
+}

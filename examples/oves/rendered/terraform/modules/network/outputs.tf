@@ -26,6 +26,16 @@ output "tier_route_table_ids" {
   value       = { for tier in distinct([for v in values(var.subnets) : v.tier]) : tier => [for k, v in var.subnets : aws_route_table.this[k].id if v.tier == tier] }
 }
 
+output "route_table_ids" {
+  description = "Route table IDs by subnet key (`<tier>-<zone>`)."
+  value       = { for k, v in aws_route_table.this : k => v.id }
+}
+
+output "internet_gateway_id" {
+  description = "The internet gateway's ID, or null."
+  value       = one(aws_internet_gateway.this[*].id)
+}
+
 output "nat_public_ips" {
   description = "The NAT gateways' public addresses by zone."
   value       = { for k, v in aws_eip.nat : k => v.public_ip }

@@ -58,6 +58,7 @@ module "network_database" {
   flow_logs_kms_key_arn = module.kms_logs.arn
   security_groups       = {}
   security_group_rules  = {}
+  internet_via_firewall = false
 }
 
 module "db_postgres" {

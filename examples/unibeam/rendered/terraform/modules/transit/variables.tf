@@ -24,13 +24,23 @@ variable "attachments" {
 
 variable "firewalls" {
   type = map(object({
-    vpc_id             = string
-    subnet_ids         = list(string)
-    allowed_domains    = list(string)
-    delete_protection  = bool
-    kms_key_arn        = string
-    log_retention_days = number
+    vpc_id              = string
+    subnet_ids          = list(string)
+    allowed_domains     = list(string)
+    delete_protection   = bool
+    kms_key_arn         = string
+    log_retention_days  = number
+    internet_gateway_id = string
+    public_subnets = map(object({
+      route_table_id = string
+      az             = string
+      cidr           = string
+    }))
+    firewall_subnets = map(object({
+      route_table_id = string
+      az             = string
+    }))
   }))
-  description = "Network Firewalls by name: the key that encrypts the firewall, its policy, its rules and its logs (it must admit CloudWatch Logs), and the retention of its flow and alert logs."
+  description = "Network Firewalls by name: the key that encrypts the firewall, its policy, its rules and its logs (it must admit CloudWatch Logs), the retention of its flow and alert logs, and the subnets it inspects: the public subnets (by key, with their route tables, zones and blocks), whose internet traffic goes through the endpoint of their zone, and its own subnets' route tables, which lead to the internet gateway."
   default     = {}
 }

@@ -151,6 +151,7 @@ module "network_main" {
   flow_logs_kms_key_arn = module.kms_logs.arn
   security_groups       = {}
   security_group_rules  = {}
+  internet_via_firewall = true
 }
 
 module "eks_main" {
@@ -680,12 +681,44 @@ module "transit" {
   }
   firewalls = {
     unibeam-dev-egress = {
-      vpc_id             = module.network_main.vpc_id
-      subnet_ids         = module.network_main.tier_subnet_ids["firewall"]
-      allowed_domains    = [".amazonaws.com", ".mongodb.net", ".redislabs.com", ".cloudflare.com", ".prismacloud.io", ".github.com", ".quay.io", ".docker.io", ".strimzi.io"]
-      delete_protection  = true
-      kms_key_arn        = module.kms_logs.arn
-      log_retention_days = 90
+      vpc_id              = module.network_main.vpc_id
+      subnet_ids          = module.network_main.tier_subnet_ids["firewall"]
+      allowed_domains     = [".amazonaws.com", ".mongodb.net", ".redislabs.com", ".cloudflare.com", ".prismacloud.io", ".github.com", ".quay.io", ".docker.io", ".strimzi.io"]
+      delete_protection   = true
+      kms_key_arn         = module.kms_logs.arn
+      log_retention_days  = 90
+      internet_gateway_id = module.network_main.internet_gateway_id
+      public_subnets = {
+        public-us-west-2a = {
+          route_table_id = module.network_main.route_table_ids["public-us-west-2a"]
+          az             = "us-west-2a"
+          cidr           = "10.20.0.0/24"
+        }
+        public-us-west-2b = {
+          route_table_id = module.network_main.route_table_ids["public-us-west-2b"]
+          az             = "us-west-2b"
+          cidr           = "10.20.1.0/24"
+        }
+        public-us-west-2c = {
+          route_table_id = module.network_main.route_table_ids["public-us-west-2c"]
+          az             = "us-west-2c"
+          cidr           = "10.20.2.0/24"
+        }
+      }
+      firewall_subnets = {
+        firewall-us-west-2a = {
+          route_table_id = module.network_main.route_table_ids["firewall-us-west-2a"]
+          az             = "us-west-2a"
+        }
+        firewall-us-west-2b = {
+          route_table_id = module.network_main.route_table_ids["firewall-us-west-2b"]
+          az             = "us-west-2b"
+        }
+        firewall-us-west-2c = {
+          route_table_id = module.network_main.route_table_ids["firewall-us-west-2c"]
+          az             = "us-west-2c"
+        }
+      }
     }
   }
 }

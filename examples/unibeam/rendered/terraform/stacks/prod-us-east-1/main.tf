@@ -142,6 +142,7 @@ module "network_main" {
   flow_logs_kms_key_arn = module.kms_logs.arn
   security_groups       = {}
   security_group_rules  = {}
+  internet_via_firewall = true
 }
 
 module "eks_main" {
@@ -726,12 +727,44 @@ module "transit" {
   }
   firewalls = {
     unibeam-prod-egress = {
-      vpc_id             = module.network_main.vpc_id
-      subnet_ids         = module.network_main.tier_subnet_ids["firewall"]
-      allowed_domains    = [".amazonaws.com", ".mongodb.net", ".redislabs.com", ".cloudflare.com", ".prismacloud.io", ".github.com", ".quay.io", ".docker.io", ".strimzi.io"]
-      delete_protection  = true
-      kms_key_arn        = module.kms_logs.arn
-      log_retention_days = 90
+      vpc_id              = module.network_main.vpc_id
+      subnet_ids          = module.network_main.tier_subnet_ids["firewall"]
+      allowed_domains     = [".amazonaws.com", ".mongodb.net", ".redislabs.com", ".cloudflare.com", ".prismacloud.io", ".github.com", ".quay.io", ".docker.io", ".strimzi.io"]
+      delete_protection   = true
+      kms_key_arn         = module.kms_logs.arn
+      log_retention_days  = 90
+      internet_gateway_id = module.network_main.internet_gateway_id
+      public_subnets = {
+        public-us-east-1a = {
+          route_table_id = module.network_main.route_table_ids["public-us-east-1a"]
+          az             = "us-east-1a"
+          cidr           = "10.10.0.0/24"
+        }
+        public-us-east-1b = {
+          route_table_id = module.network_main.route_table_ids["public-us-east-1b"]
+          az             = "us-east-1b"
+          cidr           = "10.10.1.0/24"
+        }
+        public-us-east-1c = {
+          route_table_id = module.network_main.route_table_ids["public-us-east-1c"]
+          az             = "us-east-1c"
+          cidr           = "10.10.2.0/24"
+        }
+      }
+      firewall_subnets = {
+        firewall-us-east-1a = {
+          route_table_id = module.network_main.route_table_ids["firewall-us-east-1a"]
+          az             = "us-east-1a"
+        }
+        firewall-us-east-1b = {
+          route_table_id = module.network_main.route_table_ids["firewall-us-east-1b"]
+          az             = "us-east-1b"
+        }
+        firewall-us-east-1c = {
+          route_table_id = module.network_main.route_table_ids["firewall-us-east-1c"]
+          az             = "us-east-1c"
+        }
+      }
     }
   }
 }
