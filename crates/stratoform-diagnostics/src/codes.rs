@@ -59,6 +59,11 @@ codes! {
     EMPTY_LIST = "SF034", "empty-list", "a list that needs at least one item";
     CONFLICTING_FIELDS = "SF035", "conflicting-fields", "fields that cannot be set together";
     HEALTH_CHECK = "SF036", "health-check", "health check settings the service does not accept";
+    NODE_IMAGE = "SF037", "node-image", "a node group whose AMI family has no EKS image for the cluster's Kubernetes version";
+    FIREWALL_ROUTING = "SF038", "firewall-routing", "a Network Firewall whose endpoints cannot carry the VPC's traffic";
+    PRIVATE_ASN = "SF039", "private-asn", "a Transit Gateway ASN outside the private ranges";
+    REPLICATION_VERSIONING = "SF040", "replication-versioning", "S3 replication between buckets that are not both versioned";
+    DATABASE_ENGINE = "SF041", "database-engine", "a database version or instance class its engine does not offer";
 }
 
 /// Looks a code up.

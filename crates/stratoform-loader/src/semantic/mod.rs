@@ -5,14 +5,19 @@ mod accounts;
 mod cluster_refs;
 mod conflicts;
 mod context;
+mod databases;
 mod edge_refs;
+mod firewalls;
 mod names;
 mod network;
+mod node_images;
 mod nodes;
 mod placement;
 mod ranges;
 mod references;
 mod region_refs;
+mod replication;
+mod transit;
 
 pub use context::Ctx;
 
@@ -34,5 +39,10 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     ranges::check(&mut ctx);
     conflicts::check(&mut ctx);
     accounts::check(&mut ctx);
+    node_images::check(&mut ctx);
+    firewalls::check(&mut ctx);
+    transit::check(&mut ctx);
+    replication::check(&mut ctx);
+    databases::check(&mut ctx);
     ctx.into_diagnostics()
 }
