@@ -140,7 +140,7 @@ pub fn secret_provider_classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
             .iter()
             .filter(|m| m.cluster == ctx.cluster.name)
         {
-            let object_name = format!("{}/{}/{}", ctx.model.names.platform, ctx.env(), secret.name);
+            let object_name = ctx.model.names.secret(secret.name.as_str());
             let mut object = Map::new();
             object.insert("objectName".into(), json!(object_name));
             object.insert("objectType".into(), json!("secretsmanager"));

@@ -9,6 +9,7 @@ pub mod kms;
 pub mod naming;
 pub mod network;
 pub mod refs;
+pub mod secrets;
 pub mod stacks;
 
 use stratoform_loader::{Loaded, LoadedEnvironment, SpanMap};

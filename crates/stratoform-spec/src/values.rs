@@ -215,6 +215,25 @@ impl Quantity {
 }
 
 string_newtype!(
+    /// An ECR repository name: lowercase path segments of letters and digits separated by `.`, `_`
+    /// or `-`, joined by `/` (a namespace such as `charts/aos`); may hold `{platform}`, `{env}`
+    /// and `{region}` placeholders.
+    RepositoryName,
+    pattern = r"^([a-z0-9{}]+([._-][a-z0-9{}]+)*/)*[a-z0-9{}]+([._-][a-z0-9{}]+)*$",
+    example = "charts/aos",
+    check = check_placeholders
+);
+
+string_newtype!(
+    /// The name of the Secrets Manager secret an ECR pull-through cache reads its upstream
+    /// registry's credentials from; ECR reads only secrets named `ecr-pullthroughcache/...`.
+    PullThroughSecretName,
+    pattern = r"^ecr-pullthroughcache/[A-Za-z0-9/_+=.@-]{1,480}$",
+    example = "ecr-pullthroughcache/docker-hub",
+    check = ok
+);
+
+string_newtype!(
     /// A URL (https, http, oci or s3 scheme).
     Url,
     pattern = r"^(https?|oci|s3|git)://[^\s]+$",

@@ -38,6 +38,7 @@ pub const EMULATOR_GAPS: &[(&str, &str, &str)] = &[
     ("vendor-peering", "aws_vpc_peering_connection", "the vendor's VPC does not exist in the emulator"),
     ("vendor-peering", "aws_route", "depends on the vendor peering"),
     ("snapshots", "aws_dlm_lifecycle_policy", "Data Lifecycle Manager is not emulated (CreateLifecyclePolicy returns 500)"),
+    ("ecr-pull-through-cache", "aws_ecr_pull_through_cache_rule", "ECR pull-through cache rules are not emulated (CreatePullThroughCacheRule is not implemented)"),
 ];
 
 /// `lifecycle.ignore_changes` the emulator needs, by module and resource (it drops or invents

@@ -178,6 +178,19 @@ fn prove(example: &str, spec: &Path, env: &str) -> Result<Times, String> {
     if let Some(cfg) = tf_cli_config() {
         envs.push(("TF_CLI_CONFIG_FILE".into(), cfg.display().to_string()));
     }
+    // The pipeline's input: upstream registry credentials of the pull-through caches that need
+    // them (the emulator never signs in upstream; any value does).
+    let credentials: std::collections::BTreeSet<String> = model
+        .platform
+        .regions
+        .iter()
+        .flat_map(|r| r.ecr.iter().flat_map(|e| &e.pull_through_caches))
+        .filter(|c| c.credential_secret.is_some())
+        .map(|c| format!(r#""{}" = {{ username = "emulator", access_token = "emulator" }}"#, c.prefix))
+        .collect();
+    if !credentials.is_empty() {
+        envs.push(("TF_VAR_pull_through_cache_credentials".into(), format!("{{ {} }}", credentials.into_iter().collect::<Vec<_>>().join(", "))));
+    }
     let runner = LocalRun {
         root: root.clone(),
         env: env.to_owned(),

@@ -351,15 +351,22 @@ impl<'t> Evaluator<'t> {
             let provider = res.attr("provider").and_then(ref_name).unwrap_or_else(|| "aws".to_owned());
             let region = inst.regions.get(&provider).cloned().flatten();
             for (label, scope) in self.expand(inst, res) {
-                let attrs = res.body.attributes().filter(|a| a.key.as_str() != "for_each" && a.key.as_str() != "count").map(|a| (a.key.to_string(), self.eval(inst, &scope, &a.expr))).collect();
-                out.push(Created {
+                let attrs: BTreeMap<String, V> =
+                    res.body.attributes().filter(|a| a.key.as_str() != "for_each" && a.key.as_str() != "count").map(|a| (a.key.to_string(), self.eval(inst, &scope, &a.expr))).collect();
+                let created = Created {
                     stack: stack.to_owned(),
                     region: region.clone(),
                     rtype: res.rtype.clone(),
                     address: format!("{}{}.{}{label}", inst.path, res.rtype, res.name),
                     file: res.file.clone(),
                     attrs,
-                });
+                };
+                // A replicated resource (a Secrets Manager secret's `replica` blocks) also exists,
+                // under the same name, in each replica's region.
+                for r in self.replica_regions(inst, &scope, &res.body) {
+                    out.push(Created { region: Some(r.clone()), address: format!("{}.replica[\"{r}\"]", created.address), ..created.clone() });
+                }
+                out.push(created);
             }
         }
         for call in &inst.module.calls {
@@ -369,6 +376,29 @@ impl<'t> Evaluator<'t> {
                 }
             }
         }
+    }
+
+    /// The regions of a resource's `replica` blocks, literal or `dynamic`, when known.
+    fn replica_regions(&self, inst: &Instance, scope: &Scope, body: &Body) -> Vec<String> {
+        let region = |body: &Body, scope: &Scope| body.attributes().find(|a| a.key.as_str() == "region").and_then(|a| self.eval(inst, scope, &a.expr).as_str());
+        let mut out = Vec::new();
+        for block in body.blocks() {
+            let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
+            match (block.identifier(), labels.as_slice()) {
+                ("replica", []) => out.extend(region(block.body(), scope)),
+                ("dynamic", ["replica"]) => {
+                    let Some(fe) = block.body().attributes().find(|a| a.key.as_str() == "for_each") else { continue };
+                    let Some(content) = block.body().blocks().find(|b| b.identifier() == "content") else { continue };
+                    for (k, v) in self.eval(inst, scope, &fe.expr).entries().unwrap_or_default() {
+                        let mut s = scope.clone();
+                        s.vars.push(("replica".into(), V::Map(BTreeMap::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
+                        out.extend(region(content.body(), &s));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     fn child(&self, inst: &Instance, call: &Res, label: &str, scope: &Scope) -> Option<Rc<Instance>> {
@@ -839,6 +869,29 @@ mod tests {
         );
         assert_eq!(created[4].attrs.get("target_key_id"), Some(&V::Unknown));
         assert!(ev.errors.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_replicated_secret_exists_in_each_replica_region() {
+        let t = tree(&[
+            ("terraform/stacks/dev-x/terraform.tfvars", "region = \"us-east-1\"\n"),
+            ("terraform/stacks/dev-x/variables.tf", "variable \"region\" {}\n"),
+            ("terraform/stacks/dev-x/providers.tf", "provider \"aws\" {\n  region = var.region\n}\n"),
+            (
+                "terraform/stacks/dev-x/main.tf",
+                "module \"s\" {\n  source = \"../../modules/secrets\"\n  replicas = { \"us-west-2\" = null }\n}\nresource \"aws_secretsmanager_secret\" \"lit\" {\n  name = \"b\"\n  replica {\n    region = \"eu-west-1\"\n  }\n}\n",
+            ),
+            ("terraform/modules/secrets/variables.tf", "variable \"replicas\" { default = {} }\n"),
+            (
+                "terraform/modules/secrets/main.tf",
+                "resource \"aws_secretsmanager_secret\" \"this\" {\n  name = \"a\"\n  dynamic \"replica\" {\n    for_each = var.replicas\n    content {\n      region = replica.key\n    }\n  }\n}\n",
+            ),
+        ]);
+        let ev = Evaluator::new(&t);
+        let mut found: Vec<(Option<String>, Option<String>)> = ev.stack("dev-x", "dev").iter().map(|c| (c.attr("name"), c.region.clone())).collect();
+        found.sort();
+        let some = |a: &str, r: &str| (Some(a.to_owned()), Some(r.to_owned()));
+        assert_eq!(found, [some("a", "us-east-1"), some("a", "us-west-2"), some("b", "eu-west-1"), some("b", "us-east-1")]);
     }
 
     #[test]

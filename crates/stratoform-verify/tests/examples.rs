@@ -68,10 +68,10 @@ fn oneconnect() {
 
 #[test]
 fn oves() {
-    check("oves");
+    clean("oves");
 }
 
 #[test]
 fn unibeam() {
-    check("unibeam");
+    clean("unibeam");
 }

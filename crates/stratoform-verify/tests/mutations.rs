@@ -99,3 +99,18 @@ fn a_secret_provider_class_with_no_driver() {
     // The kind itself is then installed by nothing either.
     assert!(found.iter().all(|(c, _, _)| c == "VFY023" || c == "VFY020"), "{found:#?}");
 }
+
+#[test]
+fn a_secret_not_replicated_to_the_region_that_mounts_it() {
+    let file = "kubernetes/main-us-west-2/overlays/dev/ns-unibeam/secretproviderclass-redislabs-credentials.yaml";
+    let found = findings_after("unibeam", |d| edit(d, "terraform/stacks/dev-us-east-1/main.tf", "  replicas = {\n    us-west-2 = null\n  }\n", ""));
+    assert!(found.iter().any(|(c, f, m)| c == "VFY001" && f == file && m.contains("`unibeam/dev/redislabs-credentials` in `us-west-2`")), "{found:#?}");
+    assert!(found.iter().all(|(c, f, _)| c == "VFY001" && f.contains("/main-us-west-2/")), "{found:#?}");
+}
+
+#[test]
+fn an_image_under_a_prefix_no_pull_through_cache_rule_serves() {
+    let found = findings_after("oves", |d| edit(d, "terraform/stacks/long-lived/dev.tfvars", "    docker-hub = {", "    dockerhub = {"));
+    assert!(found.iter().any(|(c, f, m)| c == "VFY001" && f == "kubernetes/eks/base/ns-tools/deployment-checkly-agent.yaml" && m.contains("`docker-hub/checkly/agent`")), "{found:#?}");
+    assert!(found.iter().all(|(c, _, _)| c == "VFY001"), "{found:#?}");
+}

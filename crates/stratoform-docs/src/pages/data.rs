@@ -119,11 +119,20 @@ pub(crate) fn page(model: &Model) -> String {
                 doc.table(&t);
             }
             if !ecr.pull_through_caches.is_empty() {
-                let mut t = Table::new(&["Pull-through cache", "Upstream", "Spec"]);
+                let mut t = Table::new(&["Pull-through cache", "Upstream", "Credentials", "Spec"]);
                 for (i, x) in ecr.pull_through_caches.iter().enumerate() {
-                    t.row(vec![x.prefix.to_string(), x.upstream.to_string(), md(model, &format!("/regions/{ri}/ecr/pullThroughCaches/{i}"))]);
+                    let credentials = x.credential_secret.as_ref().map_or_else(|| "none".to_owned(), |c| format!("`{c}`"));
+                    t.row(vec![x.prefix.to_string(), x.upstream.to_string(), credentials, md(model, &format!("/regions/{ri}/ecr/pullThroughCaches/{i}"))]);
                 }
                 doc.table(&t);
+                if ecr.pull_through_caches.iter().any(|x| x.credential_secret.is_some()) {
+                    doc.para(
+                        "The long-lived stack creates each rule in this region, and each credentials secret beside it with the value of its input \
+                         `pull_through_cache_credentials` under the cache's prefix (`{ username, access_token }`); the pipeline sets it as \
+                         `TF_VAR_pull_through_cache_credentials` from its own secret store. Nodes get `ecr:BatchImportUpstreamImage` and \
+                         `ecr:CreateRepository` on the caches' prefixes from the environment stack.",
+                    );
+                }
             }
         }
         if !r.hosts.is_empty() {

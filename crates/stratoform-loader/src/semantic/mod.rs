@@ -13,6 +13,7 @@ mod network;
 mod node_images;
 mod nodes;
 mod placement;
+mod pull_through;
 mod ranges;
 mod references;
 mod region_refs;
@@ -44,5 +45,6 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     transit::check(&mut ctx);
     replication::check(&mut ctx);
     databases::check(&mut ctx);
+    pull_through::check(&mut ctx);
     ctx.into_diagnostics()
 }

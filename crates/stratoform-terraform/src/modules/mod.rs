@@ -8,6 +8,7 @@ pub mod database;
 pub mod dns;
 pub mod document_db;
 pub mod ecr;
+pub mod ecr_pull_through_cache;
 pub mod edge;
 pub mod efs;
 pub mod eks;
@@ -57,6 +58,7 @@ pub fn all() -> Vec<Module> {
         dns::module(),
         document_db::module(),
         ecr::module(),
+        ecr_pull_through_cache::module(),
         edge::module(),
         efs::module(),
         eks::module(),

@@ -152,8 +152,8 @@ impl Resolve for GrantResolver<'_, '_> {
     fn secret_arn(&mut self, name: Option<&str>) -> Expression {
         let m = self.ctx.model;
         let pattern = match name {
-            Some(n) => format!("{}/{}/{n}-*", m.names.platform, m.names.env),
-            None => format!("{}/{}/*", m.names.platform, m.names.env),
+            Some(n) => format!("{}-*", m.names.secret(n)),
+            None => m.names.secret("*"),
         };
         call("format", [s(format!("arn:aws:secretsmanager:%s:%s:secret:{pattern}")), ex("var.region"), ex("local.account_id")])
     }
@@ -173,6 +173,7 @@ fn build(model: &Model, region: &Region, dirs: &BTreeMap<(String, String), Strin
     let mut extra: Vec<(String, Expression)> = Vec::new();
     network(&mut c);
     clusters(&mut c);
+    pull_through_access(&mut c);
     data_stores(&mut c, &mut extra);
     hosts(&mut c);
     edge(&mut c);
@@ -756,17 +757,81 @@ fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
     if c.primary {
         for sec in model.platform.identity.secrets.iter().filter(|x| !x.lifecycle.is_long_lived()) {
             let kms = c.kms(sec.kms_key.as_ref().map(|k| k.as_str()));
-            c.b.module(
-                &format!("secret_{}", ident(sec.name.as_str())),
-                "secrets",
-                vec![
-                    ("name", s(format!("{}/{}/{}", model.names.platform, model.names.env, sec.name))),
-                    ("description", s(sec.description.clone())),
-                    ("kms_key_arn", kms),
-                    ("recovery_window_days", n((sec.recovery_window.as_secs() / 86_400) as i64)),
-                ],
-            );
+            // A replica is encrypted by the long-lived copy of the secret's key in its region
+            // (validation admits only long-lived keys on secrets read in several regions).
+            let replicas: Vec<(String, Expression)> = model
+                .secret_replica_regions(sec)
+                .into_iter()
+                .map(|r| {
+                    let key = match &sec.kms_key {
+                        Some(k) => {
+                            let ll = c.long_lived();
+                            ex(&format!("{ll}.kms_key_arns_by_region[{r:?}][{:?}]", k.as_str()))
+                        }
+                        None => Expression::Null,
+                    };
+                    (r, key)
+                })
+                .collect();
+            let mut args = vec![
+                ("name", s(model.names.secret(sec.name.as_str()))),
+                ("description", s(sec.description.clone())),
+                ("kms_key_arn", kms),
+                ("recovery_window_days", n((sec.recovery_window.as_secs() / 86_400) as i64)),
+            ];
+            if !replicas.is_empty() {
+                args.push(("replicas", obj(replicas)));
+            }
+            c.b.module(&format!("secret_{}", ident(sec.name.as_str())), "secrets", args);
         }
+    }
+}
+
+/// Nodes pull images through the region's pull-through caches: the first pull of an image imports
+/// it from the upstream (`ecr:BatchImportUpstreamImage`) into a repository ECR creates then
+/// (`ecr:CreateRepository`), both as the pulling node's role. The managed read-only policy the
+/// node roles carry has neither, so each node role of the region's clusters gets them, scoped to
+/// the caches' prefixes.
+fn pull_through_access(c: &mut Ctx) {
+    let region = c.region;
+    let prefixes: Vec<String> = region.ecr.iter().flat_map(|e| &e.pull_through_caches).map(|x| x.prefix.to_string()).collect();
+    if prefixes.is_empty() {
+        return;
+    }
+    let resources = list(prefixes.iter().map(|p| call("format", [s(format!("arn:aws:ecr:%s:%s:repository/{p}/*")), ex("var.region"), ex("local.account_id")])));
+    let policy = call(
+        "jsonencode",
+        [obj([
+            ("Version", s("2012-10-17")),
+            (
+                "Statement",
+                list([obj([
+                    ("Sid", s("PullThroughCache")),
+                    ("Effect", s("Allow")),
+                    ("Action", strs(["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"])),
+                    ("Resource", resources),
+                ])]),
+            ),
+        ])],
+    );
+    for cl in &region.clusters {
+        let id = ident(cl.name.as_str());
+        // The EKS module's node role (managed and self-managed groups) by its ARN's last segment,
+        // and Karpenter's node role.
+        let mut roles = vec![("nodes".to_owned(), ex(&format!(r#"regex("[^/]+$", module.eks_{id}.node_role_arn)"#)))];
+        if !cl.node_pools.is_empty() {
+            roles.push(("karpenter".to_owned(), ex(&format!("module.karpenter_{id}.node_role_name"))));
+        }
+        c.b.main.push(block_owned(
+            "resource",
+            vec!["aws_iam_role_policy".into(), format!("pull_through_cache_{id}")],
+            vec![
+                attr("for_each", obj(roles)),
+                attr("name", s("ecr-pull-through-cache")),
+                attr("role", ex("each.value")),
+                attr("policy", policy.clone()),
+            ],
+        ));
     }
 }
 

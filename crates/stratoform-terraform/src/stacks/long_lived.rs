@@ -1,5 +1,5 @@
 //! The long-lived stack: what outlives an environment — Route 53 zones and their literal records,
-//! ECR repositories, KMS keys, secrets, OIDC providers and buckets marked `longLived`. One
+//! ECR repositories and pull-through cache rules, KMS keys, secrets, OIDC providers and buckets marked `longLived`. One
 //! directory serves every environment (`<env>.tfvars`); regions other than the primary get
 //! provider aliases.
 
@@ -152,7 +152,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     ));
     b.variables.push(variable(
         "secrets",
-        "map(object({ name = string, description = string, kms_key = optional(string), recovery_window_days = number }))",
+        "map(object({ name = string, description = string, kms_key = optional(string), recovery_window_days = number, replicas = optional(map(string), {}) }))",
         "Secrets by spec name (primary region).",
         Some(obj::<&str>([])),
     ));
@@ -162,6 +162,25 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         "map(map(object({ immutable = bool, scan_on_push = bool, keep_tagged = number, untagged_expiry_days = number, kms_key = optional(string) })))",
         "ECR repositories by region, then name.",
         Some(obj::<&str>([])),
+    ));
+    b.variables.push(variable(
+        "pull_through_caches",
+        "map(map(object({ upstream_registry_url = string, credential_secret_name = optional(string) })))",
+        "ECR pull-through cache rules by region, then repository prefix.",
+        Some(obj::<&str>([])),
+    ));
+    b.variables.push(block(
+        "variable",
+        &["pull_through_cache_credentials"],
+        vec![
+            attr("type", ex("map(object({ username = string, access_token = string }))")),
+            attr(
+                "description",
+                s("Upstream registry credentials by pull-through cache prefix, for the caches with a `credential_secret_name`. Set by the pipeline (TF_VAR_pull_through_cache_credentials), never in tfvars."),
+            ),
+            attr("default", obj::<&str>([])),
+            attr("sensitive", true),
+        ],
     ));
     b.variables.push(variable("buckets", &format!("map(map({BUCKET_TYPE}))"), "Buckets by region, then spec name.", Some(obj::<&str>([]))));
     b.variables.push(variable("bucket_keys", "list(string)", "Regions that need a KMS key for buckets without a named key.", Some(list([]))));
@@ -218,6 +237,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     sec.push(attr("description", ex("each.value.description")));
     sec.push(attr("kms_key_arn", ex("each.value.kms_key == null ? null : local.kms_arns[each.value.kms_key]")));
     sec.push(attr("recovery_window_days", ex("each.value.recovery_window_days")));
+    sec.push(attr("replicas", ex("{ for r, k in each.value.replicas : r => k == null ? null : local.kms_arns[k] }")));
     b.main.push(block("module", &["secrets"], sec));
     b.main.push(block(
         "resource",
@@ -252,6 +272,16 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         }
         ecr.push(attr("kms_key_arn", ex("each.value.kms_key == null ? null : local.kms_arns[each.value.kms_key]")));
         b.main.push(block_owned("module", vec![format!("ecr_{id}")], ecr));
+
+        // Pull-through cache rules are per account and region: each in the region that pulls.
+        let mut cache = vec![attr("source", s("../../modules/ecr-pull-through-cache"))];
+        prov(&mut cache);
+        cache.push(attr("for_each", ex(&format!(r#"lookup(var.pull_through_caches, "{r}", {{}})"#))));
+        cache.push(attr("prefix", ex("each.key")));
+        cache.push(attr("upstream_registry_url", ex("each.value.upstream_registry_url")));
+        cache.push(attr("credential_secret_name", ex("each.value.credential_secret_name")));
+        cache.push(attr("credentials", ex("each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)")));
+        b.main.push(block_owned("module", vec![format!("pull_through_cache_{id}")], cache));
 
         let mut bucket = vec![attr("source", s("../../modules/s3"))];
         prov(&mut bucket);
@@ -354,15 +384,20 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
         .iter()
         .filter(|x| x.lifecycle.is_long_lived())
         .map(|x| {
-            (
-                x.name.to_string(),
-                obj([
-                    ("name", s(format!("{}/{}/{}", m.names.platform, m.names.env, x.name))),
-                    ("description", s(x.description.clone())),
-                    ("kms_key", x.kms_key.as_ref().filter(|k| long_keys.contains(&k.to_string())).map(|k| s(k.to_string())).unwrap_or(Expression::Null)),
-                    ("recovery_window_days", n((x.recovery_window.as_secs() / 86_400) as i64)),
-                ]),
-            )
+            let key = x.kms_key.as_ref().filter(|k| long_keys.contains(&k.to_string()));
+            // A replica's key is the copy of the secret's key in the replica's region.
+            let replicas: Vec<(String, Expression)> =
+                m.secret_replica_regions(x).into_iter().map(|r| (r.clone(), key.map(|k| s(format!("{k}/{r}"))).unwrap_or(Expression::Null))).collect();
+            let mut fields = vec![
+                ("name", s(m.names.secret(x.name.as_str()))),
+                ("description", s(x.description.clone())),
+                ("kms_key", key.map(|k| s(k.to_string())).unwrap_or(Expression::Null)),
+                ("recovery_window_days", n((x.recovery_window.as_secs() / 86_400) as i64)),
+            ];
+            if !replicas.is_empty() {
+                fields.push(("replicas", obj(replicas)));
+            }
+            (x.name.to_string(), obj(fields))
         })
         .collect();
     let oidc: Vec<(String, Expression)> = m
@@ -374,6 +409,7 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
         .map(|o| (o.name.to_string(), obj([("url", s(o.url.to_string())), ("client_ids", strs(o.client_ids.iter().cloned()))])))
         .collect();
     let mut ecr = Vec::new();
+    let mut caches = Vec::new();
     let mut buckets = Vec::new();
     let mut bucket_keys = Vec::new();
     let primary = m.primary_region().name.to_string();
@@ -400,6 +436,18 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
             .collect();
         if !repos.is_empty() {
             ecr.push((r.name.to_string(), obj(repos)));
+        }
+        let rules: Vec<(String, Expression)> = r
+            .ecr
+            .iter()
+            .flat_map(|e| &e.pull_through_caches)
+            .map(|x| {
+                let secret = x.credential_secret.as_ref().map(|n| s(n.to_string())).unwrap_or(Expression::Null);
+                (x.prefix.to_string(), obj([("upstream_registry_url", s(x.upstream_host())), ("credential_secret_name", secret)]))
+            })
+            .collect();
+        if !rules.is_empty() {
+            caches.push((r.name.to_string(), obj(rules)));
         }
         let bs: Vec<(String, Expression)> = r
             .buckets
@@ -434,6 +482,7 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
     push("secrets", secrets);
     push("oidc_providers", oidc);
     push("ecr_repositories", ecr);
+    push("pull_through_caches", caches);
     push("buckets", buckets);
     if !bucket_keys.is_empty() {
         out.push(("bucket_keys".into(), strs(bucket_keys)));

@@ -631,6 +631,25 @@ module "addons_main" {
   access_entries = {}
 }
 
+resource "aws_iam_role_policy" "pull_through_cache_main" {
+  for_each = {
+    nodes = regex("[^/]+$", module.eks_main.node_role_arn)
+  }
+  name = "ecr-pull-through-cache"
+  role = each.value
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "PullThroughCache"
+        Effect   = "Allow"
+        Action   = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
+        Resource = [format("arn:aws:ecr:%s:%s:repository/quay/*", var.region, local.account_id), format("arn:aws:ecr:%s:%s:repository/ecr-public/*", var.region, local.account_id), format("arn:aws:ecr:%s:%s:repository/k8s/*", var.region, local.account_id)]
+      },
+    ]
+  })
+}
+
 module "buckets" {
   source              = "../../modules/s3"
   for_each            = var.buckets

@@ -98,5 +98,28 @@ ecr_repositories = {
       untagged_expiry_days = 14
       kms_key              = null
     }
+    "charts/aos" = {
+      immutable            = true
+      scan_on_push         = true
+      keep_tagged          = 30
+      untagged_expiry_days = 14
+      kms_key              = null
+    }
+  }
+}
+pull_through_caches = {
+  us-east-1 = {
+    quay = {
+      upstream_registry_url  = "quay.io"
+      credential_secret_name = null
+    }
+    ecr-public = {
+      upstream_registry_url  = "public.ecr.aws"
+      credential_secret_name = null
+    }
+    k8s = {
+      upstream_registry_url  = "registry.k8s.io"
+      credential_secret_name = null
+    }
   }
 }

@@ -17,4 +17,13 @@ resource "aws_secretsmanager_secret" "this" {
   description             = var.description
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = var.recovery_window_days
+
+  dynamic "replica" {
+    for_each = var.replicas
+
+    content {
+      region     = replica.key
+      kms_key_id = replica.value
+    }
+  }
 }

@@ -22,3 +22,9 @@ variable "recovery_window_days" {
   description = "Days a deleted secret can be restored (0 deletes at once)."
   default     = 7
 }
+
+variable "replicas" {
+  type        = map(string)
+  description = "Regions to replicate to, each with the KMS key that encrypts the replica there (null: the region's AWS managed key)."
+  default     = {}
+}

@@ -374,6 +374,25 @@ module "addons_eks" {
   access_entries = {}
 }
 
+resource "aws_iam_role_policy" "pull_through_cache_eks" {
+  for_each = {
+    nodes = regex("[^/]+$", module.eks_eks.node_role_arn)
+  }
+  name = "ecr-pull-through-cache"
+  role = each.value
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "PullThroughCache"
+        Effect   = "Allow"
+        Action   = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
+        Resource = [format("arn:aws:ecr:%s:%s:repository/docker-hub/*", var.region, local.account_id)]
+      },
+    ]
+  })
+}
+
 module "secret_checkly_agent_key" {
   source               = "../../modules/secrets"
   name                 = "oves/dev/checkly-agent-key"

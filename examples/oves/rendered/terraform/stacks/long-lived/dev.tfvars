@@ -51,3 +51,11 @@ ecr_repositories = {
     }
   }
 }
+pull_through_caches = {
+  us-east-1 = {
+    docker-hub = {
+      upstream_registry_url  = "registry-1.docker.io"
+      credential_secret_name = "ecr-pullthroughcache/docker-hub"
+    }
+  }
+}

@@ -52,6 +52,7 @@ module "secrets" {
   description          = each.value.description
   kms_key_arn          = each.value.kms_key == null ? null : local.kms_arns[each.value.kms_key]
   recovery_window_days = each.value.recovery_window_days
+  replicas             = { for r, k in each.value.replicas : r => k == null ? null : local.kms_arns[k] }
 }
 
 resource "aws_iam_openid_connect_provider" "this" {
@@ -79,6 +80,15 @@ module "ecr_us_east_1" {
   keep_tagged          = each.value.keep_tagged
   untagged_expiry_days = each.value.untagged_expiry_days
   kms_key_arn          = each.value.kms_key == null ? null : local.kms_arns[each.value.kms_key]
+}
+
+module "pull_through_cache_us_east_1" {
+  source                 = "../../modules/ecr-pull-through-cache"
+  for_each               = lookup(var.pull_through_caches, "us-east-1", {})
+  prefix                 = each.key
+  upstream_registry_url  = each.value.upstream_registry_url
+  credential_secret_name = each.value.credential_secret_name
+  credentials            = each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)
 }
 
 module "buckets_us_east_1" {
@@ -125,6 +135,18 @@ module "ecr_eu_central_1" {
   keep_tagged          = each.value.keep_tagged
   untagged_expiry_days = each.value.untagged_expiry_days
   kms_key_arn          = each.value.kms_key == null ? null : local.kms_arns[each.value.kms_key]
+}
+
+module "pull_through_cache_eu_central_1" {
+  source = "../../modules/ecr-pull-through-cache"
+  providers = {
+    aws = aws.eu_central_1
+  }
+  for_each               = lookup(var.pull_through_caches, "eu-central-1", {})
+  prefix                 = each.key
+  upstream_registry_url  = each.value.upstream_registry_url
+  credential_secret_name = each.value.credential_secret_name
+  credentials            = each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)
 }
 
 module "buckets_eu_central_1" {

@@ -51,6 +51,14 @@ ecr_repositories = {
     }
   }
 }
+pull_through_caches = {
+  us-east-1 = {
+    docker-hub = {
+      upstream_registry_url  = "registry-1.docker.io"
+      credential_secret_name = "ecr-pullthroughcache/docker-hub"
+    }
+  }
+}
 buckets = {
   us-east-1 = {
     backups = {

@@ -88,6 +88,7 @@ variable "secrets" {
     description          = string
     kms_key              = optional(string)
     recovery_window_days = number
+    replicas             = optional(map(string), {})
   }))
   description = "Secrets by spec name (primary region)."
   default     = {}
@@ -112,6 +113,25 @@ variable "ecr_repositories" {
   })))
   description = "ECR repositories by region, then name."
   default     = {}
+}
+
+variable "pull_through_caches" {
+  type = map(map(object({
+    upstream_registry_url  = string
+    credential_secret_name = optional(string)
+  })))
+  description = "ECR pull-through cache rules by region, then repository prefix."
+  default     = {}
+}
+
+variable "pull_through_cache_credentials" {
+  type = map(object({
+    username     = string
+    access_token = string
+  }))
+  description = "Upstream registry credentials by pull-through cache prefix, for the caches with a `credential_secret_name`. Set by the pipeline (TF_VAR_pull_through_cache_credentials), never in tfvars."
+  default     = {}
+  sensitive   = true
 }
 
 variable "buckets" {

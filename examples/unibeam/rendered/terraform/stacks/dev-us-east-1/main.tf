@@ -583,6 +583,26 @@ module "addons_main" {
   access_entries = {}
 }
 
+resource "aws_iam_role_policy" "pull_through_cache_main" {
+  for_each = {
+    nodes     = regex("[^/]+$", module.eks_main.node_role_arn)
+    karpenter = module.karpenter_main.node_role_name
+  }
+  name = "ecr-pull-through-cache"
+  role = each.value
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "PullThroughCache"
+        Effect   = "Allow"
+        Action   = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
+        Resource = [format("arn:aws:ecr:%s:%s:repository/quay/*", var.region, local.account_id), format("arn:aws:ecr:%s:%s:repository/ecr-public/*", var.region, local.account_id)]
+      },
+    ]
+  })
+}
+
 module "buckets" {
   source              = "../../modules/s3"
   for_each            = var.buckets
@@ -611,6 +631,9 @@ module "secret_redislabs_credentials" {
   description          = "Redis Labs username/password ACL credentials"
   kms_key_arn          = null
   recovery_window_days = 7
+  replicas = {
+    us-west-2 = null
+  }
 }
 
 module "secret_smpp_credentials" {
@@ -619,6 +642,9 @@ module "secret_smpp_credentials" {
   description          = "SMPP bind credentials of the SMS service"
   kms_key_arn          = null
   recovery_window_days = 7
+  replicas = {
+    us-west-2 = null
+  }
 }
 
 module "cert_api" {

@@ -146,3 +146,25 @@ ecr_repositories = {
     }
   }
 }
+pull_through_caches = {
+  us-east-1 = {
+    quay = {
+      upstream_registry_url  = "quay.io"
+      credential_secret_name = null
+    }
+    ecr-public = {
+      upstream_registry_url  = "public.ecr.aws"
+      credential_secret_name = null
+    }
+  }
+  us-west-2 = {
+    quay = {
+      upstream_registry_url  = "quay.io"
+      credential_secret_name = null
+    }
+    ecr-public = {
+      upstream_registry_url  = "public.ecr.aws"
+      credential_secret_name = null
+    }
+  }
+}

@@ -1,0 +1,106 @@
+//! Secrets Manager secrets: the name every layer uses for a secret of `identity.secrets`, and the
+//! regions that read it. A secret lives in the primary region and is replicated to every other
+//! region whose clusters read it (a SecretProviderClass reads the secret of its own region, and
+//! a role's grant names the ARN of the region its cluster runs in).
+
+use stratoform_spec::{GrantService, Secret};
+
+use crate::{Model, Names};
+
+impl Names {
+    /// The name of a secret of `identity.secrets`: `{platform}/{env}/{name}`.
+    pub fn secret(&self, name: &str) -> String {
+        format!("{}/{}/{name}", self.platform, self.env)
+    }
+}
+
+impl Model {
+    /// A secret of `identity.secrets` by name.
+    pub fn secret(&self, name: &str) -> Option<&Secret> {
+        self.platform.identity.secrets.iter().find(|s| s.name.as_str() == name)
+    }
+
+    /// The regions whose clusters read a secret, in spec order: those of the clusters that mount
+    /// it and of the clusters whose roles are granted Secrets Manager access to it by name.
+    pub fn secret_reader_regions(&self, secret: &Secret) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (region, cluster) in self.clusters() {
+            let mounts = secret.mounts.iter().any(|m| m.cluster == cluster.name);
+            let granted = cluster
+                .roles
+                .iter()
+                .flat_map(|r| &r.grants)
+                .any(|g| g.service == GrantService::SecretsManager && g.resources.iter().any(|x| x == secret.name.as_str()));
+            if (mounts || granted) && !out.iter().any(|r| r == region.name.as_str()) {
+                out.push(region.name.to_string());
+            }
+        }
+        out
+    }
+
+    /// The regions a secret is replicated to: every region that reads it other than the primary,
+    /// where the secret itself lives.
+    pub fn secret_replica_regions(&self, secret: &Secret) -> Vec<String> {
+        let primary = self.primary_region().name.to_string();
+        self.secret_reader_regions(secret).into_iter().filter(|r| *r != primary).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Model;
+
+    const SPEC: &str = "apiVersion: stratoform.dev/v1alpha1
+kind: Platform
+metadata:
+  name: demo
+environments:
+  - name: dev
+    account: \"123456789012\"
+regions:
+  - name: us-east-1
+    role: primary
+    vpcs:
+      - name: main
+        cidr: 10.0.0.0/16
+        azs: [us-east-1a, us-east-1b]
+        subnets:
+          private: { type: private, newbits: 4, netnum: 1 }
+    clusters: [{ name: main, vpc: main, version: \"1.33\" }]
+  - name: us-west-2
+    vpcs:
+      - name: main
+        cidr: 10.1.0.0/16
+        azs: [us-west-2a, us-west-2b]
+        subnets:
+          private: { type: private, newbits: 4, netnum: 1 }
+    clusters: [{ name: main, vpc: main, version: \"1.33\" }]
+  - name: eu-west-1
+    vpcs:
+      - name: main
+        cidr: 10.2.0.0/16
+        azs: [eu-west-1a, eu-west-1b]
+        subnets:
+          private: { type: private, newbits: 4, netnum: 1 }
+    clusters: [{ name: other, vpc: main, version: \"1.33\" }]
+identity:
+  secrets:
+    - name: db
+      description: d
+      mounts: [{ cluster: main, namespace: app }]
+    - name: local
+      description: l
+";
+
+    #[test]
+    fn a_secret_is_replicated_where_its_clusters_read_it() {
+        let loaded = stratoform_loader::load_str("platform.yaml", SPEC);
+        let models = Model::resolve_all(&loaded, None).expect("valid spec");
+        let m = &models[0];
+        assert_eq!(m.names.secret("db"), "demo/dev/db");
+        let db = m.secret("db").expect("declared");
+        assert_eq!(m.secret_reader_regions(db), ["us-east-1", "us-west-2"]);
+        assert_eq!(m.secret_replica_regions(db), ["us-west-2"]);
+        assert!(m.secret_replica_regions(m.secret("local").expect("declared")).is_empty());
+    }
+}
