@@ -190,6 +190,10 @@ pub enum Command {
         /// Do not ask before changing a real account.
         #[arg(long)]
         yes: bool,
+        /// Apply only the edge stack: DNS records of the load balancers that the clusters'
+        /// controllers create (run it once Argo CD has synced the Gateways and ingress controllers).
+        #[arg(long)]
+        edge: bool,
     },
     /// Destroy one environment's stacks in reverse order (`--local`: everything, and stop the
     /// emulator `up` started).

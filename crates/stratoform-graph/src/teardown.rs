@@ -58,6 +58,10 @@ impl Graph {
                 if self.stack_kept(&n.id.name) {
                     return None;
                 }
+                // Records go first, so no name points at a load balancer being deleted.
+                if self.stack_kinds.iter().any(|(s, k)| *s == n.id.name && matches!(k, StackKind::Edge | StackKind::External)) {
+                    return Some(Phase::DrainApplications);
+                }
                 Phase::ClusterAndNetwork
             }
             UnitKind::NodeGroup => Phase::NodeGroups,

@@ -100,8 +100,11 @@ fn aoscloud_follows_the_seed_order() {
         let gateways = wave(&g, UnitKind::ManifestBundle, "gateways");
         assert!(gateways > wave(&g, UnitKind::HelmChart, "base") && gateways > wave(&g, UnitKind::HelmChart, "aws-load-balancer-controller"));
         assert!(wave(&g, UnitKind::Workload, "backend") > gateways);
-        // Stacks: bootstrap, long-lived, then the environment.
-        assert_eq!(g.stack_order().iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["bootstrap", "long-lived", &format!("{env}-us-east-1")]);
+        // Stacks: bootstrap, long-lived, the environment, then the records of the gateway's NLB,
+        // once the gateway (whose Service makes the NLB) is synced.
+        let edge = format!("{env}-edge");
+        assert_eq!(g.stack_order().iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["bootstrap", "long-lived", &format!("{env}-us-east-1"), &edge]);
+        assert!(wave(&g, UnitKind::Stack, &edge) > gateways, "{env}: the edge stack looks up the gateway's NLB");
     }
 }
 
@@ -115,6 +118,8 @@ fn teardown_drains_then_load_balancers_then_nodes_then_cluster() {
     };
     let gateways = at(UnitKind::ManifestBundle, "gateways");
     assert!(at(UnitKind::Workload, "backend") < gateways);
+    // The records go before the NLB they alias.
+    assert!(at(UnitKind::Stack, "dev-edge") < gateways);
     assert!(gateways < at(UnitKind::HelmChart, "aws-load-balancer-controller"));
     assert!(at(UnitKind::HelmChart, "aws-load-balancer-controller") < at(UnitKind::NodeGroup, "main"));
     assert!(at(UnitKind::NodeGroup, "main") < at(UnitKind::Addon, "vpc-cni") || at(UnitKind::NodeGroup, "main") <= at(UnitKind::Addon, "vpc-cni"));

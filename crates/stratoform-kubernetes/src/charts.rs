@@ -239,6 +239,11 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
                 match ctx.target {
                     Target::Aws => {
                         let mut ann = crate::gateways::nlb_annotations(n.scheme, &n.nlb);
+                        // The name the edge stack looks the NLB up by.
+                        ann.insert(
+                            stratoform_model::LOAD_BALANCER_NAME_ANNOTATION.into(),
+                            json!(ctx.model.cluster_load_balancer(ctx.region, ctx.cluster, None)),
+                        );
                         if let Some(cert) = ctx.model.ingress_nginx_certificate(ctx.cluster) {
                             // TLS ends at the NLB with the ACM certificate; NGINX gets plain HTTP.
                             ann.insert(

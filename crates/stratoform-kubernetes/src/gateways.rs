@@ -56,6 +56,11 @@ fn gateway(ctx: &ClusterCtx<'_>, g: &Gateway) -> Value {
     match ctx.target {
         Target::Aws => {
             annotations = nlb_annotations(g.scheme, &g.nlb);
+            // The name the edge stack looks the NLB up by.
+            annotations.insert(
+                stratoform_model::LOAD_BALANCER_NAME_ANNOTATION.into(),
+                json!(ctx.model.cluster_load_balancer(ctx.region, ctx.cluster, Some(g))),
+            );
             if g.nlb.proxy_protocol {
                 // The gateway's Envoy must expect the PROXY header the NLB now sends.
                 annotations.insert(

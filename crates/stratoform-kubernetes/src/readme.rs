@@ -188,6 +188,11 @@ const ORDER: &str = "\
 4. `chain` syncs the seed's order: the primary charts in parallel (a `dependsOn` inside a tier adds
    a wave), then the secondary charts with the `platform` bundle, then the application charts with
    the namespace bundles.
+5. Where DNS records point at a Gateway or the ingress-nginx controller: once they are Healthy,
+   `stratoform up --edge` applies the `<env>-edge` stack. Each such Service asks the AWS Load
+   Balancer Controller for an NLB by name (`service.beta.kubernetes.io/aws-load-balancer-name`,
+   computed once in the model); the edge stack looks that NLB up by the same name and writes the
+   Route 53 alias records, and the Cloudflare stack reads its output for Cloudflare records.
 
 Argo CD moves to the next wave when every resource of the current one is healthy. Since Argo CD 1.8
 an `Application` resource has no health of its own, so a wave of child applications would count as

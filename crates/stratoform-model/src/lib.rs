@@ -3,6 +3,7 @@
 //! carved, identities bound and stacks laid out.
 
 pub mod after_apply;
+pub mod edge;
 pub mod failover;
 pub mod identity;
 pub mod kms;
@@ -16,6 +17,7 @@ use stratoform_loader::{Loaded, LoadedEnvironment, SpanMap};
 use stratoform_spec::{Cluster, Environment, Platform, Region, RegionRole};
 
 pub use after_apply::{AfterApply, KubernetesFile};
+pub use edge::{RecordTarget, LOAD_BALANCER_NAME_ANNOTATION};
 pub use identity::{BoundRole, IdentityPlan};
 pub use naming::Names;
 pub use network::{Inspection, NetworkPlan, SubnetPlan, TierPlan, VpcPlan};

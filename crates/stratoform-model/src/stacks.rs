@@ -1,5 +1,6 @@
 //! Terraform stacks with separate lifecycles and state: bootstrap, long-lived, one per
-//! environment and region, and one per non-AWS provider.
+//! environment and region, one for the records of load balancers the clusters create, and one per
+//! non-AWS provider.
 
 use stratoform_spec::Platform;
 
@@ -27,6 +28,9 @@ pub enum StackKind {
     LongLived,
     /// One environment in one region; destroyed and rebuilt freely.
     Environment,
+    /// DNS records of load balancers that controllers create in the clusters (gateways,
+    /// ingress controllers): applied after the clusters' Applications have synced.
+    Edge,
     /// Resources of a provider other than AWS (Cloudflare).
     External,
 }
@@ -65,10 +69,30 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         after.retain(|a| *a != env_stack(&region.name));
         stacks.push(Stack { name: env_stack(&region.name), kind: StackKind::Environment, region: Some(region.name.to_string()), after });
     }
+    // Records of NLBs that controllers create (`<region>/<cluster>/...` targets; the loader has
+    // checked that each names a gateway or an ingress controller).
+    let in_cluster: Vec<&str> = platform
+        .edge
+        .records
+        .iter()
+        .filter_map(|r| r.target.as_deref())
+        .filter(|t| t.split('/').count() >= 3)
+        .filter_map(|t| t.split('/').next())
+        .collect();
+    let edge = format!("{}-edge", names.env);
+    if !in_cluster.is_empty() {
+        let mut after: Vec<String> = std::iter::once("long-lived".to_owned()).chain(in_cluster.iter().map(|r| env_stack(r))).collect();
+        after.sort();
+        after.dedup();
+        stacks.push(Stack { name: edge.clone(), kind: StackKind::Edge, region: Some(primary_name.clone()), after });
+    }
     if !platform.edge.cloudflare_load_balancers.is_empty()
         || platform.edge.zones.iter().any(|z| z.provider == stratoform_spec::DnsProvider::Cloudflare)
     {
-        let after = platform.regions.iter().map(|r| env_stack(&r.name)).collect();
+        let mut after: Vec<String> = platform.regions.iter().map(|r| env_stack(&r.name)).collect();
+        if !in_cluster.is_empty() {
+            after.push(edge);
+        }
         stacks.push(Stack { name: format!("{}-cloudflare", names.env), kind: StackKind::External, region: Some(primary_name), after });
     }
     order(stacks)

@@ -1,7 +1,8 @@
 //! The `<env>-cloudflare` stack: DNS records in Cloudflare zones (including ACM validation
 //! records and records pointing at the regions' load balancers) and Cloudflare load balancers
 //! with a health monitor and one pool per region. It reads the AWS environment stacks' outputs
-//! through remote state and uses only the `cloudflare/cloudflare` provider.
+//! and the edge stack's (the NLBs of the clusters) through remote state and uses only the
+//! `cloudflare/cloudflare` provider.
 
 use hcl::Expression;
 use stratoform_model::{Model, Stack};
@@ -62,8 +63,7 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
         }
         best.cloned()
     };
-    // Records: literal values, load balancers of the platform, or controller hostnames (variables).
-    let mut controller_targets = Vec::new();
+    // Records: literal values, load balancers of the platform, or NLBs of the clusters.
     for r in model.platform.edge.records.iter().filter(|r| zones.contains(&r.zone.to_string())) {
         let content = match (&r.target, r.values.first()) {
             (Some(t), _) => {
@@ -71,8 +71,8 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
                 if parts.len() == 2 {
                     ex(&format!("data.terraform_remote_state.{}.outputs.lb_{}_dns_name", ident(&format!("{env}-{}", parts[0])), ident(parts[1])))
                 } else {
-                    controller_targets.push(t.clone());
-                    ex(&format!("var.controller_hostnames[{t:?}]"))
+                    // An NLB a controller created in a cluster, looked up by the edge stack.
+                    ex(&format!("data.terraform_remote_state.{}.outputs.load_balancers[{t:?}].dns_name", ident(&format!("{env}-edge"))))
                 }
             }
             (None, Some(v)) => s(v.clone()),
@@ -179,7 +179,6 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
         variable("env", "string", "The environment.", None),
         variable("zones", "list(string)", "The Cloudflare zones records are written into.", None),
         variable("cloudflare_account_id", "string", "The Cloudflare account of load balancer pools and monitors.", Some(Expression::Null)),
-        variable("controller_hostnames", "map(string)", "Hostnames of load balancers created in the clusters (ingress controllers, gateways), by record target.", Some(obj::<&str>([]))),
         variable("state_backend", "string", "Where the AWS stacks' state is read: s3 or local.", Some(s("s3"))),
         variable("state_bucket", "string", "The state bucket.", None),
         variable("state_region", "string", "The state bucket's region.", None),
@@ -187,12 +186,9 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
         variable("local_state_dir", "string", "The directory of local state files.", Some(s("../../.state"))),
     ];
     let st = StateSettings::of(model);
-    controller_targets.sort();
-    controller_targets.dedup();
     let tfvars = vec![
         attr("env", s(env)),
         attr("zones", strs(zones.clone())),
-        attr("controller_hostnames", obj(controller_targets.iter().map(|t| (t.as_str(), s(String::new()))))),
         attr("state_bucket", s(st.bucket.clone())),
         attr("state_region", s(st.region.clone())),
         attr("state_key_prefix", s(st.key_prefix.clone())),
@@ -210,6 +206,6 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
         ),
         (path("variables.tf"), tf_file(source, "Cloudflare stack: inputs.", variables)),
         (path("backend.tf"), tf_file(source, "Cloudflare stack: state in S3.", vec![block("terraform", &[], vec![block("backend", &["s3"], backend)])])),
-        (path("terraform.tfvars"), tf_file(source, &format!("Cloudflare stack: values of environment `{env}`; fill `controller_hostnames` after the clusters are up."), tfvars)),
+        (path("terraform.tfvars"), tf_file(source, &format!("Cloudflare stack: values of environment `{env}`."), tfvars)),
     ]
 }

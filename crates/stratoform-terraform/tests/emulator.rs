@@ -1,6 +1,9 @@
 //! Proof 3: every example and environment applies against a local AWS emulator (moto) in stack
 //! order, re-plans clean, shows the spec's settings through the AWS API, survives the destruction
 //! of its environment stacks with the long-lived resources in place, and leaves nothing behind.
+//! Before the edge stack, the test creates the NLBs that the AWS Load Balancer Controller would
+//! create for the Services records point at (by the name each Service asks for), then proves that
+//! each Route 53 record aliases its NLB.
 //!
 //! Resource types the emulator cannot create (`stratoform_terraform::local::EMULATOR_GAPS`) are
 //! planned, then kept out of the apply by override files that empty their `for_each`.
@@ -21,14 +24,25 @@ use stratoform_terraform::local::EMULATOR_GAPS;
 use stratoform_terraform::runner::{is_aws, LocalRun};
 use support::*;
 
-/// The AWS API checks, run with boto3 against the emulator.
-const CHECKS: &str = r#"
+/// What every boto3 script below starts with: the spec from argv and a client of the emulator.
+const PRELUDE: &str = r#"
 import json, sys, boto3
 spec = json.loads(sys.argv[1])
 def client(service, region):
     return boto3.client(service, region_name=region, endpoint_url=spec["endpoint"],
                         aws_access_key_id="test", aws_secret_access_key="test")
 failures = []
+"#;
+
+/// Runs a boto3 script (after [`PRELUDE`]) with `spec` as its argument.
+fn boto3(script: &str, spec: &serde_json::Value) -> (i32, String) {
+    let mut cmd = std::process::Command::new(python().unwrap());
+    cmd.args(["-c", &format!("{PRELUDE}{script}"), &spec.to_string()]);
+    run(cmd)
+}
+
+/// The AWS API checks, run with boto3 against the emulator.
+const CHECKS: &str = r#"
 phase = spec["phase"]
 if phase == "applied":
     for ng in spec["node_groups"]:
@@ -103,6 +117,57 @@ print(json.dumps({"failures": failures}))
 sys.exit(1 if failures else 0)
 "#;
 
+/// What the AWS Load Balancer Controller does in a cluster, done with boto3 against the
+/// emulator: `create` makes the NLB each record's Service asks for (by its
+/// `aws-load-balancer-name`), `check` proves each Route 53 record aliases that NLB, `delete`
+/// removes them as the controller does when the Services go.
+const CONTROLLER: &str = r#"
+for lb in spec["load_balancers"]:
+    elb = client("elbv2", lb["region"])
+    if spec["action"] == "create":
+        subnets = client("ec2", lb["region"]).describe_subnets()["Subnets"]
+        elb.create_load_balancer(Name=lb["name"], Type="network", Scheme=lb["scheme"],
+                                 Subnets=[subnets[0]["SubnetId"]])
+    elif spec["action"] == "delete":
+        arn = elb.describe_load_balancers(Names=[lb["name"]])["LoadBalancers"][0]["LoadBalancerArn"]
+        elb.delete_load_balancer(LoadBalancerArn=arn)
+if spec["action"] == "check":
+    r53 = client("route53", "us-east-1")
+    zones = {z["Name"].rstrip("."): z["Id"] for z in r53.list_hosted_zones()["HostedZones"]}
+    for r in spec["records"]:
+        dns = client("elbv2", r["region"]).describe_load_balancers(Names=[r["load_balancer"]])["LoadBalancers"][0]["DNSName"]
+        sets = r53.list_resource_record_sets(HostedZoneId=zones[r["zone"]])["ResourceRecordSets"]
+        match = [x for x in sets if x["Name"].rstrip(".") == r["name"] and x.get("AliasTarget", {}).get("DNSName", "").rstrip(".").lower() == dns.lower()]
+        if not match:
+            failures.append(f"record {r['name']} does not alias NLB {r['load_balancer']} ({dns})")
+print(json.dumps({"failures": failures}))
+sys.exit(1 if failures else 0)
+"#;
+
+/// Plays the AWS Load Balancer Controller's part for the edge stack (see [`CONTROLLER`]).
+fn controller(endpoint: &str, action: &str, model: &Model) -> Result<(), String> {
+    let mut lbs: Vec<serde_json::Value> = Vec::new();
+    let mut records = Vec::new();
+    for (record, target, name) in model.cluster_records() {
+        let stratoform_model::RecordTarget::Cluster { region, cluster, gateway } = target else { continue };
+        let scheme = match gateway {
+            Some(g) => g.scheme,
+            None => cluster.ingress_nginx.as_ref().map_or(stratoform_spec::Scheme::InternetFacing, |n| n.scheme),
+        };
+        let scheme = if scheme == stratoform_spec::Scheme::Internal { "internal" } else { "internet-facing" };
+        let lb = serde_json::json!({ "region": region.name.as_str(), "name": name, "scheme": scheme });
+        if !lbs.contains(&lb) {
+            lbs.push(lb);
+        }
+        if model.zone_provider(record.zone.as_str()) == Some(stratoform_spec::DnsProvider::Route53) {
+            records.push(serde_json::json!({ "zone": record.zone.as_str(), "name": record.name.as_str(), "region": region.name.as_str(), "load_balancer": name }));
+        }
+    }
+    let spec = serde_json::json!({ "endpoint": endpoint, "action": action, "load_balancers": if action == "check" { Vec::new() } else { lbs }, "records": records });
+    let (code, out) = boto3(CONTROLLER, &spec);
+    if code == 0 { Ok(()) } else { Err(format!("controller {action} failed:\n{}", tail(&out, 30))) }
+}
+
 fn check(endpoint: &str, phase: &str, model: &Model) -> Result<(), String> {
     let regions: Vec<String> = model.platform.regions.iter().map(|r| r.name.to_string()).collect();
     let node_groups: Vec<serde_json::Value> = model
@@ -153,9 +218,7 @@ fn check(endpoint: &str, phase: &str, model: &Model) -> Result<(), String> {
         "endpoint": endpoint, "phase": phase, "regions": regions, "node_groups": node_groups, "roles": roles,
         "buckets": buckets, "long_lived_buckets": long_lived_buckets, "long_lived_zones": long_lived_zones,
     });
-    let mut cmd = std::process::Command::new(python().unwrap());
-    cmd.args(["-c", CHECKS, &spec.to_string()]);
-    let (code, out) = run(cmd);
+    let (code, out) = boto3(CHECKS, &spec);
     if code == 0 { Ok(()) } else { Err(format!("{phase} checks failed:\n{}", tail(&out, 30))) }
 }
 
@@ -206,6 +269,10 @@ fn prove(example: &str, spec: &Path, env: &str) -> Result<Times, String> {
     let gap_types: Vec<&str> = EMULATOR_GAPS.iter().map(|(_, ty, _)| *ty).collect();
     for stack in &stacks {
         runner.init(&stack.name).map_err(|e| e.to_string())?;
+        if stack.kind == StackKind::Edge {
+            // Argo CD has synced the Gateways and ingress controllers: their NLBs exist.
+            controller(&moto.endpoint, "create", model).map_err(|e| format!("{example}/{env}: {e}"))?;
+        }
         if stack.kind == StackKind::Environment {
             // The emulator's gaps are planned in full first, then kept out of the apply.
             runner.set_gaps(false).map_err(|e| e.to_string())?;
@@ -228,10 +295,19 @@ fn prove(example: &str, spec: &Path, env: &str) -> Result<Times, String> {
         t.resources += runner.state_list(&stack.name).map_err(|e| e.to_string())?.len();
     }
     check(&moto.endpoint, "applied", model).map_err(|e| format!("{example}/{env}: {e}"))?;
+    if stacks.iter().any(|s| s.kind == StackKind::Edge) {
+        controller(&moto.endpoint, "check", model).map_err(|e| format!("{example}/{env}: {e}"))?;
+    }
     // Production turns deletion protection on; release it the way an operator would first.
     runner.release_protection().map_err(|e| e.to_string())?;
     for stack in stacks.iter().filter(|s| s.kind == StackKind::Environment) {
         t.apply += runner.apply(&stack.name).map_err(|e| e.to_string())?;
+    }
+    // Records go before the load balancers they name; the controller deletes those with the
+    // Services, before the cluster goes.
+    for stack in stacks.iter().filter(|s| s.kind == StackKind::Edge) {
+        t.destroy += runner.destroy(&stack.name).map_err(|e| e.to_string())?;
+        controller(&moto.endpoint, "delete", model).map_err(|e| format!("{example}/{env}: {e}"))?;
     }
     for stack in stacks.iter().rev().filter(|s| s.kind == StackKind::Environment) {
         t.destroy += runner.destroy(&stack.name).map_err(|e| e.to_string())?;
@@ -241,7 +317,7 @@ fn prove(example: &str, spec: &Path, env: &str) -> Result<Times, String> {
         return Err(format!("{example}/{env}: the long-lived stack lost its state"));
     }
     check(&moto.endpoint, "env-destroyed", model).map_err(|e| format!("{example}/{env}: {e}"))?;
-    for stack in stacks.iter().rev().filter(|s| s.kind != StackKind::Environment) {
+    for stack in stacks.iter().rev().filter(|s| !matches!(s.kind, StackKind::Environment | StackKind::Edge)) {
         t.destroy += runner.destroy(&stack.name).map_err(|e| e.to_string())?;
     }
     for stack in &stacks {

@@ -218,6 +218,10 @@ impl<'t> Evaluator<'t> {
                         }
                     }
                     ("resource", [t, n]) => m.resources.push(Res { rtype: (*t).to_owned(), name: (*n).to_owned(), file: file.to_owned(), body: block.body().clone() }),
+                    // Lookups: `data.<type>`, so no rule that asks what a stack creates matches one.
+                    ("data", [t, n]) if *t != "terraform_remote_state" => {
+                        m.resources.push(Res { rtype: format!("data.{t}"), name: (*n).to_owned(), file: file.to_owned(), body: block.body().clone() })
+                    }
                     ("module", [n]) => m.calls.push(Res { rtype: "module".into(), name: (*n).to_owned(), file: file.to_owned(), body: block.body().clone() }),
                     ("provider", [p]) => {
                         let alias = block.body().attributes().find(|a| a.key.as_str() == "alias").and_then(|a| match &a.expr {

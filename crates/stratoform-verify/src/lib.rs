@@ -12,13 +12,16 @@
 //! - [`argocd`]: every path, `$values` file and chart repository an Application names exists,
 //!   or is provided (`kubernetes_files`, repository credentials);
 //! - [`kube`]: every kind is core or its CRD is installed by an earlier wave; every Service port
-//!   a route or binding names exists; every SecretProviderClass has its driver and provider.
+//!   a route or binding names exists; every SecretProviderClass has its driver and provider;
+//! - [`edge`]: every load balancer the edge stack looks up by name is one a synced Gateway,
+//!   Service or chart value asks the AWS Load Balancer Controller for.
 //!
 //! The spec (through the model) gives only the environments, each environment's stack order,
 //! and the spec line a finding maps to.
 
 pub mod argocd;
 pub mod aws;
+pub mod edge;
 pub mod finding;
 pub mod gitops;
 pub mod hcl_eval;
@@ -73,6 +76,7 @@ pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
     aws::prove(tree, &env, &stacks, &created, &eval, &gitops, &mut findings, &mut links);
     argocd::prove(tree, &env, &stacks, &eval, &gitops, &mut findings, &mut links);
     kube::prove(tree, &gitops, &mut findings, &mut links);
+    edge::prove(tree, &env, &created, &gitops, &mut findings, &mut links);
     for f in &mut findings {
         f.environment = env.clone();
         if let Some(pointer) = spec_pointer(model, &f.file) {

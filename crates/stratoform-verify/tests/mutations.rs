@@ -114,3 +114,18 @@ fn an_image_under_a_prefix_no_pull_through_cache_rule_serves() {
     assert!(found.iter().any(|(c, f, m)| c == "VFY001" && f == "kubernetes/eks/base/ns-tools/deployment-checkly-agent.yaml" && m.contains("`docker-hub/checkly/agent`")), "{found:#?}");
     assert!(found.iter().all(|(c, _, _)| c == "VFY001"), "{found:#?}");
 }
+
+#[test]
+fn a_gateway_that_no_longer_names_its_load_balancer() {
+    let file = "kubernetes/main/overlays/dev/platform/gateway-istio-ingress-internal-gateway.yaml";
+    let found = findings_after("oneconnect", |d| edit(d, file, "service.beta.kubernetes.io/aws-load-balancer-name:", "example.com/renamed:"));
+    assert_only(&found, "VFY005", "terraform/stacks/dev-edge/main.tf");
+    assert!(found[0].2.contains("internal-gateway"), "{found:?}");
+}
+
+#[test]
+fn an_ingress_controller_that_asks_for_another_load_balancer() {
+    let file = "kubernetes/main/overlays/dev/argocd/chain/application-ingress-nginx.yaml";
+    let found = findings_after("infra-config", |d| edit(d, file, "aws-load-balancer-name: ", "aws-load-balancer-name: other-"));
+    assert_only(&found, "VFY005", "terraform/stacks/dev-edge/main.tf");
+}

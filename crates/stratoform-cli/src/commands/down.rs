@@ -41,7 +41,7 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
         .stacks
         .iter()
         .rev()
-        .filter(|s| is_aws(s) && (everything || s.kind == StackKind::Environment))
+        .filter(|s| is_aws(s) && (everything || matches!(s.kind, StackKind::Environment | StackKind::Edge)))
         .collect();
     println!("destroying {} stack(s) of `{env}` in order: {}", stacks.len(), stacks.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" -> "));
     let t0 = Instant::now();

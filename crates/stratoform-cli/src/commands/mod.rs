@@ -35,8 +35,8 @@ pub fn run(cli: Cli) -> ExitStatus {
             simulate::run(&file, scenarios.as_deref(), scenario, seed, format, out.as_deref(), color)
         }
         Command::Render { file, out, env, check, target } => render::run(&file, &out, env.as_deref(), check, color, target),
-        Command::Up { file, env, out, local, local_endpoint, yes } => {
-            up::run(&file, &env, &out, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, color)
+        Command::Up { file, env, out, local, local_endpoint, yes, edge } => {
+            up::run(&file, &env, &out, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, edge, color)
         }
         Command::Down { file, env, local, local_endpoint, all, yes } => {
             down::run(&file, &env, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, all, color)

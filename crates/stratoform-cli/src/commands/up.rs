@@ -8,7 +8,8 @@
 //! only after the apply (VPC and file system IDs, certificate and key ARNs): the repository holds
 //! their `templatefile()` templates, each environment stack renders them in its output
 //! `kubernetes_files`, and `up` writes those files next to their templates in DIR, then says
-//! which; committing and pushing DIR hands them to Argo CD.
+//! which; committing and pushing DIR hands them to Argo CD. Once Argo CD has synced, `up --edge`
+//! applies the edge stack: DNS records of the load balancers the clusters' controllers created.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -31,17 +32,24 @@ pub struct Target<'a> {
     pub yes: bool,
 }
 
-/// Runs `up`.
-pub fn run(file: &Path, env: &str, repo: &Path, target: Target, color: bool) -> ExitStatus {
+/// Runs `up`; with `edge`, only the edge stack (after Argo CD has synced the clusters).
+pub fn run(file: &Path, env: &str, repo: &Path, target: Target, edge: bool, color: bool) -> ExitStatus {
     let Some((model, run)) = prepare(file, env, &target, color, "up") else { return ExitStatus::Failure };
+    if edge && !model.stacks.iter().any(|s| s.kind == StackKind::Edge) {
+        println!("`{env}` has no records of load balancers created in its clusters: no edge stack to apply");
+        return ExitStatus::Clean;
+    }
     // Before anything changes: the repository holds the templates the stacks will render.
-    let missing: Vec<String> = after_apply_files(&model).iter().map(|f| f.template()).filter(|t| !repo.join(t).is_file()).collect();
+    let missing: Vec<String> =
+        if edge { Vec::new() } else { after_apply_files(&model).iter().map(|f| f.template()).filter(|t| !repo.join(t).is_file()).collect() };
     if let Some(first) = missing.first() {
         eprintln!("error: `{}` lacks {} template(s) of `{env}`, such as `{first}`", repo.display(), missing.len());
         eprintln!("help: `--out` names the rendered repository; run `stratoform render {} --out {}` first", file.display(), repo.display());
         return ExitStatus::Failure;
     }
-    let stacks: Vec<_> = model.stacks.iter().filter(|s| is_aws(s)).collect();
+    // The edge stack looks up load balancers that exist only once Argo CD has synced the
+    // clusters' Gateways and ingress controllers: it is applied by `up --edge`, afterwards.
+    let stacks: Vec<_> = model.stacks.iter().filter(|s| is_aws(s) && (s.kind == StackKind::Edge) == edge).collect();
     if let Err(e) = run.prepare(&model.stacks, true) {
         eprintln!("error: {e}");
         return ExitStatus::Failure;
@@ -87,6 +95,14 @@ pub fn run(file: &Path, env: &str, repo: &Path, target: Target, color: bool) -> 
             println!("  {path}");
         }
         println!("next: commit and push them with the rest of {}; Argo CD reads them from the repository", repo.display());
+    }
+    if let Some(e) = model.stacks.iter().find(|s| s.kind == StackKind::Edge).filter(|_| !edge) {
+        println!(
+            "next: once Argo CD has synced the clusters' Gateways and ingress controllers, `stratoform up {} --env {env} --out {} --edge` applies `{}`: the DNS records of the load balancers they created",
+            file.display(),
+            repo.display(),
+            e.name
+        );
     }
     if let Some(cf) = model.stacks.iter().find(|s| s.kind == StackKind::External) {
         println!("note: `{}` uses the Cloudflare provider and is not applied by `up`; apply it from {}", cf.name, run.root.join("stacks").join(&cf.name).display());

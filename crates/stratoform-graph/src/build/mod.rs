@@ -20,6 +20,7 @@ pub fn build(model: &Model) -> Result<Graph, CycleError> {
             StackKind::Bootstrap => "state bucket and lock table",
             StackKind::LongLived => "resources that outlive environments",
             StackKind::Environment => "network, cluster, node groups, data stores and roles of one region",
+            StackKind::Edge => "DNS records of the load balancers the clusters' controllers create",
             StackKind::External => "DNS and load balancing outside AWS",
         };
         // Where the stack's contents are declared: the state backend, the region, the edge.
@@ -32,7 +33,7 @@ pub fn build(model: &Model) -> Result<Graph, CycleError> {
                 .iter()
                 .position(|r| s.region.as_deref() == Some(r.name.as_str()))
                 .map(|i| format!("/regions/{i}")),
-            StackKind::External => Some("/edge".to_owned()),
+            StackKind::Edge | StackKind::External => Some("/edge".to_owned()),
         };
         b.add(UnitId::new(UnitKind::Stack, None, &s.name), format!("Terraform stack: {what}"), pointer);
     }
@@ -109,6 +110,32 @@ impl<'a> ClusterUnits<'a> {
         self.bundles();
         self.chart_storage();
         self.workloads();
+        self.edge_records();
+    }
+
+    /// The edge stack looks up the NLBs of this cluster's Gateways and ingress controller that
+    /// records point at: it applies after the units whose Services create them.
+    fn edge_records(&mut self) {
+        let Some(edge) = self.model.stacks.iter().find(|s| s.kind == StackKind::Edge).and_then(|s| self.b.find(UnitKind::Stack, None, &s.name)) else {
+            return;
+        };
+        for (record, target, lb) in self.model.cluster_records() {
+            let stratoform_model::RecordTarget::Cluster { cluster, gateway, .. } = target else { continue };
+            if cluster.name != self.cluster.name || target.region().name != self.region.name {
+                continue;
+            }
+            let why = format!("record `{}` aliases NLB `{lb}`, which the controller creates for it", record.name);
+            match gateway {
+                Some(_) => {
+                    if let Some(g) = self.b.find(UnitKind::ManifestBundle, Some(&self.scope), "gateways") {
+                        self.b.edge(g, edge, EdgeKind::LoadBalancer, why);
+                    }
+                }
+                None => {
+                    self.needs_chart(edge, ChartRole::IngressNginx, EdgeKind::LoadBalancer, |_| why.clone());
+                }
+            }
+        }
     }
 
     /// Charts whose values name a storage class of the spec claim volumes from it.

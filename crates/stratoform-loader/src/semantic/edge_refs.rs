@@ -3,6 +3,8 @@
 
 use stratoform_spec::Region;
 
+use stratoform_diagnostics::codes;
+
 use super::Ctx;
 
 /// Runs the edge and platform-wide reference checks.
@@ -14,6 +16,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
     for (i, rec) in p.edge.records.iter().enumerate() {
         if !zones.contains(&rec.zone.as_str()) {
             ctx.dangling(&format!("/edge/records/{i}/zone"), "DNS zone", rec.zone.as_str(), zones.iter().copied());
+        }
+        if let Some(t) = &rec.target {
+            record_target(ctx, &format!("/edge/records/{i}/target"), t);
         }
     }
     for (li, lb) in p.edge.cloudflare_load_balancers.iter().enumerate() {
@@ -81,6 +86,48 @@ pub fn check(ctx: &mut Ctx<'_>) {
             && region(r.as_str()).is_none() {
                 ctx.dangling(&format!("/observability/alarms/{ai}/region"), "region", r.as_str(), regions.iter().copied());
             }
+    }
+}
+
+/// A record's target: `<region>/<load balancer>`, `<region>/<cluster>/ingress-nginx` (a cluster
+/// that runs it) or `<region>/<cluster>/gateway/<name>` (a Gateway of that cluster).
+fn record_target(ctx: &mut Ctx<'_>, pointer: &str, target: &str) {
+    let p = ctx.platform;
+    let parts: Vec<&str> = target.split('/').collect();
+    let Some(region) = p.regions.iter().find(|r| r.name.as_str() == parts[0]) else {
+        ctx.dangling(pointer, "region", parts[0], p.regions.iter().map(|r| r.name.as_str()));
+        return;
+    };
+    let cluster = |name: &str| region.clusters.iter().find(|c| c.name.as_str() == name);
+    let clusters = || region.clusters.iter().map(|c| c.name.as_str());
+    match parts.as_slice() {
+        [_, lb] => load_balancer(ctx, region, pointer, lb),
+        [_, c, "ingress-nginx"] => match cluster(c) {
+            None => ctx.dangling(pointer, "cluster", c, clusters()),
+            Some(cl) if cl.ingress_nginx.is_none() => ctx.error(
+                codes::DANGLING_REFERENCE,
+                pointer,
+                format!("record target `{target}` names the ingress-nginx controller of cluster `{c}`, which does not run it"),
+                "no `ingressNginx` in this cluster",
+                format!("add `ingressNginx` to cluster `{c}`, or point the record at one of its gateways (`{}/{c}/gateway/<name>`)", region.name),
+            ),
+            Some(_) => {}
+        },
+        [_, c, "gateway", g] => match cluster(c) {
+            None => ctx.dangling(pointer, "cluster", c, clusters()),
+            Some(cl) => {
+                if !cl.gateways.iter().any(|x| x.name.as_str() == *g) {
+                    ctx.dangling(pointer, "gateway", g, cl.gateways.iter().map(|x| x.name.as_str()));
+                }
+            }
+        },
+        _ => ctx.error(
+            codes::INVALID_FORMAT,
+            pointer,
+            format!("record target `{target}` has no known form"),
+            "not a load balancer, gateway or ingress controller",
+            format!("write `{0}/<load balancer>`, `{0}/<cluster>/gateway/<name>` or `{0}/<cluster>/ingress-nginx`", region.name),
+        ),
     }
 }
 

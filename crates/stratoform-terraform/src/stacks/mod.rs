@@ -1,10 +1,11 @@
-//! Root stacks: bootstrap, long-lived, one per environment and region, and Cloudflare. Each is a
+//! Root stacks: bootstrap, long-lived, one per environment and region, edge records and Cloudflare. Each is a
 //! directory under `terraform/stacks/` with `main.tf`, `providers.tf`, `variables.tf`,
 //! `outputs.tf`, `backend.tf` and its tfvars. Stacks read each other through
 //! `terraform_remote_state` (S3, or local files for `stratoform up --local`), never hard-coded IDs.
 
 pub mod bootstrap;
 pub mod cloudflare;
+pub mod edge;
 pub mod environment;
 pub mod long_lived;
 pub mod policies;
@@ -266,6 +267,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     let dirs = stratoform_model::after_apply::cluster_dirs(models);
     for model in models {
         files.extend(environment::render(model, &dirs, source));
+        files.extend(edge::render(model, source));
         files.extend(cloudflare::render(model, source));
     }
     files

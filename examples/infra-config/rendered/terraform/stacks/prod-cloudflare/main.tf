@@ -17,6 +17,11 @@ data "terraform_remote_state" "prod_us_east_1" {
   config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-us-east-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/prod-us-east-1.tfstate" })
 }
 
+data "terraform_remote_state" "prod_edge" {
+  backend = var.state_backend
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-edge/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/prod-edge.tfstate" })
+}
+
 data "cloudflare_zone" "this" {
   for_each = toset(var.zones)
   name     = each.key
@@ -26,7 +31,7 @@ resource "cloudflare_record" "argocd_example_com_cname" {
   zone_id = data.cloudflare_zone.this["example.com"].id
   name    = "argocd.example.com"
   type    = "CNAME"
-  content = var.controller_hostnames["us-east-1/main/ingress-nginx"]
+  content = data.terraform_remote_state.prod_edge.outputs.load_balancers["us-east-1/main/ingress-nginx"].dns_name
   proxied = false
   ttl     = 300
 }
@@ -35,7 +40,7 @@ resource "cloudflare_record" "api_example_com_cname" {
   zone_id = data.cloudflare_zone.this["example.com"].id
   name    = "api.example.com"
   type    = "CNAME"
-  content = var.controller_hostnames["us-east-1/main/ingress-nginx"]
+  content = data.terraform_remote_state.prod_edge.outputs.load_balancers["us-east-1/main/ingress-nginx"].dns_name
   proxied = false
   ttl     = 300
 }
@@ -44,7 +49,7 @@ resource "cloudflare_record" "auth_example_com_cname" {
   zone_id = data.cloudflare_zone.this["example.com"].id
   name    = "auth.example.com"
   type    = "CNAME"
-  content = var.controller_hostnames["us-east-1/main/ingress-nginx"]
+  content = data.terraform_remote_state.prod_edge.outputs.load_balancers["us-east-1/main/ingress-nginx"].dns_name
   proxied = false
   ttl     = 300
 }

@@ -17,12 +17,6 @@ variable "cloudflare_account_id" {
   default     = null
 }
 
-variable "controller_hostnames" {
-  type        = map(string)
-  description = "Hostnames of load balancers created in the clusters (ingress controllers, gateways), by record target."
-  default     = {}
-}
-
 variable "state_backend" {
   type        = string
   description = "Where the AWS stacks' state is read: s3 or local."

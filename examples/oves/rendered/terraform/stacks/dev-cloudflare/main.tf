@@ -17,6 +17,11 @@ data "terraform_remote_state" "dev_us_east_1" {
   config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-us-east-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/dev-us-east-1.tfstate" })
 }
 
+data "terraform_remote_state" "dev_edge" {
+  backend = var.state_backend
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-edge/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/dev-edge.tfstate" })
+}
+
 data "cloudflare_zone" "this" {
   for_each = toset(var.zones)
   name     = each.key
@@ -26,7 +31,7 @@ resource "cloudflare_record" "dev_omnivoltaic_com_cname" {
   zone_id = data.cloudflare_zone.this["omnivoltaic.com"].id
   name    = "dev.omnivoltaic.com"
   type    = "CNAME"
-  content = var.controller_hostnames["us-east-1/eks/ingress-nginx"]
+  content = data.terraform_remote_state.dev_edge.outputs.load_balancers["us-east-1/eks/ingress-nginx"].dns_name
   proxied = true
   ttl     = 1
 }
@@ -35,7 +40,7 @@ resource "cloudflare_record" "__dev_omnivoltaic_com_cname" {
   zone_id = data.cloudflare_zone.this["omnivoltaic.com"].id
   name    = "*.dev.omnivoltaic.com"
   type    = "CNAME"
-  content = var.controller_hostnames["us-east-1/eks/ingress-nginx"]
+  content = data.terraform_remote_state.dev_edge.outputs.load_balancers["us-east-1/eks/ingress-nginx"].dns_name
   proxied = true
   ttl     = 1
 }

@@ -22,6 +22,11 @@ data "terraform_remote_state" "prod_eu_central_1" {
   config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-eu-central-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/prod-eu-central-1.tfstate" })
 }
 
+data "terraform_remote_state" "prod_edge" {
+  backend = var.state_backend
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-edge/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/prod-edge.tfstate" })
+}
+
 data "cloudflare_zone" "this" {
   for_each = toset(var.zones)
   name     = each.key
@@ -31,7 +36,7 @@ resource "cloudflare_record" "omnivoltaic_com_cname" {
   zone_id = data.cloudflare_zone.this["omnivoltaic.com"].id
   name    = "omnivoltaic.com"
   type    = "CNAME"
-  content = var.controller_hostnames["us-east-1/eks/ingress-nginx"]
+  content = data.terraform_remote_state.prod_edge.outputs.load_balancers["us-east-1/eks/ingress-nginx"].dns_name
   proxied = true
   ttl     = 1
 }
@@ -40,7 +45,7 @@ resource "cloudflare_record" "api_omnivoltaic_com_cname" {
   zone_id = data.cloudflare_zone.this["omnivoltaic.com"].id
   name    = "api.omnivoltaic.com"
   type    = "CNAME"
-  content = var.controller_hostnames["us-east-1/eks/ingress-nginx"]
+  content = data.terraform_remote_state.prod_edge.outputs.load_balancers["us-east-1/eks/ingress-nginx"].dns_name
   proxied = true
   ttl     = 1
 }
@@ -49,7 +54,7 @@ resource "cloudflare_record" "__omnivoltaic_com_cname" {
   zone_id = data.cloudflare_zone.this["omnivoltaic.com"].id
   name    = "*.omnivoltaic.com"
   type    = "CNAME"
-  content = var.controller_hostnames["us-east-1/eks/ingress-nginx"]
+  content = data.terraform_remote_state.prod_edge.outputs.load_balancers["us-east-1/eks/ingress-nginx"].dns_name
   proxied = true
   ttl     = 1
 }
