@@ -6,7 +6,9 @@ pub mod diagnostic;
 pub mod human;
 pub mod json;
 pub mod source;
+pub mod spans;
 
 pub use codes::{Code, CODES};
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use source::{SourceFile, Span};
+pub use spans::{span_of, SpanMap, Spans};

@@ -51,6 +51,22 @@ impl Loaded {
     }
 }
 
+/// The model is resolved from what the loader read.
+impl stratoform_model::ReadSpec for Loaded {
+    fn file(&self) -> &SourceFile {
+        &self.file
+    }
+    fn has_errors(&self) -> bool {
+        Loaded::has_errors(self)
+    }
+    fn environments(&self) -> Vec<stratoform_model::EffectiveSpec<'_>> {
+        self.environments
+            .iter()
+            .map(|e| stratoform_model::EffectiveSpec { name: &e.name, platform: &e.platform, spans: &e.spans })
+            .collect()
+    }
+}
+
 impl LoadedEnvironment {
     /// The span of the value at a JSON pointer (or of its closest parent).
     pub fn span(&self, pointer: &str) -> Option<Span> {

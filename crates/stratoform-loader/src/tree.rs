@@ -1,24 +1,10 @@
 //! Turns the YAML tree into JSON values (YAML 1.2 core schema) and records the span of every
 //! value and key by JSON pointer, so that any later error can point back into the file.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Number, Value};
-use stratoform_diagnostics::Span;
+pub use stratoform_diagnostics::spans::{span_of, SpanMap, Spans};
 
 use crate::yaml::{Node, NodeKind};
-
-/// Where a value and its key are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Spans {
-    /// The value.
-    pub value: Span,
-    /// The key, for mapping entries.
-    pub key: Option<Span>,
-}
-
-/// Spans by JSON pointer (`/regions/0/clusters/1/name`).
-pub type SpanMap = BTreeMap<String, Spans>;
 
 /// Converts a node to JSON, recording spans under `pointer`.
 pub fn to_json(node: &Node, pointer: &str, key: Option<crate::Span>, spans: &mut SpanMap) -> Value {
@@ -93,18 +79,6 @@ pub fn spec_path(pointer: &str) -> String {
         }
     }
     if out.is_empty() { "(root)".into() } else { out }
-}
-
-/// Finds the closest recorded span for a pointer (walking up to its parents).
-pub fn span_of(spans: &SpanMap, pointer: &str) -> Option<Spans> {
-    let mut p = pointer;
-    loop {
-        if let Some(s) = spans.get(p) {
-            return Some(*s);
-        }
-        let cut = p.rfind('/')?;
-        p = &p[..cut];
-    }
 }
 
 #[cfg(test)]

@@ -6,19 +6,23 @@ pub mod after_apply;
 pub mod edge;
 pub mod failover;
 pub mod identity;
+pub mod input;
 pub mod kms;
 pub mod naming;
 pub mod network;
 pub mod refs;
 pub mod secrets;
 pub mod stacks;
+#[cfg(test)]
+mod testing;
 
-use stratoform_loader::{Loaded, LoadedEnvironment, SpanMap};
+use stratoform_diagnostics::{span_of, SpanMap};
 use stratoform_spec::{Cluster, Environment, Platform, Region, RegionRole};
 
 pub use after_apply::{AfterApply, KubernetesFile};
 pub use edge::{RecordTarget, LOAD_BALANCER_NAME_ANNOTATION};
 pub use identity::{BoundRole, IdentityPlan};
+pub use input::{EffectiveSpec, ReadSpec};
 pub use naming::Names;
 pub use network::{Inspection, NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
 pub use stacks::{Stack, StackKind};
@@ -64,8 +68,8 @@ pub enum ResolveError {
 }
 
 impl Model {
-    /// Resolves one loaded environment.
-    pub fn resolve(source: &str, env: &LoadedEnvironment) -> Model {
+    /// Resolves one environment's effective spec.
+    pub fn resolve(source: &str, env: &EffectiveSpec<'_>) -> Model {
         let platform = env.platform.clone();
         let environment = platform
             .environments
@@ -90,22 +94,23 @@ impl Model {
         }
     }
 
-    /// Resolves every environment of a loaded spec, or only `only`.
-    pub fn resolve_all(loaded: &Loaded, only: Option<&str>) -> Result<Vec<Model>, ResolveError> {
-        if loaded.has_errors() {
+    /// Resolves every environment of a spec that was read, or only `only`.
+    pub fn resolve_all(spec: &impl ReadSpec, only: Option<&str>) -> Result<Vec<Model>, ResolveError> {
+        if spec.has_errors() {
             return Err(ResolveError::Invalid);
         }
-        let source = loaded.file.name();
-        let text = loaded.file.text();
+        let file = spec.file();
+        let text = file.text();
         let lines: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let resolve = |e: &LoadedEnvironment| Model { line_starts: lines.clone(), ..Model::resolve(source, e) };
+        let resolve = |e: &EffectiveSpec<'_>| Model { line_starts: lines.clone(), ..Model::resolve(file.name(), e) };
+        let environments = spec.environments();
         match only {
-            None => Ok(loaded.environments.iter().map(resolve).collect()),
-            Some(name) => match loaded.environment(name) {
+            None => Ok(environments.iter().map(resolve).collect()),
+            Some(name) => match environments.iter().find(|e| e.name == name) {
                 Some(e) => Ok(vec![resolve(e)]),
                 None => Err(ResolveError::UnknownEnvironment {
                     name: name.to_owned(),
-                    known: loaded.environments.iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", "),
+                    known: environments.iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", "),
                 }),
             },
         }
@@ -117,7 +122,7 @@ impl Model {
         if self.line_starts.is_empty() {
             return None;
         }
-        let span = stratoform_loader::tree::span_of(&self.spans, pointer)?;
+        let span = span_of(&self.spans, pointer)?;
         let offset = span.key.unwrap_or(span.value).start;
         Some(self.line_starts.partition_point(|&s| s <= offset))
     }
@@ -150,15 +155,34 @@ impl Model {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::testing::JsonSpec;
 
     #[test]
     fn lines_of_spec_paths() {
         let text = "apiVersion: stratoform.dev/v1alpha1\nkind: Platform\nmetadata:\n  name: demo\nenvironments:\n  - name: dev\nregions:\n  - name: us-east-1\n";
-        let loaded = stratoform_loader::load_str("platform.yaml", text);
-        let models = Model::resolve_all(&loaded, None).expect("valid spec");
+        let spec = JsonSpec::new(json!({
+            "apiVersion": "stratoform.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "demo"},
+            "environments": [{"name": "dev"}], "regions": [{"name": "us-east-1"}]
+        }))
+        .with_text(text, &[("", "apiVersion"), ("/metadata/name", "demo"), ("/regions/0", "name: us-east-1")]);
+        let models = Model::resolve_all(&spec, None).expect("valid spec");
         assert_eq!(models[0].line_of("/metadata/name"), Some(4));
         assert_eq!(models[0].line_of("/regions/0"), Some(8));
         assert_eq!(models[0].line_of("/regions/0/nothing/here"), Some(8));
+        assert_eq!(models[0].line_of("/state"), Some(1));
+    }
+
+    #[test]
+    fn an_unknown_environment_names_the_known_ones() {
+        let spec = JsonSpec::new(json!({
+            "apiVersion": "stratoform.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "demo"},
+            "environments": [{"name": "dev"}, {"name": "prod"}], "regions": [{"name": "us-east-1"}]
+        }));
+        let err = Model::resolve_all(&spec, Some("stage")).expect_err("no such environment");
+        assert_eq!(err.to_string(), "no environment `stage`; the environments are `dev`, `prod`");
+        assert_eq!(Model::resolve_all(&spec, Some("prod")).expect("declared")[0].env_name(), "prod");
     }
 }

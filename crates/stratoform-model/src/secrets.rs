@@ -48,54 +48,36 @@ impl Model {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    use crate::testing::JsonSpec;
     use crate::Model;
 
-    const SPEC: &str = "apiVersion: stratoform.dev/v1alpha1
-kind: Platform
-metadata:
-  name: demo
-environments:
-  - name: dev
-    account: \"123456789012\"
-regions:
-  - name: us-east-1
-    role: primary
-    vpcs:
-      - name: main
-        cidr: 10.0.0.0/16
-        azs: [us-east-1a, us-east-1b]
-        subnets:
-          private: { type: private, newbits: 4, netnum: 1 }
-    clusters: [{ name: main, vpc: main, version: \"1.33\" }]
-  - name: us-west-2
-    vpcs:
-      - name: main
-        cidr: 10.1.0.0/16
-        azs: [us-west-2a, us-west-2b]
-        subnets:
-          private: { type: private, newbits: 4, netnum: 1 }
-    clusters: [{ name: main, vpc: main, version: \"1.33\" }]
-  - name: eu-west-1
-    vpcs:
-      - name: main
-        cidr: 10.2.0.0/16
-        azs: [eu-west-1a, eu-west-1b]
-        subnets:
-          private: { type: private, newbits: 4, netnum: 1 }
-    clusters: [{ name: other, vpc: main, version: \"1.33\" }]
-identity:
-  secrets:
-    - name: db
-      description: d
-      mounts: [{ cluster: main, namespace: app }]
-    - name: local
-      description: l
-";
+    fn region(name: &str, cidr: &str, cluster: Option<&str>) -> serde_json::Value {
+        json!({
+            "name": name,
+            "vpcs": [{
+                "name": "main", "cidr": cidr, "azs": [format!("{name}a"), format!("{name}b")],
+                "subnets": {"private": {"type": "private", "newbits": 4, "netnum": 1}}
+            }],
+            "clusters": [{"name": cluster.unwrap_or("main"), "vpc": "main", "version": "1.33"}]
+        })
+    }
 
     #[test]
     fn a_secret_is_replicated_where_its_clusters_read_it() {
-        let loaded = stratoform_loader::load_str("platform.yaml", SPEC);
-        let models = Model::resolve_all(&loaded, None).expect("valid spec");
+        let mut primary = region("us-east-1", "10.0.0.0/16", None);
+        primary["role"] = json!("primary");
+        let spec = JsonSpec::new(json!({
+            "apiVersion": "stratoform.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "demo"},
+            "environments": [{"name": "dev", "account": "123456789012"}],
+            "regions": [primary, region("us-west-2", "10.1.0.0/16", None), region("eu-west-1", "10.2.0.0/16", Some("other"))],
+            "identity": {"secrets": [
+                {"name": "db", "description": "d", "mounts": [{"cluster": "main", "namespace": "app"}]},
+                {"name": "local", "description": "l"}
+            ]}
+        }));
+        let models = Model::resolve_all(&spec, None).expect("valid spec");
         let m = &models[0];
         assert_eq!(m.names.secret("db"), "demo/dev/db");
         let db = m.secret("db").expect("declared");
