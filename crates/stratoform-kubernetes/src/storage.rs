@@ -1,8 +1,8 @@
-//! Storage: StorageClasses (EBS gp3 with IOPS and throughput, EFS), PersistentVolumeClaims and
-//! SecretProviderClasses for Secrets Manager.
+//! Storage: StorageClasses (EBS gp3 with IOPS and throughput, EFS), PersistentVolumeClaims (and
+//! the claim spec of StatefulSet templates) and SecretProviderClasses for Secrets Manager.
 
 use serde_json::{Map, Value, json};
-use stratoform_spec::{ReclaimPolicy, StorageProvisioner, VolumeBindingMode, Workload};
+use stratoform_spec::{ReclaimPolicy, StorageProvisioner, Volume, VolumeBindingMode, Workload, WorkloadKind};
 
 use crate::{Bundle, ClusterCtx, Manifest, Problem, Target, metadata};
 
@@ -91,42 +91,54 @@ pub fn classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
 
 /// The PersistentVolumeClaims of a workload's sized volumes.
 pub fn claims(ctx: &ClusterCtx<'_>, w: &Workload) -> Vec<Manifest> {
-    let mut out = Vec::new();
-    for v in &w.volumes {
-        let Some(size) = &v.size else { continue };
-        let class = v.storage_class.as_ref().map(|s| s.to_string()).or_else(|| {
-            ctx.cluster
-                .storage_classes
-                .iter()
-                .find(|s| s.default)
-                .map(|s| s.name.to_string())
-        });
-        if let Some(name) = &v.storage_class
-            && !ctx.cluster.storage_classes.iter().any(|s| s.name == *name)
-        {
-            ctx.problem(Problem::Dangling {
-                env: ctx.env().into(),
-                cluster: ctx.name().into(),
-                owner: format!("workload `{}` volume `{}`", w.name, v.name),
-                what: "storage class".into(),
-                name: name.to_string(),
-                help: "declare it under `storageClasses` of the cluster".into(),
-            });
-        }
-        let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size.as_str()}}});
-        if let Some(c) = class {
-            spec["storageClassName"] = json!(c);
-        }
-        out.push(Manifest::new(
-            Bundle::Namespace(w.namespace.to_string()),
-            json!({
-                "apiVersion": "v1", "kind": "PersistentVolumeClaim",
-                "metadata": metadata(ctx, &claim_name(w, v.name.as_str()), Some(w.namespace.as_str()), Map::new()),
-                "spec": spec,
-            }),
-        ));
+    if w.kind == WorkloadKind::StatefulSet {
+        // Each replica's claims come from the StatefulSet's `volumeClaimTemplates`.
+        return Vec::new();
     }
-    out
+    w.volumes
+        .iter()
+        .filter_map(|v| {
+            let spec = claim_spec(ctx, w, v)?;
+            Some(Manifest::new(
+                Bundle::Namespace(w.namespace.to_string()),
+                json!({
+                    "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                    "metadata": metadata(ctx, &claim_name(w, v.name.as_str()), Some(w.namespace.as_str()), Map::new()),
+                    "spec": spec,
+                }),
+            ))
+        })
+        .collect()
+}
+
+/// The ReadWriteOnce claim spec of a sized volume, in the named storage class or the cluster's
+/// default one; `None` for a volume without `size`.
+pub fn claim_spec(ctx: &ClusterCtx<'_>, w: &Workload, v: &Volume) -> Option<Value> {
+    let size = v.size.as_ref()?;
+    let class = v.storage_class.as_ref().map(|s| s.to_string()).or_else(|| {
+        ctx.cluster
+            .storage_classes
+            .iter()
+            .find(|s| s.default)
+            .map(|s| s.name.to_string())
+    });
+    if let Some(name) = &v.storage_class
+        && !ctx.cluster.storage_classes.iter().any(|s| s.name == *name)
+    {
+        ctx.problem(Problem::Dangling {
+            env: ctx.env().into(),
+            cluster: ctx.name().into(),
+            owner: format!("workload `{}` volume `{}`", w.name, v.name),
+            what: "storage class".into(),
+            name: name.to_string(),
+            help: "declare it under `storageClasses` of the cluster".into(),
+        });
+    }
+    let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size.as_str()}}});
+    if let Some(c) = class {
+        spec["storageClassName"] = json!(c);
+    }
+    Some(spec)
 }
 
 pub use stratoform_model::after_apply::claim_name;

@@ -105,7 +105,7 @@ fn members(
                         bundle(unit);
                     }
                 }
-                for m in ms.iter().filter(|m| m.kind() == "Deployment") {
+                for m in ms.iter().filter(|m| matches!(m.kind(), "Deployment" | "StatefulSet")) {
                     units.push((UnitKind::Workload, m.name().to_owned()));
                 }
             }

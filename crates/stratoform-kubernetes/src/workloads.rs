@@ -1,10 +1,11 @@
-//! Workloads: ServiceAccount, Deployment, Service, HPA, PodDisruptionBudget, VPA and
-//! NetworkPolicy, with restricted security contexts, probes, placement and zone spreading.
+//! Workloads: ServiceAccount, Deployment or StatefulSet, Service (headless for a StatefulSet),
+//! HPA, PodDisruptionBudget, VPA and NetworkPolicy, with restricted security contexts, probes,
+//! placement and zone spreading.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
-use stratoform_spec::{PortProtocol, Scheme, TaintEffect, VpaMode, Workload};
+use stratoform_spec::{PortProtocol, Scheme, TaintEffect, VpaMode, Workload, WorkloadKind};
 
 use crate::{Bundle, ClusterCtx, Manifest, Problem, Target, metadata};
 
@@ -24,7 +25,7 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
         }
         out.extend(crate::storage::claims(ctx, w));
         out.extend(crate::efs::claims(ctx, w));
-        out.push(deployment(ctx, w, &sa));
+        out.push(controller(ctx, w, &sa));
         if !w.ports.is_empty() {
             out.push(service(ctx, w));
         }
@@ -111,7 +112,17 @@ fn service_account(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Option<Manif
     ))
 }
 
-fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
+/// The Kubernetes kind of a workload's controller.
+pub fn kind(w: &Workload) -> &'static str {
+    match w.kind {
+        WorkloadKind::Deployment => "Deployment",
+        WorkloadKind::StatefulSet => "StatefulSet",
+    }
+}
+
+fn controller(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
+    let stateful = w.kind == WorkloadKind::StatefulSet;
+    let mut claim_templates = Vec::new();
     let mut container = Map::new();
     container.insert("name".into(), json!(w.name.as_str()));
     container.insert("image".into(), json!(w.image));
@@ -183,7 +194,14 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
     let mut mounts = vec![json!({"name": "tmp", "mountPath": "/tmp"})];
     let mut volumes = vec![json!({"name": "tmp", "emptyDir": {}})];
     for v in &w.volumes {
-        if v.size.is_some() {
+        if v.scratch {
+            mounts.push(json!({"name": v.name.as_str(), "mountPath": v.mount_path}));
+            volumes.push(json!({"name": v.name.as_str(), "emptyDir": {}}));
+        } else if stateful && let Some(spec) = crate::storage::claim_spec(ctx, w, v) {
+            // One claim per replica, `<volume>-<workload>-<ordinal>`, kept when the pod moves.
+            mounts.push(json!({"name": v.name.as_str(), "mountPath": v.mount_path}));
+            claim_templates.push(json!({"metadata": {"name": v.name.as_str()}, "spec": spec}));
+        } else if v.size.is_some() {
             mounts.push(json!({"name": v.name.as_str(), "mountPath": v.mount_path}));
             volumes.push(json!({"name": v.name.as_str(), "persistentVolumeClaim": {"claimName": crate::storage::claim_name(w, v.name.as_str())}}));
         } else if let Some(secret) = &v.secret {
@@ -232,15 +250,24 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
         "automountServiceAccountToken".into(),
         json!(w.kubernetes_api),
     );
-    pod.insert(
-        "securityContext".into(),
-        json!({"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}}),
-    );
+    let mut pod_security = json!({"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}});
+    if let Some(run_as) = &w.security_context {
+        // The image's own user: its entrypoint then skips the root-only step (chown, then
+        // dropping to that user), and the volumes' group lets it write there.
+        pod_security["runAsUser"] = json!(run_as.run_as_user);
+        pod_security["runAsGroup"] = json!(run_as.group());
+        pod_security["fsGroup"] = json!(run_as.fs_group());
+    }
+    pod.insert("securityContext".into(), pod_security);
     pod.insert("containers".into(), json!([Value::Object(container)]));
     pod.insert("volumes".into(), Value::Array(volumes));
     placement(ctx, w, &mut pod);
 
     let mut spec = Map::new();
+    if stateful {
+        // The headless Service that gives each replica its stable DNS name.
+        spec.insert("serviceName".into(), json!(w.name.as_str()));
+    }
     if w.autoscaling.is_none() {
         spec.insert("replicas".into(), json!(w.replicas));
     }
@@ -250,6 +277,9 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
         "template".into(),
         json!({"metadata": {"labels": labels(w)}, "spec": pod}),
     );
+    if !claim_templates.is_empty() {
+        spec.insert("volumeClaimTemplates".into(), Value::Array(claim_templates));
+    }
     let mut meta = metadata(ctx, w.name.as_str(), Some(w.namespace.as_str()), labels(w));
     let mut annotations = Map::new();
     if let Some(p) = &w.purpose {
@@ -269,7 +299,7 @@ fn deployment(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
     }
     Manifest::new(
         Bundle::Namespace(w.namespace.to_string()),
-        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta, "spec": spec}),
+        json!({"apiVersion": "apps/v1", "kind": kind(w), "metadata": meta, "spec": spec}),
     )
 }
 
@@ -408,6 +438,9 @@ fn service(ctx: &ClusterCtx<'_>, w: &Workload) -> Manifest {
             Target::Kind => spec["type"] = json!("NodePort"),
         }
         let _ = Scheme::Internal;
+    } else if w.kind == WorkloadKind::StatefulSet {
+        // Headless: the StatefulSet's governing Service, one DNS record per replica.
+        spec["clusterIP"] = json!("None");
     }
     Manifest::new(
         Bundle::Namespace(w.namespace.to_string()),
@@ -431,7 +464,7 @@ fn hpa(ctx: &ClusterCtx<'_>, w: &Workload, a: &stratoform_spec::Autoscaling) -> 
             "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
             "metadata": metadata(ctx, w.name.as_str(), Some(w.namespace.as_str()), labels(w)),
             "spec": {
-                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": w.name.as_str()},
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind(w), "name": w.name.as_str()},
                 "minReplicas": a.min.unwrap_or(w.replicas),
                 "maxReplicas": a.max,
                 "metrics": metrics,
@@ -456,7 +489,7 @@ fn vpa(ctx: &ClusterCtx<'_>, w: &Workload, mode: VpaMode) -> Manifest {
             "apiVersion": "autoscaling.k8s.io/v1", "kind": "VerticalPodAutoscaler",
             "metadata": metadata(ctx, w.name.as_str(), Some(w.namespace.as_str()), labels(w)),
             "spec": {
-                "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": w.name.as_str()},
+                "targetRef": {"apiVersion": "apps/v1", "kind": kind(w), "name": w.name.as_str()},
                 "updatePolicy": {"updateMode": mode},
             },
         }),

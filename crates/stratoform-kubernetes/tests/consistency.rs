@@ -421,7 +421,7 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                     o["metadata"]["name"]
                 );
             }
-            for d in objects.iter().filter(|o| o["kind"] == "Deployment") {
+            for d in objects.iter().filter(|o| o["kind"] == "Deployment" || o["kind"] == "StatefulSet") {
                 let name = d["metadata"]["name"].as_str().unwrap();
                 let Some(w) = cluster.workloads.iter().find(|w| w.name.as_str() == name) else {
                     continue;

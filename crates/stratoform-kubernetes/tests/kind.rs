@@ -116,7 +116,7 @@ fn every_pod_fits_a_kind_worker() {
                     }
                 };
                 let (objects, apps) = effective(&tree, dir, env);
-                for d in objects.iter().filter(|o| o["kind"] == "Deployment") {
+                for d in objects.iter().filter(|o| o["kind"] == "Deployment" || o["kind"] == "StatefulSet") {
                     let pod = &d["spec"]["template"]["spec"];
                     place(
                         format!("deployment {}", d["metadata"]["name"]),

@@ -1,5 +1,5 @@
-//! Workloads: Deployments with their Service, routes, scaling, disruption budget, placement,
-//! volumes and network policy.
+//! Workloads: Deployments and StatefulSets with their Service, routes, scaling, disruption
+//! budget, placement, volumes, security context and network policy.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{DomainName, Duration, LoadBalancerType, Name, Quantity, ResourceName, RouteKind, Scheme};
 
-/// A workload: a Deployment and its Service.
+/// A workload: a Deployment (or a StatefulSet) and its Service.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Workload {
@@ -16,6 +16,11 @@ pub struct Workload {
     pub name: Name,
     /// Namespace.
     pub namespace: Name,
+    /// `deployment`, or `statefulSet` for a workload that owns its data: each replica gets its own
+    /// ReadWriteOnce claim of every sized volume (`volumeClaimTemplates`), a stable name and a
+    /// headless Service. Example: an in-cluster database. Default: `deployment`.
+    #[serde(default)]
+    pub kind: WorkloadKind,
     /// Container image. Example: `123456789012.dkr.ecr.us-east-1.amazonaws.com/account:1.4.2`.
     pub image: String,
     /// Replicas (the HPA minimum when autoscaled). Default: `2`.
@@ -57,6 +62,11 @@ pub struct Workload {
     /// Environment variables.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub env: BTreeMap<String, String>,
+    /// The user, group and volume group the pod runs as, for an image whose files belong to a
+    /// fixed user (the official `postgres`, `mongo` and `redis` images: `999`). Default: the
+    /// image's own user (`runAsNonRoot` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<RunAs>,
     /// Namespaces allowed to reach it (a NetworkPolicy); the gateways' namespace is always allowed. Default: its own namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_from: Option<Vec<Name>>,
@@ -80,6 +90,43 @@ pub struct Workload {
     /// What it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
+}
+
+/// Deployment or StatefulSet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum WorkloadKind {
+    /// A Deployment; its sized volumes are one claim shared by every replica.
+    #[default]
+    Deployment,
+    /// A StatefulSet; each replica gets its own claim of each sized volume.
+    StatefulSet,
+}
+
+/// The identity a workload's pod runs as.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RunAs {
+    /// User ID of every container; not `0`. Example: `999`.
+    pub run_as_user: u32,
+    /// Primary group ID. Default: `runAsUser`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as_group: Option<u32>,
+    /// Group that owns the pod's volumes (Kubernetes changes their group to it). Default: `runAsGroup`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fs_group: Option<u32>,
+}
+
+impl RunAs {
+    /// The primary group ID.
+    pub fn group(&self) -> u32 {
+        self.run_as_group.unwrap_or(self.run_as_user)
+    }
+
+    /// The volume group ID.
+    pub fn fs_group(&self) -> u32 {
+        self.fs_group.unwrap_or_else(|| self.group())
+    }
 }
 
 /// Requests and limits.
@@ -273,4 +320,9 @@ pub struct Volume {
     /// A Secrets Manager secret (of `identity.secrets`) mounted through the CSI driver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<Name>,
+    /// An empty directory that lives as long as the pod (`emptyDir`): a path the image writes
+    /// under the read-only root file system. Example: postgres's socket directory
+    /// `/var/run/postgresql`. Default: `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub scratch: bool,
 }

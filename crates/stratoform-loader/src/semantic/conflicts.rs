@@ -1,7 +1,7 @@
 //! Fields that cannot be set together, and choices that need one of several fields.
 
 use stratoform_diagnostics::{codes, Diagnostic};
-use stratoform_spec::{Connectivity, StorageProvisioner};
+use stratoform_spec::{Connectivity, StorageProvisioner, Workload, WorkloadKind};
 
 use super::Ctx;
 
@@ -64,20 +64,56 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     && pdb.min_available.is_some() && pdb.max_unavailable.is_some() {
                         both(ctx, &format!("{wp}/disruptionBudget"), "minAvailable", "maxUnavailable", "Kubernetes accepts one of the two in a PodDisruptionBudget");
                     }
-                for (vi, v) in w.volumes.iter().enumerate() {
-                    let sources: Vec<&str> = [("size", v.size.is_some()), ("efs", v.efs.is_some()), ("secret", v.secret.is_some())]
-                        .into_iter()
-                        .filter_map(|(k, set)| set.then_some(k))
-                        .collect();
-                    if sources.len() > 1 {
-                        both(ctx, &format!("{wp}/volumes/{vi}"), sources[0], sources[1], "a volume is a claim (`size`), an EFS access point (`efs`) or a secret (`secret`)");
-                    }
-                    if v.storage_class.is_some() && v.size.is_none() {
-                        needs(ctx, &format!("{wp}/volumes/{vi}"), &format!("volume `{}` names a `storageClass` but no `size`", v.name), "add `size:` for the claim, or remove `storageClass`");
-                    }
-                }
+                workload(ctx, &wp, w);
             }
         }
+    }
+}
+
+/// A workload's volumes, its kind and the identity it runs as.
+fn workload(ctx: &mut Ctx<'_>, wp: &str, w: &Workload) {
+    for (vi, v) in w.volumes.iter().enumerate() {
+        let vp = format!("{wp}/volumes/{vi}");
+        let sources: Vec<&str> = [("size", v.size.is_some()), ("efs", v.efs.is_some()), ("secret", v.secret.is_some()), ("scratch", v.scratch)]
+            .into_iter()
+            .filter_map(|(k, set)| set.then_some(k))
+            .collect();
+        if sources.len() > 1 {
+            both(ctx, &vp, sources[0], sources[1], "a volume is a claim (`size`), an EFS access point (`efs`), a secret (`secret`) or a scratch directory (`scratch`)");
+        }
+        if sources.is_empty() {
+            needs(ctx, &vp, &format!("volume `{}` has no source", v.name), "add `size:` for a claim, `efs:`, `secret:`, or `scratch: true` for an empty directory");
+        }
+        if v.storage_class.is_some() && v.size.is_none() {
+            needs(ctx, &vp, &format!("volume `{}` names a `storageClass` but no `size`", v.name), "add `size:` for the claim, or remove `storageClass`");
+        }
+        // A Deployment's claim is one ReadWriteOnce volume: a second replica (or the HPA's)
+        // stays Pending on another node, or two writers share one data directory.
+        let most = w.autoscaling.as_ref().map_or(w.replicas, |a| a.max.max(w.replicas));
+        if v.size.is_some() && w.kind == WorkloadKind::Deployment && most > 1 {
+            let (field, count) = if w.autoscaling.as_ref().is_some_and(|a| a.max > w.replicas) { ("autoscaling", "its autoscaling maximum") } else { ("replicas", "its replicas") };
+            ctx.push(
+                Diagnostic::error(codes::CONFLICTING_FIELDS, format!("workload `{}` shares the ReadWriteOnce claim of volume `{}` between {count} ({most})", w.name, v.name))
+                    .with_path(ctx.path(&vp))
+                    .with_span(ctx.key_span(&format!("{vp}/size")), "one ReadWriteOnce claim")
+                    .with_secondary(ctx.key_span(&format!("{wp}/{field}")), format!("{most} replicas"))
+                    .with_help("make it `kind: statefulSet` (a claim per replica), or run one replica"),
+            );
+        }
+    }
+    if w.kind == WorkloadKind::StatefulSet && w.expose.is_some() {
+        both(ctx, wp, "kind", "expose", "a StatefulSet's Service is headless and cannot be a load balancer; expose it through a route or a second workload");
+    }
+    if let Some(run_as) = &w.security_context
+        && run_as.run_as_user == 0
+    {
+        let sp = format!("{wp}/securityContext/runAsUser");
+        ctx.push(
+            Diagnostic::error(codes::OUT_OF_RANGE, format!("workload `{}` runs as root (`runAsUser: 0`)", w.name))
+                .with_path(ctx.path(&sp))
+                .with_span(ctx.span(&sp), "user 0")
+                .with_help("pods run with `runAsNonRoot: true`; use the image's own non-root user ID (`999` for the official postgres, mongo and redis images)"),
+        );
     }
 }
 

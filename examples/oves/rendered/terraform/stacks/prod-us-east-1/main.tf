@@ -393,6 +393,30 @@ module "role_eks_cluster_autoscaler" {
   inline_policies = {}
 }
 
+module "role_eks_postgresql" {
+  source              = "../../modules/identity"
+  name                = "oves-prod-eks-postgresql"
+  binding             = "irsa"
+  cluster_name        = module.eks_eks.name
+  oidc_provider_arn   = module.eks_eks.oidc_provider_arn
+  oidc_issuer         = module.eks_eks.oidc_issuer
+  service_accounts    = ["databases:postgresql"]
+  managed_policy_arns = {}
+  inline_policies = {
+    grants = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "Grant1secretsManager"
+          Effect   = "Allow"
+          Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+          Resource = [format("arn:aws:secretsmanager:%s:%s:secret:oves/prod/postgresql-superuser-*", var.region, local.account_id)]
+        },
+      ]
+    })
+  }
+}
+
 module "addons_eks" {
   source       = "../../modules/eks-addons"
   cluster_name = module.eks_eks.name
@@ -460,6 +484,14 @@ resource "aws_s3_bucket_logging" "buckets" {
   target_bucket = each.value.access_log_bucket
   target_prefix = "${each.value.name}/"
   depends_on    = [module.buckets]
+}
+
+module "secret_postgresql_superuser" {
+  source               = "../../modules/secrets"
+  name                 = "oves/prod/postgresql-superuser"
+  description          = "Superuser password of the in-cluster PostgreSQL, a JSON object with the key `password`"
+  kms_key_arn          = null
+  recovery_window_days = 7
 }
 
 module "host_legacy_app" {
