@@ -99,7 +99,7 @@ fn aoscloud_follows_the_seed_order() {
         assert!(issuers > wave(&g, UnitKind::HelmChart, "cert-manager"));
         let gateways = wave(&g, UnitKind::ManifestBundle, "gateways");
         assert!(gateways > wave(&g, UnitKind::HelmChart, "base") && gateways > wave(&g, UnitKind::HelmChart, "aws-load-balancer-controller"));
-        assert!(wave(&g, UnitKind::Workload, "backend") > gateways);
+        assert!(wave(&g, UnitKind::ManifestBundle, "routes") > gateways);
         // Stacks: bootstrap, long-lived, the environment, then the records of the gateway's NLB,
         // once the gateway (whose Service makes the NLB) is synced.
         let edge = format!("{env}-edge");
@@ -117,7 +117,7 @@ fn teardown_drains_then_load_balancers_then_nodes_then_cluster() {
         td.iter().find(|w| w.units.iter().any(|u| u.kind == kind && u.name == name)).map(|w| w.index).unwrap_or_else(|| panic!("{name} not torn down"))
     };
     let gateways = at(UnitKind::ManifestBundle, "gateways");
-    assert!(at(UnitKind::Workload, "backend") < gateways);
+    assert!(at(UnitKind::ManifestBundle, "routes") < gateways);
     // The records go before the NLB they alias.
     assert!(at(UnitKind::Stack, "dev-edge") < gateways);
     assert!(gateways < at(UnitKind::HelmChart, "aws-load-balancer-controller"));

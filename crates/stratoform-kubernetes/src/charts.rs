@@ -1,7 +1,7 @@
 //! The Helm chart catalog: each chart at its pinned version with its values, after stratoform adds
 //! what the model knows (role ARNs on the chart's service account, the cluster autoscaler's
-//! settings, NLB annotations of the NGINX controller, Argo CD's health checks, placement) and
-//! resolves `${...}` references.
+//! settings, NLB annotations of the NGINX controller and of a gateway's chart, Argo CD's health
+//! checks, placement) and resolves `${...}` references.
 
 use serde_json::{Map, Value, json};
 use stratoform_spec::{ChartTier, HelmChart, Scheme};
@@ -289,6 +289,23 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
             }
         }
         _ => {}
+    }
+    if let Some(g) = crate::gateways::served_by(ctx, &c.name) {
+        // The chart's Service is the gateway's only load balancer (`gateways[].chart`).
+        match ctx.target {
+            Target::Aws => {
+                set(&mut v, &["service", "type"], json!("LoadBalancer"));
+                set(
+                    &mut v,
+                    &["service", "annotations"],
+                    Value::Object(crate::gateways::gateway_nlb_annotations(ctx, g)),
+                );
+                if let Some((k, config)) = crate::gateways::proxy_protocol_config(g) {
+                    set(&mut v, &["podAnnotations", k], config);
+                }
+            }
+            Target::Kind => set(&mut v, &["service", "type"], json!("NodePort")),
+        }
     }
     if let Some(p) = &c.placement {
         let group = ctx

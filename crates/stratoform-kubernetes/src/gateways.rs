@@ -1,5 +1,6 @@
 //! Gateway API: the external and internal Gateways (internet-facing and internal NLBs through the
-//! AWS Load Balancer Controller's annotations), and HTTPRoutes and GRPCRoutes attached to them.
+//! AWS Load Balancer Controller's annotations, on the proxy the GatewayClass deploys or on the
+//! Service of the chart that serves the gateway), and HTTPRoutes and GRPCRoutes attached to them.
 
 use serde_json::{Map, Value, json};
 use stratoform_spec::{AllowedRoutes, Gateway, GatewayProtocol, NlbOptions, RouteKind, Scheme};
@@ -51,22 +52,56 @@ pub fn gateways(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
         .collect()
 }
 
+/// The Service annotations of a gateway's NLB: scheme and `nlb` settings, and the name the edge
+/// stack looks the NLB up by (computed once in the model).
+pub fn gateway_nlb_annotations(ctx: &ClusterCtx<'_>, g: &Gateway) -> Map<String, Value> {
+    let mut annotations = nlb_annotations(g.scheme, &g.nlb);
+    annotations.insert(
+        stratoform_model::LOAD_BALANCER_NAME_ANNOTATION.into(),
+        json!(ctx.model.cluster_load_balancer(ctx.region, ctx.cluster, Some(g))),
+    );
+    annotations
+}
+
+/// The `proxy.istio.io/config` pod annotation that makes a gateway's Envoy expect the PROXY
+/// header its NLB sends, when the NLB sends one.
+pub fn proxy_protocol_config(g: &Gateway) -> Option<(&'static str, Value)> {
+    g.nlb.proxy_protocol.then(|| ("proxy.istio.io/config", json!("{\"gatewayTopology\":{\"proxyProtocol\":{}}}")))
+}
+
+/// The gateway the chart serves (`gateways[].chart`), if any.
+pub fn served_by<'c>(ctx: &'c ClusterCtx<'_>, chart: &str) -> Option<&'c Gateway> {
+    ctx.cluster.gateways.iter().find(|g| g.chart.as_deref() == Some(chart))
+}
+
+/// The in-cluster DNS name of the Service a chart-served gateway binds to: Istio's `gateway`
+/// chart names its Service `.Values.name`, else the release.
+fn chart_service(ctx: &ClusterCtx<'_>, g: &Gateway, chart: &str) -> Option<String> {
+    let c = ctx.cluster.charts.iter().find(|c| c.name == chart)?;
+    let name = c.values.get("name").and_then(Value::as_str).map_or_else(|| ctx.fill(c.release.as_str()), str::to_owned);
+    Some(format!("{name}.{}.svc.cluster.local", g.namespace))
+}
+
 fn gateway(ctx: &ClusterCtx<'_>, g: &Gateway) -> Value {
     let mut annotations = Map::new();
+    let served = g.chart.as_deref().and_then(|c| chart_service(ctx, g, c));
+    if let Some(chart) = &g.chart
+        && served.is_none()
+    {
+        ctx.problem(Problem::Dangling {
+            env: ctx.env().into(),
+            cluster: ctx.name().into(),
+            owner: format!("gateway `{}`", g.name),
+            what: "chart".into(),
+            name: chart.clone(),
+            help: "declare it under `charts` of the cluster".into(),
+        });
+    }
     match ctx.target {
         Target::Aws => {
-            annotations = nlb_annotations(g.scheme, &g.nlb);
-            // The name the edge stack looks the NLB up by.
-            annotations.insert(
-                stratoform_model::LOAD_BALANCER_NAME_ANNOTATION.into(),
-                json!(ctx.model.cluster_load_balancer(ctx.region, ctx.cluster, Some(g))),
-            );
-            if g.nlb.proxy_protocol {
-                // The gateway's Envoy must expect the PROXY header the NLB now sends.
-                annotations.insert(
-                    "proxy.istio.io/config".into(),
-                    json!("{\"gatewayTopology\":{\"proxyProtocol\":{}}}"),
-                );
+            annotations = gateway_nlb_annotations(ctx, g);
+            if let Some((k, v)) = proxy_protocol_config(g) {
+                annotations.insert(k.into(), v);
             }
             if let Some(cert) = &g.nlb.certificate {
                 ctx.problem(Problem::Unsupported {
@@ -131,14 +166,18 @@ fn gateway(ctx: &ClusterCtx<'_>, g: &Gateway) -> Value {
     if let Some(p) = &g.purpose {
         meta["annotations"] = json!({"stratoform.dev/purpose": p});
     }
+    let mut spec = json!({"gatewayClassName": g.class_name});
+    match served {
+        // Bound to the chart's Service: Istio deploys no proxy or load balancer of its own, and
+        // the chart's Service carries the NLB annotations (crate::charts).
+        Some(host) => spec["addresses"] = json!([{"type": "Hostname", "value": host}]),
+        None => spec["infrastructure"] = json!({"annotations": annotations}),
+    }
+    spec["listeners"] = Value::Array(listeners);
     json!({
         "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
         "metadata": meta,
-        "spec": {
-            "gatewayClassName": g.class_name,
-            "infrastructure": {"annotations": annotations},
-            "listeners": listeners,
-        },
+        "spec": spec,
     })
 }
 

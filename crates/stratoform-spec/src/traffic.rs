@@ -177,6 +177,13 @@ pub struct Gateway {
     /// Which namespaces may attach routes: `all`, `same` or those with the label `gateway-access: <name>`. Default: `all`.
     #[serde(default)]
     pub allowed_routes: AllowedRoutes,
+    /// The catalog chart (of `charts`, Istio's `gateway` chart, in the gateway's namespace) whose
+    /// proxies and Service serve this gateway. The Gateway then binds to that Service by address
+    /// instead of having the GatewayClass deploy a proxy and a load balancer of its own, and the
+    /// load balancer settings (`scheme`, `nlb`, the NLB's name) go into the chart's
+    /// `service.annotations`. Example: `istio_ingress`. Default: none (the GatewayClass deploys them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<String>,
     /// What it is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,

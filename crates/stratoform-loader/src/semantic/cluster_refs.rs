@@ -1,6 +1,8 @@
 //! References inside a cluster: storage classes, waypoints, gateway certificates and sections,
 //! workload volumes, cert-manager issuers, and secret mounts.
 
+use stratoform_diagnostics::codes;
+
 use super::Ctx;
 
 /// Storage classes every EKS cluster has without declaring them.
@@ -28,7 +30,30 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 }
             }
             let certificates: Vec<&str> = c.certificates.iter().map(|x| x.name.as_str()).collect();
+            let charts: Vec<&str> = c.charts.iter().map(|x| x.name.as_str()).collect();
             for (gi, g) in c.gateways.iter().enumerate() {
+                if let Some(name) = &g.chart {
+                    let at = format!("{cp}/gateways/{gi}/chart");
+                    match c.charts.iter().find(|x| x.name == *name) {
+                        None => ctx.dangling(&at, "chart", name, charts.iter().copied()),
+                        // Istio configures a Service bound by address only in the Gateway's namespace.
+                        Some(x) if x.namespace != g.namespace => ctx.error(
+                            codes::CONFLICTING_FIELDS,
+                            &at,
+                            format!("gateway `{}` in namespace `{}` is served by chart `{name}` in namespace `{}`", g.name, g.namespace, x.namespace),
+                            "a chart in another namespace",
+                            "Istio binds a Gateway only to a Service in its own namespace; install the chart in the gateway's namespace",
+                        ),
+                        Some(x) if x.chart_name() != "gateway" => ctx.error(
+                            codes::INVALID_VALUE,
+                            &at,
+                            format!("gateway `{}` is served by chart `{name}` (`{}`), not Istio's `gateway` chart", g.name, x.chart_name()),
+                            "not Istio's gateway chart",
+                            "name a chart whose `chart` is `gateway` (Istio's), whose `service.annotations` value stratoform fills",
+                        ),
+                        Some(_) => {}
+                    }
+                }
                 for (li, l) in g.listeners.iter().enumerate() {
                     if let Some(cert) = &l.certificate
                         && !certificates.contains(&cert.as_str()) {
