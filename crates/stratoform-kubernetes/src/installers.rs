@@ -60,23 +60,13 @@ pub fn needs_secrets_store(bundles: &BTreeMap<Bundle, Vec<Manifest>>) -> bool {
 /// Whether any SecretProviderClass of the cluster syncs a Kubernetes Secret (the driver then
 /// needs `syncSecret.enabled`, which grants it the Secrets it writes).
 pub fn syncs_secrets(ctx: &ClusterCtx<'_>) -> bool {
-    ctx.model.platform.identity.secrets.iter().any(|s| {
-        s.mounts
-            .iter()
-            .any(|m| m.cluster == ctx.cluster.name && m.sync_to_secret.is_some())
-    })
+    ctx.model.secret_mounts_in(ctx.cluster.name.as_str()).any(|(_, m)| m.sync_to_secret.is_some())
 }
 
 /// Whether the cluster mounts any Secrets Manager secret (a SecretProviderClass on AWS).
 pub fn mounts_secrets(ctx: &ClusterCtx<'_>) -> bool {
     ctx.target == crate::Target::Aws
-        && ctx
-            .model
-            .platform
-            .identity
-            .secrets
-            .iter()
-            .any(|s| s.mounts.iter().any(|m| m.cluster == ctx.cluster.name))
+        && ctx.model.secret_mounts_in(ctx.cluster.name.as_str()).next().is_some()
 }
 
 /// Whether the spec lists a chart of this name for the cluster.

@@ -52,33 +52,11 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
             ctx.role_arn(role).map(Resolved::Literal)
         }
         ["bucket", name, "name"] => {
-            let bucket =
-                find_in_regions(ctx, |r| r.buckets.iter().find(|b| b.name.as_str() == *name))?;
-            let template = bucket
-                .0
-                .bucket_name
-                .as_ref()
-                .map_or_else(|| "{platform}-{env}-".to_owned() + name, |n| n.to_string());
-            lit(model.names.fill(&template, Some(bucket.1), None))
+            let (bucket_region, bucket) = model.find_bucket(name, region.name.as_str())?;
+            lit(model.bucket_name(bucket_region, bucket))
         }
         _ => None,
     }
-}
-
-fn find_in_regions<'m, T>(
-    ctx: &ClusterCtx<'m>,
-    pick: impl Fn(&'m stratoform_spec::Region) -> Option<&'m T>,
-) -> Option<(&'m T, &'m stratoform_spec::Region)> {
-    // The cluster's own region first, then the others in spec order.
-    std::iter::once(ctx.region)
-        .chain(
-            ctx.model
-                .platform
-                .regions
-                .iter()
-                .filter(|r| r.name != ctx.region.name),
-        )
-        .find_map(|r| pick(r).map(|t| (t, r)))
 }
 
 /// Helm values split by when they are known.

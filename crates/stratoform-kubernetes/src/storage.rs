@@ -146,58 +146,52 @@ pub use stratoform_model::after_apply::claim_name;
 /// One SecretProviderClass per mounted secret and namespace of this cluster.
 pub fn secret_provider_classes(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
     let mut out = Vec::new();
-    for secret in &ctx.model.platform.identity.secrets {
-        for m in secret
-            .mounts
-            .iter()
-            .filter(|m| m.cluster == ctx.cluster.name)
-        {
-            let object_name = ctx.model.names.secret(secret.name.as_str());
-            let mut object = Map::new();
-            object.insert("objectName".into(), json!(object_name));
-            object.insert("objectType".into(), json!("secretsmanager"));
-            if !m.keys.is_empty() {
-                object.insert(
-                    "jmesPath".into(),
-                    Value::Array(
-                        m.keys
-                            .iter()
-                            .map(|k| json!({"path": k, "objectAlias": k}))
-                            .collect(),
-                    ),
-                );
-            }
-            // The AWS provider reads `objects` as a YAML string.
-            let objects = crate::yaml::document(&Value::Array(vec![Value::Object(object)]));
-            let objects = objects.trim_start_matches("---\n").to_owned();
-            let mut spec = json!({
-                "provider": "aws",
-                "parameters": {"objects": objects, "region": ctx.region.name.as_str()},
-            });
-            if crate::secret_provider_class::uses_pod_identity(ctx, &secret.name, &m.namespace) {
-                spec["parameters"]["usePodIdentity"] = json!("true");
-            }
-            if let Some(sync) = &m.sync_to_secret {
-                let keys: Vec<String> = if m.keys.is_empty() {
-                    vec![object_name.clone()]
-                } else {
-                    m.keys.clone()
-                };
-                spec["secretObjects"] = json!([{
-                    "secretName": sync.as_str(),
-                    "type": "Opaque",
-                    "data": keys.iter().map(|k| json!({"objectName": k, "key": k.rsplit('/').next().unwrap_or(k)})).collect::<Vec<_>>(),
-                }]);
-            }
-            out.push(Manifest::new(
-                Bundle::Namespace(m.namespace.to_string()),
-                json!({
-                    "apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderClass",
-                    "metadata": metadata(ctx, secret.name.as_str(), Some(m.namespace.as_str()), Map::new()),
-                    "spec": spec,
-                }),
-            ));
+    for (secret, m) in ctx.model.secret_mounts_in(ctx.cluster.name.as_str()) {
+        let object_name = ctx.model.names.secret(secret.name.as_str());
+        let mut object = Map::new();
+        object.insert("objectName".into(), json!(object_name));
+        object.insert("objectType".into(), json!("secretsmanager"));
+        if !m.keys.is_empty() {
+            object.insert(
+                "jmesPath".into(),
+                Value::Array(
+                    m.keys
+                        .iter()
+                        .map(|k| json!({"path": k, "objectAlias": k}))
+                        .collect(),
+                ),
+            );
         }
+        // The AWS provider reads `objects` as a YAML string.
+        let objects = crate::yaml::document(&Value::Array(vec![Value::Object(object)]));
+        let objects = objects.trim_start_matches("---\n").to_owned();
+        let mut spec = json!({
+            "provider": "aws",
+            "parameters": {"objects": objects, "region": ctx.region.name.as_str()},
+        });
+        if crate::secret_provider_class::uses_pod_identity(ctx, &secret.name, &m.namespace) {
+            spec["parameters"]["usePodIdentity"] = json!("true");
+        }
+        if let Some(sync) = &m.sync_to_secret {
+            let keys: Vec<String> = if m.keys.is_empty() {
+                vec![object_name.clone()]
+            } else {
+                m.keys.clone()
+            };
+            spec["secretObjects"] = json!([{
+                "secretName": sync.as_str(),
+                "type": "Opaque",
+                "data": keys.iter().map(|k| json!({"objectName": k, "key": k.rsplit('/').next().unwrap_or(k)})).collect::<Vec<_>>(),
+            }]);
+        }
+        out.push(Manifest::new(
+            Bundle::Namespace(m.namespace.to_string()),
+            json!({
+                "apiVersion": "secrets-store.csi.x-k8s.io/v1", "kind": "SecretProviderClass",
+                "metadata": metadata(ctx, secret.name.as_str(), Some(m.namespace.as_str()), Map::new()),
+                "spec": spec,
+            }),
+        ));
     }
     out
 }

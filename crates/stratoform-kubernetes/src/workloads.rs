@@ -208,12 +208,10 @@ fn controller(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
             mounts.push(
                 json!({"name": v.name.as_str(), "mountPath": v.mount_path, "readOnly": true}),
             );
-            let declared = ctx.model.platform.identity.secrets.iter().any(|s| {
-                s.name == *secret
-                    && s.mounts
-                        .iter()
-                        .any(|m| m.cluster == ctx.cluster.name && m.namespace == w.namespace)
-            });
+            let declared = ctx
+                .model
+                .secret_mounts_in(ctx.cluster.name.as_str())
+                .any(|(s, m)| s.name == *secret && m.namespace == w.namespace);
             if !declared {
                 ctx.problem(Problem::Dangling {
                     env: ctx.env().into(),

@@ -3,6 +3,7 @@
 //! carved, identities bound and stacks laid out.
 
 pub mod after_apply;
+pub mod buckets;
 pub mod edge;
 pub mod failover;
 pub mod identity;
@@ -10,11 +11,15 @@ pub mod input;
 pub mod kms;
 pub mod naming;
 pub mod network;
+pub mod pointers;
+pub mod policies;
 pub mod refs;
 pub mod secrets;
+pub mod spec_view;
 pub mod stacks;
 #[cfg(test)]
 mod testing;
+pub mod traffic;
 
 use stratoform_diagnostics::{span_of, SpanMap};
 use stratoform_spec::{Cluster, Environment, Platform, Region, RegionRole};
@@ -26,6 +31,7 @@ pub use input::{EffectiveSpec, ReadSpec};
 pub use naming::Names;
 pub use network::{Inspection, NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
 pub use stacks::{Stack, StackKind};
+pub use traffic::Traffic;
 
 /// One environment of a platform, resolved.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 //! region whose clusters read it (a SecretProviderClass reads the secret of its own region, and
 //! a role's grant names the ARN of the region its cluster runs in).
 
-use stratoform_spec::{GrantService, Secret};
+use stratoform_spec::{GrantService, Secret, SecretMount};
 
 use crate::{Model, Names};
 
@@ -15,9 +15,20 @@ impl Names {
 }
 
 impl Model {
+    /// The secrets of `identity.secrets`, in spec order.
+    pub fn secrets(&self) -> &[Secret] {
+        &self.platform.identity.secrets
+    }
+
+    /// The secrets a cluster mounts, with each mount (a secret mounted in two namespaces comes
+    /// twice), in spec order.
+    pub fn secret_mounts_in<'a>(&'a self, cluster: &'a str) -> impl Iterator<Item = (&'a Secret, &'a SecretMount)> + 'a {
+        self.secrets().iter().flat_map(move |s| s.mounts.iter().filter(move |m| m.cluster.as_str() == cluster).map(move |m| (s, m)))
+    }
+
     /// A secret of `identity.secrets` by name.
     pub fn secret(&self, name: &str) -> Option<&Secret> {
-        self.platform.identity.secrets.iter().find(|s| s.name.as_str() == name)
+        self.secrets().iter().find(|s| s.name.as_str() == name)
     }
 
     /// The regions whose clusters read a secret, in spec order: those of the clusters that mount

@@ -190,14 +190,14 @@ fn eligible_pools(spec: &SpecCluster, c: &Cluster, placement: Option<&stratoform
 
 /// Every global entry point of the platform.
 pub fn entry_points(model: &Model) -> Vec<EntryPoint> {
-    let edge = &model.platform.edge;
+    let edge = model.edge();
     edge.cloudflare_load_balancers.iter().map(EntryPoint::cloudflare).chain(edge.global_accelerators.iter().map(EntryPoint::accelerator)).collect()
 }
 
 /// The (cluster, namespace, service) behind an entry point's target `<region>/<load balancer>`.
 pub fn entry_target<'m>(model: &'m Model, target: &str) -> Option<(&'m str, &'m str, &'m str)> {
     let (region, lb) = target.split_once('/')?;
-    let r = model.platform.regions.iter().find(|r| r.name.as_str() == region)?;
+    let r = model.region(region)?;
     let t = r.load_balancers.iter().find(|l| l.name.as_str() == lb)?.target.as_ref()?;
     Some((t.cluster.as_str(), t.namespace.as_str(), t.service.as_str()))
 }

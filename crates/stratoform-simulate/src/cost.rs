@@ -82,7 +82,7 @@ pub fn environment_cost(model: &Model) -> EnvironmentCost {
     if groups.iter().any(|g| g.capacity_type == "spot") {
         notes.push("spot nodes are priced at the on-demand list price, an upper bound".into());
     }
-    if model.platform.regions.iter().any(|r| r.name.as_str() != catalog::PRICES_REGION) {
+    if model.regions().iter().any(|r| r.name.as_str() != catalog::PRICES_REGION) {
         notes.push(format!("prices are {} list prices; other regions differ by a few percent", catalog::PRICES_REGION));
     }
     EnvironmentCost {

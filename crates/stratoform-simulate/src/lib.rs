@@ -54,8 +54,7 @@ pub fn simulate(models: &[Model], options: &Options<'_>) -> Result<Simulation, V
     let mut outcomes = Vec::new();
     let Some(first) = models.first() else { return Err(errors) };
     let all: Vec<(&Scenario, String)> = first
-        .platform
-        .scenarios
+        .scenarios()
         .iter()
         .enumerate()
         .map(|(i, s)| (s, format!("/scenarios/{i}")))
@@ -86,18 +85,18 @@ pub fn simulate(models: &[Model], options: &Options<'_>) -> Result<Simulation, V
             });
             continue;
         }
-        let env = scenario::environment_of(&first.platform, s);
+        let env = first.scenario_environment(s);
         let Some(model) = models.iter().find(|m| m.env_name() == env) else {
             errors.push(SimulateError::Invalid {
                 scenario: s.name.to_string(),
                 pointer: format!("{ptr}/environment"),
                 message: format!("no environment `{env}`"),
-                help: format!("use one of {}", first.platform.environments.iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", ")),
+                help: format!("use one of {}", first.environments().iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", ")),
             });
             continue;
         };
         // A spec scenario as its environment's overrides leave it.
-        let s = if ptr.starts_with("/scenarios/") { model.platform.scenarios.iter().find(|x| x.name == s.name).unwrap_or(s) } else { s };
+        let s = if ptr.starts_with("/scenarios/") { model.scenarios().iter().find(|x| x.name == s.name).unwrap_or(s) } else { s };
         let bad = scenario::assertion_errors(s, &ptr);
         if !bad.is_empty() {
             errors.extend(bad);

@@ -2,7 +2,7 @@
 //! its assertions.
 
 use stratoform_model::Model;
-use stratoform_spec::{Platform, Scenario, ScenarioKind, Shape, SubnetKind, SubnetLayout, NatMode};
+use stratoform_spec::{Scenario, ScenarioKind, Shape, SubnetKind, SubnetLayout, NatMode};
 
 use crate::assertion::{Assertion, Metric};
 use crate::build;
@@ -24,20 +24,6 @@ pub struct Outcome {
     pub series: Series,
     /// Vertical markers: (seconds, label).
     pub marks: Vec<(f64, String)>,
-}
-
-/// The environment a scenario runs in: its own, else the first production one, else the first.
-pub fn environment_of(platform: &Platform, scenario: &Scenario) -> String {
-    if let Some(e) = &scenario.environment {
-        return e.to_string();
-    }
-    platform
-        .environments
-        .iter()
-        .find(|e| e.is_production())
-        .or(platform.environments.first())
-        .map(|e| e.name.to_string())
-        .unwrap_or_default()
 }
 
 fn kind_name(kind: ScenarioKind) -> &'static str {
@@ -91,7 +77,7 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
         .map(|(j, a)| Assertion::parse(a, s.kind).map_err(|e| invalid(&format!("assert/{j}"), format!("assertion `{a}`: {}", e.message), e.help)))
         .collect::<Result<Vec<_>, _>>()?;
 
-    let regions = &model.platform.regions;
+    let regions = model.regions();
     let region_name = s.region.as_ref().map_or_else(|| model.primary_region().name.to_string(), ToString::to_string);
     let Some(region) = regions.iter().find(|r| r.name.as_str() == region_name) else {
         return Err(invalid("region", format!("no region `{region_name}` in environment `{}`", model.env_name()), format!("use one of {}", regions.iter().map(|r| format!("`{}`", r.name)).collect::<Vec<_>>().join(", "))));
@@ -105,15 +91,13 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
     if s.kind != ScenarioKind::Load && at >= horizon {
         return Err(invalid("at", format!("the failure at `{}` starts after the horizon `{}`", s.at, s.horizon), format!("make `horizon` longer than `at`, for example `horizon: {}`", stratoform_spec::Duration::from_secs((at + lasts) / 1000 * 2))));
     }
-    let traffic = model.platform.traffic.as_ref();
-    let rate = traffic.map_or(0.0, |t| t.request_rate);
-    let peak = traffic.and_then(|t| t.peak_rate).unwrap_or(rate * 2.0);
-    let slo = traffic.and_then(|t| t.availability_slo).unwrap_or(99.9);
+    let traffic = model.traffic();
+    let (rate, peak, slo) = (traffic.request_rate, traffic.peak_rate, traffic.availability_slo);
     let curve = load::curve(&name, &format!("{ptr}/load"), s.load.as_ref(), rate, peak, secs(at), read)?;
     let seed = seed.unwrap_or(s.seed);
     let mut world = World::new(curve, horizon, seed, (1.0 - slo / 100.0).max(0.0));
     let mut notes = Vec::new();
-    if traffic.is_none() {
+    if !traffic.stated {
         notes.push("the spec states no `traffic`: no requests are simulated".into());
     }
 

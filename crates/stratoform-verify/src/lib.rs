@@ -94,23 +94,8 @@ pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
 fn spec_pointer(model: &Model, file: &str) -> Option<String> {
     let mut parts = file.split('/');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some("kubernetes"), Some(dir), Some(_)) => {
-            for (i, r) in model.platform.regions.iter().enumerate() {
-                for (j, c) in r.clusters.iter().enumerate() {
-                    if dir == c.name.as_str() || dir == format!("{}-{}", c.name, r.name) {
-                        return Some(format!("/regions/{i}/clusters/{j}"));
-                    }
-                }
-            }
-            None
-        }
-        (Some("terraform"), Some("stacks"), Some(stack)) => {
-            let i = model.platform.regions.iter().position(|r| stack == format!("{}-{}", model.env_name(), r.name))?;
-            Some(format!("/regions/{i}"))
-        }
-        _ => {
-            let i = model.platform.environments.iter().position(|e| e.name.as_str() == model.env_name())?;
-            Some(format!("/environments/{i}"))
-        }
+        (Some("kubernetes"), Some(dir), Some(_)) => model.cluster_pointer_of_dir(dir),
+        (Some("terraform"), Some("stacks"), Some(stack)) => model.environment_stack_pointer(stack),
+        _ => Some(model.environment_pointer()),
     }
 }

@@ -14,7 +14,7 @@ pub(crate) fn page(model: &Model) -> String {
          charts after every primary chart, the application last; independent charts install as \
          soon as the cluster is ready, outside that chain. See [the deployment order](deployment.md).",
     );
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         for (ci, c) in region.clusters.iter().enumerate() {
             if c.charts.is_empty() {
                 continue;

@@ -20,7 +20,7 @@ fn role_cell(model: &Model, region: &Region, cluster: &Cluster, role: Option<&st
 
 pub(crate) fn page(model: &Model) -> String {
     let mut doc = Doc::new(&header(model), "Clusters");
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         for (ci, c) in region.clusters.iter().enumerate() {
             let base = format!("/regions/{ri}/clusters/{ci}");
             let name = model.names.cluster_in(c, region);

@@ -18,7 +18,7 @@ fn deletion(model: &Model, v: Option<bool>) -> String {
 
 pub(crate) fn page(model: &Model) -> String {
     let mut doc = Doc::new(&header(model), "Data stores");
-    for (ri, r) in model.platform.regions.iter().enumerate() {
+    for (ri, r) in model.regions().iter().enumerate() {
         let p = |k: &str, i: usize| format!("/regions/{ri}/{k}/{i}");
         if !r.databases.is_empty() {
             doc.h2(&format!("Databases ({})", r.name));
@@ -80,7 +80,7 @@ pub(crate) fn page(model: &Model) -> String {
             doc.h2(&format!("S3 buckets ({})", r.name));
             let mut t = Table::new(&["Bucket", "Name", "Versioning", "Encryption", "Lifecycle rules", "Replication", "Purpose", "Spec"]);
             for (i, b) in r.buckets.iter().enumerate() {
-                let name = b.bucket_name.as_ref().map_or_else(|| format!("{}-{}", model.names.prefix(), b.name), |n| model.names.fill(n, Some(r), None));
+                let name = model.bucket_name(r, b);
                 let enc = match b.encryption {
                     stratoform_spec::BucketEncryption::SseS3 => "SSE-S3".to_owned(),
                     stratoform_spec::BucketEncryption::Kms => format!("KMS{}", b.kms_key.as_ref().map(|k| format!(" (`{k}`)")).unwrap_or_default()),

@@ -53,7 +53,7 @@ pub(crate) fn page(model: &Model, graph: &Graph, diagram: &Diagram) -> String {
     }
     doc.table(&t);
     doc.h2("Terraform state");
-    let st = &model.platform.state;
+    let st = model.state();
     let primary = model.primary_region().name.to_string();
     let mut t = Table::new(&["Parameter", "Value", "Spec"]);
     let bucket = st.bucket.as_ref().map_or_else(|| format!("{}-terraform-state", model.names.platform), |b| model.names.fill(b, None, None));
@@ -108,7 +108,7 @@ pub(crate) fn diagram(model: &Model, graph: &Graph) -> Diagram {
     let waves = graph.waves();
     let titles: Vec<String> = waves.iter().map(|w| format!("wave {}", w.index)).collect();
     let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
-    let mut d = Diagram::new(&format!("{} {} deployment waves", model.platform.metadata.name, model.env_name()), &refs);
+    let mut d = Diagram::new(&format!("{} {} deployment waves", model.metadata().name, model.env_name()), &refs);
     let mut index: Vec<(Option<String>, String, stratoform_graph::UnitKind, usize)> = Vec::new();
     let mut units: Vec<&Unit> = Vec::new();
     for w in &waves {

@@ -19,15 +19,15 @@ fn link(model: &Model, pointer: &str) -> Option<(String, String)> {
 
 pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
     let mut doc = Doc::new(&header(model), "Edge and failover");
-    let edge = &model.platform.edge;
+    let edge = model.edge();
     let mut t = Table::new(&["Region", "Role", "Spec"]);
-    for (i, r) in model.platform.regions.iter().enumerate() {
+    for (i, r) in model.regions().iter().enumerate() {
         t.row(vec![r.name.to_string(), format!("{:?}", r.role).to_lowercase(), md(model, &format!("/regions/{i}/role"))]);
     }
     doc.h2("Regions");
     doc.table(&t);
-    if let Some(rto) = &model.platform.review.rto {
-        doc.para(&format!("Recovery time objective: {rto}{}.", model.platform.review.rpo.as_ref().map(|r| format!("; recovery point objective: {r}")).unwrap_or_default()));
+    if let Some(rto) = &model.review().rto {
+        doc.para(&format!("Recovery time objective: {rto}{}.", model.review().rpo.as_ref().map(|r| format!("; recovery point objective: {r}")).unwrap_or_default()));
     }
     for (i, lb) in edge.cloudflare_load_balancers.iter().enumerate() {
         let base = format!("/edge/cloudflareLoadBalancers/{i}");
@@ -102,14 +102,14 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
 
 /// Clients → global entry points → regional pools and endpoint groups (weights, dials) → regions.
 pub(crate) fn diagram(model: &Model) -> Diagram {
-    let edge = &model.platform.edge;
+    let edge = model.edge();
     if edge.cloudflare_load_balancers.is_empty() && edge.global_accelerators.is_empty() {
         return Diagram::default();
     }
-    let mut d = Diagram::new(&format!("{} {} failover", model.platform.metadata.name, model.env_name()), &["Clients", "Entry", "Pool / endpoint group", "Region"]);
+    let mut d = Diagram::new(&format!("{} {} failover", model.metadata().name, model.env_name()), &["Clients", "Entry", "Pool / endpoint group", "Region"]);
     let clients = d.node(0, "Clients", "", None);
     let mut regions: Vec<(String, usize)> = Vec::new();
-    for (i, r) in model.platform.regions.iter().enumerate() {
+    for (i, r) in model.regions().iter().enumerate() {
         let n = d.node(3, r.name.to_string(), format!("{:?}", r.role).to_lowercase(), link(model, &format!("/regions/{i}")));
         regions.push((r.name.to_string(), n));
     }

@@ -72,7 +72,7 @@ fn services(model: &Model, role: &Role) -> Vec<String> {
         push(managed_service(p));
     }
     for p in &role.policies {
-        match model.platform.identity.policies.iter().find(|x| &x.name == p) {
+        match model.policy(p) {
             Some(policy) => push(template_services(policy.template).map_or_else(|| policy.description.clone(), str::to_owned)),
             None => push(p.to_string()),
         }
@@ -89,10 +89,19 @@ fn permissions(model: &Model, role: &Role) -> String {
     }
     parts.extend(role.managed_policies.iter().cloned());
     for p in &role.policies {
-        let desc = model.platform.identity.policies.iter().find(|x| &x.name == p).map(|x| x.description.clone()).unwrap_or_default();
+        let desc = model.policy(p).map(|x| x.description.clone()).unwrap_or_default();
         parts.push(if desc.is_empty() { format!("custom policy `{p}`") } else { format!("custom policy `{p}` ({desc})") });
     }
     parts.join("; ")
+}
+
+/// A key's alias as Terraform creates it: one for a long-lived key, copied to every region that
+/// has it; the primary region's for a key of the environment stacks (each region that uses one
+/// creates its own, with its region in the alias).
+fn kms_alias_cell(model: &Model, key: &stratoform_spec::KmsKey) -> String {
+    let primary = model.primary_region().name.as_str();
+    let alias = format!("alias/{}", model.names.kms_alias(key, primary));
+    if key.lifecycle.is_long_lived() { alias } else { format!("{alias} ({primary})") }
 }
 
 fn method(b: RoleBinding) -> &'static str {
@@ -103,7 +112,7 @@ fn method(b: RoleBinding) -> &'static str {
 }
 
 fn role_pointer(model: &Model, r: &BoundRole) -> String {
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         for (ci, c) in region.clusters.iter().enumerate() {
             if region.name.as_str() == r.region && c.name.as_str() == r.cluster
                 && let Some(k) = c.roles.iter().position(|x| x.name.as_str() == r.spec_name) {
@@ -119,7 +128,7 @@ pub(crate) fn page(model: &Model) -> String {
     doc.h2("Pod-to-AWS-service mapping");
     doc.para("How pods reach AWS services: through a role bound to their service account, or over the network.");
     let several = model.clusters().count() > 1;
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         for (ci, c) in region.clusters.iter().enumerate() {
             let mut t = Table::new(&["Pod / Service Account", "AWS Service", "Access Method", "Purpose", "Spec"]);
             let base = format!("/regions/{ri}/clusters/{ci}");
@@ -214,12 +223,12 @@ pub(crate) fn page(model: &Model) -> String {
     }
     doc.table(&t);
 
-    let id = &model.platform.identity;
+    let id = model.identity_spec();
     if !id.policies.is_empty() {
         doc.h2("Custom policies");
         let mut t = Table::new(&["Policy", "IAM name", "Template", "Description", "Spec"]);
         for (i, p) in id.policies.iter().enumerate() {
-            t.row(vec![p.name.to_string(), format!("{}-{}", model.names.prefix(), p.name), crate::markdown::spec_name(&p.template), p.description.clone(), md(model, &format!("/identity/policies/{i}"))]);
+            t.row(vec![p.name.to_string(), model.names.policy(p.name.as_str()), crate::markdown::spec_name(&p.template), p.description.clone(), md(model, &format!("/identity/policies/{i}"))]);
         }
         doc.table(&t);
     }
@@ -229,7 +238,7 @@ pub(crate) fn page(model: &Model) -> String {
         for (i, k) in id.kms_keys.iter().enumerate() {
             t.row(vec![
                 k.name.to_string(),
-                format!("alias/{}-{}", model.names.prefix(), k.name),
+                kms_alias_cell(model, k),
                 super::yes_no(k.rotation),
                 k.deletion_window.to_string(),
                 super::data::lifecycle(k.lifecycle),
@@ -246,7 +255,7 @@ pub(crate) fn page(model: &Model) -> String {
             let mounts: Vec<String> = s.mounts.iter().map(|m| format!("{}/{}", m.cluster, m.namespace)).collect();
             t.row(vec![
                 s.name.to_string(),
-                format!("{}/{}/{}", model.names.platform, model.names.env, s.name),
+                model.names.secret(s.name.as_str()),
                 s.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string),
                 mounts.join(", "),
                 s.description.clone(),

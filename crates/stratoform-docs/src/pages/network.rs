@@ -23,7 +23,7 @@ fn nat(mode: NatMode) -> &'static str {
 
 pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
     let mut doc = Doc::new(&header(model), "Network");
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         for (vi, vpc) in region.vpcs.iter().enumerate() {
             let base = format!("/regions/{ri}/vpcs/{vi}");
             let Some(plan) = model.network.vpc(region.name.as_str(), vpc.name.as_str()) else { continue };
@@ -116,10 +116,10 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
 
 /// Internet → gateways → subnets per AZ → endpoints and peers.
 pub(crate) fn diagram(model: &Model) -> Diagram {
-    let mut d = Diagram::new(&format!("{} {} network", model.platform.metadata.name, model.env_name()), &["Internet", "VPC", "Subnets", "Endpoints and peers"]);
+    let mut d = Diagram::new(&format!("{} {} network", model.metadata().name, model.env_name()), &["Internet", "VPC", "Subnets", "Endpoints and peers"]);
     let internet = d.node(0, "Internet", "", None);
     let mut used_internet = false;
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         for (vi, vpc) in region.vpcs.iter().enumerate() {
             let base = format!("/regions/{ri}/vpcs/{vi}");
             let Some(plan) = model.network.vpc(region.name.as_str(), vpc.name.as_str()) else { continue };

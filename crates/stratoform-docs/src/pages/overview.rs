@@ -8,24 +8,24 @@ use crate::link::md;
 use crate::markdown::{Doc, Table};
 
 pub(crate) fn page(model: &Model, graph: &Graph) -> String {
-    let p = &model.platform;
-    let mut doc = Doc::new(&header(model), &format!("{} — {}", p.metadata.name, model.env_name()));
-    if let Some(d) = &p.metadata.description {
+    let p = model;
+    let mut doc = Doc::new(&header(model), &format!("{} — {}", p.metadata().name, model.env_name()));
+    if let Some(d) = &p.metadata().description {
         doc.para(d);
     }
     if let Some(d) = &model.env.description {
         doc.para(&format!("Environment `{}`: {d}", model.env_name()));
     }
     let mut t = Table::new(&["Parameter", "Value", "Spec"]);
-    t.row(vec!["Platform".into(), p.metadata.name.to_string(), md(model, "/metadata/name")]);
-    if let Some(o) = &p.metadata.owner {
+    t.row(vec!["Platform".into(), p.metadata().name.to_string(), md(model, "/metadata/name")]);
+    if let Some(o) = &p.metadata().owner {
         t.row(vec!["Owner".into(), o.clone(), md(model, "/metadata/owner")]);
     }
-    if let Some(s) = &p.metadata.source {
+    if let Some(s) = &p.metadata().source {
         t.row(vec!["Source".into(), s.clone(), md(model, "/metadata/source")]);
     }
     t.row(vec!["Production".into(), super::yes_no(model.is_production()), md(model, "/environments")]);
-    for (i, r) in p.regions.iter().enumerate() {
+    for (i, r) in p.regions().iter().enumerate() {
         let clusters: Vec<String> = r.clusters.iter().map(|c| model.names.cluster_in(c, r)).collect();
         t.row(vec![
             format!("Region {} ({:?})", r.name, r.role).replace("(Primary)", "(primary)").replace("(Passive)", "(passive)").replace("(Secondary)", "(secondary)"),
@@ -60,7 +60,7 @@ pub(crate) fn page(model: &Model, graph: &Graph) -> String {
 /// The AWS and SaaS components the platform uses, as the seeds list them, each with where it is
 /// declared first.
 fn components(model: &Model, doc: &mut Doc) {
-    let p = &model.platform;
+    let p = model;
     let mut t = Table::new(&["Component", "Here", "Spec"]);
     let mut add = |name: &str, what: String, pointer: Option<String>| {
         if let Some(pointer) = pointer {
@@ -68,15 +68,15 @@ fn components(model: &Model, doc: &mut Doc) {
         }
     };
     let first = |f: &dyn Fn(&stratoform_spec::Region) -> usize, key: &str| -> Option<(usize, String)> {
-        let total: usize = p.regions.iter().map(f).sum();
-        let at = p.regions.iter().position(|r| f(r) > 0)?;
+        let total: usize = p.regions().iter().map(f).sum();
+        let at = p.regions().iter().position(|r| f(r) > 0)?;
         Some((total, format!("/regions/{at}/{key}")))
     };
     let clusters: Vec<String> = model.clusters().map(|(r, c)| format!("{} {} ({})", model.names.cluster_in(c, r), c.version, r.name)).collect();
     add("EKS", format!("{} cluster(s): {}", clusters.len(), clusters.join(", ")), first(&|r| r.clusters.len(), "clusters").map(|(_, p)| p));
     let groups: usize = model.clusters().map(|(_, c)| c.node_groups.len()).sum();
     let pools: usize = model.clusters().map(|(_, c)| c.node_pools.len()).sum();
-    let hosts: usize = p.regions.iter().map(|r| r.hosts.len()).sum();
+    let hosts: usize = p.regions().iter().map(|r| r.hosts.len()).sum();
     add("EC2", format!("{groups} node group(s), {pools} Karpenter pool(s), {hosts} host(s)"), first(&|r| r.clusters.iter().map(|c| c.node_groups.len()).sum::<usize>() + r.hosts.len(), "clusters").map(|(_, p)| p));
     add("VPC", format!("{} VPC(s)", model.network.vpcs.len()), first(&|r| r.vpcs.len(), "vpcs").map(|(_, p)| p));
     if let Some((n, ptr)) = first(&|r| usize::from(r.transit_gateway.is_some()), "transitGateway") {
@@ -95,13 +95,13 @@ fn components(model: &Model, doc: &mut Doc) {
     } else if gateway_nlbs > 0 {
         add("NLB", format!("{gateway_nlbs} for gateways and ingress (AWS Load Balancer Controller)"), first(&|r| r.clusters.len(), "clusters").map(|(_, p)| p));
     }
-    if !p.edge.global_accelerators.is_empty() {
-        add("Global Accelerator", p.edge.global_accelerators.iter().map(|g| g.name.to_string()).collect::<Vec<_>>().join(", "), Some("/edge/globalAccelerators".into()));
+    if !p.edge().global_accelerators.is_empty() {
+        add("Global Accelerator", p.edge().global_accelerators.iter().map(|g| g.name.to_string()).collect::<Vec<_>>().join(", "), Some("/edge/globalAccelerators".into()));
     }
-    if !p.edge.cloudflare_load_balancers.is_empty() {
-        add("Cloudflare load balancing", p.edge.cloudflare_load_balancers.iter().map(|l| l.hostname.to_string()).collect::<Vec<_>>().join(", "), Some("/edge/cloudflareLoadBalancers".into()));
+    if !p.edge().cloudflare_load_balancers.is_empty() {
+        add("Cloudflare load balancing", p.edge().cloudflare_load_balancers.iter().map(|l| l.hostname.to_string()).collect::<Vec<_>>().join(", "), Some("/edge/cloudflareLoadBalancers".into()));
     }
-    let zones = |provider| p.edge.zones.iter().filter(|z| z.provider == provider).map(|z| z.domain.to_string()).collect::<Vec<_>>();
+    let zones = |provider| p.edge().zones.iter().filter(|z| z.provider == provider).map(|z| z.domain.to_string()).collect::<Vec<_>>();
     let r53 = zones(stratoform_spec::DnsProvider::Route53);
     if !r53.is_empty() {
         add("Route 53", r53.join(", "), Some("/edge/zones".into()));
@@ -129,14 +129,14 @@ fn components(model: &Model, doc: &mut Doc) {
         add("DocumentDB", format!("{n} cluster(s)"), Some(ptr));
     }
     if let Some((_, ptr)) = first(&|r| r.external_databases.len(), "externalDatabases") {
-        let saas: Vec<String> = p.regions.iter().flat_map(|r| &r.external_databases).map(|x| x.name.to_string()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let saas: Vec<String> = p.regions().iter().flat_map(|r| &r.external_databases).map(|x| x.name.to_string()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         add("SaaS databases", saas.join(", "), Some(ptr));
     }
-    if !p.identity.secrets.is_empty() {
-        add("Secrets Manager", format!("{} secret(s)", p.identity.secrets.len()), Some("/identity/secrets".into()));
+    if !p.identity_spec().secrets.is_empty() {
+        add("Secrets Manager", format!("{} secret(s)", p.identity_spec().secrets.len()), Some("/identity/secrets".into()));
     }
-    if !p.identity.kms_keys.is_empty() {
-        add("KMS", format!("{} key(s)", p.identity.kms_keys.len()), Some("/identity/kmsKeys".into()));
+    if !p.identity_spec().kms_keys.is_empty() {
+        add("KMS", format!("{} key(s)", p.identity_spec().kms_keys.len()), Some("/identity/kmsKeys".into()));
     }
     if !t.is_empty() {
         doc.h2("Components");

@@ -51,7 +51,7 @@ pub(crate) fn page(model: &Model, report: &Report) -> String {
         doc.h2("Findings");
         doc.table(&t);
     }
-    let waivers = &model.platform.review.waivers;
+    let waivers = &model.review().waivers;
     if !waivers.is_empty() {
         doc.h2("Waivers");
         let mut t = Table::new(&["Rule", "Path", "Reason", "Expires", "Environments", "Spec"]);

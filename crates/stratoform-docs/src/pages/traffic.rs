@@ -26,7 +26,7 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
     let mut doc = Doc::new(&header(model), "Traffic");
     doc.h2("Traffic path");
     embed(&mut doc, diagram, "traffic.svg");
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         if !region.load_balancers.is_empty() {
             doc.h2(&format!("Load balancers managed by Terraform ({})", region.name));
             let mut t = Table::new(&["Name", "Type", "Scheme", "Listeners", "Health check", "Target", "Spec"]);
@@ -218,7 +218,7 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
             }
         }
     }
-    let edge = &model.platform.edge;
+    let edge = model.edge();
     if !edge.zones.is_empty() {
         doc.h2("DNS zones");
         let mut t = Table::new(&["Zone", "Provider", "Private", "Managed", "Purpose", "Spec"]);

@@ -9,9 +9,9 @@ use crate::Diagram;
 
 /// Internet → entry points → load balancers and gateways → routes → workloads (pods).
 pub(crate) fn diagram(model: &Model) -> Diagram {
-    let mut d = Diagram::new(&format!("{} {} traffic path", model.platform.metadata.name, model.env_name()), &["Internet", "Entry", "Load balancer / gateway", "Route", "Pods"]);
+    let mut d = Diagram::new(&format!("{} {} traffic path", model.metadata().name, model.env_name()), &["Internet", "Entry", "Load balancer / gateway", "Route", "Pods"]);
     let internet = d.node(0, "Clients", "internet", None);
-    let edge = &model.platform.edge;
+    let edge = model.edge();
     // Entry points: Cloudflare load balancers, accelerators, DNS records.
     let mut entries: Vec<(usize, Option<String>)> = Vec::new();
     for (i, lb) in edge.cloudflare_load_balancers.iter().enumerate() {
@@ -48,7 +48,7 @@ pub(crate) fn diagram(model: &Model) -> Diagram {
         }
         hit
     };
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         for (i, lb) in region.load_balancers.iter().enumerate() {
             let n = d.node(2, format!("{} {}", format!("{:?}", lb.kind).to_uppercase(), lb.name), format!("{} {}", region.name, scheme(lb.scheme)), link(model, &format!("/regions/{ri}/loadBalancers/{i}")));
             if !entry_to(&mut d, &format!("{}/{}", region.name, lb.name), n, &entries) && lb.scheme == Scheme::InternetFacing {

@@ -123,15 +123,8 @@ impl ClusterUnits<'_> {
             let reason = format!("the load balancers' target groups are created by stack `{}`", self.stack_name);
             self.b.edge(self.stack, u, EdgeKind::Reference, reason);
         }
-        let mounts: Vec<String> = self
-            .model
-            .platform
-            .identity
-            .secrets
-            .iter()
-            .filter(|s| s.mounts.iter().any(|m| m.cluster == c.name))
-            .map(|s| s.name.to_string())
-            .collect();
+        let mut mounts: Vec<String> = self.model.secret_mounts_in(c.name.as_str()).map(|(s, _)| s.name.to_string()).collect();
+        mounts.dedup();
         if !mounts.is_empty() {
             let u = self.bundle("secret-mounts", format!("SecretProviderClasses: {}", mounts.join(", ")), "", true);
             self.b.node_mut(u).pointer = Some("/identity/secrets".to_owned());

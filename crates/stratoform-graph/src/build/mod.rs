@@ -27,12 +27,7 @@ pub fn build(model: &Model) -> Result<Graph, CycleError> {
         let pointer = match s.kind {
             StackKind::Bootstrap => Some("/state".to_owned()),
             StackKind::LongLived => Some("/metadata".to_owned()),
-            StackKind::Environment => model
-                .platform
-                .regions
-                .iter()
-                .position(|r| s.region.as_deref() == Some(r.name.as_str()))
-                .map(|i| format!("/regions/{i}")),
+            StackKind::Environment => s.region.as_deref().and_then(|r| model.region_pointer(r)),
             StackKind::Edge | StackKind::External => Some("/edge".to_owned()),
         };
         b.add(UnitId::new(UnitKind::Stack, None, &s.name), format!("Terraform stack: {what}"), pointer);
@@ -48,13 +43,13 @@ pub fn build(model: &Model) -> Result<Graph, CycleError> {
             }
         }
     }
-    for (ri, region) in model.platform.regions.iter().enumerate() {
+    for (ri, region) in model.regions().iter().enumerate() {
         let stack = model
             .stacks
             .iter()
             .find(|s| s.kind == StackKind::Environment && s.region.as_deref() == Some(region.name.as_str()))
             .map(|s| s.name.clone())
-            .unwrap_or_else(|| format!("{}-{}", model.names.env, region.name));
+            .expect("every region has an environment stack");
         for (ci, cluster) in region.clusters.iter().enumerate() {
             let stack_idx = b.find(UnitKind::Stack, None, &stack).expect("every region has a stack");
             ClusterUnits::new(&mut b, model, (ri, region), (ci, cluster), (stack_idx, stack.clone())).add_all();
