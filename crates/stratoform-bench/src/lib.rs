@@ -4,3 +4,4 @@
 pub mod measure;
 pub mod render;
 pub mod synthetic;
+pub mod verify;

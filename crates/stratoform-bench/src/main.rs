@@ -4,11 +4,13 @@
 //!
 //! usage: `cargo run -p stratoform-bench --release [-- --quick] [--only CLUSTERSxWORKLOADS]`
 //!        `cargo run -p stratoform-bench --release -- render [--quick]` (from the repository root)
+//!        `cargo run -p stratoform-bench --release -- verify [--quick]` (the proof over each
+//!        example's checked-in `rendered/` tree)
 
 use std::time::Duration;
 
 use stratoform_bench::measure::{median, ms};
-use stratoform_bench::{render, synthetic};
+use stratoform_bench::{render, synthetic, verify};
 use stratoform_model::Model;
 
 /// (clusters, workloads).
@@ -21,6 +23,10 @@ fn main() {
     let (min_runs, min_time) = if quick { (1, Duration::ZERO) } else { (5, Duration::from_secs(2)) };
     if args.get(1).map(String::as_str) == Some("render") {
         render_examples(min_runs, min_time);
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("verify") {
+        verify_examples(min_runs, min_time);
         return;
     }
     println!("| clusters | workloads | spec lines | spec KiB | load + validate (ms) | resolve, 2 envs (ms) | total (ms) | runs |");
@@ -55,5 +61,17 @@ fn render_examples(min_runs: usize, min_time: Duration) {
     for (name, spec) in &examples {
         println!("{}", render::measure(name, spec, &scratch, min_runs, min_time).markdown());
         let _ = std::fs::remove_dir_all(&scratch);
+    }
+}
+
+/// `stratoform verify` over every example's checked-in rendered tree.
+fn verify_examples(min_runs: usize, min_time: Duration) {
+    let root = std::env::current_dir().expect("a working directory");
+    let examples = render::examples(&root);
+    assert!(!examples.is_empty(), "no examples under {}/examples: run from the repository root", root.display());
+    println!("{}", verify::HEADER);
+    for (name, spec) in &examples {
+        let dir = spec.with_file_name("rendered");
+        println!("{}", verify::measure(name, spec, &dir, min_runs, min_time));
     }
 }

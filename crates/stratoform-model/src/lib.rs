@@ -17,6 +17,7 @@ pub mod refs;
 pub mod secrets;
 pub mod spec_view;
 pub mod stacks;
+pub mod zones;
 #[cfg(test)]
 mod testing;
 pub mod traffic;
@@ -32,6 +33,7 @@ pub use naming::Names;
 pub use network::{Inspection, NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
 pub use stacks::{Stack, StackKind};
 pub use traffic::Traffic;
+pub use zones::{ZoneAssociation, ZoneHome};
 
 /// One environment of a platform, resolved.
 #[derive(Debug)]

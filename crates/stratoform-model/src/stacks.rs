@@ -69,6 +69,17 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         after.retain(|a| *a != env_stack(&region.name));
         stacks.push(Stack { name: env_stack(&region.name), kind: StackKind::Environment, region: Some(region.name.to_string()), after });
     }
+    // A region that uses the zones the primary region's stack creates comes after it, unless the
+    // primary needs that region first (then the primary makes the region's zone associations).
+    let primary_stack = env_stack(&primary_name);
+    for region in platform.regions.iter().filter(|r| crate::zones::reads_environment_zones(platform, &primary_name, r)) {
+        let name = env_stack(&region.name);
+        let primary_first = stacks.iter().any(|s| s.name == primary_stack && s.after.contains(&name));
+        if let Some(s) = stacks.iter_mut().find(|s| s.name == name).filter(|_| !primary_first) {
+            s.after.push(primary_stack.clone());
+            s.after.sort();
+        }
+    }
     // Records of NLBs that controllers create (`<region>/<cluster>/...` targets; the loader has
     // checked that each names a gateway or an ingress controller).
     let in_cluster: Vec<&str> = platform

@@ -33,7 +33,7 @@ codes! {
     ARGO_PROJECT = "VFY013", "argocd-project", "every Application's project exists and allows its source repositories";
     YAML_UNREADABLE = "VFY014", "yaml-unreadable", "every Kubernetes file Argo CD syncs parses";
     KIND_NOT_INSTALLED = "VFY020", "kind-not-installed", "every kind is core for the cluster's Kubernetes version, or its CRD is installed by an Application in an earlier wave";
-    REF_MISSING = "VFY021", "reference-missing", "every referenced Secret, ConfigMap, ServiceAccount, StorageClass, IngressClass, GatewayClass and PriorityClass exists or is created by an installed chart";
+    REF_MISSING = "VFY021", "reference-missing", "every referenced Secret, ConfigMap, ServiceAccount, StorageClass, IngressClass, GatewayClass, PriorityClass and SecretProviderClass exists, is made by a synced object (Certificate, ExternalSecret, SecretProviderClass), by an installed chart or controller, or by the cluster";
     PORT_MISSING = "VFY022", "service-port-missing", "every Service port a route, ingress, target group binding or monitor names exists on that Service";
     SECRET_PROVIDER = "VFY023", "secret-provider-missing", "every secret a workload needs has an installed provider (Secrets Store CSI with its AWS provider, External Secrets)";
     DOCS_NOT_ENACTED = "VFY030", "docs-fact-not-enacted", "every record, zone and pull-through cache the docs show is created by a generated resource";

@@ -13,19 +13,26 @@
 //!   or is provided (`kubernetes_files`, repository credentials);
 //! - [`kube`]: every kind is core or its CRD is installed by an earlier wave; every Service port
 //!   a route or binding names exists; every SecretProviderClass has its driver and provider;
+//! - [`refs`]: every Secret, ConfigMap, ServiceAccount, StorageClass, IngressClass,
+//!   GatewayClass, PriorityClass and SecretProviderClass an object names is created by something
+//!   synced, an installed chart, or the cluster itself;
 //! - [`edge`]: every load balancer the edge stack looks up by name is one a synced Gateway,
-//!   Service or chart value asks the AWS Load Balancer Controller for.
+//!   Service or chart value asks the AWS Load Balancer Controller for;
+//! - [`docs`]: every DNS zone, DNS record and pull-through cache the docs show is created by a
+//!   stack the environment applies.
 //!
 //! The spec (through the model) gives only the environments, each environment's stack order,
 //! and the spec line a finding maps to.
 
 pub mod argocd;
 pub mod aws;
+pub mod docs;
 pub mod edge;
 pub mod finding;
 pub mod gitops;
 pub mod hcl_eval;
 pub mod kube;
+pub mod refs;
 pub mod report;
 pub mod tree;
 
@@ -76,7 +83,9 @@ pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
     aws::prove(tree, &env, &stacks, &created, &eval, &gitops, &mut findings, &mut links);
     argocd::prove(tree, &env, &stacks, &eval, &gitops, &mut findings, &mut links);
     kube::prove(tree, &gitops, &mut findings, &mut links);
+    refs::prove(tree, &gitops.clusters, &mut findings, &mut links);
     edge::prove(tree, &env, &created, &gitops, &mut findings, &mut links);
+    docs::prove(tree, &env, &created, &mut findings, &mut links);
     for f in &mut findings {
         f.environment = env.clone();
         if let Some(pointer) = spec_pointer(model, &f.file) {

@@ -112,7 +112,9 @@ fn a_secret_not_replicated_to_the_region_that_mounts_it() {
 fn an_image_under_a_prefix_no_pull_through_cache_rule_serves() {
     let found = findings_after("oves", |d| edit(d, "terraform/stacks/long-lived/dev.tfvars", "    docker-hub = {", "    dockerhub = {"));
     assert!(found.iter().any(|(c, f, m)| c == "VFY001" && f == "kubernetes/eks/base/ns-tools/deployment-checkly-agent.yaml" && m.contains("`docker-hub/checkly/agent`")), "{found:#?}");
-    assert!(found.iter().all(|(c, _, _)| c == "VFY001"), "{found:#?}");
+    // The docs' cache table is then a promise no rule keeps.
+    assert!(found.iter().any(|(c, f, m)| c == "VFY030" && f == "docs/dev/data.md" && m.contains("`docker-hub`")), "{found:#?}");
+    assert!(found.iter().all(|(c, _, _)| c == "VFY001" || c == "VFY030"), "{found:#?}");
 }
 
 #[test]
@@ -128,4 +130,45 @@ fn an_ingress_controller_that_asks_for_another_load_balancer() {
     let file = "kubernetes/main/overlays/dev/argocd/chain/application-ingress-nginx.yaml";
     let found = findings_after("infra-config", |d| edit(d, file, "aws-load-balancer-name: ", "aws-load-balancer-name: other-"));
     assert_only(&found, "VFY005", "terraform/stacks/dev-edge/main.tf");
+}
+
+#[test]
+fn a_private_zone_the_docs_show_and_no_stack_creates() {
+    let found = findings_after("unibeam", |d| {
+        edit(d, "terraform/stacks/dev-us-east-1/main.tf", "\"atnt.unibeam.internal\" = {\n      comment", "\"atnt.unibeam.renamed\" = {\n      comment")
+    });
+    assert_only(&found, "VFY030", "docs/dev/traffic.md");
+    assert!(found[0].2.contains("`atnt.unibeam.internal`"), "{found:?}");
+}
+
+#[test]
+fn a_record_the_docs_show_and_no_stack_creates() {
+    let found = findings_after("oneconnect", |d| {
+        edit(d, "terraform/stacks/dev-edge/main.tf", "name    = \"grpc.dev.oneconnect.example.com\"", "name    = \"grpc2.dev.oneconnect.example.com\"")
+    });
+    assert_only(&found, "VFY030", "docs/dev/traffic.md");
+    assert!(found[0].2.contains("`grpc.dev.oneconnect.example.com`"), "{found:?}");
+}
+
+#[test]
+fn a_service_account_no_manifest_or_chart_creates() {
+    let file = "kubernetes/main/base/ns-oneconnect/deployment-oneconnect-api.yaml";
+    let found = findings_after("oneconnect", |d| edit(d, file, "serviceAccountName: oneconnect-api", "serviceAccountName: oneconnect-api-renamed"));
+    assert_only(&found, "VFY021", file);
+    assert!(found[0].2.contains("ServiceAccount `oneconnect-api-renamed` in namespace `oneconnect`"), "{found:?}");
+}
+
+#[test]
+fn a_gateway_class_no_controller_registers() {
+    let file = "kubernetes/main/base/ns-oneconnect/gateway-waypoint.yaml";
+    let found = findings_after("oneconnect", |d| edit(d, file, "gatewayClassName: istio-waypoint", "gatewayClassName: waypoint"));
+    assert_only(&found, "VFY021", file);
+}
+
+#[test]
+fn a_storage_class_a_chart_value_names_and_nothing_creates() {
+    let file = "kubernetes/eks/overlays/dev/argocd/root/application-grafana.yaml";
+    let found = findings_after("oves", |d| edit(d, file, "storageClassName: ebs-sc", "storageClassName: gp3-encrypted"));
+    assert_only(&found, "VFY021", file);
+    assert!(found[0].2.contains("StorageClass `gp3-encrypted`"), "{found:?}");
 }

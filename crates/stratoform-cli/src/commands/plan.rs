@@ -83,7 +83,7 @@ mod tests {
     fn human_destroy_mermaid_and_dot() {
         let models = aoscloud("prod");
         let human = output(&models, false, PlanFormat::Human).unwrap();
-        assert!(human.starts_with("deployment plan for `prod`: 43 units in 12 waves"), "{human}");
+        assert!(human.starts_with("deployment plan for `prod`: 33 units in 12 waves"), "{human}");
         assert!(human.contains("\nwave 7 (11 in parallel)\n"));
         let down = output(&models, true, PlanFormat::Json).unwrap();
         let v: serde_json::Value = serde_json::from_str(&down).unwrap();

@@ -1,5 +1,5 @@
-//! `modules/dns`: Route 53 public zones, records (literal or aliases of load balancers) and
-//! HTTPS health checks.
+//! `modules/dns`: Route 53 zones (public, or private with their VPC associations), records
+//! (literal or aliases of load balancers) and HTTPS health checks.
 
 use crate::dsl::*;
 use crate::modules::Module;
@@ -8,6 +8,18 @@ use crate::modules::Module;
 pub fn module() -> Module {
     let variables = vec![
         variable("zones", "map(object({ comment = string }))", "Public hosted zones by domain.", Some(obj::<&str>([]))),
+        variable(
+            "private_zones",
+            "map(object({ comment = string, vpc_id = string, vpc_region = string }))",
+            "Private hosted zones by domain, each created with one VPC.",
+            Some(obj::<&str>([])),
+        ),
+        variable(
+            "associations",
+            "map(object({ zone = string, vpc_id = string, vpc_region = string }))",
+            "More VPCs of private zones, by key.",
+            Some(obj::<&str>([])),
+        ),
         variable("zone_ids", "map(string)", "IDs of zones managed elsewhere (another stack), by domain.", Some(obj::<&str>([]))),
         variable(
             "records",
@@ -18,11 +30,41 @@ pub fn module() -> Module {
         variable("health_checks", "map(object({ fqdn = string, port = number, path = string }))", "HTTPS health checks by name.", Some(obj::<&str>([]))),
     ];
     let main = vec![
-        block("locals", &[], vec![attr("zone_ids", ex("merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id })"))]),
+        block(
+            "locals",
+            &[],
+            vec![attr(
+                "zone_ids",
+                ex("merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id }, { for k, v in aws_route53_zone.private : k => v.zone_id })"),
+            )],
+        ),
         block(
             "resource",
             &["aws_route53_zone", "this"],
             vec![attr("for_each", ex("var.zones")), attr("name", ex("each.key")), attr("comment", ex("each.value.comment"))],
+        ),
+        // A private zone is created with one VPC; the others are associations, which the zone's own
+        // `vpc` blocks would undo, hence `ignore_changes`.
+        block(
+            "resource",
+            &["aws_route53_zone", "private"],
+            vec![
+                attr("for_each", ex("var.private_zones")),
+                attr("name", ex("each.key")),
+                attr("comment", ex("each.value.comment")),
+                block("vpc", &[], vec![attr("vpc_id", ex("each.value.vpc_id")), attr("vpc_region", ex("each.value.vpc_region"))]),
+                block("lifecycle", &[], vec![attr("ignore_changes", ex("[vpc]"))]),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_route53_zone_association", "this"],
+            vec![
+                attr("for_each", ex("var.associations")),
+                attr("zone_id", ex("local.zone_ids[each.value.zone]")),
+                attr("vpc_id", ex("each.value.vpc_id")),
+                attr("vpc_region", ex("each.value.vpc_region")),
+            ],
         ),
         block(
             "resource",
@@ -68,7 +110,7 @@ pub fn module() -> Module {
         ),
     ];
     let outputs = vec![
-        output("zone_ids", "Zone IDs by domain.", ex("{ for k, v in aws_route53_zone.this : k => v.zone_id }")),
+        output("zone_ids", "IDs of the zones created here, by domain.", ex("merge({ for k, v in aws_route53_zone.this : k => v.zone_id }, { for k, v in aws_route53_zone.private : k => v.zone_id })")),
         output("name_servers", "Name servers by domain, for the registrar.", ex("{ for k, v in aws_route53_zone.this : k => v.name_servers }")),
     ];
     Module { name: "dns", aliases: &[], variables, main, outputs }

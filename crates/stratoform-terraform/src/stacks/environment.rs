@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hcl::Expression;
-use stratoform_model::{AfterApply, Model, StackKind};
+use stratoform_model::{AfterApply, Model, StackKind, ZoneHome};
 use stratoform_spec::{
     BucketEncryption, DnsProvider, Lifecycle, NodeManagement, Region, RoleBinding, Scheme, SubnetKind,
 };
@@ -62,6 +62,34 @@ impl Ctx<'_> {
         }
         self.keys.insert(name.to_owned());
         ex(&format!("module.kms_{}.arn", ident(name)))
+    }
+    /// The ID of a Route 53 zone, from the stack that creates it or, for a zone stratoform does
+    /// not manage, looked up by name. `None` for a zone that is not Route 53's.
+    fn zone_id(&mut self, domain: &str) -> Option<Expression> {
+        let zone = self.model.route53_zone(domain)?;
+        Some(match Model::zone_home(zone) {
+            ZoneHome::LongLived => {
+                let ll = self.long_lived();
+                ex(&format!("{ll}.zone_ids[{domain:?}]"))
+            }
+            ZoneHome::Environment if self.primary => ex(&format!("module.zones.zone_ids[{domain:?}]")),
+            ZoneHome::Environment => {
+                let primary = format!("{}-{}", self.model.names.env, self.model.primary_region().name);
+                let p = self.b.remote(&primary);
+                ex(&format!("{p}.zone_ids[{domain:?}]"))
+            }
+            ZoneHome::Existing => {
+                let id = format!("zone_{}", ident(domain));
+                if !self.b.main.iter().any(|b| matches!(b, hcl::Structure::Block(b) if b.identifier.as_str() == "data" && b.labels.get(1).is_some_and(|l| l.as_str() == id))) {
+                    self.b.main.push(block_owned(
+                        "data",
+                        vec!["aws_route53_zone".into(), id.clone()],
+                        vec![attr("name", s(domain.to_owned())), attr("private_zone", zone.private)],
+                    ));
+                }
+                ex(&format!("data.aws_route53_zone.{id}.zone_id"))
+            }
+        })
     }
     fn network(&self, vpc: Option<&str>) -> String {
         let vpc = vpc.map(str::to_owned).or_else(|| self.region.vpcs.first().map(|v| v.name.to_string())).unwrap_or_default();
@@ -964,14 +992,11 @@ fn edge(c: &mut Ctx) {
     let model = c.model;
     // Certificates validated in Route 53 zones of the long-lived stack.
     for cert in &region.certificates {
-        let route53 = cert.validation_dns == DnsProvider::Route53
-            && model.platform.edge.zones.iter().any(|z| z.domain == cert.zone && z.provider == DnsProvider::Route53 && z.lifecycle.is_long_lived() && !z.private);
-        let zone = if route53 {
-            let ll = c.long_lived();
-            ex(&format!("{ll}.zone_ids[{:?}]", cert.zone.to_string()))
-        } else {
-            Expression::Null
-        };
+        // ACM validates through public DNS: a private zone cannot answer it.
+        let public = model.route53_zone(cert.zone.as_str()).is_some_and(|z| !z.private);
+        let zone = if cert.validation_dns == DnsProvider::Route53 && public { c.zone_id(cert.zone.as_str()) } else { None };
+        let route53 = zone.is_some();
+        let zone = zone.unwrap_or(Expression::Null);
         let cid = format!("cert_{}", ident(cert.name.as_str()));
         c.b.module(
             &cid,
@@ -1064,7 +1089,7 @@ fn edge(c: &mut Ctx) {
             if reg != region.name.as_str() || lb.contains('/') || !region.load_balancers.iter().any(|x| x.name.as_str() == lb) {
                 return None;
             }
-            let zone = model.platform.edge.zones.iter().find(|z| z.domain == r.zone && z.provider == DnsProvider::Route53 && z.lifecycle.is_long_lived())?;
+            let zone = model.route53_zone(r.zone.as_str())?;
             let lid = format!("module.lb_{}", ident(lb));
             Some((
                 r.name.to_string(),
@@ -1080,8 +1105,85 @@ fn edge(c: &mut Ctx) {
         })
         .collect();
     if !records.is_empty() {
-        let ll = c.long_lived();
-        c.b.module("dns", "dns", vec![("zone_ids", ex(&format!("{ll}.zone_ids"))), ("records", obj(records))]);
+        let mut domains: Vec<String> = records.iter().filter_map(|(_, v)| zone_of(v)).collect();
+        domains.sort();
+        domains.dedup();
+        let ids: Vec<(String, Expression)> = domains.into_iter().filter_map(|d| c.zone_id(&d).map(|id| (d, id))).collect();
+        c.b.module("dns", "dns", vec![("zone_ids", obj(ids)), ("records", obj(records))]);
+    }
+    zones(c);
+}
+
+/// The `zone` of a record value.
+fn zone_of(record: &Expression) -> Option<String> {
+    let Expression::Object(o) = record else { return None };
+    o.iter().find(|(k, _)| k.to_string() == "zone").and_then(|(_, v)| match v {
+        Expression::String(d) => Some(d.clone()),
+        _ => None,
+    })
+}
+
+/// The zones the environment creates (in its primary region's stack: private zones and zones that
+/// live and die with it), their literal records, and the VPC associations of private zones.
+fn zones(c: &mut Ctx) {
+    let model = c.model;
+    let env_zones = if c.primary { model.zones_of(ZoneHome::Environment) } else { Vec::new() };
+    let comment = |z: &stratoform_spec::DnsZone| s(model.zone_comment(z));
+    let public: Vec<(String, Expression)> =
+        env_zones.iter().filter(|z| !z.private).map(|z| (z.domain.to_string(), obj([("comment", comment(z))]))).collect();
+    let mut private = Vec::new();
+    if let Some(vpc) = model.private_zone_vpc() {
+        for z in env_zones.iter().filter(|z| z.private) {
+            private.push((
+                z.domain.to_string(),
+                obj([
+                    ("comment", comment(z)),
+                    ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(vpc))))),
+                    ("vpc_region", s(c.region.name.to_string())),
+                ]),
+            ));
+        }
+    }
+    let mut associations = Vec::new();
+    let mut remote_zones = Vec::new();
+    for a in model.zone_associations() {
+        let here = a.region.name == c.region.name;
+        let vpc_id = match (c.primary, a.by_primary, here) {
+            (_, _, true) if c.primary || !a.by_primary => ex(&format!("{}.vpc_id", c.network(Some(a.vpc)))),
+            (true, true, false) => {
+                let other = c.b.remote(&format!("{}-{}", model.names.env, a.region.name));
+                ex(&format!("{other}.network_{}_vpc_id", ident(a.vpc)))
+            }
+            _ => continue,
+        };
+        if !c.primary {
+            remote_zones.push(a.zone.domain.to_string());
+        }
+        associations.push((
+            format!("{}/{}/{}", a.zone.domain, a.region.name, a.vpc),
+            obj([("zone", s(a.zone.domain.to_string())), ("vpc_id", vpc_id), ("vpc_region", s(a.region.name.to_string()))]),
+        ));
+    }
+    let records: Vec<(String, Expression)> = if c.primary {
+        model.literal_records(ZoneHome::Environment).into_iter().map(|r| super::literal_record(r, vec![("alias", Expression::Null)])).collect()
+    } else {
+        Vec::new()
+    };
+    if public.is_empty() && private.is_empty() && associations.is_empty() {
+        return;
+    }
+    remote_zones.sort();
+    remote_zones.dedup();
+    let ids: Vec<(String, Expression)> = remote_zones.iter().filter_map(|d| c.zone_id(d).map(|id| (d.clone(), id))).collect();
+    let mut args = Vec::new();
+    for (k, v) in [("zones", public), ("private_zones", private), ("associations", associations), ("records", records), ("zone_ids", ids)] {
+        if !v.is_empty() {
+            args.push((k, obj(v)));
+        }
+    }
+    c.b.module("zones", "dns", args);
+    if c.primary {
+        c.b.outputs.push(output("zone_ids", "IDs of the zones this environment creates, by domain.", ex("module.zones.zone_ids")));
     }
 }
 

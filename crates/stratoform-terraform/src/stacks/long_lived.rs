@@ -4,8 +4,8 @@
 //! provider aliases.
 
 use hcl::Expression;
-use stratoform_model::{Model, StackKind};
-use stratoform_spec::{BucketEncryption, DnsProvider, Lifecycle};
+use stratoform_model::{Model, StackKind, ZoneHome};
+use stratoform_spec::{BucketEncryption, Lifecycle};
 
 use super::{days, StackBuilder};
 use crate::dsl::*;
@@ -329,34 +329,9 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
 
 /// One environment's long-lived values.
 fn values(m: &Model) -> Vec<(String, Expression)> {
-    let zones: Vec<(String, Expression)> = m
-        .platform
-        .edge
-        .zones
-        .iter()
-        .filter(|z| z.provider == DnsProvider::Route53 && z.managed.unwrap_or(true) && !z.private && z.lifecycle.is_long_lived())
-        .map(|z| (z.domain.to_string(), obj([("comment", s(z.purpose.clone().unwrap_or_else(|| format!("{} zone of {}", z.domain, m.names.platform))))])))
-        .collect();
-    let zone_domains: Vec<String> = zones.iter().map(|(k, _)| k.clone()).collect();
-    let records: Vec<(String, Expression)> = m
-        .platform
-        .edge
-        .records
-        .iter()
-        .filter(|r| r.target.is_none() && zone_domains.contains(&r.zone.to_string()))
-        .map(|r| {
-            (
-                format!("{}/{}", r.name, super::serde_name(&r.kind)),
-                obj([
-                    ("zone", s(r.zone.to_string())),
-                    ("name", s(r.name.to_string())),
-                    ("type", s(super::serde_name(&r.kind))),
-                    ("ttl", n(r.ttl.as_secs() as i64)),
-                    ("values", strs(r.values.iter().cloned())),
-                ]),
-            )
-        })
-        .collect();
+    let zones: Vec<(String, Expression)> =
+        m.zones_of(ZoneHome::LongLived).into_iter().map(|z| (z.domain.to_string(), obj([("comment", s(m.zone_comment(z)))]))).collect();
+    let records: Vec<(String, Expression)> = m.literal_records(ZoneHome::LongLived).into_iter().map(|r| super::literal_record(r, vec![])).collect();
     let kms: Vec<(String, Expression)> = m
         .platform
         .identity

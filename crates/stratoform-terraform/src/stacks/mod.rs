@@ -288,3 +288,17 @@ pub fn retention_days(days: u64) -> i64 {
 pub fn days(d: &stratoform_spec::Duration) -> u64 {
     (d.as_secs() / 86_400).max(1)
 }
+
+/// A record with literal values, keyed `<name>/<type>`, as `modules/dns` takes it (`extra` adds
+/// fields such as a null `alias`).
+pub(crate) fn literal_record(r: &stratoform_spec::DnsRecord, extra: Vec<(&str, Expression)>) -> (String, Expression) {
+    let mut fields = vec![
+        ("zone", s(r.zone.to_string())),
+        ("name", s(r.name.to_string())),
+        ("type", s(serde_name(&r.kind))),
+        ("ttl", n(r.ttl.as_secs() as i64)),
+        ("values", strs(r.values.iter().cloned())),
+    ];
+    fields.extend(extra);
+    (format!("{}/{}", r.name, serde_name(&r.kind)), obj(fields))
+}

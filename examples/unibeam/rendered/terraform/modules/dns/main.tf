@@ -13,13 +13,35 @@ terraform {
 }
 
 locals {
-  zone_ids = merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id })
+  zone_ids = merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id }, { for k, v in aws_route53_zone.private : k => v.zone_id })
 }
 
 resource "aws_route53_zone" "this" {
   for_each = var.zones
   name     = each.key
   comment  = each.value.comment
+}
+
+resource "aws_route53_zone" "private" {
+  for_each = var.private_zones
+  name     = each.key
+  comment  = each.value.comment
+
+  vpc {
+    vpc_id     = each.value.vpc_id
+    vpc_region = each.value.vpc_region
+  }
+
+  lifecycle {
+    ignore_changes = [vpc]
+  }
+}
+
+resource "aws_route53_zone_association" "this" {
+  for_each   = var.associations
+  zone_id    = local.zone_ids[each.value.zone]
+  vpc_id     = each.value.vpc_id
+  vpc_region = each.value.vpc_region
 }
 
 resource "aws_route53_record" "this" {

@@ -2,8 +2,8 @@
 # Module `dns`: outputs.
 
 output "zone_ids" {
-  description = "Zone IDs by domain."
-  value       = { for k, v in aws_route53_zone.this : k => v.zone_id }
+  description = "IDs of the zones created here, by domain."
+  value       = merge({ for k, v in aws_route53_zone.this : k => v.zone_id }, { for k, v in aws_route53_zone.private : k => v.zone_id })
 }
 
 output "name_servers" {

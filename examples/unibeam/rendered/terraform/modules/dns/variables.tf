@@ -9,6 +9,26 @@ variable "zones" {
   default     = {}
 }
 
+variable "private_zones" {
+  type = map(object({
+    comment    = string
+    vpc_id     = string
+    vpc_region = string
+  }))
+  description = "Private hosted zones by domain, each created with one VPC."
+  default     = {}
+}
+
+variable "associations" {
+  type = map(object({
+    zone       = string
+    vpc_id     = string
+    vpc_region = string
+  }))
+  description = "More VPCs of private zones, by key."
+  default     = {}
+}
+
 variable "zone_ids" {
   type        = map(string)
   description = "IDs of zones managed elsewhere (another stack), by domain."

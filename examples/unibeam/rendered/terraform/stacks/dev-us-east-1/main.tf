@@ -713,6 +713,17 @@ module "lb_sim" {
   }
 }
 
+module "zones" {
+  source = "../../modules/dns"
+  private_zones = {
+    "atnt.unibeam.internal" = {
+      comment    = "Route 53 internal DNS resolution inside the VPCs"
+      vpc_id     = module.network_main.vpc_id
+      vpc_region = "us-east-1"
+    }
+  }
+}
+
 module "vendor_peerings" {
   source = "../../modules/vendor-peering"
   peerings = {

@@ -661,6 +661,20 @@ module "lb_sim" {
   }
 }
 
+module "zones" {
+  source = "../../modules/dns"
+  associations = {
+    "atnt.unibeam.internal/us-west-2/main" = {
+      zone       = "atnt.unibeam.internal"
+      vpc_id     = module.network_main.vpc_id
+      vpc_region = "us-west-2"
+    }
+  }
+  zone_ids = {
+    "atnt.unibeam.internal" = data.terraform_remote_state.dev_us_east_1.outputs.zone_ids["atnt.unibeam.internal"]
+  }
+}
+
 module "vendor_peerings" {
   source = "../../modules/vendor-peering"
   peerings = {

@@ -81,6 +81,11 @@ output "lb_sim_target_group_arns" {
   value       = module.lb_sim.target_group_arns
 }
 
+output "zone_ids" {
+  description = "IDs of the zones this environment creates, by domain."
+  value       = module.zones.zone_ids
+}
+
 output "vendor_endpoint_ids" {
   description = "Interface endpoints to vendors' services by name (register them with the vendor)."
   value       = module.vendor_endpoints.ids
