@@ -20,7 +20,11 @@ pub fn spec(clusters: usize, workloads: usize) -> String {
     let mut s = String::new();
     let w = &mut s;
     let _ = writeln!(w, "apiVersion: stratoform.dev/v1alpha1\nkind: Platform\nmetadata:\n  name: synthetic\n  description: {clusters} clusters, {workloads} workloads");
-    let _ = writeln!(w, "environments:\n  - name: dev\n    account: \"111111111111\"\n  - name: prod\n    account: \"222222222222\"\n    overrides:\n      regions:");
+    // Each account has its own state bucket (bucket names are unique in all of AWS).
+    let _ = writeln!(
+        w,
+        "environments:\n  - name: dev\n    account: \"111111111111\"\n  - name: prod\n    account: \"222222222222\"\n    overrides:\n      state:\n        bucket: synthetic-prod-terraform-state\n      regions:"
+    );
     let regions = clusters.div_ceil(PER_REGION);
     for (ri, region) in REGIONS.iter().take(regions).enumerate() {
         let _ = writeln!(w, "        - name: {region}\n          clusters:");

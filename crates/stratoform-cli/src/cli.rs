@@ -209,7 +209,7 @@ pub enum Command {
         /// An emulator that is already running.
         #[arg(long, value_name = "URL", requires = "local")]
         local_endpoint: Option<String>,
-        /// Also destroy the long-lived and bootstrap stacks (always so with `--local`).
+        /// Also destroy the long-lived stack, and the account's stacks when no other environment shares the account (always everything with `--local`).
         #[arg(long)]
         all: bool,
         /// Do not ask before changing a real account.

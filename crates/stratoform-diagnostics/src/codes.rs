@@ -64,6 +64,7 @@ codes! {
     PRIVATE_ASN = "SF039", "private-asn", "a Transit Gateway ASN outside the private ranges";
     REPLICATION_VERSIONING = "SF040", "replication-versioning", "S3 replication between buckets that are not both versioned";
     DATABASE_ENGINE = "SF041", "database-engine", "a database version or instance class its engine does not offer";
+    SHARED_UNIQUE_NAME = "SF042", "shared-unique-name", "two environments that would create a name AWS admits once per account (or once in all of AWS)";
 }
 
 /// Looks a code up.

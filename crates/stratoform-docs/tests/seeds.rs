@@ -187,7 +187,8 @@ const FACTS: &[(&str, &str, &[&str])] = &[
             "| internal-gateway | istio-ingress | istio | internal |",
             "Istio ambient (ztunnel per node, no sidecars)",
             "| long-lived |",
-            "| `long-lived` | `bootstrap` |",
+            "| `account` | `bootstrap` |",
+            "| `long-lived` | `account` |",
         ],
     ),
 ];

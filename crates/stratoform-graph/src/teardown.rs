@@ -1,7 +1,7 @@
 //! The teardown order: the graph reversed, in phases — drain applications, delete
 //! load-balancer-backed services and volumes, remove the platform's charts and add-ons, then
-//! node groups, then the cluster and network (the environment stacks). Long-lived and
-//! bootstrap stacks are kept: `down` never destroys them.
+//! node groups, then the cluster and network (the environment stacks). The long-lived stack and
+//! the account's stacks (account, bootstrap) are kept: `down` destroys them only with `--all`.
 
 use serde::Serialize;
 use stratoform_model::StackKind;
@@ -75,10 +75,10 @@ impl Graph {
     }
 
     fn stack_kept(&self, name: &str) -> bool {
-        self.stack_kinds.iter().any(|(n, k)| n == name && matches!(k, StackKind::Bootstrap | StackKind::LongLived))
+        self.stack_kinds.iter().any(|(n, k)| n == name && matches!(k, StackKind::Bootstrap | StackKind::Account | StackKind::LongLived))
     }
 
-    /// Stacks `down` keeps (bootstrap and long-lived).
+    /// Stacks `down` keeps (bootstrap, account and long-lived).
     pub fn kept_stacks(&self) -> Vec<String> {
         self.stack_kinds.iter().filter(|(n, _)| self.stack_kept(n)).map(|(n, _)| n.clone()).collect()
     }

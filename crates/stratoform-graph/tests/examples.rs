@@ -100,10 +100,11 @@ fn aoscloud_follows_the_seed_order() {
         let gateways = wave(&g, UnitKind::ManifestBundle, "gateways");
         assert!(gateways > wave(&g, UnitKind::HelmChart, "base") && gateways > wave(&g, UnitKind::HelmChart, "aws-load-balancer-controller"));
         assert!(wave(&g, UnitKind::ManifestBundle, "routes") > gateways);
-        // Stacks: bootstrap, long-lived, the environment, then the records of the gateway's NLB,
+        // Stacks: bootstrap and account (once per account), long-lived, the environment, then the
+        // records of the gateway's NLB,
         // once the gateway (whose Service makes the NLB) is synced.
         let edge = format!("{env}-edge");
-        assert_eq!(g.stack_order().iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["bootstrap", "long-lived", &format!("{env}-us-east-1"), &edge]);
+        assert_eq!(g.stack_order().iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["bootstrap", "account", "long-lived", &format!("{env}-us-east-1"), &edge]);
         assert!(wave(&g, UnitKind::Stack, &edge) > gateways, "{env}: the edge stack looks up the gateway's NLB");
     }
 }
@@ -124,7 +125,7 @@ fn teardown_drains_then_load_balancers_then_nodes_then_cluster() {
     assert!(at(UnitKind::HelmChart, "aws-load-balancer-controller") < at(UnitKind::NodeGroup, "main"));
     assert!(at(UnitKind::NodeGroup, "main") < at(UnitKind::Addon, "vpc-cni") || at(UnitKind::NodeGroup, "main") <= at(UnitKind::Addon, "vpc-cni"));
     assert!(at(UnitKind::NodeGroup, "main") < at(UnitKind::Stack, "dev-us-east-1"));
-    assert_eq!(g.kept_stacks(), ["bootstrap", "long-lived"]);
+    assert_eq!(g.kept_stacks(), ["bootstrap", "account", "long-lived"]);
 }
 
 fn in_scope(g: &Graph, scope: &str, kind: UnitKind, name: &str) -> usize {

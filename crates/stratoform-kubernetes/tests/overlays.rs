@@ -83,6 +83,13 @@ fn differences(models: &[Model]) -> Vec<String> {
         .collect()
 }
 
+/// The fixture with prod in dev's account: one account, one state bucket (prod's own bucket
+/// goes with its own account).
+fn one_account(text: &str) -> String {
+    let own_bucket = text.lines().find(|l| l.contains("small-prod-terraform-state")).expect("prod names its own state bucket");
+    text.replace(&format!("    overrides:\n{own_bucket}\n"), "").replace("222222222222", "111111111111")
+}
+
 fn load(text: &str) -> Vec<Model> {
     let loaded = stratoform_loader::load_str(FIXTURE, text);
     Model::resolve_all(&loaded, None).unwrap_or_else(|e| panic!("{e}: {:#?}", loaded.diagnostics))
@@ -95,14 +102,14 @@ fn environments_the_spec_does_not_tell_apart_render_alike() {
     let start = text.find("    overrides:").unwrap();
     let end = text.find("  - name: prod").unwrap();
     let text =
-        format!("{}{}", &text[..start], &text[end..]).replace("222222222222", "111111111111");
+        one_account(&format!("{}{}", &text[..start], &text[end..]));
     assert_eq!(differences(&load(&text)), Vec::<String>::new());
 }
 
 #[test]
 fn an_override_changes_exactly_what_it_shapes() {
     let text = std::fs::read_to_string(Path::new(FIXTURE)).unwrap();
-    let text = text.replace("222222222222", "111111111111");
+    let text = one_account(&text);
     assert_eq!(
         differences(&load(&text)),
         [

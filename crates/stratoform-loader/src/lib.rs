@@ -179,6 +179,9 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         per_env.push((name.clone(), env_diags));
     }
     diagnostics.extend(combine(per_env));
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.extend(semantic::unique_names::check(file.name(), &merged_envs));
+    }
     let environments = if diagnostics.iter().any(Diagnostic::is_error) { Vec::new() } else { merged_envs };
     finish(file, environments, diagnostics)
 }

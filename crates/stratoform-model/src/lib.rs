@@ -2,6 +2,7 @@
 //! one environment's effective platform with its defaults applied, names resolved, subnets
 //! carved, identities bound and stacks laid out.
 
+pub mod account;
 pub mod after_apply;
 pub mod buckets;
 pub mod edge;
@@ -25,6 +26,7 @@ pub mod traffic;
 use stratoform_diagnostics::{span_of, SpanMap};
 use stratoform_spec::{Cluster, Environment, Platform, Region, RegionRole};
 
+pub use account::{UniqueName, Uniqueness};
 pub use after_apply::{AfterApply, KubernetesFile};
 pub use edge::{RecordTarget, LOAD_BALANCER_NAME_ANNOTATION};
 pub use identity::{BoundRole, IdentityPlan};
@@ -54,6 +56,10 @@ pub struct Model {
     pub identity: IdentityPlan,
     /// Terraform stacks, in apply order.
     pub stacks: Vec<Stack>,
+    /// The other environments of this environment's account scope, resolved (their own
+    /// `account_peers` are empty): what is created once per account is rendered from all of
+    /// them, whichever environments a command was asked for.
+    pub account_peers: Vec<Model>,
     /// Byte offset of each line start of the spec file, for `file#L<n>` links in docs. Filled
     /// by [`Model::resolve_all`]; empty when a model is resolved without its file.
     pub line_starts: Vec<usize>,
@@ -98,6 +104,7 @@ impl Model {
             network,
             identity,
             stacks,
+            account_peers: Vec::new(),
             line_starts: Vec::new(),
         }
     }
@@ -110,8 +117,12 @@ impl Model {
         let file = spec.file();
         let text = file.text();
         let lines: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let resolve = |e: &EffectiveSpec<'_>| Model { line_starts: lines.clone(), ..Model::resolve(file.name(), e) };
         let environments = spec.environments();
+        let account = |e: &EffectiveSpec<'_>| e.platform.environments.iter().find(|x| x.name.as_str() == e.name).and_then(|x| x.account.clone());
+        let resolve = |e: &EffectiveSpec<'_>| {
+            let account_peers = environments.iter().filter(|p| p.name != e.name && account(p) == account(e)).map(|p| Model::resolve(file.name(), p)).collect();
+            Model { line_starts: lines.clone(), account_peers, ..Model::resolve(file.name(), e) }
+        };
         match only {
             None => Ok(environments.iter().map(resolve).collect()),
             Some(name) => match environments.iter().find(|e| e.name == name) {

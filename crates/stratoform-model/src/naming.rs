@@ -35,6 +35,26 @@ impl Names {
         }
     }
 
+    /// The scope of what exists once per account (the state of the bootstrap and account
+    /// stacks, and their values files): `account-<id>`, or `account` when the environment names
+    /// no account (then every such environment is taken to share the caller's account).
+    pub fn account_scope(&self) -> String {
+        self.account.as_ref().map_or_else(|| "account".to_owned(), |a| format!("account-{a}"))
+    }
+
+    /// The tags of what exists once per account: every tag but `Environment`, since the object
+    /// serves every environment of the account.
+    pub fn account_tags(&self) -> BTreeMap<String, String> {
+        self.tags.iter().filter(|(k, _)| k.as_str() != "Environment").map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// The alias of a KMS key that an account-level object (an ECR repository) is encrypted
+    /// with, in a region: `alias/{platform}-account-<key>-<region>`. The environments' copies of
+    /// the key are theirs; this copy serves every environment of the account.
+    pub fn account_kms_alias(&self, key: &str, region: &str) -> String {
+        format!("alias/{}-account-{key}-{region}", self.platform)
+    }
+
     /// `{platform}-{env}`, the prefix of most names.
     pub fn prefix(&self) -> String {
         format!("{}-{}", self.platform, self.env)

@@ -1,6 +1,6 @@
-//! Terraform stacks with separate lifecycles and state: bootstrap, long-lived, one per
-//! environment and region, one for the records of load balancers the clusters create, and one per
-//! non-AWS provider.
+//! Terraform stacks with separate lifecycles and state: bootstrap and account (once per AWS
+//! account, however many environments share it), long-lived, one per environment and region, one
+//! for the records of load balancers the clusters create, and one per non-AWS provider.
 
 use stratoform_spec::Platform;
 
@@ -17,13 +17,28 @@ pub struct Stack {
     pub region: Option<String>,
     /// Stacks whose outputs it reads.
     pub after: Vec<String>,
+    /// Whose state it is: the environment's name, or the account's key ([`Names::account_scope`])
+    /// for stacks applied once per account. The state key is `<prefix>/<scope>/<stack>`, and a
+    /// stack directory that serves several scopes has `<scope>.tfvars` and `<scope>.s3.tfbackend`.
+    pub scope: String,
+}
+
+impl Stack {
+    /// Whether the stack is applied once per account rather than once per environment.
+    pub fn per_account(&self) -> bool {
+        matches!(self.kind, StackKind::Bootstrap | StackKind::Account)
+    }
 }
 
 /// Stack lifecycles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StackKind {
-    /// The state bucket and lock table; applied once with local state, then migrated.
+    /// The state bucket and lock table, once per account; applied once with local state, then
+    /// migrated.
     Bootstrap,
+    /// What exists once per account and outlives every environment: public Route 53 zones and
+    /// their literal records, OIDC providers, ECR repositories and pull-through cache rules.
+    Account,
     /// Resources that outlive environments.
     LongLived,
     /// One environment in one region; destroyed and rebuilt freely.
@@ -43,14 +58,17 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         .find(|r| r.role == stratoform_spec::RegionRole::Primary)
         .or(platform.regions.first())
         .map(|r| r.name.to_string());
+    let account = names.account_scope();
+    let env = names.env.clone();
     let mut stacks = vec![
-        Stack { name: "bootstrap".into(), kind: StackKind::Bootstrap, region: primary.clone(), after: vec![] },
-        Stack { name: "long-lived".into(), kind: StackKind::LongLived, region: primary.clone(), after: vec!["bootstrap".into()] },
+        Stack { name: "bootstrap".into(), kind: StackKind::Bootstrap, region: primary.clone(), after: vec![], scope: account.clone() },
+        Stack { name: "account".into(), kind: StackKind::Account, region: primary.clone(), after: vec!["bootstrap".into()], scope: account },
+        Stack { name: "long-lived".into(), kind: StackKind::LongLived, region: primary.clone(), after: vec!["account".into()], scope: env.clone() },
     ];
     let env_stack = |region: &str| format!("{}-{region}", names.env);
     let primary_name = primary.clone().unwrap_or_default();
     for region in &platform.regions {
-        let mut after = vec!["long-lived".to_owned()];
+        let mut after = vec!["account".to_owned(), "long-lived".to_owned()];
         // A region that peers with or replicates into another needs that region's outputs first.
         for peering in &region.peerings {
             if let Some(r) = &peering.peer.region
@@ -67,7 +85,7 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         after.sort();
         after.dedup();
         after.retain(|a| *a != env_stack(&region.name));
-        stacks.push(Stack { name: env_stack(&region.name), kind: StackKind::Environment, region: Some(region.name.to_string()), after });
+        stacks.push(Stack { name: env_stack(&region.name), kind: StackKind::Environment, region: Some(region.name.to_string()), after, scope: env.clone() });
     }
     // A region that uses the zones the primary region's stack creates comes after it, unless the
     // primary needs that region first (then the primary makes the region's zone associations).
@@ -92,10 +110,10 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         .collect();
     let edge = format!("{}-edge", names.env);
     if !in_cluster.is_empty() {
-        let mut after: Vec<String> = std::iter::once("long-lived".to_owned()).chain(in_cluster.iter().map(|r| env_stack(r))).collect();
+        let mut after: Vec<String> = ["account".to_owned(), "long-lived".to_owned()].into_iter().chain(in_cluster.iter().map(|r| env_stack(r))).collect();
         after.sort();
         after.dedup();
-        stacks.push(Stack { name: edge.clone(), kind: StackKind::Edge, region: Some(primary_name.clone()), after });
+        stacks.push(Stack { name: edge.clone(), kind: StackKind::Edge, region: Some(primary_name.clone()), after, scope: env.clone() });
     }
     if !platform.edge.cloudflare_load_balancers.is_empty()
         || platform.edge.zones.iter().any(|z| z.provider == stratoform_spec::DnsProvider::Cloudflare)
@@ -104,7 +122,7 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         if !in_cluster.is_empty() {
             after.push(edge);
         }
-        stacks.push(Stack { name: format!("{}-cloudflare", names.env), kind: StackKind::External, region: Some(primary_name), after });
+        stacks.push(Stack { name: format!("{}-cloudflare", names.env), kind: StackKind::External, region: Some(primary_name), after, scope: env });
     }
     order(stacks)
 }

@@ -1,5 +1,5 @@
 //! Route 53 zones and the stack that owns each. A public zone that outlives environments is
-//! created by the long-lived stack. A private zone needs a VPC when it is created, so it is created
+//! created once per account by the account stack (environments that share an account share it). A private zone needs a VPC when it is created, so it is created
 //! by the environment's primary-region stack, which owns its environment's VPCs; so is a zone whose
 //! lifecycle is `ephemeral`. Every VPC of the environment is associated with its private zones: the
 //! primary region's first VPC when the zone is created, the others by associations. A zone that
@@ -12,8 +12,8 @@ use crate::Model;
 /// Who creates a Route 53 zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ZoneHome {
-    /// The long-lived stack (a public zone that outlives environments).
-    LongLived,
+    /// The account stack (a public zone that outlives environments).
+    Account,
     /// The environment's primary-region stack (a private zone, or an ephemeral one).
     Environment,
     /// Nobody: it exists already and is looked up by name.
@@ -47,7 +47,7 @@ impl Model {
         } else if zone.private || !zone.lifecycle.is_long_lived() {
             ZoneHome::Environment
         } else {
-            ZoneHome::LongLived
+            ZoneHome::Account
         }
     }
 

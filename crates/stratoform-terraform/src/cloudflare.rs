@@ -43,7 +43,7 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
                 attr(
                     "config",
                     ex(&format!(
-                        r#"var.state_backend == "s3" ? tomap({{ bucket = var.state_bucket, key = "${{var.state_key_prefix}}/${{var.env}}/{up}/terraform.tfstate", region = var.state_region }}) : tomap({{ path = "${{var.local_state_dir}}/{up}.tfstate" }})"#
+                        r#"var.state_backend == "s3" ? tomap({{ bucket = var.state_bucket, key = "${{var.state_key_prefix}}/${{var.env}}/{up}/terraform.tfstate", region = var.state_region }}) : tomap({{ path = "${{var.local_state_dir}}/${{var.env}}/{up}.tfstate" }})"#
                     )),
                 ),
             ],

@@ -10,6 +10,7 @@ import sys
 import types
 
 from moto.ec2.models import transit_gateway_route_tables as tgw_route_tables
+from moto.eks import models as eks
 from moto.rds import models as rds
 from moto.s3 import models as s3
 
@@ -75,7 +76,29 @@ def _bucket_logging_reads_any_principal():
     cls._log_permissions_enabled_policy = staticmethod(check)
 
 
+def _unique_oidc_issuers():
+    """moto (5.2.1 to 5.2.5) draws one random suffix per process for the OIDC issuer URL, so every
+    EKS cluster of a region gets the same issuer. IAM admits one OIDC provider per URL and account,
+    so the second cluster's provider (another environment's, in a shared account) fails with
+    EntityAlreadyExists. Give each cluster its own issuer, derived from its ARN (account, region and
+    name), as EKS does."""
+    cls = getattr(eks, "Cluster", None)
+    if cls is None:
+        print("emulator_launch: moto.eks.models.Cluster not found; issuers left as moto sets them", file=sys.stderr)
+        return
+    original = cls.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        issuer = self.identity["oidc"]["issuer"]
+        prefix = issuer[: issuer.rfind("/") + 1]
+        self.identity = {"oidc": {"issuer": prefix + hashlib.sha256(self.arn.encode()).hexdigest()[:32].upper()}}
+
+    cls.__init__ = init
+
+
 _unique_dbi_resource_ids()
+_unique_oidc_issuers()
 _transit_gateway_routes_list_their_attachment()
 _bucket_logging_reads_any_principal()
 

@@ -64,6 +64,9 @@ pub struct LocalRun {
     /// Against the emulator (true) or a real account (false: S3 state, only the bootstrap stack
     /// keeps local state until it is migrated).
     pub local: bool,
+    /// The stacks of the environment (their state scopes: the environment's, or the account's
+    /// for the stacks applied once per account).
+    pub stacks: Vec<Stack>,
 }
 
 /// The result of a plan.
@@ -87,6 +90,19 @@ impl LocalRun {
         self.root.join("stacks").join(stack)
     }
 
+    /// A stack's state scope: the account's for a stack applied once per account, else the
+    /// environment's.
+    pub fn scope(&self, stack: &str) -> &str {
+        self.stacks.iter().find(|s| s.name == stack).map_or(self.env.as_str(), |s| s.scope.as_str())
+    }
+
+    /// The local state file of a stack: `<state_dir>/<scope>/<stack>.tfstate`, where the
+    /// stacks' `terraform_remote_state` reads it with `state_backend = local`. Environments that
+    /// share an account and a state directory share the account's stacks.
+    pub fn state_file(&self, stack: &str) -> PathBuf {
+        self.state_dir.join(self.scope(stack)).join(format!("{stack}.tfstate"))
+    }
+
     fn write(path: &Path, text: &str) -> Result<(), RunError> {
         std::fs::write(path, text).map_err(|source| RunError::Write { path: path.display().to_string(), source })
     }
@@ -97,17 +113,19 @@ impl LocalRun {
     pub fn prepare(&self, stacks: &[Stack], gaps: bool) -> Result<(), RunError> {
         std::fs::create_dir_all(&self.state_dir).map_err(|source| RunError::Write { path: self.state_dir.display().to_string(), source })?;
         for stack in stacks.iter().filter(|s| is_aws(s)) {
+            let scope_dir = self.state_dir.join(&stack.scope);
+            std::fs::create_dir_all(&scope_dir).map_err(|source| RunError::Write { path: scope_dir.display().to_string(), source })?;
             let dir = self.stack_dir(&stack.name);
             if !self.local {
                 if stack.kind == StackKind::Bootstrap {
-                    let state = self.state_dir.join("bootstrap.tfstate");
+                    let state = self.state_file(&stack.name);
                     Self::write(&dir.join("local_backend_override.tf"), &backend_override(&state.display().to_string()))?;
                 }
                 continue;
             }
             let providers = std::fs::read_to_string(dir.join("providers.tf")).unwrap_or_default();
             Self::write(&dir.join("emulator_provider_override.tf"), &provider_override(&self.endpoint, &stack_aliases(&providers)))?;
-            let state = self.state_dir.join(format!("{}.tfstate", stack.name));
+            let state = self.state_file(&stack.name);
             Self::write(&dir.join("emulator_backend_override.tf"), &backend_override(&state.display().to_string()))?;
         }
         self.set_gaps(gaps)
@@ -175,9 +193,9 @@ impl LocalRun {
             v.push("-var=state_backend=local".to_owned());
             v.push(format!("-var=local_state_dir={}", self.state_dir.display()));
         }
-        let shared = self.stack_dir(stack).join(format!("{}.tfvars", self.env));
-        if shared.is_file() {
-            v.push(format!("-var-file={}.tfvars", self.env));
+        let scope = self.scope(stack);
+        if self.stack_dir(stack).join(format!("{scope}.tfvars")).is_file() {
+            v.push(format!("-var-file={scope}.tfvars"));
         }
         v
     }
@@ -204,9 +222,11 @@ impl LocalRun {
     /// `terraform init` with the local backend.
     pub fn init(&self, stack: &str) -> Result<Duration, RunError> {
         let mut args = vec!["init".to_owned(), "-input=false".to_owned(), "-no-color".to_owned(), "-reconfigure".to_owned()];
-        let backend = self.stack_dir(stack).join(format!("{}.s3.tfbackend", self.env));
-        if !self.local && stack != "bootstrap" && backend.is_file() {
-            args.push(format!("-backend-config={}.s3.tfbackend", self.env));
+        let scope = self.scope(stack);
+        let backend = self.stack_dir(stack).join(format!("{scope}.s3.tfbackend"));
+        let bootstrap = self.stacks.iter().any(|s| s.name == stack && s.kind == StackKind::Bootstrap);
+        if !self.local && !bootstrap && backend.is_file() {
+            args.push(format!("-backend-config={scope}.s3.tfbackend"));
         }
         self.exec(stack, "init", args, &[0]).map(|r| r.2)
     }
@@ -249,7 +269,7 @@ impl LocalRun {
 
     /// The addresses in a stack's state.
     pub fn state_list(&self, stack: &str) -> Result<Vec<String>, RunError> {
-        if self.local && !self.state_dir.join(format!("{stack}.tfstate")).is_file() {
+        if self.local && !self.state_file(stack).is_file() {
             return Ok(Vec::new());
         }
         let (_, out, _) = self.exec(stack, "state list", vec!["state".into(), "list".into(), "-no-color".into()], &[0])?;

@@ -1,6 +1,8 @@
-//! Proof 3: every example and environment applies against a local AWS emulator (moto) in stack
-//! order, re-plans clean, shows the spec's settings through the AWS API, survives the destruction
-//! of its environment stacks with the long-lived resources in place, and leaves nothing behind.
+//! Proof 3: the environments of every example apply against one local AWS emulator (moto), one
+//! account as in the seeds, in stack order: the account's stacks once, then each environment's.
+//! Every stack re-plans clean, the spec's settings show through the AWS API, and each
+//! environment is destroyed on its own while the other environment and the account's stacks
+//! re-plan clean and keep their state; at the end nothing is left behind.
 //! Before the edge stack, the test creates the NLBs that the AWS Load Balancer Controller would
 //! create for the Services records point at (by the name each Service asks for), then proves that
 //! each Route 53 record aliases its NLB.
@@ -8,7 +10,7 @@
 //! Resource types the emulator cannot create (`stratoform_terraform::local::EMULATOR_GAPS`) are
 //! planned, then kept out of the apply by override files that empty their `for_each`.
 //! `STRATOFORM_EMULATOR_EXAMPLES=a,b` limits the examples; examples run in parallel, each with its
-//! own emulator.
+//! own emulator (one per account).
 //!
 //! [`PENDING`] lists the example environments whose apply is not proven yet, each with the reason;
 //! the test names them in its report instead of applying them, and `STRATOFORM_EMULATOR_ALL=1`
@@ -19,27 +21,11 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use stratoform_model::{Model, StackKind};
+use stratoform_model::{Model, Stack, StackKind};
 use stratoform_terraform::local::EMULATOR_GAPS;
 use stratoform_terraform::runner::{is_aws, LocalRun};
+use support::emulated::{boto3, controller, local_run};
 use support::*;
-
-/// What every boto3 script below starts with: the spec from argv and a client of the emulator.
-const PRELUDE: &str = r#"
-import json, sys, boto3
-spec = json.loads(sys.argv[1])
-def client(service, region):
-    return boto3.client(service, region_name=region, endpoint_url=spec["endpoint"],
-                        aws_access_key_id="test", aws_secret_access_key="test")
-failures = []
-"#;
-
-/// Runs a boto3 script (after [`PRELUDE`]) with `spec` as its argument.
-fn boto3(script: &str, spec: &serde_json::Value) -> (i32, String) {
-    let mut cmd = std::process::Command::new(python().unwrap());
-    cmd.args(["-c", &format!("{PRELUDE}{script}"), &spec.to_string()]);
-    run(cmd)
-}
 
 /// The AWS API checks, run with boto3 against the emulator.
 const CHECKS: &str = r#"
@@ -87,9 +73,9 @@ if phase in ("applied", "env-destroyed"):
         if z not in zones:
             failures.append(f"long-lived zone {z} is gone")
 if phase == "env-destroyed":
-    for region in spec["regions"]:
-        if client("eks", region).list_clusters()["clusters"]:
-            failures.append(f"clusters left in {region} after the environment stacks were destroyed")
+    for c in spec["clusters"]:
+        if c["name"] in client("eks", c["region"]).list_clusters()["clusters"]:
+            failures.append(f"cluster {c['name']} is left in {c['region']} after its environment's stacks were destroyed")
 if phase == "all-destroyed":
     for region in spec["regions"]:
         ec2 = client("ec2", region)
@@ -117,59 +103,8 @@ print(json.dumps({"failures": failures}))
 sys.exit(1 if failures else 0)
 "#;
 
-/// What the AWS Load Balancer Controller does in a cluster, done with boto3 against the
-/// emulator: `create` makes the NLB each record's Service asks for (by its
-/// `aws-load-balancer-name`), `check` proves each Route 53 record aliases that NLB, `delete`
-/// removes them as the controller does when the Services go.
-const CONTROLLER: &str = r#"
-for lb in spec["load_balancers"]:
-    elb = client("elbv2", lb["region"])
-    if spec["action"] == "create":
-        subnets = client("ec2", lb["region"]).describe_subnets()["Subnets"]
-        elb.create_load_balancer(Name=lb["name"], Type="network", Scheme=lb["scheme"],
-                                 Subnets=[subnets[0]["SubnetId"]])
-    elif spec["action"] == "delete":
-        arn = elb.describe_load_balancers(Names=[lb["name"]])["LoadBalancers"][0]["LoadBalancerArn"]
-        elb.delete_load_balancer(LoadBalancerArn=arn)
-if spec["action"] == "check":
-    r53 = client("route53", "us-east-1")
-    zones = {z["Name"].rstrip("."): z["Id"] for z in r53.list_hosted_zones()["HostedZones"]}
-    for r in spec["records"]:
-        dns = client("elbv2", r["region"]).describe_load_balancers(Names=[r["load_balancer"]])["LoadBalancers"][0]["DNSName"]
-        sets = r53.list_resource_record_sets(HostedZoneId=zones[r["zone"]])["ResourceRecordSets"]
-        match = [x for x in sets if x["Name"].rstrip(".") == r["name"] and x.get("AliasTarget", {}).get("DNSName", "").rstrip(".").lower() == dns.lower()]
-        if not match:
-            failures.append(f"record {r['name']} does not alias NLB {r['load_balancer']} ({dns})")
-print(json.dumps({"failures": failures}))
-sys.exit(1 if failures else 0)
-"#;
-
-/// Plays the AWS Load Balancer Controller's part for the edge stack (see [`CONTROLLER`]).
-fn controller(endpoint: &str, action: &str, model: &Model) -> Result<(), String> {
-    let mut lbs: Vec<serde_json::Value> = Vec::new();
-    let mut records = Vec::new();
-    for (record, target, name) in model.cluster_records() {
-        let stratoform_model::RecordTarget::Cluster { region, cluster, gateway } = target else { continue };
-        let scheme = match gateway {
-            Some(g) => g.scheme,
-            None => cluster.ingress_nginx.as_ref().map_or(stratoform_spec::Scheme::InternetFacing, |n| n.scheme),
-        };
-        let scheme = if scheme == stratoform_spec::Scheme::Internal { "internal" } else { "internet-facing" };
-        let lb = serde_json::json!({ "region": region.name.as_str(), "name": name, "scheme": scheme });
-        if !lbs.contains(&lb) {
-            lbs.push(lb);
-        }
-        if model.zone_provider(record.zone.as_str()) == Some(stratoform_spec::DnsProvider::Route53) {
-            records.push(serde_json::json!({ "zone": record.zone.as_str(), "name": record.name.as_str(), "region": region.name.as_str(), "load_balancer": name }));
-        }
-    }
-    let spec = serde_json::json!({ "endpoint": endpoint, "action": action, "load_balancers": if action == "check" { Vec::new() } else { lbs }, "records": records });
-    let (code, out) = boto3(CONTROLLER, &spec);
-    if code == 0 { Ok(()) } else { Err(format!("controller {action} failed:\n{}", tail(&out, 30))) }
-}
-
 fn check(endpoint: &str, phase: &str, model: &Model) -> Result<(), String> {
-    let regions: Vec<String> = model.platform.regions.iter().map(|r| r.name.to_string()).collect();
+    let regions: Vec<String> = model.regions().iter().map(|r| r.name.to_string()).collect();
     let node_groups: Vec<serde_json::Value> = model
         .clusters()
         .flat_map(|(r, c)| {
@@ -196,9 +131,9 @@ fn check(endpoint: &str, phase: &str, model: &Model) -> Result<(), String> {
         .collect();
     let mut buckets = Vec::new();
     let mut long_lived_buckets = Vec::new();
-    for r in &model.platform.regions {
+    for r in model.regions() {
         for b in &r.buckets {
-            let name = stratoform_terraform::stacks::long_lived::bucket_name(model, r.name.as_str(), b.name.as_str());
+            let name = model.bucket_name(r, b);
             let algorithm = if b.encryption == stratoform_spec::BucketEncryption::Kms { "aws:kms" } else { "AES256" };
             buckets.push(serde_json::json!({ "region": r.name.as_str(), "name": name, "algorithm": algorithm }));
             if b.lifecycle.is_long_lived() {
@@ -206,17 +141,11 @@ fn check(endpoint: &str, phase: &str, model: &Model) -> Result<(), String> {
             }
         }
     }
-    let long_lived_zones: Vec<String> = model
-        .platform
-        .edge
-        .zones
-        .iter()
-        .filter(|z| z.provider == stratoform_spec::DnsProvider::Route53 && z.lifecycle.is_long_lived() && !z.private && z.managed.unwrap_or(true))
-        .map(|z| z.domain.to_string())
-        .collect();
+    let clusters: Vec<serde_json::Value> = model.clusters().map(|(r, c)| serde_json::json!({ "region": r.name.as_str(), "name": model.names.cluster_in(c, r) })).collect();
+    let long_lived_zones: Vec<String> = model.zones_of(stratoform_model::ZoneHome::Account).iter().map(|z| z.domain.to_string()).collect();
     let spec = serde_json::json!({
         "endpoint": endpoint, "phase": phase, "regions": regions, "node_groups": node_groups, "roles": roles,
-        "buckets": buckets, "long_lived_buckets": long_lived_buckets, "long_lived_zones": long_lived_zones,
+        "buckets": buckets, "long_lived_buckets": long_lived_buckets, "long_lived_zones": long_lived_zones, "clusters": clusters,
     });
     let (code, out) = boto3(CHECKS, &spec);
     if code == 0 { Ok(()) } else { Err(format!("{phase} checks failed:\n{}", tail(&out, 30))) }
@@ -230,48 +159,28 @@ struct Times {
     resources: usize,
 }
 
-fn prove(example: &str, spec: &Path, env: &str) -> Result<Times, String> {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("terraform");
-    let models = render_into(spec, Some(env), &root);
-    let model = &models[0];
-    let moto = Moto::start();
-    let mut envs = vec![("TF_PLUGIN_CACHE_DIR".to_owned(), repo().join("target/tf-plugin-cache").display().to_string())];
-    envs.push(("TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE".into(), "1".into()));
-    if let Some(cfg) = tf_cli_config() {
-        envs.push(("TF_CLI_CONFIG_FILE".into(), cfg.display().to_string()));
+/// Runs a terraform step again once when the emulator dropped a connection under load (moto's
+/// server closes a kept-alive connection the provider is reading from; the provider retries only
+/// twice against the emulator). A step that fails for any other reason fails at once.
+fn once_more(step: impl Fn() -> Result<Duration, stratoform_terraform::runner::RunError>) -> Result<Duration, String> {
+    match step() {
+        Err(e) if ["use of closed network connection", "connection reset by peer"].iter().any(|m| e.to_string().contains(m)) => {
+            eprintln!("the emulator dropped a connection; running the step again:\n{}", tail(&e.to_string(), 5));
+            step().map_err(|e| e.to_string())
+        }
+        r => r.map_err(|e| e.to_string()),
     }
-    // The pipeline's input: upstream registry credentials of the pull-through caches that need
-    // them (the emulator never signs in upstream; any value does).
-    let credentials: std::collections::BTreeSet<String> = model
-        .platform
-        .regions
-        .iter()
-        .flat_map(|r| r.ecr.iter().flat_map(|e| &e.pull_through_caches))
-        .filter(|c| c.credential_secret.is_some())
-        .map(|c| format!(r#""{}" = {{ username = "emulator", access_token = "emulator" }}"#, c.prefix))
-        .collect();
-    if !credentials.is_empty() {
-        envs.push(("TF_VAR_pull_through_cache_credentials".into(), format!("{{ {} }}", credentials.into_iter().collect::<Vec<_>>().join(", "))));
-    }
-    let runner = LocalRun {
-        root: root.clone(),
-        env: env.to_owned(),
-        endpoint: moto.endpoint.clone(),
-        state_dir: dir.path().join("state"),
-        terraform: terraform().unwrap(),
-        envs,
-        local: true,
-    };
-    let stacks: Vec<_> = model.stacks.iter().filter(|s| is_aws(s)).cloned().collect();
-    runner.prepare(&stacks, true).map_err(|e| e.to_string())?;
-    let mut t = Times::default();
+}
+
+/// Applies every stack of one environment in order (planning the emulator's gaps first).
+fn apply(example: &str, model: &Model, runner: &LocalRun, stacks: &[Stack], endpoint: &str, t: &mut Times) -> Result<(), String> {
+    let env = model.env_name();
     let gap_types: Vec<&str> = EMULATOR_GAPS.iter().map(|(_, ty, _)| *ty).collect();
-    for stack in &stacks {
+    for stack in stacks {
         runner.init(&stack.name).map_err(|e| e.to_string())?;
         if stack.kind == StackKind::Edge {
             // Argo CD has synced the Gateways and ingress controllers: their NLBs exist.
-            controller(&moto.endpoint, "create", model).map_err(|e| format!("{example}/{env}: {e}"))?;
+            controller(endpoint, "create", model).map_err(|e| format!("{example}/{env}: {e}"))?;
         }
         if stack.kind == StackKind::Environment {
             // The emulator's gaps are planned in full first, then kept out of the apply.
@@ -282,51 +191,127 @@ fn prove(example: &str, spec: &Path, env: &str) -> Result<Times, String> {
             let planned: Vec<&&str> = gap_types.iter().filter(|ty| plan.output.contains(&format!(".{ty}.this"))).collect();
             eprintln!("{example}/{env}: {} planned with the emulator's gaps: {planned:?}", stack.name);
         }
-        t.apply += runner.apply(&stack.name).map_err(|e| e.to_string())?;
+        t.apply += once_more(|| runner.apply(&stack.name))?;
         eprintln!("{example}/{env}: applied {}", stack.name);
     }
-    for stack in &stacks {
+    Ok(())
+}
+
+/// Re-plans stacks of an environment; each must have no changes.
+fn replan(example: &str, env: &str, runner: &LocalRun, stacks: &[&Stack], t: &mut Times, when: &str) -> Result<(), String> {
+    for stack in stacks {
         let plan = runner.plan(&stack.name).map_err(|e| e.to_string())?;
         t.plan += plan.took;
         if !plan.clean {
             let changes: Vec<&str> = plan.output.lines().filter(|l| l.contains(" will be ") || l.contains(" must be ") || l.trim_start().starts_with('~')).take(30).collect();
-            return Err(format!("{example}/{env}: re-plan of `{}` is not clean:\n{}", stack.name, changes.join("\n")));
-        }
-        t.resources += runner.state_list(&stack.name).map_err(|e| e.to_string())?.len();
-    }
-    check(&moto.endpoint, "applied", model).map_err(|e| format!("{example}/{env}: {e}"))?;
-    if stacks.iter().any(|s| s.kind == StackKind::Edge) {
-        controller(&moto.endpoint, "check", model).map_err(|e| format!("{example}/{env}: {e}"))?;
-    }
-    // Production turns deletion protection on; release it the way an operator would first.
-    runner.release_protection().map_err(|e| e.to_string())?;
-    for stack in stacks.iter().filter(|s| s.kind == StackKind::Environment) {
-        t.apply += runner.apply(&stack.name).map_err(|e| e.to_string())?;
-    }
-    // Records go before the load balancers they name; the controller deletes those with the
-    // Services, before the cluster goes.
-    for stack in stacks.iter().filter(|s| s.kind == StackKind::Edge) {
-        t.destroy += runner.destroy(&stack.name).map_err(|e| e.to_string())?;
-        controller(&moto.endpoint, "delete", model).map_err(|e| format!("{example}/{env}: {e}"))?;
-    }
-    for stack in stacks.iter().rev().filter(|s| s.kind == StackKind::Environment) {
-        t.destroy += runner.destroy(&stack.name).map_err(|e| e.to_string())?;
-    }
-    let long_lived = runner.state_list("long-lived").map_err(|e| e.to_string())?;
-    if model.stacks.iter().any(|s| s.kind == StackKind::LongLived) && long_lived.is_empty() {
-        return Err(format!("{example}/{env}: the long-lived stack lost its state"));
-    }
-    check(&moto.endpoint, "env-destroyed", model).map_err(|e| format!("{example}/{env}: {e}"))?;
-    for stack in stacks.iter().rev().filter(|s| !matches!(s.kind, StackKind::Environment | StackKind::Edge)) {
-        t.destroy += runner.destroy(&stack.name).map_err(|e| e.to_string())?;
-    }
-    for stack in &stacks {
-        let left = runner.state_list(&stack.name).map_err(|e| e.to_string())?;
-        if !left.is_empty() {
-            return Err(format!("{example}/{env}: `{}` still holds {left:?}", stack.name));
+            return Err(format!("{example}/{env}: re-plan of `{}` {when} is not clean:\n{}", stack.name, changes.join("\n")));
         }
     }
-    check(&moto.endpoint, "all-destroyed", model).map_err(|e| format!("{example}/{env}: {e}"))?;
+    Ok(())
+}
+
+/// Proves the environments of an example in one emulated account, as a team runs them: each
+/// environment applies in turn (the second finds the account's stacks applied and changes
+/// nothing there), every stack re-plans clean, then each environment is destroyed on its own
+/// while the others and the account's stacks re-plan clean and keep their state; the account's
+/// stacks go last.
+fn prove(example: &str, spec: &Path, envs: &[String]) -> Result<Times, String> {
+    let dir = tempfile::tempdir().unwrap();
+    // One state directory: environments of one account share the account's stacks' state.
+    let state = dir.path().join("state");
+    let moto = Moto::start();
+    let mut t = Times::default();
+    // One working copy per environment: each stack folder's overrides and `.terraform` are its own.
+    let mut runs = Vec::new();
+    for env in envs {
+        let root = dir.path().join(env).join("terraform");
+        let model = render_into(spec, Some(env), &root).remove(0);
+        let runner = local_run(root, state.clone(), &model, &moto.endpoint);
+        let stacks: Vec<Stack> = model.stacks.iter().filter(|s| is_aws(s)).cloned().collect();
+        runner.prepare(&stacks, true).map_err(|e| e.to_string())?;
+        runs.push((model, runner, stacks));
+    }
+    for (model, runner, stacks) in &runs {
+        apply(example, model, runner, stacks, &moto.endpoint, &mut t)?;
+    }
+    let mut counted: Vec<String> = Vec::new();
+    for (model, runner, stacks) in &runs {
+        replan(example, model.env_name(), runner, &stacks.iter().collect::<Vec<_>>(), &mut t, "after every environment applied")?;
+        for stack in stacks {
+            // The account's stacks count once.
+            let key = format!("{}/{}", stack.scope, stack.name);
+            if !counted.contains(&key) {
+                t.resources += runner.state_list(&stack.name).map_err(|e| e.to_string())?.len();
+                counted.push(key);
+            }
+        }
+        check(&moto.endpoint, "applied", model).map_err(|e| format!("{example}/{}: {e}", model.env_name()))?;
+        if stacks.iter().any(|s| s.kind == StackKind::Edge) {
+            controller(&moto.endpoint, "check", model).map_err(|e| format!("{example}/{}: {e}", model.env_name()))?;
+        }
+    }
+    let account_state = |runner: &LocalRun, stacks: &[Stack]| -> Result<Vec<Vec<String>>, String> {
+        stacks.iter().filter(|s| s.per_account()).map(|s| runner.state_list(&s.name).map_err(|e| e.to_string())).collect()
+    };
+    let (_, first_runner, first_stacks) = &runs[0];
+    let account_before = account_state(first_runner, first_stacks)?;
+    if account_before.iter().all(Vec::is_empty) {
+        return Err(format!("{example}: the account's stacks hold nothing"));
+    }
+    for (k, (model, runner, stacks)) in runs.iter().enumerate() {
+        let env = model.env_name();
+        // Production turns deletion protection on; release it the way an operator would first.
+        runner.release_protection().map_err(|e| e.to_string())?;
+        for stack in stacks.iter().filter(|s| s.kind == StackKind::Environment) {
+            t.apply += once_more(|| runner.apply(&stack.name))?;
+        }
+        // Records go before the load balancers they name; the controller deletes those with the
+        // Services, before the cluster goes.
+        for stack in stacks.iter().filter(|s| s.kind == StackKind::Edge) {
+            t.destroy += once_more(|| runner.destroy(&stack.name))?;
+            controller(&moto.endpoint, "delete", model).map_err(|e| format!("{example}/{env}: {e}"))?;
+        }
+        for stack in stacks.iter().rev().filter(|s| s.kind == StackKind::Environment) {
+            t.destroy += once_more(|| runner.destroy(&stack.name))?;
+        }
+        check(&moto.endpoint, "env-destroyed", model).map_err(|e| format!("{example}/{env}: {e}"))?;
+        // The environment's long-lived stack outlives its other stacks; it goes with the
+        // environment itself.
+        for stack in stacks.iter().filter(|s| s.kind == StackKind::LongLived) {
+            t.destroy += once_more(|| runner.destroy(&stack.name))?;
+        }
+        for stack in stacks.iter().filter(|s| !s.per_account()) {
+            let left = runner.state_list(&stack.name).map_err(|e| e.to_string())?;
+            if !left.is_empty() {
+                return Err(format!("{example}/{env}: `{}` still holds {left:?}", stack.name));
+            }
+        }
+        // The account's stacks and the other environments did not notice.
+        if account_state(runner, stacks)? != account_before {
+            return Err(format!("{example}/{env}: destroying `{env}` changed the state of the account's stacks"));
+        }
+        for (other, other_runner, other_stacks) in &runs[k + 1..] {
+            let when = format!("after `{env}` was destroyed");
+            replan(example, other.env_name(), other_runner, &other_stacks.iter().collect::<Vec<_>>(), &mut t, &when)?;
+            check(&moto.endpoint, "applied", other).map_err(|e| format!("{example}/{} {when}: {e}", other.env_name()))?;
+        }
+        if k + 1 == runs.len() {
+            replan(example, env, runner, &stacks.iter().filter(|s| s.per_account()).collect::<Vec<_>>(), &mut t, "after every environment was destroyed")?;
+        }
+    }
+    let (model, runner, stacks) = runs.last().expect("an example has environments");
+    for stack in stacks.iter().rev().filter(|s| s.per_account()) {
+        t.destroy += once_more(|| runner.destroy(&stack.name))?;
+    }
+    for (m, r, stacks) in &runs {
+        for stack in stacks {
+            let left = r.state_list(&stack.name).map_err(|e| e.to_string())?;
+            if !left.is_empty() {
+                return Err(format!("{example}/{}: `{}` still holds {left:?}", m.env_name(), stack.name));
+            }
+        }
+    }
+    check(&moto.endpoint, "all-destroyed", model).map_err(|e| format!("{example}: {e}"))?;
     Ok(t)
 }
 
@@ -353,27 +338,27 @@ fn examples_apply_replan_and_destroy_against_the_emulator() {
             std::thread::spawn(move || {
                 let loaded = stratoform_loader::load_file(&spec).unwrap();
                 let envs: Vec<String> = loaded.environments.iter().map(|e| e.name.clone()).collect();
-                let mut results = Vec::new();
+                let mut proven = Vec::new();
                 for env in envs {
-                    if let Some(why) = pending(&name, &env) {
-                        eprintln!("NOT PROVEN {name}/{env}: {why}");
-                        continue;
+                    match pending(&name, &env) {
+                        Some(why) => eprintln!("NOT PROVEN {name}/{env}: {why}"),
+                        None => proven.push(env),
                     }
-                    let t0 = std::time::Instant::now();
-                    let r = prove(&name, &spec, &env);
-                    if let Err(e) = &r {
-                        eprintln!("FAILED {name}/{env}: {e}");
-                    }
-                    results.push((name.clone(), env, r, t0.elapsed()));
                 }
-                results
+                let t0 = std::time::Instant::now();
+                let r = prove(&name, &spec, &proven);
+                if let Err(e) = &r {
+                    eprintln!("FAILED {name} ({}): {e}", proven.join(", "));
+                }
+                (name, proven.join("+"), r, t0.elapsed())
             })
         })
         .collect();
     let mut failures = Vec::new();
-    let mut report = String::from("example/env: resources, apply, re-plan, destroy, wall\n");
+    let mut report = String::from("example/environments in one account: resources, apply, re-plan, destroy, wall\n");
     for h in handles {
-        for (name, env, r, wall) in h.join().expect("example thread") {
+        {
+            let (name, env, r, wall) = h.join().expect("example thread");
             match r {
                 Ok(t) => report.push_str(&format!(
                     "{name}/{env}: {} resources, apply {:.0}s, re-plan {:.0}s, destroy {:.0}s, wall {:.0}s\n",

@@ -228,7 +228,14 @@ fn long_lived_keys_exist_in_every_region() {
     assert!(ll.contains(r#""${k}/eu-west-1" => m.arn"#), "{ll}");
     let values = file("stacks/long-lived/dev.tfvars");
     assert!(values.contains(r#"key_regions = ["eu-west-1"]"#), "{values}");
-    assert_eq!(values.matches(r#"kms_key = "shared/eu-west-1""#).count(), 2, "the repository and the bucket use the regional copy: {values}");
+    assert_eq!(values.matches(r#"kms_key = "shared/eu-west-1""#).count(), 1, "the bucket uses the regional copy: {values}");
+    // The repository is the account's: the account stack creates its own copy of the key in the
+    // repository's region, under an alias that no environment's copy has.
+    let account = file("stacks/account/account-123456789012.tfvars");
+    assert!(account.contains(r#"kms_key = "shared/eu-west-1""#), "{account}");
+    assert!(account.contains(r#""shared/eu-west-1" = { region = "eu-west-1" alias = "alias/duo-account-shared-eu-west-1""#), "{account}");
+    let account_main = file("stacks/account/main.tf");
+    assert!(account_main.contains(r#"kms_key_arn = each.value.kms_key == null ? null : module.kms_eu_west_1[each.value.kms_key].arn"#), "{account_main}");
     let outputs = file("stacks/long-lived/outputs.tf");
     assert!(outputs.contains(r#""eu-west-1" = { for k, m in module.kms_eu_west_1 : k => m.arn }"#), "{outputs}");
     let env = file("stacks/dev-eu-west-1/main.tf");

@@ -16,6 +16,25 @@ fn against_the_emulator(script: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// Two EKS clusters in one region (two environments of one account), with their OIDC issuers.
+const TWO_CLUSTERS: &str = r#"
+import sys, boto3
+eks = boto3.client("eks", region_name="us-east-1", endpoint_url=sys.argv[1],
+                   aws_access_key_id="test", aws_secret_access_key="test")
+for name in ("demo-dev-main", "demo-prod-main"):
+    eks.create_cluster(name=name, roleArn="arn:aws:iam::123456789012:role/eks", resourcesVpcConfig={"subnetIds": []})
+    print(name, eks.describe_cluster(name=name)["cluster"]["identity"]["oidc"]["issuer"])
+"#;
+
+#[test]
+fn each_cluster_gets_its_own_oidc_issuer() {
+    let Some(text) = against_the_emulator(TWO_CLUSTERS) else { return };
+    let issuers: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
+    assert_eq!(issuers.len(), 2, "{text}");
+    assert_ne!(issuers[0], issuers[1], "two clusters share an OIDC issuer:\n{text}");
+    assert!(issuers.iter().all(|i| i.starts_with("https://oidc.eks.us-east-1.amazonaws.com/id/")), "{text}");
+}
+
 /// Two DB instances in one region, read back by their DbiResourceId as the AWS provider does.
 const TWO_INSTANCES: &str = r#"
 import sys, boto3

@@ -245,10 +245,11 @@ impl<'t> Evaluator<'t> {
         m
     }
 
-    /// The `.tfvars` values of a stack for an environment: `terraform.tfvars`, then `<env>.tfvars`.
-    fn tfvars(&self, dir: &str, env: &str) -> HashMap<String, V> {
+    /// The `.tfvars` values of a stack in a state scope: `terraform.tfvars`, then `<scope>.tfvars`
+    /// (the environment's, or the account's for a stack applied once per account).
+    fn tfvars(&self, dir: &str, scope: &str) -> HashMap<String, V> {
         let mut vars = HashMap::new();
-        for name in ["terraform.tfvars".to_owned(), format!("{env}.tfvars")] {
+        for name in ["terraform.tfvars".to_owned(), format!("{scope}.tfvars")] {
             let file = format!("{dir}/{name}");
             let Some(text) = self.tree.get(&file) else { continue };
             match hcl::from_str::<hcl::Value>(text) {
@@ -280,10 +281,10 @@ impl<'t> Evaluator<'t> {
         Rc::new(inst)
     }
 
-    /// Everything a stack creates for an environment.
-    pub fn stack(&self, stack: &str, env: &str) -> Vec<Created> {
+    /// Everything a stack creates in a state scope.
+    pub fn stack(&self, stack: &str, scope: &str) -> Vec<Created> {
         let dir = format!("terraform/stacks/{stack}");
-        let vars = self.tfvars(&dir, env);
+        let vars = self.tfvars(&dir, scope);
         let inst = self.instance(&dir, vars, String::new(), 0, HashMap::new());
         let mut out = Vec::new();
         self.collect(&inst, stack, &mut out);

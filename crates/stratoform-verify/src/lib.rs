@@ -75,7 +75,7 @@ pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
     let mut findings = Vec::new();
     let stacks: Vec<String> = model.stacks.iter().map(|s| s.name.clone()).collect();
     let eval = hcl_eval::Evaluator::new(tree);
-    let created: Vec<hcl_eval::Created> = stacks.iter().flat_map(|s| eval.stack(s, &env)).collect();
+    let created: Vec<hcl_eval::Created> = model.stacks.iter().flat_map(|s| eval.stack(&s.name, &s.scope)).collect();
     for (file, msg) in eval.errors.borrow().iter() {
         findings.push(Finding::new(finding::TF_UNREADABLE, file, 1, format!("`{file}` does not parse: {msg}"), "re-render with `stratoform render`; a generated file that does not parse is a renderer defect"));
     }

@@ -110,7 +110,7 @@ fn a_secret_not_replicated_to_the_region_that_mounts_it() {
 
 #[test]
 fn an_image_under_a_prefix_no_pull_through_cache_rule_serves() {
-    let found = findings_after("oves", |d| edit(d, "terraform/stacks/long-lived/dev.tfvars", "    docker-hub = {", "    dockerhub = {"));
+    let found = findings_after("oves", |d| edit(d, "terraform/stacks/account/account-123456789012.tfvars", "    docker-hub = {", "    dockerhub = {"));
     assert!(found.iter().any(|(c, f, m)| c == "VFY001" && f == "kubernetes/eks/base/ns-tools/deployment-checkly-agent.yaml" && m.contains("`docker-hub/checkly/agent`")), "{found:#?}");
     // The docs' cache table is then a promise no rule keeps.
     assert!(found.iter().any(|(c, f, m)| c == "VFY030" && f == "docs/dev/data.md" && m.contains("`docker-hub`")), "{found:#?}");

@@ -1,7 +1,8 @@
 //! `stratoform down FILE --env NAME [--local [--local-endpoint URL]] [--all] [--yes]`: destroys
 //! the stacks of one environment in reverse dependency order. Locally everything goes (and the
 //! emulator `up` started is stopped); against a real account the environment stacks go, and
-//! `--all` also removes the long-lived and bootstrap stacks.
+//! `--all` also removes the environment's long-lived stack, and the account's stacks (account,
+//! bootstrap) when no other environment of the spec shares the account.
 
 use std::path::Path;
 use std::time::Instant;
@@ -27,7 +28,7 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
             return ExitStatus::Failure;
         }
         for stack in model.stacks.iter().filter(|s| s.kind == StackKind::Environment) {
-            if run.state_dir.join(format!("{}.tfstate", stack.name)).is_file() {
+            if run.state_file(&stack.name).is_file() {
                 println!("{}: releasing deletion protection", stack.name);
                 if let Err(e) = run.init(&stack.name).and_then(|_| run.apply(&stack.name)) {
                     eprintln!("error: {e}");
@@ -37,18 +38,23 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
         }
     }
     let everything = local || all;
+    let others: Vec<&str> = model.account_environments().into_iter().filter(|e| *e != env).collect();
+    let shared = !local && !others.is_empty();
+    if all && shared {
+        println!("keeping the account's stacks (account, bootstrap): `{}` share the account", others.join("`, `"));
+    }
     let stacks: Vec<_> = model
         .stacks
         .iter()
         .rev()
-        .filter(|s| is_aws(s) && (everything || matches!(s.kind, StackKind::Environment | StackKind::Edge)))
+        .filter(|s| is_aws(s) && (everything || matches!(s.kind, StackKind::Environment | StackKind::Edge)) && !(shared && s.per_account()))
         .collect();
     println!("destroying {} stack(s) of `{env}` in order: {}", stacks.len(), stacks.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" -> "));
     let t0 = Instant::now();
     let mut failed = false;
     for (i, stack) in stacks.iter().enumerate() {
         // A stack that was never applied has no state: nothing to do.
-        if local && !run.state_dir.join(format!("{}.tfstate", stack.name)).is_file() {
+        if local && !run.state_file(&stack.name).is_file() {
             println!("[{}/{}] {}: nothing applied", i + 1, stacks.len(), stack.name);
             continue;
         }

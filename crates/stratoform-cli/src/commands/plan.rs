@@ -83,11 +83,11 @@ mod tests {
     fn human_destroy_mermaid_and_dot() {
         let models = aoscloud("prod");
         let human = output(&models, false, PlanFormat::Human).unwrap();
-        assert!(human.starts_with("deployment plan for `prod`: 33 units in 12 waves"), "{human}");
-        assert!(human.contains("\nwave 7 (11 in parallel)\n"));
+        assert!(human.starts_with("deployment plan for `prod`: 34 units in 13 waves"), "{human}");
+        assert!(human.contains("\nwave 8 (11 in parallel)\n"), "{human}");
         let down = output(&models, true, PlanFormat::Json).unwrap();
         let v: serde_json::Value = serde_json::from_str(&down).unwrap();
-        assert_eq!(v["kept"], serde_json::json!(["bootstrap", "long-lived"]));
+        assert_eq!(v["kept"], serde_json::json!(["bootstrap", "account", "long-lived"]));
         assert_eq!(v["waves"][0]["phase"], "drain-applications");
         assert!(output(&models, false, PlanFormat::Mermaid).unwrap().starts_with("flowchart LR\n"));
         assert!(output(&models, true, PlanFormat::Dot).unwrap().starts_with("digraph plan {"));

@@ -206,6 +206,7 @@ pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str)
         terraform,
         envs,
         local: target.local,
+        stacks: model.stacks.clone(),
     };
     Some((model, run))
 }

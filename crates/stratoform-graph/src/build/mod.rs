@@ -17,8 +17,9 @@ pub fn build(model: &Model) -> Result<Graph, CycleError> {
     b.stack_kinds = model.stacks.iter().map(|s| (s.name.clone(), s.kind)).collect();
     for s in &model.stacks {
         let what = match s.kind {
-            StackKind::Bootstrap => "state bucket and lock table",
-            StackKind::LongLived => "resources that outlive environments",
+            StackKind::Bootstrap => "state bucket and lock table, once per account",
+            StackKind::Account => "zones, OIDC providers and container registries, once per account",
+            StackKind::LongLived => "keys, secrets and buckets that outlive the environment's other stacks",
             StackKind::Environment => "network, cluster, node groups, data stores and roles of one region",
             StackKind::Edge => "DNS records of the load balancers the clusters' controllers create",
             StackKind::External => "DNS and load balancing outside AWS",
@@ -26,7 +27,7 @@ pub fn build(model: &Model) -> Result<Graph, CycleError> {
         // Where the stack's contents are declared: the state backend, the region, the edge.
         let pointer = match s.kind {
             StackKind::Bootstrap => Some("/state".to_owned()),
-            StackKind::LongLived => Some("/metadata".to_owned()),
+            StackKind::Account | StackKind::LongLived => Some("/metadata".to_owned()),
             StackKind::Environment => s.region.as_deref().and_then(|r| model.region_pointer(r)),
             StackKind::Edge | StackKind::External => Some("/edge".to_owned()),
         };

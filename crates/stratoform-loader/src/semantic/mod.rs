@@ -19,6 +19,7 @@ mod references;
 mod region_refs;
 mod replication;
 mod transit;
+pub mod unique_names;
 
 pub use context::Ctx;
 

@@ -33,10 +33,10 @@ pub fn module() -> Module {
         block(
             "locals",
             &[],
-            vec![attr(
-                "zone_ids",
-                ex("merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id }, { for k, v in aws_route53_zone.private : k => v.zone_id })"),
-            )],
+            vec![
+                attr("private_zone_ids", ex("{ for k, v in aws_route53_zone.private : k => v.zone_id }")),
+                attr("zone_ids", ex("merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id }, local.private_zone_ids)")),
+            ],
         ),
         block(
             "resource",
@@ -61,7 +61,9 @@ pub fn module() -> Module {
             &["aws_route53_zone_association", "this"],
             vec![
                 attr("for_each", ex("var.associations")),
-                attr("zone_id", ex("local.zone_ids[each.value.zone]")),
+                // Only private zones are associated: naming them alone keeps public zones
+                // unconnected to an association (which scanners read as a private zone).
+                attr("zone_id", ex("merge(var.zone_ids, local.private_zone_ids)[each.value.zone]")),
                 attr("vpc_id", ex("each.value.vpc_id")),
                 attr("vpc_region", ex("each.value.vpc_region")),
             ],

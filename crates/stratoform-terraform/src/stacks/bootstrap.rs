@@ -1,6 +1,7 @@
-//! The bootstrap stack: the state bucket and lock table every other stack keeps its state in.
-//! It is applied once with local state, then moved into the bucket it created
-//! (`terraform init -migrate-state -backend-config=<env>.s3.tfbackend`).
+//! The bootstrap stack: the state bucket and lock table every other stack keeps its state in,
+//! once per account (`<account scope>.tfvars`), however many environments share it. It is applied
+//! once with local state, then moved into the bucket it created
+//! (`terraform init -migrate-state -backend-config=<account scope>.s3.tfbackend`).
 
 use hcl::Expression;
 use stratoform_model::{Model, StackKind};
@@ -8,7 +9,7 @@ use stratoform_model::{Model, StackKind};
 use super::{days, StackBuilder, StateSettings};
 use crate::dsl::*;
 
-/// The bootstrap stack's files (shared by the environments).
+/// The bootstrap stack's files (one values file per account scope).
 pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     let models: Vec<&Model> = models.iter().filter(|m| m.stacks.iter().any(|s| s.kind == StackKind::Bootstrap)).collect();
     if models.is_empty() {
@@ -30,17 +31,19 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     );
     b.outputs.push(output("state_bucket", "The state bucket.", ex("module.state_backend.bucket")));
     b.outputs.push(output("lock_table", "The lock table.", ex("module.state_backend.lock_table")));
-    let per_env: Vec<(&Model, Vec<(String, Expression)>)> = models
-        .iter()
+    // The first environment of each account scope speaks for it: the state settings are the
+    // platform's, the same in every environment.
+    let per_env: Vec<(&Model, Vec<(String, Expression)>)> = super::first_of_each_account(&models)
+        .into_iter()
         .map(|m| {
             let st = StateSettings::of(m);
-            let state = &m.platform.state;
+            let state = m.state();
             let vals = vec![
                 ("state_lock_table".to_owned(), st.lock_table.map(s).unwrap_or(Expression::Null)),
                 ("state_kms".to_owned(), state.kms.unwrap_or(true).into()),
                 ("state_noncurrent_version_days".to_owned(), n(state.noncurrent_version_retention.as_ref().map(days).unwrap_or(90) as i64)),
             ];
-            (*m, vals)
+            (m, vals)
         })
         .collect();
     b.files(source, "bootstrap", &per_env, true)

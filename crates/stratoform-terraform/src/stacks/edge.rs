@@ -1,13 +1,13 @@
 //! The `<env>-edge` stack: DNS records of the NLBs that the AWS Load Balancer Controller creates
 //! for Gateways and the ingress-nginx controller. It is applied after the clusters' Applications
 //! have synced: it looks each NLB up by the name the model gave its Service
-//! (`data "aws_lb"`), writes Route 53 alias records into the long-lived zones (or into zones
+//! (`data "aws_lb"`), writes Route 53 alias records into the account stack's zones (or into zones
 //! that exist already, found by name), and outputs the NLBs for the Cloudflare stack.
 
 use std::collections::BTreeMap;
 
 use hcl::Expression;
-use stratoform_model::{Model, RecordTarget, StackKind};
+use stratoform_model::{Model, RecordTarget, StackKind, ZoneHome};
 use stratoform_spec::{DnsProvider, RecordType};
 
 use super::StackBuilder;
@@ -38,16 +38,16 @@ pub fn render(model: &Model, source: &str) -> Vec<(String, String)> {
         body.push(attr("name", s(lb.clone())));
         b.main.push(block_owned("data", vec!["aws_lb".into(), ident(lb)], body));
     }
-    // Zones: those the long-lived stack creates by its output, the others by name.
+    // Zones: those the account stack creates by its output, the others by name.
     let mut records = Vec::new();
     let mut by_name = Vec::new();
     for (record, target, lb) in model.cluster_records() {
         let Some(zone) = model.platform.edge.zones.iter().find(|z| z.domain == record.zone && z.provider == DnsProvider::Route53) else { continue };
         let RecordTarget::Cluster { .. } = target else { continue };
         let kind = if record.kind == RecordType::Aaaa { "AAAA" } else { "A" };
-        let zone_id = if zone.managed.unwrap_or(true) && zone.lifecycle.is_long_lived() {
-            let ll = b.remote("long-lived");
-            ex(&format!("{ll}.zone_ids[{:?}]", zone.domain.to_string()))
+        let zone_id = if Model::zone_home(zone) == ZoneHome::Account {
+            let account = b.remote("account");
+            ex(&format!("{account}.zone_ids[{:?}]", zone.domain.to_string()))
         } else {
             if !by_name.contains(&zone.domain.to_string()) {
                 by_name.push(zone.domain.to_string());

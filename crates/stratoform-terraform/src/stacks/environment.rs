@@ -1,6 +1,6 @@
 //! An environment stack (`<env>-<region>`): everything of one environment in one region that can
 //! be destroyed and rebuilt — network, clusters, node groups, roles, add-ons, data stores, load
-//! balancers, certificates, hosts and alarms. It reads the long-lived stack (zones, keys, secrets)
+//! balancers, certificates, hosts and alarms. It reads the account stack (zones) and the long-lived stack (keys, secrets)
 //! and the stacks of regions it peers with through remote state.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,9 +68,9 @@ impl Ctx<'_> {
     fn zone_id(&mut self, domain: &str) -> Option<Expression> {
         let zone = self.model.route53_zone(domain)?;
         Some(match Model::zone_home(zone) {
-            ZoneHome::LongLived => {
-                let ll = self.long_lived();
-                ex(&format!("{ll}.zone_ids[{domain:?}]"))
+            ZoneHome::Account => {
+                let account = self.b.remote("account");
+                ex(&format!("{account}.zone_ids[{domain:?}]"))
             }
             ZoneHome::Environment if self.primary => ex(&format!("module.zones.zone_ids[{domain:?}]")),
             ZoneHome::Environment => {
@@ -990,7 +990,7 @@ fn hosts(c: &mut Ctx) {
 fn edge(c: &mut Ctx) {
     let region = c.region;
     let model = c.model;
-    // Certificates validated in Route 53 zones of the long-lived stack.
+    // Certificates validated in Route 53 zones of the account stack or this environment.
     for cert in &region.certificates {
         // ACM validates through public DNS: a private zone cannot answer it.
         let public = model.route53_zone(cert.zone.as_str()).is_some_and(|z| !z.private);

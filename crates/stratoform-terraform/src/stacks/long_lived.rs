@@ -1,10 +1,10 @@
-//! The long-lived stack: what outlives an environment — Route 53 zones and their literal records,
-//! ECR repositories and pull-through cache rules, KMS keys, secrets, OIDC providers and buckets marked `longLived`. One
-//! directory serves every environment (`<env>.tfvars`); regions other than the primary get
-//! provider aliases.
+//! The long-lived stack: what of an environment outlives its other stacks — KMS keys, secrets and
+//! buckets marked `longLived`. One directory serves every environment (`<env>.tfvars`, its own
+//! state); what exists once per account is the account stack's. Regions other than the primary
+//! get provider aliases.
 
 use hcl::Expression;
-use stratoform_model::{Model, StackKind, ZoneHome};
+use stratoform_model::{Model, StackKind};
 use stratoform_spec::{BucketEncryption, Lifecycle};
 
 use super::{days, StackBuilder};
@@ -13,8 +13,7 @@ use crate::dsl::*;
 /// The bucket name of a bucket of a region.
 pub fn bucket_name(model: &Model, region: &str, name: &str) -> String {
     model
-        .platform
-        .regions
+        .regions()
         .iter()
         .filter(|r| r.name.as_str() == region)
         .flat_map(|r| r.buckets.iter().map(move |b| (r, b)))
@@ -28,14 +27,13 @@ pub fn bucket_name(model: &Model, region: &str, name: &str) -> String {
 
 /// The bucket name of a bucket named anywhere in the platform (first region that has it).
 pub fn any_bucket_name(model: &Model, name: &str) -> Option<(String, String)> {
-    model.platform.regions.iter().find(|r| r.buckets.iter().any(|b| b.name.as_str() == name)).map(|r| (r.name.to_string(), bucket_name(model, r.name.as_str(), name)))
+    model.regions().iter().find(|r| r.buckets.iter().any(|b| b.name.as_str() == name)).map(|r| (r.name.to_string(), bucket_name(model, r.name.as_str(), name)))
 }
 
 /// The module arguments of a bucket, as an object for tfvars (shared by the stacks).
 pub fn bucket_value(model: &Model, region: &str, bucket: &stratoform_spec::Bucket, kms_key: Option<String>) -> Expression {
     let accepts = model
-        .platform
-        .regions
+        .regions()
         .iter()
         .filter(|r| r.name.as_str() == region)
         .flat_map(|r| &r.buckets)
@@ -121,29 +119,11 @@ pub const BUCKET_TYPE: &str = "object({ name = string, versioning = bool, encryp
 
 /// The long-lived stack's files.
 pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
-    let models: Vec<&Model> = models.iter().filter(|m| m.stacks.iter().any(|s| s.kind == StackKind::LongLived)).collect();
-    let Some(first) = models.first() else {
+    let Some((models, primary, regions)) = super::shared_stack(models, StackKind::LongLived) else {
         return Vec::new();
     };
-    let primary = first.primary_region().name.to_string();
-    // Regions of every environment, in first-seen order, so one main.tf serves them all.
-    let mut regions: Vec<String> = Vec::new();
-    for m in &models {
-        for r in &m.platform.regions {
-            if !regions.contains(&r.name.to_string()) {
-                regions.push(r.name.to_string());
-            }
-        }
-    }
 
     let mut b = StackBuilder::default();
-    b.variables.push(variable("zones", "map(object({ comment = string }))", "Route 53 public zones by domain.", Some(obj::<&str>([]))));
-    b.variables.push(variable(
-        "records",
-        "map(object({ zone = string, name = string, type = string, ttl = number, values = list(string) }))",
-        "Literal records of those zones.",
-        Some(obj::<&str>([])),
-    ));
     b.variables.push(variable(
         "kms_keys",
         "map(object({ alias = string, description = string, rotation = bool, deletion_window_days = number, cloudwatch_logs = optional(bool, false) }))",
@@ -156,32 +136,6 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         "Secrets by spec name (primary region).",
         Some(obj::<&str>([])),
     ));
-    b.variables.push(variable("oidc_providers", "map(object({ url = string, client_ids = list(string) }))", "OIDC identity providers by name.", Some(obj::<&str>([]))));
-    b.variables.push(variable(
-        "ecr_repositories",
-        "map(map(object({ immutable = bool, scan_on_push = bool, keep_tagged = number, untagged_expiry_days = number, kms_key = optional(string) })))",
-        "ECR repositories by region, then name.",
-        Some(obj::<&str>([])),
-    ));
-    b.variables.push(variable(
-        "pull_through_caches",
-        "map(map(object({ upstream_registry_url = string, credential_secret_name = optional(string) })))",
-        "ECR pull-through cache rules by region, then repository prefix.",
-        Some(obj::<&str>([])),
-    ));
-    b.variables.push(block(
-        "variable",
-        &["pull_through_cache_credentials"],
-        vec![
-            attr("type", ex("map(object({ username = string, access_token = string }))")),
-            attr(
-                "description",
-                s("Upstream registry credentials by pull-through cache prefix, for the caches with a `credential_secret_name`. Set by the pipeline (TF_VAR_pull_through_cache_credentials), never in tfvars."),
-            ),
-            attr("default", obj::<&str>([])),
-            attr("sensitive", true),
-        ],
-    ));
     b.variables.push(variable("buckets", &format!("map(map({BUCKET_TYPE}))"), "Buckets by region, then spec name.", Some(obj::<&str>([]))));
     b.variables.push(variable("bucket_keys", "list(string)", "Regions that need a KMS key for buckets without a named key.", Some(list([]))));
     b.variables.push(variable(
@@ -191,14 +145,6 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         Some(list([])),
     ));
 
-    b.module(
-        "dns",
-        "dns",
-        vec![
-            ("zones", ex("var.zones")),
-            ("records", ex(r#"{ for k, v in var.records : k => merge(v, { alias = null }) }"#)),
-        ],
-    );
     let mut kms_b = vec![attr("source", s("../../modules/kms"))];
     kms_b.push(attr("for_each", ex("var.kms_keys")));
     for (k, v) in [("alias", "each.value.alias"), ("description", "each.value.description"), ("rotation", "each.value.rotation"), ("deletion_window_days", "each.value.deletion_window_days"), ("cloudwatch_logs", "each.value.cloudwatch_logs")] {
@@ -239,16 +185,6 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     sec.push(attr("recovery_window_days", ex("each.value.recovery_window_days")));
     sec.push(attr("replicas", ex("{ for r, k in each.value.replicas : r => k == null ? null : local.kms_arns[k] }")));
     b.main.push(block("module", &["secrets"], sec));
-    b.main.push(block(
-        "resource",
-        &["aws_iam_openid_connect_provider", "this"],
-        vec![
-            attr("for_each", ex("var.oidc_providers")),
-            attr("url", ex("each.value.url")),
-            attr("client_id_list", ex("each.value.client_ids")),
-            attr("tags", obj([("Name", ex("each.key"))])),
-        ],
-    ));
     for r in &regions {
         let id = crate::dsl::ident(r);
         let providers = if *r == primary { None } else { Some(b.alias(r)) };
@@ -264,25 +200,6 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         key.push(attr("description", s(format!("Default encryption of long-lived buckets in {r}"))));
         b.main.push(block_owned("module", vec![format!("bucket_key_{id}")], key));
 
-        let mut ecr = vec![attr("source", s("../../modules/ecr"))];
-        prov(&mut ecr);
-        ecr.push(attr("for_each", ex(&format!(r#"lookup(var.ecr_repositories, "{r}", {{}})"#))));
-        for (k, v) in [("name", "each.key"), ("immutable", "each.value.immutable"), ("scan_on_push", "each.value.scan_on_push"), ("keep_tagged", "each.value.keep_tagged"), ("untagged_expiry_days", "each.value.untagged_expiry_days")] {
-            ecr.push(attr(k, ex(v)));
-        }
-        ecr.push(attr("kms_key_arn", ex("each.value.kms_key == null ? null : local.kms_arns[each.value.kms_key]")));
-        b.main.push(block_owned("module", vec![format!("ecr_{id}")], ecr));
-
-        // Pull-through cache rules are per account and region: each in the region that pulls.
-        let mut cache = vec![attr("source", s("../../modules/ecr-pull-through-cache"))];
-        prov(&mut cache);
-        cache.push(attr("for_each", ex(&format!(r#"lookup(var.pull_through_caches, "{r}", {{}})"#))));
-        cache.push(attr("prefix", ex("each.key")));
-        cache.push(attr("upstream_registry_url", ex("each.value.upstream_registry_url")));
-        cache.push(attr("credential_secret_name", ex("each.value.credential_secret_name")));
-        cache.push(attr("credentials", ex("each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)")));
-        b.main.push(block_owned("module", vec![format!("pull_through_cache_{id}")], cache));
-
         let mut bucket = vec![attr("source", s("../../modules/s3"))];
         prov(&mut bucket);
         for (k, v) in bucket_args("local.kms_arns") {
@@ -292,8 +209,6 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         b.main.push(block_owned("module", vec![format!("buckets_{id}")], bucket));
         b.main.push(logging(&format!("buckets_{id}"), &format!(r#"lookup(var.buckets, "{r}", {{}})"#), providers.as_deref()));
     }
-    b.outputs.push(output("zone_ids", "Route 53 zone IDs by domain.", ex("module.dns.zone_ids")));
-    b.outputs.push(output("name_servers", "Name servers by domain, for the registrar.", ex("module.dns.name_servers")));
     b.outputs.push(output("kms_key_arns", "Long-lived KMS keys by spec name.", ex("{ for k, m in module.kms : k => m.arn }")));
     b.outputs.push(output(
         "kms_key_arns_by_region",
@@ -311,12 +226,6 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         )),
     ));
     b.outputs.push(output("secret_arns", "Long-lived secrets by spec name.", ex("{ for k, m in module.secrets : k => m.arn }")));
-    b.outputs.push(output("oidc_provider_arns", "OIDC providers by name.", ex("{ for k, v in aws_iam_openid_connect_provider.this : k => v.arn }")));
-    b.outputs.push(output(
-        "ecr_repository_urls",
-        "ECR repositories by name.",
-        ex(&format!("merge({})", regions.iter().map(|r| format!("{{ for k, m in module.ecr_{} : k => m.url }}", crate::dsl::ident(r))).collect::<Vec<_>>().join(", "))),
-    ));
     b.outputs.push(output(
         "bucket_arns",
         "Long-lived buckets by region, then spec name.",
@@ -329,12 +238,8 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
 
 /// One environment's long-lived values.
 fn values(m: &Model) -> Vec<(String, Expression)> {
-    let zones: Vec<(String, Expression)> =
-        m.zones_of(ZoneHome::LongLived).into_iter().map(|z| (z.domain.to_string(), obj([("comment", s(m.zone_comment(z)))]))).collect();
-    let records: Vec<(String, Expression)> = m.literal_records(ZoneHome::LongLived).into_iter().map(|r| super::literal_record(r, vec![])).collect();
     let kms: Vec<(String, Expression)> = m
-        .platform
-        .identity
+        .identity_spec()
         .kms_keys
         .iter()
         .filter(|k| k.lifecycle.is_long_lived())
@@ -346,15 +251,14 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
                     ("description", s(k.description.clone())),
                     ("rotation", k.rotation.into()),
                     ("deletion_window_days", n(days(&k.deletion_window).clamp(7, 30) as i64)),
-                    ("cloudwatch_logs", m.platform.regions.iter().flat_map(|r| &r.log_groups).any(|l| l.kms_key.as_ref() == Some(&k.name)).into()),
+                    ("cloudwatch_logs", m.regions().iter().flat_map(|r| &r.log_groups).any(|l| l.kms_key.as_ref() == Some(&k.name)).into()),
                 ]),
             )
         })
         .collect();
     let long_keys: Vec<String> = kms.iter().map(|(k, _)| k.clone()).collect();
     let secrets: Vec<(String, Expression)> = m
-        .platform
-        .identity
+        .identity_spec()
         .secrets
         .iter()
         .filter(|x| x.lifecycle.is_long_lived())
@@ -375,55 +279,12 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
             (x.name.to_string(), obj(fields))
         })
         .collect();
-    let oidc: Vec<(String, Expression)> = m
-        .platform
-        .identity
-        .oidc_providers
-        .iter()
-        .filter(|o| o.lifecycle.is_long_lived())
-        .map(|o| (o.name.to_string(), obj([("url", s(o.url.to_string())), ("client_ids", strs(o.client_ids.iter().cloned()))])))
-        .collect();
-    let mut ecr = Vec::new();
-    let mut caches = Vec::new();
     let mut buckets = Vec::new();
     let mut bucket_keys = Vec::new();
     let primary = m.primary_region().name.to_string();
-    for r in &m.platform.regions {
+    for r in m.regions() {
         // The key of `local.kms_arns` for a long-lived key used in this region.
         let regional = |k: &str| if r.name.as_str() == primary { k.to_owned() } else { format!("{k}/{}", r.name) };
-        let repos: Vec<(String, Expression)> = r
-            .ecr
-            .iter()
-            .flat_map(|e| &e.repositories)
-            .filter(|x| x.lifecycle.is_long_lived())
-            .map(|x| {
-                (
-                    m.names.fill(x.name.as_str(), Some(r), None),
-                    obj([
-                        ("immutable", x.immutable.into()),
-                        ("scan_on_push", x.scan_on_push.into()),
-                        ("keep_tagged", n(x.keep_tagged as i64)),
-                        ("untagged_expiry_days", n(days(&x.untagged_expiry) as i64)),
-                        ("kms_key", x.kms_key.as_ref().filter(|k| long_keys.contains(&k.to_string())).map(|k| s(regional(k.as_str()))).unwrap_or(Expression::Null)),
-                    ]),
-                )
-            })
-            .collect();
-        if !repos.is_empty() {
-            ecr.push((r.name.to_string(), obj(repos)));
-        }
-        let rules: Vec<(String, Expression)> = r
-            .ecr
-            .iter()
-            .flat_map(|e| &e.pull_through_caches)
-            .map(|x| {
-                let secret = x.credential_secret.as_ref().map(|n| s(n.to_string())).unwrap_or(Expression::Null);
-                (x.prefix.to_string(), obj([("upstream_registry_url", s(x.upstream_host())), ("credential_secret_name", secret)]))
-            })
-            .collect();
-        if !rules.is_empty() {
-            caches.push((r.name.to_string(), obj(rules)));
-        }
         let bs: Vec<(String, Expression)> = r
             .buckets
             .iter()
@@ -451,18 +312,13 @@ fn values(m: &Model) -> Vec<(String, Expression)> {
             out.push((k.to_owned(), obj(v)));
         }
     };
-    push("zones", zones);
-    push("records", records);
     push("kms_keys", kms);
     push("secrets", secrets);
-    push("oidc_providers", oidc);
-    push("ecr_repositories", ecr);
-    push("pull_through_caches", caches);
     push("buckets", buckets);
     if !bucket_keys.is_empty() {
         out.push(("bucket_keys".into(), strs(bucket_keys)));
     }
-    let key_regions: Vec<String> = m.platform.regions.iter().map(|r| r.name.to_string()).filter(|r| *r != primary).collect();
+    let key_regions: Vec<String> = m.regions().iter().map(|r| r.name.to_string()).filter(|r| *r != primary).collect();
     if !long_keys.is_empty() && !key_regions.is_empty() {
         out.push(("key_regions".into(), strs(key_regions)));
     }

@@ -1,8 +1,10 @@
-//! Root stacks: bootstrap, long-lived, one per environment and region, edge records and Cloudflare. Each is a
+//! Root stacks: bootstrap and account (once per account), long-lived, one per environment and
+//! region, edge records and Cloudflare. Each is a
 //! directory under `terraform/stacks/` with `main.tf`, `providers.tf`, `variables.tf`,
 //! `outputs.tf`, `backend.tf` and its tfvars. Stacks read each other through
 //! `terraform_remote_state` (S3, or local files for `stratoform up --local`), never hard-coded IDs.
 
+pub mod account;
 pub mod bootstrap;
 pub mod cloudflare;
 pub mod edge;
@@ -71,9 +73,10 @@ impl StateSettings {
         }
     }
 
-    /// The state key of a stack of an environment.
-    pub fn key(&self, env: &str, stack: &str) -> String {
-        format!("{}/{env}/{stack}/terraform.tfstate", self.key_prefix)
+    /// The state key of a stack in a scope (an environment, or an account for the stacks applied
+    /// once per account).
+    pub fn key(&self, scope: &str, stack: &str) -> String {
+        format!("{}/{scope}/{stack}/terraform.tfstate", self.key_prefix)
     }
 }
 
@@ -108,8 +111,10 @@ impl StackBuilder {
         format!("aws.{a}")
     }
 
-    /// Renders the stack's files under `stacks/<dir>/`. `shared` stacks serve every environment
-    /// (`<env>.tfvars` and a partial backend with `<env>.s3.tfbackend`).
+    /// Renders the stack's files under `stacks/<dir>/`. `shared` stacks serve several state
+    /// scopes (`<scope>.tfvars` and a partial backend with `<scope>.s3.tfbackend`): every
+    /// environment, or every account for a stack applied once per account (then `models` holds
+    /// one model of each account).
     pub fn files(mut self, source: &str, dir: &str, models: &[(&Model, Vec<(String, Expression)>)], shared: bool) -> Vec<(String, String)> {
         let mut files = Vec::new();
         let path = |f: &str| format!("stacks/{dir}/{f}");
@@ -126,16 +131,21 @@ impl StackBuilder {
         )];
         if !self.reads.is_empty() {
             self.reads.sort();
-            let names = list(self.reads.iter().map(|r| s(r.clone())));
+            // Each read stack's state scope: its environment's, or the account's for a stack
+            // applied once per account.
+            let scopes = obj(self.reads.iter().map(|r| {
+                let per_account = first.stacks.iter().any(|s| &s.name == r && s.per_account());
+                (r.clone(), ex(if per_account { "var.account_scope" } else { "var.env" }))
+            }));
             main.push(block(
                 "locals",
                 &[],
                 vec![attr(
                     "remote_state",
-                            ex(&format!(
-                                r#"{{ for name in {} : name => var.state_backend == "s3" ? tomap({{ bucket = var.state_bucket, key = "${{var.state_key_prefix}}/${{var.env}}/${{name}}/terraform.tfstate", region = var.state_region }}) : tomap({{ path = "${{var.local_state_dir}}/${{name}}.tfstate" }}) }}"#,
-                                crate::printer::inline_pub(&names)
-                            )),
+                    ex(&format!(
+                        r#"{{ for name, scope in {} : name => var.state_backend == "s3" ? tomap({{ bucket = var.state_bucket, key = "${{var.state_key_prefix}}/${{scope}}/${{name}}/terraform.tfstate", region = var.state_region }}) : tomap({{ path = "${{var.local_state_dir}}/${{scope}}/${{name}}.tfstate" }}) }}"#,
+                        crate::printer::inline_pub(&scopes)
+                    )),
                 )],
             ));
             for r in &self.reads {
@@ -170,17 +180,20 @@ impl StackBuilder {
         files.push((path("providers.tf"), tf_file(source, &format!("Root stack `{dir}`: AWS providers, account guard and default tags."), providers)));
 
         // Variables.
-        let mut variables = common_variables();
+        let per_account = first.stacks.iter().any(|s| s.name == dir && s.per_account());
+        let mut variables = common_variables(per_account);
         variables.append(&mut self.variables);
         files.push((path("variables.tf"), tf_file(source, &format!("Root stack `{dir}`: inputs."), variables)));
         files.push((path("outputs.tf"), tf_file(source, &format!("Root stack `{dir}`: outputs other stacks read."), std::mem::take(&mut self.outputs))));
 
         // Backend and values.
-        let settings = StateSettings::of(first);
-        let backend_body = |st: &StateSettings, env: &str| {
+        let stack = first.stacks.iter().find(|s| s.name == dir);
+        let per_account = stack.is_some_and(stratoform_model::Stack::per_account);
+        let scope_of = |m: &Model| m.stacks.iter().find(|s| s.name == dir).map_or_else(|| m.env_name().to_owned(), |s| s.scope.clone());
+        let backend_body = |st: &StateSettings, scope: &str| {
             let mut b = vec![
                 attr("bucket", s(st.bucket.clone())),
-                attr("key", s(st.key(env, dir))),
+                attr("key", s(st.key(scope, dir))),
                 attr("region", s(st.region.clone())),
             ];
             if let Some(t) = &st.lock_table {
@@ -190,11 +203,12 @@ impl StackBuilder {
             b
         };
         if shared {
+            let whose = if per_account { "account" } else { "environment" };
             files.push((
                 path("backend.tf"),
                 tf_file(
                     source,
-                    &format!("Root stack `{dir}`: S3 state, configured per environment: `terraform init -backend-config=<env>.s3.tfbackend`."),
+                    &format!("Root stack `{dir}`: S3 state, configured per {whose}: `terraform init -backend-config=<{whose}>.s3.tfbackend`."),
                     vec![block("terraform", &[], vec![block("backend", &["s3"], vec![])])],
                 ),
             ));
@@ -204,33 +218,71 @@ impl StackBuilder {
                 tf_file(
                     source,
                     &format!("Root stack `{dir}`: state in S3 with DynamoDB locking."),
-                    vec![block("terraform", &[], vec![block("backend", &["s3"], backend_body(&settings, first.env_name()))])],
+                    vec![block("terraform", &[], vec![block("backend", &["s3"], backend_body(&StateSettings::of(first), &scope_of(first)))])],
                 ),
             ));
         }
         for (model, extra) in models {
             let st = StateSettings::of(model);
-            let mut values = vec![
-                attr("env", s(model.env_name())),
-                attr("region", s(stack_region(model, dir))),
-                attr("account_id", model.names.account.clone().map(s).unwrap_or(Expression::Null)),
-                attr("default_tags", string_map(model.names.tags.iter())),
-                attr("state_bucket", s(st.bucket.clone())),
-                attr("state_region", s(st.region.clone())),
-                attr("state_key_prefix", s(st.key_prefix.clone())),
-            ];
+            let scope = scope_of(model);
+            let mut values = Vec::new();
+            if !per_account {
+                values.push(attr("env", s(model.env_name())));
+            }
+            values.push(attr("region", s(stack_region(model, dir))));
+            values.push(attr("account_id", model.names.account.clone().map(s).unwrap_or(Expression::Null)));
+            values.push(attr("account_scope", s(model.names.account_scope())));
+            let tags = if per_account { model.names.account_tags() } else { model.names.tags.clone() };
+            values.push(attr("default_tags", string_map(tags.iter())));
+            values.push(attr("state_bucket", s(st.bucket.clone())));
+            values.push(attr("state_region", s(st.region.clone())));
+            values.push(attr("state_key_prefix", s(st.key_prefix.clone())));
             values.extend(extra.iter().map(|(k, v)| attr(k, v.clone())));
-            let name = if shared { format!("{}.tfvars", model.env_name()) } else { "terraform.tfvars".into() };
-            files.push((path(&name), tf_file(source, &format!("Root stack `{dir}`: values of environment `{}`.", model.env_name()), values)));
+            let name = if shared { format!("{scope}.tfvars") } else { "terraform.tfvars".into() };
+            let whose = if per_account {
+                let envs: Vec<String> = model.account_environments().iter().map(|e| format!("`{e}`")).collect();
+                format!("account scope `{scope}` (environments {})", envs.join(", "))
+            } else {
+                format!("environment `{}`", model.env_name())
+            };
+            files.push((path(&name), tf_file(source, &format!("Root stack `{dir}`: values of {whose}."), values)));
             if shared {
-                files.push((
-                    path(&format!("{}.s3.tfbackend", model.env_name())),
-                    tf_file(source, &format!("Root stack `{dir}`: state of environment `{}`.", model.env_name()), backend_body(&st, model.env_name())),
-                ));
+                files.push((path(&format!("{scope}.s3.tfbackend")), tf_file(source, &format!("Root stack `{dir}`: state of {whose}."), backend_body(&st, &scope))));
             }
         }
         files
     }
+}
+
+/// The models that have a stack of `kind` (one directory serving several scopes), the primary
+/// region of the first, and the regions of all of them in first-seen order, so that one main.tf
+/// serves them all. `None` when no model has such a stack.
+pub(crate) fn shared_stack(models: &[Model], kind: stratoform_model::StackKind) -> Option<(Vec<&Model>, String, Vec<String>)> {
+    let models: Vec<&Model> = models.iter().filter(|m| m.stacks.iter().any(|s| s.kind == kind)).collect();
+    let primary = models.first()?.primary_region().name.to_string();
+    let mut regions: Vec<String> = Vec::new();
+    for m in &models {
+        for r in m.regions() {
+            if !regions.contains(&r.name.to_string()) {
+                regions.push(r.name.to_string());
+            }
+        }
+    }
+    Some((models, primary, regions))
+}
+
+/// The first model of each account scope, in the order given.
+pub(crate) fn first_of_each_account<'a>(models: &[&'a Model]) -> Vec<&'a Model> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for m in models {
+        let scope = m.names.account_scope();
+        if !seen.contains(&scope) {
+            seen.push(scope);
+            out.push(*m);
+        }
+    }
+    out
 }
 
 /// The region a stack is rooted in.
@@ -243,10 +295,11 @@ fn stack_region(model: &Model, dir: &str) -> String {
         .unwrap_or_else(|| model.primary_region().name.to_string())
 }
 
-/// Variables every stack has.
-fn common_variables() -> Vec<Structure> {
-    vec![
-        variable("env", "string", "The environment.", None),
+/// Variables every stack has; `env` only in stacks applied per environment.
+fn common_variables(per_account: bool) -> Vec<Structure> {
+    let env = (!per_account).then(|| variable("env", "string", "The environment.", None));
+    env.into_iter().chain([
+        variable("account_scope", "string", "The scope of the state of the stacks applied once per account (bootstrap, account).", None),
         variable("region", "string", "The region of the default provider.", None),
         variable("account_id", "string", "The only account the providers may act in; null allows the caller's.", Some(Expression::Null)),
         variable("default_tags", "map(string)", "Tags on every resource.", Some(obj::<&str>([]))),
@@ -254,14 +307,16 @@ fn common_variables() -> Vec<Structure> {
         variable("state_bucket", "string", "The state bucket.", None),
         variable("state_region", "string", "The state bucket's region.", None),
         variable("state_key_prefix", "string", "The prefix of state keys.", None),
-        variable("local_state_dir", "string", "The directory of local state files (state_backend = local).", Some(s("../../.state"))),
-    ]
+        variable("local_state_dir", "string", "The directory of local state files, by scope (state_backend = local).", Some(s("../../.state"))),
+    ])
+    .collect()
 }
 
 /// Every stack of every model, by path under `terraform/`.
 pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     let mut files = Vec::new();
     files.extend(bootstrap::render(models, source));
+    files.extend(account::render(models, source));
     files.extend(long_lived::render(models, source));
     // The Kubernetes layer's folders: the environment stacks render its templates.
     let dirs = stratoform_model::after_apply::cluster_dirs(models);

@@ -13,12 +13,12 @@ terraform {
 }
 
 locals {
-  remote_state = { for name in ["long-lived"] : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${name}.tfstate" }) }
+  remote_state = { for name, scope in { account = var.account_scope } : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${scope}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${scope}/${name}.tfstate" }) }
 }
 
-data "terraform_remote_state" "long_lived" {
+data "terraform_remote_state" "account" {
   backend = var.state_backend
-  config  = local.remote_state["long-lived"]
+  config  = local.remote_state["account"]
 }
 
 data "aws_lb" "prod_istio_ingressgatew_9fe4c6e6" {
@@ -26,7 +26,7 @@ data "aws_lb" "prod_istio_ingressgatew_9fe4c6e6" {
 }
 
 resource "aws_route53_record" "api_aoscloud_example_com_a" {
-  zone_id = data.terraform_remote_state.long_lived.outputs.zone_ids["aoscloud.example.com"]
+  zone_id = data.terraform_remote_state.account.outputs.zone_ids["aoscloud.example.com"]
   name    = "api.aoscloud.example.com"
   type    = "A"
 

@@ -6,6 +6,11 @@ variable "env" {
   description = "The environment."
 }
 
+variable "account_scope" {
+  type        = string
+  description = "The scope of the state of the stacks applied once per account (bootstrap, account)."
+}
+
 variable "region" {
   type        = string
   description = "The region of the default provider."
@@ -46,6 +51,6 @@ variable "state_key_prefix" {
 
 variable "local_state_dir" {
   type        = string
-  description = "The directory of local state files (state_backend = local)."
+  description = "The directory of local state files, by scope (state_backend = local)."
   default     = "../../.state"
 }

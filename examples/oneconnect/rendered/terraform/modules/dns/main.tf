@@ -13,7 +13,8 @@ terraform {
 }
 
 locals {
-  zone_ids = merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id }, { for k, v in aws_route53_zone.private : k => v.zone_id })
+  private_zone_ids = { for k, v in aws_route53_zone.private : k => v.zone_id }
+  zone_ids         = merge(var.zone_ids, { for k, v in aws_route53_zone.this : k => v.zone_id }, local.private_zone_ids)
 }
 
 resource "aws_route53_zone" "this" {
@@ -39,7 +40,7 @@ resource "aws_route53_zone" "private" {
 
 resource "aws_route53_zone_association" "this" {
   for_each   = var.associations
-  zone_id    = local.zone_ids[each.value.zone]
+  zone_id    = merge(var.zone_ids, local.private_zone_ids)[each.value.zone]
   vpc_id     = each.value.vpc_id
   vpc_region = each.value.vpc_region
 }

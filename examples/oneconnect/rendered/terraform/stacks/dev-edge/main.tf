@@ -13,12 +13,12 @@ terraform {
 }
 
 locals {
-  remote_state = { for name in ["long-lived"] : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${name}.tfstate" }) }
+  remote_state = { for name, scope in { account = var.account_scope } : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${scope}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${scope}/${name}.tfstate" }) }
 }
 
-data "terraform_remote_state" "long_lived" {
+data "terraform_remote_state" "account" {
   backend = var.state_backend
-  config  = local.remote_state["long-lived"]
+  config  = local.remote_state["account"]
 }
 
 data "aws_lb" "dev_internal_gateway_09bc0fde" {
@@ -30,7 +30,7 @@ data "aws_lb" "dev_oneconnect_gateway_824ab145" {
 }
 
 resource "aws_route53_record" "api_dev_oneconnect_example_com_a" {
-  zone_id = data.terraform_remote_state.long_lived.outputs.zone_ids["oneconnect.example.com"]
+  zone_id = data.terraform_remote_state.account.outputs.zone_ids["oneconnect.example.com"]
   name    = "api.dev.oneconnect.example.com"
   type    = "A"
 
@@ -42,7 +42,7 @@ resource "aws_route53_record" "api_dev_oneconnect_example_com_a" {
 }
 
 resource "aws_route53_record" "grpc_dev_oneconnect_example_com_a" {
-  zone_id = data.terraform_remote_state.long_lived.outputs.zone_ids["oneconnect.example.com"]
+  zone_id = data.terraform_remote_state.account.outputs.zone_ids["oneconnect.example.com"]
   name    = "grpc.dev.oneconnect.example.com"
   type    = "A"
 
@@ -54,7 +54,7 @@ resource "aws_route53_record" "grpc_dev_oneconnect_example_com_a" {
 }
 
 resource "aws_route53_record" "app_dev_oneconnect_example_com_a" {
-  zone_id = data.terraform_remote_state.long_lived.outputs.zone_ids["oneconnect.example.com"]
+  zone_id = data.terraform_remote_state.account.outputs.zone_ids["oneconnect.example.com"]
   name    = "app.dev.oneconnect.example.com"
   type    = "A"
 
@@ -66,7 +66,7 @@ resource "aws_route53_record" "app_dev_oneconnect_example_com_a" {
 }
 
 resource "aws_route53_record" "argocd_internal_dev_oneconnect_example_com_a" {
-  zone_id = data.terraform_remote_state.long_lived.outputs.zone_ids["oneconnect.example.com"]
+  zone_id = data.terraform_remote_state.account.outputs.zone_ids["oneconnect.example.com"]
   name    = "argocd.internal.dev.oneconnect.example.com"
   type    = "A"
 
@@ -78,7 +78,7 @@ resource "aws_route53_record" "argocd_internal_dev_oneconnect_example_com_a" {
 }
 
 resource "aws_route53_record" "dashboards_internal_dev_oneconnect_example_com_a" {
-  zone_id = data.terraform_remote_state.long_lived.outputs.zone_ids["oneconnect.example.com"]
+  zone_id = data.terraform_remote_state.account.outputs.zone_ids["oneconnect.example.com"]
   name    = "dashboards.internal.dev.oneconnect.example.com"
   type    = "A"
 

@@ -14,12 +14,12 @@ terraform {
 
 data "terraform_remote_state" "dev_us_east_1" {
   backend = var.state_backend
-  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-us-east-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/dev-us-east-1.tfstate" })
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-us-east-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${var.env}/dev-us-east-1.tfstate" })
 }
 
 data "terraform_remote_state" "dev_edge" {
   backend = var.state_backend
-  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-edge/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/dev-edge.tfstate" })
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-edge/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${var.env}/dev-edge.tfstate" })
 }
 
 data "cloudflare_zone" "this" {

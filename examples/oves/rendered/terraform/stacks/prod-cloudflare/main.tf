@@ -14,17 +14,17 @@ terraform {
 
 data "terraform_remote_state" "prod_us_east_1" {
   backend = var.state_backend
-  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-us-east-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/prod-us-east-1.tfstate" })
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-us-east-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${var.env}/prod-us-east-1.tfstate" })
 }
 
 data "terraform_remote_state" "prod_eu_central_1" {
   backend = var.state_backend
-  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-eu-central-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/prod-eu-central-1.tfstate" })
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-eu-central-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${var.env}/prod-eu-central-1.tfstate" })
 }
 
 data "terraform_remote_state" "prod_edge" {
   backend = var.state_backend
-  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-edge/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/prod-edge.tfstate" })
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/prod-edge/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${var.env}/prod-edge.tfstate" })
 }
 
 data "cloudflare_zone" "this" {

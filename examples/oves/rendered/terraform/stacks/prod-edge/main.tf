@@ -13,12 +13,12 @@ terraform {
 }
 
 locals {
-  remote_state = { for name in ["long-lived"] : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${name}.tfstate" }) }
+  remote_state = { for name, scope in { account = var.account_scope } : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${scope}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${scope}/${name}.tfstate" }) }
 }
 
-data "terraform_remote_state" "long_lived" {
+data "terraform_remote_state" "account" {
   backend = var.state_backend
-  config  = local.remote_state["long-lived"]
+  config  = local.remote_state["account"]
 }
 
 data "aws_lb" "oves_prod_eks_ingress_nginx" {
@@ -26,7 +26,7 @@ data "aws_lb" "oves_prod_eks_ingress_nginx" {
 }
 
 resource "aws_route53_record" "cn_omnivoltaic_com_a" {
-  zone_id = data.terraform_remote_state.long_lived.outputs.zone_ids["cn.omnivoltaic.com"]
+  zone_id = data.terraform_remote_state.account.outputs.zone_ids["cn.omnivoltaic.com"]
   name    = "cn.omnivoltaic.com"
   type    = "A"
 

@@ -14,12 +14,12 @@ terraform {
 
 data "terraform_remote_state" "dev_us_east_1" {
   backend = var.state_backend
-  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-us-east-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/dev-us-east-1.tfstate" })
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-us-east-1/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${var.env}/dev-us-east-1.tfstate" })
 }
 
 data "terraform_remote_state" "dev_us_west_2" {
   backend = var.state_backend
-  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-us-west-2/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/dev-us-west-2.tfstate" })
+  config  = var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/dev-us-west-2/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${var.env}/dev-us-west-2.tfstate" })
 }
 
 data "cloudflare_zone" "this" {

@@ -12,12 +12,6 @@ terraform {
   }
 }
 
-module "dns" {
-  source  = "../../modules/dns"
-  zones   = var.zones
-  records = { for k, v in var.records : k => merge(v, { alias = null }) }
-}
-
 module "kms" {
   source               = "../../modules/kms"
   for_each             = var.kms_keys
@@ -55,40 +49,11 @@ module "secrets" {
   replicas             = { for r, k in each.value.replicas : r => k == null ? null : local.kms_arns[k] }
 }
 
-resource "aws_iam_openid_connect_provider" "this" {
-  for_each       = var.oidc_providers
-  url            = each.value.url
-  client_id_list = each.value.client_ids
-  tags = {
-    Name = each.key
-  }
-}
-
 module "bucket_key_us_east_1" {
   source      = "../../modules/kms"
   for_each    = contains(var.bucket_keys, "us-east-1") ? toset(["buckets"]) : toset([])
   alias       = "${var.state_key_prefix}-${var.env}-buckets-us-east-1"
   description = "Default encryption of long-lived buckets in us-east-1"
-}
-
-module "ecr_us_east_1" {
-  source               = "../../modules/ecr"
-  for_each             = lookup(var.ecr_repositories, "us-east-1", {})
-  name                 = each.key
-  immutable            = each.value.immutable
-  scan_on_push         = each.value.scan_on_push
-  keep_tagged          = each.value.keep_tagged
-  untagged_expiry_days = each.value.untagged_expiry_days
-  kms_key_arn          = each.value.kms_key == null ? null : local.kms_arns[each.value.kms_key]
-}
-
-module "pull_through_cache_us_east_1" {
-  source                 = "../../modules/ecr-pull-through-cache"
-  for_each               = lookup(var.pull_through_caches, "us-east-1", {})
-  prefix                 = each.key
-  upstream_registry_url  = each.value.upstream_registry_url
-  credential_secret_name = each.value.credential_secret_name
-  credentials            = each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)
 }
 
 module "buckets_us_east_1" {
@@ -121,32 +86,6 @@ module "bucket_key_us_west_2" {
   for_each    = contains(var.bucket_keys, "us-west-2") ? toset(["buckets"]) : toset([])
   alias       = "${var.state_key_prefix}-${var.env}-buckets-us-west-2"
   description = "Default encryption of long-lived buckets in us-west-2"
-}
-
-module "ecr_us_west_2" {
-  source = "../../modules/ecr"
-  providers = {
-    aws = aws.us_west_2
-  }
-  for_each             = lookup(var.ecr_repositories, "us-west-2", {})
-  name                 = each.key
-  immutable            = each.value.immutable
-  scan_on_push         = each.value.scan_on_push
-  keep_tagged          = each.value.keep_tagged
-  untagged_expiry_days = each.value.untagged_expiry_days
-  kms_key_arn          = each.value.kms_key == null ? null : local.kms_arns[each.value.kms_key]
-}
-
-module "pull_through_cache_us_west_2" {
-  source = "../../modules/ecr-pull-through-cache"
-  providers = {
-    aws = aws.us_west_2
-  }
-  for_each               = lookup(var.pull_through_caches, "us-west-2", {})
-  prefix                 = each.key
-  upstream_registry_url  = each.value.upstream_registry_url
-  credential_secret_name = each.value.credential_secret_name
-  credentials            = each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)
 }
 
 module "buckets_us_west_2" {

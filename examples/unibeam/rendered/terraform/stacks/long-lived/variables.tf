@@ -6,6 +6,11 @@ variable "env" {
   description = "The environment."
 }
 
+variable "account_scope" {
+  type        = string
+  description = "The scope of the state of the stacks applied once per account (bootstrap, account)."
+}
+
 variable "region" {
   type        = string
   description = "The region of the default provider."
@@ -46,28 +51,8 @@ variable "state_key_prefix" {
 
 variable "local_state_dir" {
   type        = string
-  description = "The directory of local state files (state_backend = local)."
+  description = "The directory of local state files, by scope (state_backend = local)."
   default     = "../../.state"
-}
-
-variable "zones" {
-  type = map(object({
-    comment = string
-  }))
-  description = "Route 53 public zones by domain."
-  default     = {}
-}
-
-variable "records" {
-  type = map(object({
-    zone   = string
-    name   = string
-    type   = string
-    ttl    = number
-    values = list(string)
-  }))
-  description = "Literal records of those zones."
-  default     = {}
 }
 
 variable "kms_keys" {
@@ -92,46 +77,6 @@ variable "secrets" {
   }))
   description = "Secrets by spec name (primary region)."
   default     = {}
-}
-
-variable "oidc_providers" {
-  type = map(object({
-    url        = string
-    client_ids = list(string)
-  }))
-  description = "OIDC identity providers by name."
-  default     = {}
-}
-
-variable "ecr_repositories" {
-  type = map(map(object({
-    immutable            = bool
-    scan_on_push         = bool
-    keep_tagged          = number
-    untagged_expiry_days = number
-    kms_key              = optional(string)
-  })))
-  description = "ECR repositories by region, then name."
-  default     = {}
-}
-
-variable "pull_through_caches" {
-  type = map(map(object({
-    upstream_registry_url  = string
-    credential_secret_name = optional(string)
-  })))
-  description = "ECR pull-through cache rules by region, then repository prefix."
-  default     = {}
-}
-
-variable "pull_through_cache_credentials" {
-  type = map(object({
-    username     = string
-    access_token = string
-  }))
-  description = "Upstream registry credentials by pull-through cache prefix, for the caches with a `credential_secret_name`. Set by the pipeline (TF_VAR_pull_through_cache_credentials), never in tfvars."
-  default     = {}
-  sensitive   = true
 }
 
 variable "buckets" {

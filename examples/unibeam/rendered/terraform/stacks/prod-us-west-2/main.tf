@@ -13,7 +13,7 @@ terraform {
 }
 
 locals {
-  remote_state = { for name in ["prod-us-east-1"] : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${var.env}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${name}.tfstate" }) }
+  remote_state = { for name, scope in { prod-us-east-1 = var.env } : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${scope}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${scope}/${name}.tfstate" }) }
 }
 
 data "terraform_remote_state" "prod_us_east_1" {
