@@ -14,6 +14,12 @@ impl Model {
         }
     }
 
+    /// A bucket by name, in the first region (in spec order) that has one of that name, with its
+    /// region.
+    pub fn first_bucket(&self, name: &str) -> Option<(&Region, &Bucket)> {
+        self.platform.regions.iter().find_map(|r| r.buckets.iter().find(|b| b.name.as_str() == name).map(|b| (r, b)))
+    }
+
     /// A bucket by name, looked up in `first` (a cluster's own region) and then in the other
     /// regions in spec order, with its region.
     pub fn find_bucket(&self, name: &str, first: &str) -> Option<(&Region, &Bucket)> {
@@ -46,5 +52,9 @@ mod tests {
         assert_eq!(name("eu-west-1", "logs").as_deref(), Some("demo-dev-logs-eu-west-1"));
         assert_eq!(name("us-east-1", "media").as_deref(), Some("demo-dev-media"));
         assert_eq!(name("us-east-1", "nothing"), None);
+        let first = |bucket: &str| m.first_bucket(bucket).map(|(r, b)| m.bucket_name(r, b));
+        assert_eq!(first("logs").as_deref(), Some("demo-dev-logs"));
+        assert_eq!(first("media").as_deref(), Some("demo-dev-media"));
+        assert_eq!(first("nothing"), None);
     }
 }

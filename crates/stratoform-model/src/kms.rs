@@ -39,9 +39,31 @@ impl Names {
 }
 
 impl Model {
+    /// The keys of `identity.kmsKeys`, in spec order; the index is the one of `/identity/kmsKeys/<i>`.
+    pub fn kms_keys(&self) -> &[KmsKey] {
+        &self.platform.identity.kms_keys
+    }
+
     /// A key of `identity.kmsKeys` by name.
     pub fn kms_key(&self, name: &str) -> Option<&KmsKey> {
         self.platform.identity.kms_keys.iter().find(|k| k.name.as_str() == name)
+    }
+
+    /// Whether a key of `identity.kmsKeys` is long-lived: the long-lived stack creates it and keeps a
+    /// copy in every region. `false` for a key the spec does not declare.
+    pub fn is_long_lived_kms_key(&self, name: &str) -> bool {
+        self.kms_key(name).is_some_and(|k| k.lifecycle.is_long_lived())
+    }
+
+    /// The keys of `identity.kmsKeys` the long-lived stack creates, in spec order.
+    pub fn long_lived_kms_keys(&self) -> impl Iterator<Item = &KmsKey> {
+        self.kms_keys().iter().filter(|k| k.lifecycle.is_long_lived())
+    }
+
+    /// The keys of `identity.kmsKeys` the environment stacks create (every key not long-lived), in
+    /// spec order.
+    pub fn environment_kms_keys(&self) -> impl Iterator<Item = &KmsKey> {
+        self.kms_keys().iter().filter(|k| !k.lifecycle.is_long_lived())
     }
 
     /// The alias (without `alias/`) of a key of `identity.kmsKeys` in a region.
@@ -99,5 +121,26 @@ mod tests {
         assert_eq!(names(None).stack_kms_alias("logs", "eu-west-1"), "oves-dev-logs-eu-west-1");
         assert_eq!(names(None).kms_alias_arn("us-east-1", "a"), None);
         assert_eq!(names(Some("123456789012")).kms_alias_arn("us-east-1", "a").as_deref(), Some("arn:aws:kms:us-east-1:123456789012:alias/a"));
+    }
+
+    #[test]
+    fn keys_are_split_by_the_stack_that_creates_them() {
+        let spec = crate::testing::JsonSpec::new(serde_json::json!({
+            "apiVersion": "stratoform.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "demo"},
+            "environments": [{"name": "dev"}], "regions": [{"name": "us-east-1"}],
+            "identity": {"kmsKeys": [
+                {"name": "ebs", "description": "d"},
+                {"name": "data", "description": "d", "lifecycle": "longLived"},
+                {"name": "logs", "description": "d", "lifecycle": "ephemeral"}
+            ]}
+        }));
+        let m = Model::resolve_all(&spec, None).expect("valid spec").remove(0);
+        let names = |keys: Vec<&KmsKey>| keys.iter().map(|k| k.name.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(m.long_lived_kms_keys().collect()), ["data"]);
+        assert_eq!(names(m.environment_kms_keys().collect()), ["ebs", "logs"]);
+        assert!(m.is_long_lived_kms_key("data"));
+        assert!(!m.is_long_lived_kms_key("ebs"));
+        assert!(!m.is_long_lived_kms_key("nothing"));
+        assert_eq!(m.kms_keys().len(), 3);
     }
 }

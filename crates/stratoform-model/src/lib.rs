@@ -12,12 +12,14 @@ pub mod input;
 pub mod kms;
 pub mod naming;
 pub mod network;
+pub mod observability;
 pub mod pointers;
 pub mod policies;
 pub mod refs;
 pub mod secrets;
 pub mod spec_view;
 pub mod stacks;
+pub mod state;
 pub mod zones;
 #[cfg(test)]
 mod testing;
@@ -34,6 +36,7 @@ pub use input::{EffectiveSpec, ReadSpec};
 pub use naming::Names;
 pub use network::{Inspection, NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
 pub use stacks::{Stack, StackKind};
+pub use state::StateBackendNames;
 pub use traffic::Traffic;
 pub use zones::{ZoneAssociation, ZoneHome};
 

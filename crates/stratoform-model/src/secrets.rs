@@ -26,6 +26,17 @@ impl Model {
         self.secrets().iter().flat_map(move |s| s.mounts.iter().filter(move |m| m.cluster.as_str() == cluster).map(move |m| (s, m)))
     }
 
+    /// The secrets the long-lived stack creates, in spec order.
+    pub fn long_lived_secrets(&self) -> impl Iterator<Item = &Secret> {
+        self.secrets().iter().filter(|s| s.lifecycle.is_long_lived())
+    }
+
+    /// The secrets the primary region's environment stack creates (every secret not long-lived),
+    /// in spec order.
+    pub fn environment_secrets(&self) -> impl Iterator<Item = &Secret> {
+        self.secrets().iter().filter(|s| !s.lifecycle.is_long_lived())
+    }
+
     /// A secret of `identity.secrets` by name.
     pub fn secret(&self, name: &str) -> Option<&Secret> {
         self.secrets().iter().find(|s| s.name.as_str() == name)
@@ -85,7 +96,8 @@ mod tests {
             "regions": [primary, region("us-west-2", "10.1.0.0/16", None), region("eu-west-1", "10.2.0.0/16", Some("other"))],
             "identity": {"secrets": [
                 {"name": "db", "description": "d", "mounts": [{"cluster": "main", "namespace": "app"}]},
-                {"name": "local", "description": "l"}
+                {"name": "local", "description": "l"},
+                {"name": "kept", "description": "k", "lifecycle": "longLived"}
             ]}
         }));
         let models = Model::resolve_all(&spec, None).expect("valid spec");
@@ -95,5 +107,8 @@ mod tests {
         assert_eq!(m.secret_reader_regions(db), ["us-east-1", "us-west-2"]);
         assert_eq!(m.secret_replica_regions(db), ["us-west-2"]);
         assert!(m.secret_replica_regions(m.secret("local").expect("declared")).is_empty());
+        let names = |secrets: Vec<&stratoform_spec::Secret>| secrets.iter().map(|s| s.name.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(m.long_lived_secrets().collect()), ["kept"]);
+        assert_eq!(names(m.environment_secrets().collect()), ["db", "local"]);
     }
 }

@@ -40,6 +40,30 @@ impl Model {
         self.platform.edge.zones.iter().find(|z| z.domain.as_str() == domain && z.provider == DnsProvider::Route53)
     }
 
+    /// Whether a zone of that domain is private (split-horizon domains have a public zone too).
+    pub fn has_private_zone(&self, domain: &str) -> bool {
+        self.platform.edge.zones.iter().any(|z| z.domain.as_str() == domain && z.private)
+    }
+
+    /// The Cloudflare zones, in spec order.
+    pub fn cloudflare_zones(&self) -> Vec<&DnsZone> {
+        self.platform.edge.zones.iter().filter(|z| z.provider == DnsProvider::Cloudflare).collect()
+    }
+
+    /// The Cloudflare zone a domain belongs to: the zone of that domain or, else, of its longest
+    /// parent domain (the first in spec order of equally long ones).
+    pub fn cloudflare_zone_of(&self, domain: &str) -> Option<&DnsZone> {
+        let mut best: Option<&DnsZone> = None;
+        for z in self.cloudflare_zones() {
+            let zone = z.domain.as_str();
+            let holds = domain == zone || domain.strip_suffix(zone).is_some_and(|head| head.ends_with('.'));
+            if holds && best.is_none_or(|b| zone.len() > b.domain.as_str().len()) {
+                best = Some(z);
+            }
+        }
+        best
+    }
+
     /// Who creates a Route 53 zone.
     pub fn zone_home(zone: &DnsZone) -> ZoneHome {
         if !zone.managed.unwrap_or(true) {
@@ -112,4 +136,35 @@ pub fn reads_environment_zones(platform: &Platform, primary: &str, region: &Regi
         || platform.edge.records.iter().any(|r| {
             env_zone(r.zone.as_str()) && r.target.as_deref().and_then(|t| t.split_once('/')).is_some_and(|(reg, lb)| reg == region.name.as_str() && !lb.contains('/'))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::testing::JsonSpec;
+    use crate::Model;
+
+    #[test]
+    fn zones_of_a_domain() {
+        let spec = JsonSpec::new(json!({
+            "apiVersion": "stratoform.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "demo"},
+            "environments": [{"name": "dev"}], "regions": [{"name": "us-east-1"}],
+            "edge": {"zones": [
+                {"domain": "example.com", "provider": "cloudflare"},
+                {"domain": "api.example.com", "provider": "cloudflare"},
+                {"domain": "internal.example.com", "provider": "route53"},
+                {"domain": "internal.example.com", "provider": "route53", "private": true}
+            ]}
+        }));
+        let m = Model::resolve_all(&spec, None).expect("valid spec").remove(0);
+        let zone = |d: &str| m.cloudflare_zone_of(d).map(|z| z.domain.to_string());
+        assert_eq!(m.cloudflare_zones().len(), 2);
+        assert_eq!(zone("example.com").as_deref(), Some("example.com"));
+        assert_eq!(zone("www.example.com").as_deref(), Some("example.com"));
+        assert_eq!(zone("v1.api.example.com").as_deref(), Some("api.example.com"));
+        assert_eq!(zone("badexample.com"), None);
+        assert!(m.has_private_zone("internal.example.com"));
+        assert!(!m.has_private_zone("example.com"));
+    }
 }
