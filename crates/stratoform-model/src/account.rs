@@ -70,9 +70,9 @@ impl Model {
     /// environments. What the account stack creates is not here: it is created once per account.
     pub fn unique_names(&self) -> Vec<UniqueName> {
         let mut out = Vec::new();
-        let state = self.state();
-        let bucket = state.bucket.as_ref().map_or_else(|| format!("{}-terraform-state", self.names.platform), |b| self.names.fill(b.as_str(), None, None));
-        out.push(UniqueName { kind: "S3 bucket", name: bucket, region: None, uniqueness: Uniqueness::Global, per_account: true, pointer: if state.bucket.is_some() { "/state/bucket".into() } else { "/metadata/name".into() } });
+        let named = self.state().bucket.is_some();
+        let bucket = self.state_backend().bucket;
+        out.push(UniqueName { kind: "S3 bucket", name: bucket, region: None, uniqueness: Uniqueness::Global, per_account: true, pointer: if named { "/state/bucket".into() } else { "/metadata/name".into() } });
         for (ri, r) in self.regions().iter().enumerate() {
             for (ci, c) in r.clusters.iter().enumerate() {
                 let field = if c.full_name.is_some() { "fullName" } else { "name" };

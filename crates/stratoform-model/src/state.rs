@@ -56,9 +56,10 @@ impl StateBackendNames {
         (self.noncurrent_version_retention.as_secs() / 86_400).max(1)
     }
 
-    /// The state key of a stack of an environment: `<keyPrefix>/<env>/<stack>/terraform.tfstate`.
-    pub fn key(&self, env: &str, stack: &str) -> String {
-        format!("{}/{env}/{stack}/terraform.tfstate", self.key_prefix)
+    /// The state key of a stack in a scope (an environment, or `account-<id>` for the stacks
+    /// applied once per account, [`crate::Stack::scope`]): `<keyPrefix>/<scope>/<stack>/terraform.tfstate`.
+    pub fn key(&self, scope: &str, stack: &str) -> String {
+        format!("{}/{scope}/{stack}/terraform.tfstate", self.key_prefix)
     }
 }
 

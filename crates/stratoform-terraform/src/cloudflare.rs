@@ -11,7 +11,7 @@ use stratoform_spec::DnsProvider;
 use crate::dsl::*;
 use crate::file::tf_file;
 use crate::modules::TERRAFORM_VERSION;
-use crate::stacks::{serde_name, StateSettings};
+use crate::stacks::serde_name;
 
 /// The Cloudflare provider constraint.
 pub const CLOUDFLARE_PROVIDER_VERSION: &str = "~> 4.40";
@@ -21,7 +21,7 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
     let dir = &stack.name;
     let path = |f: &str| format!("stacks/{dir}/{f}");
     let env = model.env_name();
-    let zones: Vec<String> = model.platform.edge.zones.iter().filter(|z| z.provider == DnsProvider::Cloudflare).map(|z| z.domain.to_string()).collect();
+    let zones: Vec<String> = model.cloudflare_zones().iter().map(|z| z.domain.to_string()).collect();
     let mut main = vec![block(
         "terraform",
         &[],
@@ -54,17 +54,8 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
         &["cloudflare_zone", "this"],
         vec![attr("for_each", ex("toset(var.zones)")), attr("name", ex("each.key"))],
     ));
-    let zone_of = |domain: &str| -> Option<String> {
-        let mut best: Option<&String> = None;
-        for z in &zones {
-            if (domain == z || domain.ends_with(&format!(".{z}"))) && best.is_none_or(|b| z.len() > b.len()) {
-                best = Some(z);
-            }
-        }
-        best.cloned()
-    };
     // Records: literal values, load balancers of the platform, or NLBs of the clusters.
-    for r in model.platform.edge.records.iter().filter(|r| zones.contains(&r.zone.to_string())) {
+    for r in model.edge().records.iter().filter(|r| zones.contains(&r.zone.to_string())) {
         let content = match (&r.target, r.values.first()) {
             (Some(t), _) => {
                 let parts: Vec<&str> = t.split('/').collect();
@@ -93,9 +84,9 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
         ));
     }
     // ACM validation records of certificates validated through Cloudflare.
-    for region in &model.platform.regions {
+    for region in model.regions() {
         for cert in region.certificates.iter().filter(|c| c.validation_dns == DnsProvider::Cloudflare) {
-            let Some(zone) = zone_of(cert.zone.as_str()) else { continue };
+            let Some(zone) = model.cloudflare_zone_of(cert.zone.as_str()).map(|z| z.domain.to_string()) else { continue };
             let remote = ident(&format!("{env}-{}", region.name));
             if !stack.after.iter().any(|a| ident(a) == remote) {
                 continue;
@@ -121,7 +112,7 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
             ));
         }
     }
-    for lb in &model.platform.edge.cloudflare_load_balancers {
+    for lb in &model.edge().cloudflare_load_balancers {
         let id = ident(lb.name.as_str());
         let m = &lb.monitor;
         let mut monitor = vec![
@@ -185,7 +176,7 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
         variable("state_key_prefix", "string", "The prefix of state keys.", None),
         variable("local_state_dir", "string", "The directory of local state files.", Some(s("../../.state"))),
     ];
-    let st = StateSettings::of(model);
+    let st = model.state_backend();
     let tfvars = vec![
         attr("env", s(env)),
         attr("zones", strs(zones.clone())),

@@ -6,7 +6,7 @@
 use hcl::Expression;
 use stratoform_model::{Model, StackKind};
 
-use super::{days, StackBuilder, StateSettings};
+use super::StackBuilder;
 use crate::dsl::*;
 
 /// The bootstrap stack's files (one values file per account scope).
@@ -36,12 +36,11 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     let per_env: Vec<(&Model, Vec<(String, Expression)>)> = super::first_of_each_account(&models)
         .into_iter()
         .map(|m| {
-            let st = StateSettings::of(m);
-            let state = m.state();
+            let st = m.state_backend();
             let vals = vec![
-                ("state_lock_table".to_owned(), st.lock_table.map(s).unwrap_or(Expression::Null)),
-                ("state_kms".to_owned(), state.kms.unwrap_or(true).into()),
-                ("state_noncurrent_version_days".to_owned(), n(state.noncurrent_version_retention.as_ref().map(days).unwrap_or(90) as i64)),
+                ("state_lock_table".to_owned(), st.lock_table.clone().map(s).unwrap_or(Expression::Null)),
+                ("state_kms".to_owned(), st.kms.into()),
+                ("state_noncurrent_version_days".to_owned(), n(st.noncurrent_version_days() as i64)),
             ];
             (m, vals)
         })

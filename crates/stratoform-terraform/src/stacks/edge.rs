@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use hcl::Expression;
 use stratoform_model::{Model, RecordTarget, StackKind, ZoneHome};
-use stratoform_spec::{DnsProvider, RecordType};
+use stratoform_spec::RecordType;
 
 use super::StackBuilder;
 use crate::dsl::*;
@@ -42,7 +42,7 @@ pub fn render(model: &Model, source: &str) -> Vec<(String, String)> {
     let mut records = Vec::new();
     let mut by_name = Vec::new();
     for (record, target, lb) in model.cluster_records() {
-        let Some(zone) = model.platform.edge.zones.iter().find(|z| z.domain == record.zone && z.provider == DnsProvider::Route53) else { continue };
+        let Some(zone) = model.route53_zone(record.zone.as_str()) else { continue };
         let RecordTarget::Cluster { .. } = target else { continue };
         let kind = if record.kind == RecordType::Aaaa { "AAAA" } else { "A" };
         let zone_id = if Model::zone_home(zone) == ZoneHome::Account {
@@ -78,7 +78,7 @@ pub fn render(model: &Model, source: &str) -> Vec<(String, String)> {
         b.main.push(block_owned(
             "data",
             vec!["aws_route53_zone".into(), ident(domain)],
-            vec![attr("name", s(domain.clone())), attr("private_zone", model.platform.edge.zones.iter().any(|z| z.domain.as_str() == domain && z.private))],
+            vec![attr("name", s(domain.clone())), attr("private_zone", model.has_private_zone(domain))],
         ));
     }
     b.main.extend(records);

@@ -20,7 +20,7 @@ use crate::dsl::*;
 pub fn render(model: &Model, dirs: &BTreeMap<(String, String), String>, source: &str) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for stack in model.stacks.iter().filter(|s| s.kind == StackKind::Environment) {
-        let Some(region) = model.platform.regions.iter().find(|r| Some(r.name.to_string()) == stack.region) else { continue };
+        let Some(region) = stack.region.as_deref().and_then(|r| model.region(r)) else { continue };
         let (builder, extra) = build(model, region, dirs, &stack.name);
         files.extend(builder.files(source, &stack.name, &[(model, extra)], false));
     }
@@ -46,13 +46,10 @@ impl Ctx<'_> {
     fn long_lived(&mut self) -> String {
         self.b.remote("long-lived")
     }
-    fn key_is_long_lived(&self, name: &str) -> bool {
-        self.model.platform.identity.kms_keys.iter().any(|k| k.name.as_str() == name && k.lifecycle.is_long_lived())
-    }
     /// The ARN of a KMS key of `identity.kmsKeys`, from this stack or the long-lived one.
     fn kms(&mut self, name: Option<&str>) -> Expression {
         let Some(name) = name else { return Expression::Null };
-        if self.key_is_long_lived(name) {
+        if self.model.is_long_lived_kms_key(name) {
             let ll = self.long_lived();
             if self.primary {
                 return ex(&format!("{ll}.kms_key_arns[{name:?}]"));
@@ -131,7 +128,7 @@ impl Ctx<'_> {
     }
     /// The block on the other side of a peering named in any region.
     fn peer_cidr(&self, name: &str) -> Option<String> {
-        for r in &self.model.platform.regions {
+        for r in self.model.regions() {
             for p in &r.peerings {
                 if p.name.as_str() == name {
                     if let Some(c) = p.peer.cidr {
@@ -168,7 +165,8 @@ struct GrantResolver<'c, 'a> {
 
 impl Resolve for GrantResolver<'_, '_> {
     fn bucket_arn(&mut self, name: &str) -> Expression {
-        let bucket = super::long_lived::any_bucket_name(self.ctx.model, name).map(|(_, b)| b).unwrap_or_else(|| format!("{}-{name}", self.ctx.prefix()));
+        let model = self.ctx.model;
+        let bucket = model.first_bucket(name).map(|(r, b)| model.bucket_name(r, b)).unwrap_or_else(|| format!("{}-{name}", self.ctx.prefix()));
         s(format!("arn:aws:s3:::{bucket}"))
     }
     fn kms_arn(&mut self, name: &str) -> Expression {
@@ -517,7 +515,7 @@ fn clusters(c: &mut Ctx) {
                 .collect();
             for p in &role.role.policies {
                 // The Karpenter controller gets its cluster's scoped policy instead of a shared one.
-                let karpenter_template = c.model.platform.identity.policies.iter().any(|x| x.name == *p && x.template == stratoform_spec::PolicyTemplate::KarpenterController);
+                let karpenter_template = c.model.policy(p.as_str()).is_some_and(|x| x.template == stratoform_spec::PolicyTemplate::KarpenterController);
                 let arn = if karpenter && karpenter_template { ex(&format!("module.karpenter_{id}.controller_policy_arn")) } else { policy_ref(c, p.as_str()) };
                 managed.push((p.to_string(), arn));
             }
@@ -594,9 +592,9 @@ fn clusters(c: &mut Ctx) {
 
 /// A custom policy of `identity.policies`, created in the primary region's stack.
 fn policy_ref(c: &mut Ctx, name: &str) -> Expression {
-    let iam = format!("{}-{name}", c.prefix());
+    let iam = c.model.names.policy(name);
     // IAM is global: the primary region's stack creates the policy, the others name it.
-    let Some(p) = c.model.platform.identity.policies.iter().find(|p| p.name.as_str() == name).cloned().filter(|_| c.primary) else {
+    let Some(p) = c.model.policy(name).cloned().filter(|_| c.primary) else {
         return call("format", [s(format!("arn:aws:iam::%s:policy/{iam}")), ex("local.account_id")]);
     };
     let rid = format!("policy_{}", ident(name));
@@ -629,7 +627,7 @@ fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
     let mut buckets = Vec::new();
     for bucket in region.buckets.iter().filter(|b| b.lifecycle == Lifecycle::Ephemeral) {
         let key = match &bucket.kms_key {
-            Some(k) if !c.key_is_long_lived(k.as_str()) => {
+            Some(k) if !c.model.is_long_lived_kms_key(k.as_str()) => {
                 c.keys.insert(k.to_string());
                 k.to_string()
             }
@@ -783,7 +781,7 @@ fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
         );
     }
     if c.primary {
-        for sec in model.platform.identity.secrets.iter().filter(|x| !x.lifecycle.is_long_lived()) {
+        for sec in model.environment_secrets() {
             let kms = c.kms(sec.kms_key.as_ref().map(|k| k.as_str()));
             // A replica is encrypted by the long-lived copy of the secret's key in its region
             // (validation admits only long-lived keys on secrets read in several regions).
@@ -1079,8 +1077,7 @@ fn edge(c: &mut Ctx) {
     }
     // Route 53 aliases of this region's load balancers.
     let records: Vec<(String, Expression)> = model
-        .platform
-        .edge
+        .edge()
         .records
         .iter()
         .filter_map(|r| {
@@ -1392,7 +1389,7 @@ fn transit_peerings(c: &mut Ctx) {
     let Some(tgw) = &region.transit_gateway else { return };
     let order = |r: &str| model.stacks.iter().position(|s| s.kind == StackKind::Environment && s.region.as_deref() == Some(r));
     let mut peers: Vec<&Region> = Vec::new();
-    for other in model.platform.regions.iter().filter(|r| r.name != region.name) {
+    for other in model.regions().iter().filter(|r| r.name != region.name) {
         let Some(otgw) = &other.transit_gateway else { continue };
         let requested = tgw.peer_regions.contains(&other.name) || otgw.peer_regions.contains(&region.name);
         if requested && order(region.name.as_str()) > order(other.name.as_str()) {
@@ -1474,20 +1471,14 @@ fn transit_peerings(c: &mut Ctx) {
 fn observability(c: &mut Ctx) {
     let model = c.model;
     let region = c.region;
-    let alarms: Vec<_> = model
-        .platform
-        .observability
-        .alarms
-        .iter()
-        .filter(|a| a.region.as_ref().map(ToString::to_string).unwrap_or_else(|| model.primary_region().name.to_string()) == region.name.as_str())
-        .collect();
+    let alarms = model.alarms_in(region.name.as_str());
     let topic_names: BTreeSet<String> = if c.primary {
-        model.platform.observability.topics.iter().map(|t| t.name.to_string()).collect()
+        model.observability().topics.iter().map(|t| t.name.to_string()).collect()
     } else {
         alarms.iter().map(|a| a.topic.to_string()).collect()
     };
     let mut topics = Vec::new();
-    for t in model.platform.observability.topics.iter().filter(|t| topic_names.contains(t.name.as_str())) {
+    for t in model.observability().topics.iter().filter(|t| topic_names.contains(t.name.as_str())) {
         let kms = c.kms(t.kms_key.as_ref().map(|k| k.as_str()));
         topics.push((
             t.name.to_string(),
@@ -1536,11 +1527,11 @@ fn accelerators(c: &mut Ctx, stack: &str) {
     // Global Accelerators go into the last environment stack, which applies after every region's
     // load balancers exist.
     let last = model.stacks.iter().rfind(|s| s.kind == StackKind::Environment).map(|s| s.name.as_str());
-    if last != Some(stack) || model.platform.edge.global_accelerators.is_empty() {
+    if last != Some(stack) || model.edge().global_accelerators.is_empty() {
         return;
     }
     let mut accs = Vec::new();
-    for ga in &model.platform.edge.global_accelerators {
+    for ga in &model.edge().global_accelerators {
         let listeners: Vec<(String, Expression)> = ga
             .listeners
             .iter()
@@ -1638,14 +1629,14 @@ fn kubernetes_files(c: &mut Ctx, dirs: &BTreeMap<(String, String), String>) {
 fn kms_keys(c: &mut Ctx) {
     let model = c.model;
     if c.primary {
-        for k in model.platform.identity.kms_keys.iter().filter(|k| !k.lifecycle.is_long_lived()) {
+        for k in model.environment_kms_keys() {
             c.keys.insert(k.name.to_string());
         }
     }
     let keys = std::mem::take(&mut c.keys);
     let mut arns = Vec::new();
     for name in &keys {
-        let spec = model.platform.identity.kms_keys.iter().find(|k| k.name.as_str() == name);
+        let spec = model.kms_key(name);
         let (desc, rotation, window) = spec
             .map(|k| (k.description.clone(), k.rotation, days(&k.deletion_window).clamp(7, 30)))
             .unwrap_or_else(|| (format!("{name} ({})", c.region.name), true, 30));
@@ -1685,7 +1676,7 @@ fn kms_keys(c: &mut Ctx) {
     }
     // Every key of `identity.kmsKeys` this region has, for the Kubernetes layer's values
     // templates (`${kmsKey.<name>.arn}`): the keys created here and the long-lived ones.
-    for k in &model.platform.identity.kms_keys {
+    for k in model.kms_keys() {
         let name = k.name.as_str();
         let arn = if keys.contains(name) {
             ex(&format!("module.kms_{}.arn", ident(name)))

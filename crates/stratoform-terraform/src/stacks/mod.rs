@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use hcl::structure::Structure;
 use hcl::Expression;
-use stratoform_model::Model;
+use stratoform_model::{Model, StateBackendNames};
 
 use crate::dsl::*;
 use crate::file::tf_file;
@@ -44,41 +44,6 @@ pub fn region_alias(region: &str) -> String {
     ident(region)
 }
 
-/// The state settings of one environment.
-pub struct StateSettings {
-    /// Bucket.
-    pub bucket: String,
-    /// Lock table, when locking.
-    pub lock_table: Option<String>,
-    /// Region of the bucket.
-    pub region: String,
-    /// Key prefix.
-    pub key_prefix: String,
-}
-
-impl StateSettings {
-    /// The state settings of a model.
-    pub fn of(model: &Model) -> Self {
-        let st = &model.platform.state;
-        let platform = &model.names.platform;
-        Self {
-            bucket: st.bucket.as_ref().map(|b| model.names.fill(b.as_str(), None, None)).unwrap_or_else(|| format!("{platform}-terraform-state")),
-            lock_table: if st.locking.unwrap_or(true) {
-                Some(st.lock_table.as_ref().map(|t| model.names.fill(t.as_str(), None, None)).unwrap_or_else(|| format!("{platform}-terraform-locks")))
-            } else {
-                None
-            },
-            region: st.region.as_ref().map(ToString::to_string).unwrap_or_else(|| model.primary_region().name.to_string()),
-            key_prefix: st.key_prefix.clone().unwrap_or_else(|| platform.clone()),
-        }
-    }
-
-    /// The state key of a stack in a scope (an environment, or an account for the stacks applied
-    /// once per account).
-    pub fn key(&self, scope: &str, stack: &str) -> String {
-        format!("{}/{scope}/{stack}/terraform.tfstate", self.key_prefix)
-    }
-}
 
 impl StackBuilder {
     /// A module call: `module "<name>" { source = "../../modules/<family>" ... }`.
@@ -190,7 +155,7 @@ impl StackBuilder {
         let stack = first.stacks.iter().find(|s| s.name == dir);
         let per_account = stack.is_some_and(stratoform_model::Stack::per_account);
         let scope_of = |m: &Model| m.stacks.iter().find(|s| s.name == dir).map_or_else(|| m.env_name().to_owned(), |s| s.scope.clone());
-        let backend_body = |st: &StateSettings, scope: &str| {
+        let backend_body = |st: &StateBackendNames, scope: &str| {
             let mut b = vec![
                 attr("bucket", s(st.bucket.clone())),
                 attr("key", s(st.key(scope, dir))),
@@ -218,12 +183,12 @@ impl StackBuilder {
                 tf_file(
                     source,
                     &format!("Root stack `{dir}`: state in S3 with DynamoDB locking."),
-                    vec![block("terraform", &[], vec![block("backend", &["s3"], backend_body(&StateSettings::of(first), &scope_of(first)))])],
+                    vec![block("terraform", &[], vec![block("backend", &["s3"], backend_body(&first.state_backend(), &scope_of(first)))])],
                 ),
             ));
         }
         for (model, extra) in models {
-            let st = StateSettings::of(model);
+            let st = model.state_backend();
             let scope = scope_of(model);
             let mut values = Vec::new();
             if !per_account {
