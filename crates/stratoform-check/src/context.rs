@@ -58,7 +58,7 @@ impl<'a> Context<'a> {
 
     /// Regions with their pointers.
     pub fn regions(&self) -> impl Iterator<Item = (String, &'a Region)> {
-        self.model.platform.regions.iter().enumerate().map(|(i, r)| (format!("/regions/{i}"), r))
+        self.model.regions().iter().enumerate().map(|(i, r)| (format!("/regions/{i}"), r))
     }
 
     /// Clusters with their pointers and regions.

@@ -76,10 +76,10 @@ pub enum Use {
 /// diagnostics about the waivers, and what became of each waiver (by index).
 pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<Finding>, Vec<Diagnostic>, Vec<Use>) {
     let ctx = Context::new(model);
-    let waivers = &model.platform.review.waivers;
+    let waivers = &model.review().waivers;
     let mut problems = Vec::new();
     let mut active = vec![false; waivers.len()];
-    let declared: Vec<&str> = model.platform.environments.iter().map(|e| e.name.as_str()).collect();
+    let declared: Vec<&str> = model.environments().iter().map(|e| e.name.as_str()).collect();
     for (i, w) in waivers.iter().enumerate() {
         for (j, env) in w.environments.iter().enumerate() {
             if !declared.contains(&env.as_str()) {
@@ -167,7 +167,7 @@ pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<F
 
 /// The warning for a waiver that matched nothing in any environment checked.
 pub fn unused(model: &Model, index: usize) -> Diagnostic {
-    let w = &model.platform.review.waivers[index];
+    let w = &model.review().waivers[index];
     let at = format!("/review/waivers/{index}");
     let path = stratoform_loader::tree::spec_path(&at);
     Diagnostic::new(codes::UNUSED, Severity::Warning, format!("waiver of `{}` matches no finding at `{path}`", w.rule))

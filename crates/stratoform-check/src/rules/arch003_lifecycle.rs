@@ -30,9 +30,9 @@ restore.",
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
-    let p = &ctx.model.platform;
+    let model = ctx.model;
     let mut out = Vec::new();
-    let key_lifecycle = |name: &Name| p.identity.kms_keys.iter().position(|k| &k.name == name).map(|i| (i, p.identity.kms_keys[i].lifecycle));
+    let key_lifecycle = |name: &Name| model.kms_keys().iter().position(|k| &k.name == name).map(|i| (i, model.kms_keys()[i].lifecycle));
     let mut ephemeral_key = |at: String, what: String, key: Option<&Name>| {
         if let Some((ki, Lifecycle::Ephemeral)) = key.and_then(key_lifecycle) {
             out.push(
@@ -60,14 +60,14 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    for (i, s) in p.identity.secrets.iter().enumerate() {
+    for (i, s) in model.secrets().iter().enumerate() {
         if s.lifecycle.is_long_lived() {
             ephemeral_key(format!("/identity/secrets/{i}/kmsKey"), format!("secret `{}`", s.name), s.kms_key.as_ref());
         }
     }
     // Buckets a long-lived bucket writes into.
     let bucket = |region: &str, name: &Name| {
-        p.regions.iter().find(|r| r.name.as_str() == region).and_then(|r| r.buckets.iter().find(|b| &b.name == name))
+        model.region(region).and_then(|r| r.buckets.iter().find(|b| &b.name == name))
     };
     for (rp, r) in ctx.regions() {
         for (i, b) in r.buckets.iter().enumerate() {
@@ -102,12 +102,12 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    for (i, z) in p.edge.zones.iter().enumerate() {
+    for (i, z) in model.edge().zones.iter().enumerate() {
         if !z.lifecycle.is_long_lived() && z.managed != Some(false) {
             out.push(warn(format!("/edge/zones/{i}/lifecycle"), format!("DNS zone `{}`", z.domain)));
         }
     }
-    for (i, o) in p.identity.oidc_providers.iter().enumerate() {
+    for (i, o) in model.identity_spec().oidc_providers.iter().enumerate() {
         if !o.lifecycle.is_long_lived() {
             out.push(warn(format!("/identity/oidcProviders/{i}/lifecycle"), format!("OIDC provider `{}`", o.name)));
         }

@@ -41,7 +41,7 @@ pub fn allowed(rule: &InstanceTypeRule, family: &str, size: &str) -> bool {
 }
 
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
-    let rules = &ctx.model.platform.review.allowed_instance_types;
+    let rules = &ctx.model.review().allowed_instance_types;
     let mut out = Vec::new();
     if rules.is_empty() {
         return out;

@@ -56,7 +56,7 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    for (pi, policy) in ctx.model.platform.identity.policies.iter().enumerate() {
+    for (pi, policy) in ctx.model.identity_spec().policies.iter().enumerate() {
         if policy.template != PolicyTemplate::Custom {
             continue;
         }

@@ -37,16 +37,16 @@ struct Net {
 }
 
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
-    let p = &ctx.model.platform;
+    let regions = ctx.model.regions();
     let vpc_net = |region: &str, vpc: &str| -> Option<Net> {
-        let (ri, r) = p.regions.iter().enumerate().find(|(_, r)| r.name.as_str() == region)?;
+        let (ri, r) = regions.iter().enumerate().find(|(_, r)| r.name.as_str() == region)?;
         let (vi, v) = r.vpcs.iter().enumerate().find(|(_, v)| v.name.as_str() == vpc)?;
         Some(Net { pointer: format!("/regions/{ri}/vpcs/{vi}/cidr"), what: format!("VPC `{region}/{vpc}`"), cidr: v.cidr })
     };
     // Networks connected to each VPC (region, name), including itself.
     let connected = |region: &str, vpc: &str| -> Vec<Net> {
         let mut nets: Vec<Net> = vpc_net(region, vpc).into_iter().collect();
-        for (ri, r) in p.regions.iter().enumerate() {
+        for (ri, r) in regions.iter().enumerate() {
             for (pi, peering) in r.peerings.iter().enumerate() {
                 let peer_region = peering.peer.region.as_ref().map_or(r.name.as_str(), |x| x.as_str());
                 let local = r.name.as_str() == region && peering.vpc.as_str() == vpc;
@@ -74,10 +74,10 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     // Transit Gateways peered across regions.
-    for (ri, r) in p.regions.iter().enumerate() {
+    for (ri, r) in regions.iter().enumerate() {
         let Some(tgw) = &r.transit_gateway else { continue };
         for peer in &tgw.peer_regions {
-            let Some(other) = p.regions.iter().find(|x| x.name.as_str() == peer.as_str()) else { continue };
+            let Some(other) = ctx.model.region(peer.as_str()) else { continue };
             let Some(other_tgw) = &other.transit_gateway else { continue };
             for a in &tgw.attachments {
                 for b in &other_tgw.attachments {
@@ -120,14 +120,13 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
 
 /// VPCs reached through the Transit Gateway a VPC is attached to, and the gateways it peers with.
 fn tgw_reach(ctx: &Context<'_>, region: &str, vpc: &str) -> Vec<Net> {
-    let p = &ctx.model.platform;
-    let Some(home) = p.regions.iter().find(|r| r.name.as_str() == region) else { return Vec::new() };
+    let Some(home) = ctx.model.region(region) else { return Vec::new() };
     let Some(tgw) = &home.transit_gateway else { return Vec::new() };
     if !tgw.attachments.iter().any(|a| a.vpc.as_str() == vpc) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for (ri, r) in p.regions.iter().enumerate() {
+    for (ri, r) in ctx.model.regions().iter().enumerate() {
         let Some(t) = &r.transit_gateway else { continue };
         let same = r.name.as_str() == region;
         let peered = tgw.peer_regions.iter().any(|x| x.as_str() == r.name.as_str())

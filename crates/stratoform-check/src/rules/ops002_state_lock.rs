@@ -25,7 +25,7 @@ proposes to create them again next to the live ones.",
 };
 
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
-    if ctx.model.platform.state.locking == Some(false) {
+    if !ctx.model.state_backend().locking() {
         return vec![ctx.finding(&RULE, "/state/locking", "Terraform state is not locked", "locking off")];
     }
     Vec::new()

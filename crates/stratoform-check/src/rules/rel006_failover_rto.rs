@@ -31,9 +31,9 @@ really meets.",
 
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let Some(rto) = &ctx.model.platform.review.rto else { return out };
+    let Some(rto) = &ctx.model.review().rto else { return out };
     let budget = rto.as_secs_f64();
-    let edge = &ctx.model.platform.edge;
+    let edge = ctx.model.edge();
     for (i, lb) in edge.cloudflare_load_balancers.iter().enumerate() {
         let m = &lb.monitor;
         let detect = stratoform_model::failover::cloudflare_detection(m.interval, m.timeout, m.retries).worst_s;

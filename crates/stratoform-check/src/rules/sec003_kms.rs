@@ -29,7 +29,7 @@ without touching bucket policies.",
 
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if ctx.model.platform.state.kms == Some(false) {
+    if !ctx.model.state_backend().kms {
         out.push(ctx.finding_with(
             &RULE,
             Severity::Error,
