@@ -53,18 +53,14 @@ pub(crate) fn page(model: &Model, graph: &Graph, diagram: &Diagram) -> String {
     }
     doc.table(&t);
     doc.h2("Terraform state");
-    let st = model.state();
-    let primary = model.primary_region().name.to_string();
+    let st = model.state_backend();
     let mut t = Table::new(&["Parameter", "Value", "Spec"]);
-    let bucket = st.bucket.as_ref().map_or_else(|| format!("{}-terraform-state", model.names.platform), |b| model.names.fill(b, None, None));
-    t.row(vec!["State bucket".into(), code(&bucket), md(model, "/state/bucket")]);
-    let locking = st.locking.unwrap_or(true);
-    let table = st.lock_table.as_ref().map_or_else(|| format!("{}-terraform-locks", model.names.platform), |b| model.names.fill(b, None, None));
-    t.row(vec!["Lock table".into(), if locking { code(&table) } else { "none (locking off)".into() }, md(model, "/state/lockTable")]);
-    t.row(vec!["Region".into(), st.region.as_ref().map_or(primary, ToString::to_string), md(model, "/state/region")]);
-    t.row(vec!["Key prefix".into(), code(st.key_prefix.as_deref().unwrap_or(&model.names.platform)), md(model, "/state/keyPrefix")]);
-    t.row(vec!["Encryption".into(), if st.kms.unwrap_or(true) { "KMS key of the bootstrap stack".into() } else { "SSE-S3".into() }, md(model, "/state/kms")]);
-    t.row(vec!["Noncurrent versions kept".into(), st.noncurrent_version_retention.as_ref().map_or("90d".into(), ToString::to_string), md(model, "/state/noncurrentVersionRetention")]);
+    t.row(vec!["State bucket".into(), code(&st.bucket), md(model, "/state/bucket")]);
+    t.row(vec!["Lock table".into(), st.lock_table.as_deref().map_or_else(|| "none (locking off)".into(), code), md(model, "/state/lockTable")]);
+    t.row(vec!["Region".into(), st.region.clone(), md(model, "/state/region")]);
+    t.row(vec!["Key prefix".into(), code(&st.key_prefix), md(model, "/state/keyPrefix")]);
+    t.row(vec!["Encryption".into(), if st.kms { "KMS key of the bootstrap stack".into() } else { "SSE-S3".into() }, md(model, "/state/kms")]);
+    t.row(vec!["Noncurrent versions kept".into(), st.noncurrent_version_retention.to_string(), md(model, "/state/noncurrentVersionRetention")]);
     doc.table(&t);
     doc.h2("Waves");
     let mut t = Table::new(&["Wave", "Unit", "Kind", "Cluster", "After", "Why", "Spec"]);
