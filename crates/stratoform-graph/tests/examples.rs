@@ -205,7 +205,7 @@ fn oves_database_region_first_and_independent_tools_in_dev() {
         let g = build(model).unwrap();
         let stacks: Vec<String> = g.stack_order().into_iter().map(|(s, _)| s).collect();
         let pos = |s: &str| stacks.iter().position(|x| x == s).unwrap_or_else(|| panic!("no stack {s}: {stacks:?}"));
-        if model.platform.regions.iter().any(|r| r.name.as_str() == "eu-central-1") {
+        if model.regions().iter().any(|r| r.name.as_str() == "eu-central-1") {
             assert!(pos(&format!("{env}-eu-central-1")) < pos(&format!("{env}-us-east-1")), "the cluster region peers with the database VPC: {stacks:?}");
         }
         assert!(wave(&g, UnitKind::HelmChart, "ingress-nginx") > wave(&g, UnitKind::HelmChart, "aws-load-balancer-controller"));

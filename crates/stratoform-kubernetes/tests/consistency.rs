@@ -745,7 +745,7 @@ fn aoscloud_waves_follow_the_seed() {
                 .cloned()
                 .unwrap_or_else(|| panic!("aoscloud {env}: no Application {name} in {apps:?}"))
         };
-        let cluster = &m.platform.regions[0].clusters[0];
+        let cluster = &m.regions()[0].clusters[0];
         let primary: BTreeMap<String, (String, i64)> = cluster
             .charts
             .iter()
@@ -821,7 +821,7 @@ fn oves_waves_follow_what_its_objects_need() {
         assert!(w("ingress-nginx") < w("manifests-ns-microservices"));
         assert!(w("manifests-platform") < w("manifests-ns-microservices"));
         assert!(w("aws-load-balancer-controller") < w("manifests-ns-messaging"));
-        let cluster = &m.platform.regions[0].clusters[0];
+        let cluster = &m.regions()[0].clusters[0];
         let independent: Vec<&str> = cluster
             .charts
             .iter()

@@ -45,8 +45,9 @@ pub use zones::{ZoneAssociation, ZoneHome};
 pub struct Model {
     /// The spec file the model came from, as given on the command line.
     pub source: String,
-    /// The effective spec of this environment.
-    pub platform: Platform,
+    /// The effective spec of this environment. Private: renderers read the resolved accessors
+    /// (names, defaults) and `spec_view.rs` (what they only list as written), never the raw spec.
+    pub(crate) platform: Platform,
     /// The environment.
     pub env: Environment,
     /// Spans of the effective spec, for findings and docs links.

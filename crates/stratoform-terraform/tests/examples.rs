@@ -59,7 +59,7 @@ fn each_region(mut f: impl FnMut(&str, &Model, &Region, &str, &OutputTree)) {
     for name in examples() {
         let (models, tree) = example(&name);
         for m in &models {
-            for region in &m.platform.regions {
+            for region in m.regions() {
                 f(&name, m, region, &format!("{}-{}", m.env_name(), region.name), &tree);
             }
         }
@@ -85,9 +85,7 @@ fn environment_stacks_output_what_values_templates_read() {
         // wherever something of the region uses them).
         let primary = m.primary_region().name == region.name;
         expect.extend(
-            m.platform
-                .identity
-                .kms_keys
+            m.kms_keys()
                 .iter()
                 .filter(|k| primary || k.lifecycle.is_long_lived())
                 .map(|k| format!("kms_{}_arn", snake(k.name.as_str()))),
@@ -193,7 +191,7 @@ fn transit_gateways_peer_across_regions() {
             let call = module_call(tree, later, &format!("transit_peering_{}", snake(&other_region))).unwrap_or_else(|| panic!("{name}: {later} does not own the peering"));
             let text = flat(call);
             let cidr = |r: &str| {
-                let reg = m.platform.regions.iter().find(|x| x.name.as_str() == r).unwrap();
+                let reg = m.regions().iter().find(|x| x.name.as_str() == r).unwrap();
                 let a = &reg.transit_gateway.as_ref().unwrap().attachments[0];
                 m.network.vpc(r, a.vpc.as_str()).unwrap().cidr.to_string()
             };
@@ -273,7 +271,7 @@ fn keys_have_policies_and_log_groups_have_keys() {
         }
     }
     let m = &models[0];
-    for region in &m.platform.regions {
+    for region in m.regions() {
         let stack = format!("{}-{}", m.env_name(), region.name);
         let logs = module_call(&tree, &stack, "kms_logs").unwrap_or_else(|| panic!("{stack} has no logs key"));
         assert!(logs.contains("cloudwatch_logs = true"), "{logs}");

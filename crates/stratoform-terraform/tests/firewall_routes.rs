@@ -44,7 +44,7 @@ fn unibeam_firewalls_get_the_subnets_they_inspect() {
     let (models, tree) = render_example("unibeam");
     let mut checked = 0;
     for m in &models {
-        for region in &m.platform.regions {
+        for region in m.regions() {
             let stack = format!("{}-{}", m.env_name(), region.name);
             let main = parse_tf(&tree, &format!("stacks/{stack}/main.tf"));
             for vpc in &region.vpcs {
@@ -97,7 +97,7 @@ fn unibeam_firewalls_get_the_subnets_they_inspect() {
 fn vpcs_without_a_firewall_keep_their_internet_route() {
     let (models, tree) = render_example("aoscloud");
     for m in &models {
-        for region in &m.platform.regions {
+        for region in m.regions() {
             let main = tree.get(&format!("stacks/{}-{}/main.tf", m.env_name(), region.name)).unwrap();
             assert!(!main.contains("internet_via_firewall = true"));
         }
