@@ -12,7 +12,7 @@ use stratoform_spec::{
 };
 
 use super::long_lived::{bucket_args, bucket_value, BUCKET_TYPE};
-use super::policies::{ebs_csi_key_policy, grant_policy, template_policy, Resolve};
+use super::policies::{ebs_csi_key_policy, grant_policy, registry_auth_policy, template_policy, Resolve};
 use super::{days, retention_days, serde_name, StackBuilder};
 use crate::dsl::*;
 
@@ -540,6 +540,24 @@ fn clusters(c: &mut Ctx) {
                     ("service_accounts", strs(role.service_accounts.iter().map(|x| format!("{}:{}", x.namespace(), x.name())))),
                     ("managed_policy_arns", obj(managed)),
                     ("inline_policies", obj(inline)),
+                ],
+            );
+        }
+        // The role whose ECR tokens keep the Argo CD repository secrets of private chart
+        // registries current (the Kubernetes layer's refresher runs as its service account).
+        if let Some(auth) = c.model.registry_auth(region, cl) {
+            c.b.module(
+                &format!("role_{id}_argocd_ecr_auth"),
+                "identity",
+                vec![
+                    ("name", s(auth.iam_name.clone())),
+                    ("binding", s("irsa")),
+                    ("cluster_name", ex(&format!("{eks}.name"))),
+                    ("oidc_provider_arn", ex(&format!("{eks}.oidc_provider_arn"))),
+                    ("oidc_issuer", ex(&format!("{eks}.oidc_issuer"))),
+                    ("service_accounts", strs([auth.service_account_ref()])),
+                    ("managed_policy_arns", obj::<&str>([])),
+                    ("inline_policies", obj([("ecr-chart-pull", registry_auth_policy(&auth.repository_arns()))])),
                 ],
             );
         }

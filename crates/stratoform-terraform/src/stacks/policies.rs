@@ -106,6 +106,22 @@ pub fn ebs_csi_key_policy(keys: Vec<Expression>) -> Expression {
     ])
 }
 
+/// What the role of a cluster's registry credentials refresher needs: an ECR token
+/// (`ecr:GetAuthorizationToken`, an action IAM scopes to no resource), and, since the token carries
+/// the rights of the role that asked for it, pulling the charts Argo CD reads from the registries'
+/// repositories, and no others.
+pub fn registry_auth_policy(repository_arns: &[String]) -> Expression {
+    policy_document([
+        obj([("Sid", s("EcrToken")), ("Effect", s("Allow")), ("Action", strs(["ecr:GetAuthorizationToken"])), ("Resource", s("*"))]),
+        obj([
+            ("Sid", s("PullCharts")),
+            ("Effect", s("Allow")),
+            ("Action", strs(["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"])),
+            ("Resource", strs(repository_arns.iter().cloned())),
+        ]),
+    ])
+}
+
 /// The statements of a well-known policy.
 pub fn template_policy(template: PolicyTemplate) -> Option<serde_json::Value> {
     use serde_json::json;
