@@ -1,5 +1,6 @@
 //! Argo CD: AppProjects per team, one Application per chart and per manifest bundle, the `chain`
-//! and `root` parents (app-of-apps) with sync waves, OCI repository secrets, and the bootstrap
+//! and `root` parents (app-of-apps) with sync waves, OCI repository secrets (kept current for
+//! private ECR registries by [`crate::registry_auth`]), and the bootstrap
 //! files (`helm install` values for Argo CD itself and the root Application).
 
 use std::collections::BTreeSet;
@@ -80,7 +81,7 @@ pub fn project_of(argo: &ArgoCd, ns: &str) -> String {
 
 /// The chart repository URL as Argo CD takes it (OCI registries without the scheme).
 pub fn repo_url(url: &str) -> String {
-    url.strip_prefix("oci://").unwrap_or(url).to_owned()
+    stratoform_model::registry_auth::argocd_repo_url(url)
 }
 
 /// AppProjects: `platform` (charts and cluster-wide bundles) and one per team, limited to the
@@ -139,7 +140,8 @@ pub fn projects(
     out
 }
 
-/// Repository secrets for OCI chart registries (Argo CD needs `enableOCI`).
+/// Repository secrets for OCI chart registries (Argo CD needs `enableOCI`). Those of private
+/// ECR registries get their credentials from the refresher of [`crate::registry_auth`].
 pub fn repository_secrets(
     ctx: &ClusterCtx<'_>,
     paths: &RepoPaths<'_>,
@@ -155,15 +157,13 @@ pub fn repository_secrets(
             continue;
         }
         let host = repo_url(url);
-        let name = format!(
-            "repo-{}",
-            host.replace(['/', '.', '_', ':'], "-").to_ascii_lowercase()
-        );
+        // The model names it: a private ECR registry's refresher patches it by this name.
+        let name = stratoform_model::registry_auth::repository_secret_name(url);
         let mut labels = Map::new();
         labels.insert("argocd.argoproj.io/secret-type".into(), json!("repository"));
         let mut meta = metadata(
             ctx,
-            name.trim_end_matches('-'),
+            &name,
             Some(paths.argo.namespace.as_str()),
             labels,
         );

@@ -136,6 +136,12 @@ fn parity(source: &str, models: &[Model], clusters: &BTreeMap<String, Vec<EnvClu
             "a laptop cannot answer ACME challenges; certificates exist but browsers do not trust them",
         ),
         (
+            "Private ECR chart registries",
+            "a CronJob and an Argo CD Sync hook Job write a fresh ECR token into the repository secret, as an IRSA role",
+            "left out: the repository secret has no credentials",
+            "no IRSA; write `username: AWS` and `password: $(aws ecr get-login-password)` into the secret by hand (the token lasts 12 hours)",
+        ),
+        (
             "Secrets Manager mounts",
             "SecretProviderClass (AWS provider) through the Secrets Store CSI driver",
             "a Kubernetes Secret volume of the secret's name",

@@ -36,6 +36,7 @@ pub mod mesh;
 pub mod namespaces;
 pub mod readme;
 pub mod refs;
+pub mod registry_auth;
 pub mod secret_provider_class;
 pub mod storage;
 pub mod target_group_binding;

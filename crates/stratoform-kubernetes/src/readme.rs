@@ -34,6 +34,7 @@ pub fn render(
     s.push_str(ORDER);
     s.push_str(REFERENCES);
     s.push_str(INGRESS);
+    registry_credentials(&mut s, models, clusters, target);
     let _ = writeln!(s, "## What was rendered\n");
     let _ = writeln!(
         s,
@@ -142,6 +143,71 @@ pub fn render(
     s
 }
 
+/// How the credentials of private ECR chart registries are kept current, and where.
+fn registry_credentials(s: &mut String, models: &[Model], clusters: &BTreeMap<String, Vec<EnvCluster>>, target: Target) {
+    s.push_str(CREDENTIALS);
+    let mut any = false;
+    for (dir, envs) in clusters {
+        for e in envs.iter().filter(|e| e.argo.is_some() && target == Target::Aws) {
+            let Some(model) = models.iter().find(|m| m.env_name() == e.env) else { continue };
+            let auth = model
+                .clusters()
+                .find(|(r, c)| r.name.as_str() == e.region && c.name.as_str() == e.cluster)
+                .and_then(|(r, c)| model.registry_auth(r, c));
+            for (auth, g) in auth.iter().flat_map(|a| a.registries.iter().map(move |g| (a, g))) {
+                any = true;
+                let secrets: Vec<String> = g.secrets().map(|n| format!("`{n}`")).collect();
+                let _ = writeln!(
+                    s,
+                    "- `{dir}`, {}: `{}` (CronJob and Sync hook Job) writes tokens of `{}` into {}, as role `{}`",
+                    e.env,
+                    g.refresher,
+                    g.host,
+                    secrets.join(", "),
+                    auth.iam_name
+                );
+            }
+        }
+    }
+    if !any {
+        let private = models.iter().any(|m| !m.registry_auths().is_empty());
+        let why = if target == Target::Kind && private {
+            "None: kind clusters have no IRSA, so a repository secret of a private ECR registry gets its\ntoken by hand (`parity.md`)."
+        } else {
+            "None: no Argo CD Application pulls a chart from a private ECR registry."
+        };
+        let _ = writeln!(s, "{why}");
+    }
+    s.push('\n');
+}
+
+const CREDENTIALS: &str = "\
+## Credentials of private ECR chart registries
+
+Argo CD pulls an OCI chart with the repository secret of its registry (`root`,
+`secret-repo-<registry>.yaml`). A private ECR registry accepts only a token of
+`aws ecr get-login-password`, which expires after 12 hours, and Argo CD has no ECR login of its
+own. So for each such registry `root` also holds, in the secrets' wave (-2):
+
+- ServiceAccount `argocd-ecr-auth` in Argo CD's namespace, annotated with the IRSA role
+  `<EKS cluster name>-argocd-ecr-auth` that the environment stack creates; the role may get a
+  token (`ecr:GetAuthorizationToken`) and pull the charts' ECR repositories, and no others: a
+  token carries the rights of the role that asked for it;
+- a Role allowing `get` and `patch` on the registry's repository secrets, by name, and its
+  RoleBinding;
+- a Job, an Argo CD `Sync` hook recreated at every sync of `root`, which `root` waits for before
+  the next wave, so the charts of `chain` find a valid token on their first sync; and a CronJob
+  running the same pod every 6 hours, half a token's life. The pod's AWS CLI init container
+  (`public.ecr.aws/aws-cli/aws-cli`) writes the token as a merge patch into a memory volume, and a
+  kubectl container (`registry.k8s.io/kubectl` at the cluster's minor version) patches
+  `username: AWS` and `password: <token>` into each secret. Argo CD leaves those keys alone: they
+  are not in the secret it applies from Git.
+
+`stratoform verify` proves each private registry's secret has such a CronJob, a role allowed to
+patch it, and a Sync hook before the Applications that pull from it.
+
+";
+
 const LAYOUT: &str = "\
 ## Layout
 
@@ -176,7 +242,8 @@ const ORDER: &str = "\
    runs them before anything below.
 2. `helm install argocd argo/argo-cd -n argocd -f bootstrap/<env>/argocd-values.yaml`, then
    `kubectl apply -f bootstrap/<env>/root-application.yaml`.
-3. `root` syncs, in waves: the AppProjects and OCI repository secrets (-2), the `cluster` bundle
+3. `root` syncs, in waves: the AppProjects, the OCI repository secrets and, where charts come
+   from a private ECR registry, the refresher that writes their credentials (-2; below), the `cluster` bundle
    with every namespace, the `terraform-manifests` application where there is one, and what the
    rendered objects need installed first (-1): the Gateway API's standard-channel CRDs (the
    `gateway-api-crds` application, a pinned release tag of the project's repository) where there

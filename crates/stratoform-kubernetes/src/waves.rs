@@ -195,7 +195,7 @@ pub fn compute_for(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest
     from_graph(ctx, bundles).unwrap_or_else(|| compute(ctx))
 }
 
-/// Wave of the AppProjects and repository secrets in `root`.
+/// Wave of the AppProjects, the repository secrets and their credentials refresher in `root`.
 pub const PROJECTS_WAVE: i32 = -2;
 /// Wave of the `cluster` bundle in `root`.
 pub const CLUSTER_WAVE: i32 = -1;

@@ -158,6 +158,56 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                     checked += 1;
                 }
             }
+            // The credentials refresher of private ECR chart registries (in `root`): its service
+            // account names the role the model resolves for the cluster, which the environment
+            // stack creates, by IRSA, for exactly that account; its Role and every refresher pod
+            // patch exactly the repository secrets `root` holds for those registries.
+            match m.registry_auth(region, cluster) {
+                Some(auth) => {
+                    let named = |kind: &str, name: &str| {
+                        apps.iter()
+                            .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+                            .unwrap_or_else(|| panic!("{at}: no {kind} {name} in the Argo CD folders"))
+                    };
+                    let sa = named("ServiceAccount", &auth.service_account);
+                    assert_eq!(sa["metadata"]["namespace"], auth.namespace.as_str(), "{at}");
+                    assert_eq!(sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"], auth.arn.as_str(), "{at}");
+                    let (attrs, _) = tf_modules
+                        .iter()
+                        .find(|(a, _)| {
+                            a.get("source").is_some_and(|s| s.ends_with("/identity\""))
+                                && a.get("name").map(|n| unquote(n)) == Some(auth.iam_name.clone())
+                        })
+                        .unwrap_or_else(|| panic!("{at}: the environment stack does not create {}", auth.iam_name));
+                    assert_eq!(attrs.get("binding").map(|b| unquote(b)).as_deref(), Some("irsa"), "{at}");
+                    assert_eq!(attrs.get("service_accounts"), Some(&format!("[\"{}\"]", auth.service_account_ref())), "{at}");
+                    let secrets = auth.secrets();
+                    for name in &secrets {
+                        let secret = named("Secret", name);
+                        assert_eq!(secret["metadata"]["labels"]["argocd.argoproj.io/secret-type"], "repository", "{at}: {name}");
+                    }
+                    let role = named("Role", &auth.service_account);
+                    assert_eq!(role["rules"][0]["resourceNames"], serde_json::json!(secrets), "{at}");
+                    for g in &auth.registries {
+                        let job = named("Job", &g.refresher);
+                        assert_eq!(job["metadata"]["annotations"]["argocd.argoproj.io/hook"], "Sync", "{at}");
+                        assert_eq!(wave(job), wave(named("Secret", secrets[0])), "{at}: the hook runs in the secrets' wave");
+                        let cron = named("CronJob", &g.refresher);
+                        for pod in [&job["spec"]["template"]["spec"], &cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]] {
+                            assert_eq!(pod["serviceAccountName"], auth.service_account.as_str(), "{at}");
+                            let patched: Vec<&str> = pod["containers"].as_array().unwrap().iter().map(|c| c["args"][2].as_str().unwrap()).collect();
+                            assert_eq!(patched, g.secrets().collect::<Vec<_>>(), "{at}: {}", g.refresher);
+                            let script = pod["initContainers"][0]["command"][2].as_str().unwrap();
+                            assert!(script.contains(&format!("get-login-password --region {}", g.region)), "{at}: {script}");
+                        }
+                    }
+                    checked += 1;
+                }
+                None => assert!(
+                    !apps.iter().any(|o| o["kind"] == "CronJob" || o["kind"] == "Job"),
+                    "{at}: a refresher without a private ECR chart registry"
+                ),
+            }
             for a in apps.iter().filter(|o| o["kind"] == "Application") {
                 let ns = a["spec"]["destination"]["namespace"]
                     .as_str()
