@@ -48,7 +48,7 @@ fn optional(v: &Value) -> bool {
 }
 
 /// The pod spec of a workload kind.
-fn pod_spec(obj: &Obj) -> Option<&Value> {
+pub(crate) fn pod_spec(obj: &Obj) -> Option<&Value> {
     let v = &obj.doc.value;
     match obj.doc.kind() {
         "Pod" => v.get("spec"),

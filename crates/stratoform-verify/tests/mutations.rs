@@ -172,3 +172,38 @@ fn a_storage_class_a_chart_value_names_and_nothing_creates() {
     assert_only(&found, "VFY021", file);
     assert!(found[0].2.contains("StorageClass `gp3-encrypted`"), "{found:?}");
 }
+
+/// aoscloud's root folder of `dev`, the AOS chart registry's repository secret and its refresher.
+const ROOT: &str = "kubernetes/main/overlays/dev/argocd/root";
+const ECR_SECRET: &str = "secret-repo-123456789012-dkr-ecr-us-east-1-amazonaws-com-charts.yaml";
+const REFRESHER: &str = "argocd-ecr-auth-us-east-1-123456789012.yaml";
+
+#[test]
+fn a_private_registry_secret_whose_refresher_is_gone() {
+    let secret = format!("{ROOT}/{ECR_SECRET}");
+    let found = findings_after("aoscloud", |d| {
+        remove_resource(d, &format!("{ROOT}/cronjob-{REFRESHER}"));
+        remove_resource(d, &format!("{ROOT}/job-{REFRESHER}"));
+    });
+    assert_only(&found, "VFY012", &secret);
+    assert!(found[0].2.contains("carries no credentials and no CronJob of the cluster's tree refreshes them"), "{found:?}");
+}
+
+#[test]
+fn a_private_registry_refresher_without_its_sync_hook_or_its_rights() {
+    let secret = format!("{ROOT}/{ECR_SECRET}");
+    // Without the Sync hook Job, the first sync finds no token.
+    let found = findings_after("aoscloud", |d| {
+        std::fs::remove_file(d.join(format!("{ROOT}/job-{REFRESHER}"))).expect("rm");
+        edit(d, &format!("{ROOT}/kustomization.yaml"), &format!("  - job-{REFRESHER}\n"), "");
+    });
+    assert_only(&found, "VFY012", &secret);
+    assert!(found[0].2.contains("no Sync hook Job writes the credentials"), "{found:?}");
+    // A Role that no longer names the secret: the refresher may not patch it.
+    let cron = format!("{ROOT}/cronjob-{REFRESHER}");
+    let found = findings_after("aoscloud", |d| {
+        edit(d, &format!("{ROOT}/role-argocd-ecr-auth.yaml"), "      - repo-123456789012-dkr-ecr-us-east-1-amazonaws-com-charts", "      - repo-elsewhere");
+    });
+    assert_only(&found, "VFY012", &cron);
+    assert!(found[0].2.contains("runs as `argocd/argocd-ecr-auth`"), "{found:?}");
+}
