@@ -598,6 +598,36 @@ module "role_main_aoscloud_prod_qm" {
   }
 }
 
+module "role_main_argocd_ecr_auth" {
+  source              = "../../modules/identity"
+  name                = "aoscloud-prod-main-argocd-ecr-auth"
+  binding             = "irsa"
+  cluster_name        = module.eks_main.name
+  oidc_provider_arn   = module.eks_main.oidc_provider_arn
+  oidc_issuer         = module.eks_main.oidc_issuer
+  service_accounts    = ["argocd:argocd-ecr-auth"]
+  managed_policy_arns = {}
+  inline_policies = {
+    ecr-chart-pull = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "EcrToken"
+          Effect   = "Allow"
+          Action   = ["ecr:GetAuthorizationToken"]
+          Resource = "*"
+        },
+        {
+          Sid      = "PullCharts"
+          Effect   = "Allow"
+          Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+          Resource = ["arn:aws:ecr:us-east-1:123456789012:repository/charts/aos"]
+        },
+      ]
+    })
+  }
+}
+
 module "addons_main" {
   source       = "../../modules/eks-addons"
   cluster_name = module.eks_main.name
