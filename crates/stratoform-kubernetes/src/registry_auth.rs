@@ -7,6 +7,7 @@
 //!   environment stack creates for it (allowed `ecr:GetAuthorizationToken` and to pull exactly the
 //!   charts' repositories, since the token carries the rights of the role that asked for it);
 //! - a Role allowing `get` and `patch` on those repository secrets by name, and its RoleBinding;
+//! - a NetworkPolicy letting its pods out only to DNS and HTTPS, and nothing in;
 //! - per registry, a Job that is an Argo CD `Sync` hook (so `root` waits for it, and the charts of
 //!   later waves find a valid token), and a CronJob running the same pod every 6 hours: the AWS
 //!   CLI writes `ecr get-login-password` into a memory volume as a merge patch, and kubectl
@@ -94,7 +95,12 @@ pub fn objects(ctx: &ClusterCtx<'_>) -> Vec<Value> {
         });
         return Vec::new();
     };
-    let mut out = vec![service_account(ctx, &auth), role(ctx, &auth), role_binding(ctx, &auth)];
+    let mut out = vec![
+        service_account(ctx, &auth),
+        role(ctx, &auth),
+        role_binding(ctx, &auth),
+        network_policy(ctx, &auth),
+    ];
     for registry in &auth.registries {
         let pod = pod_template(&auth, registry, kubectl);
         out.push(job(ctx, &auth, registry, &pod));
@@ -134,6 +140,24 @@ fn role_binding(ctx: &ClusterCtx<'_>, auth: &RegistryAuth) -> Value {
         "metadata": meta(ctx, auth, &auth.service_account),
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": auth.service_account},
         "subjects": [{"kind": "ServiceAccount", "name": auth.service_account, "namespace": auth.namespace}],
+    })
+}
+
+/// The refresher's pods take no connections, and make only DNS lookups and HTTPS calls (STS and
+/// ECR for the token, the cluster API for the patch).
+fn network_policy(ctx: &ClusterCtx<'_>, auth: &RegistryAuth) -> Value {
+    json!({
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": meta(ctx, auth, &auth.service_account),
+        "spec": {
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": auth.service_account}},
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [],
+            "egress": [
+                {"ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
+                {"ports": [{"protocol": "TCP", "port": 443}]},
+            ],
+        },
     })
 }
 
