@@ -3,7 +3,7 @@
 //! each environment that shares the account reads them and applies and destroys its own stacks
 //! without touching them.
 
-use crate::Model;
+use crate::{Model, ZoneHome};
 
 impl Model {
     /// The environments that share this environment's account scope (itself included), in spec
@@ -109,6 +109,22 @@ impl Model {
                 });
             }
         }
+        // A record that targets a gateway or a load balancer is written by the environment's
+        // edge stack; in a zone the account shares (the account stack's, or an existing one),
+        // a name and type exist once.
+        for (i, r) in self.platform.edge.records.iter().enumerate() {
+            let shared = self.route53_zone(r.zone.as_str()).is_some_and(|z| Self::zone_home(z) != ZoneHome::Environment);
+            if r.target.is_some() && shared {
+                out.push(UniqueName {
+                    kind: "Route 53 record",
+                    name: format!("{} {} in zone {}", r.name, serde_json::to_value(r.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), r.zone),
+                    region: None,
+                    uniqueness: Uniqueness::Account,
+                    per_account: false,
+                    pointer: format!("/edge/records/{i}/name"),
+                });
+            }
+        }
         out
     }
 }
@@ -135,6 +151,31 @@ mod tests {
         assert!(role.collides(&role, true) && !role.collides(&role, false), "a role name is unique per account");
         assert!(!role.collides(&name("IAM role", "other", Uniqueness::Account, false), true));
         assert!(!role.collides(&name("EKS cluster", "r", Uniqueness::Account, false), true), "different kinds never collide");
+    }
+
+    #[test]
+    fn records_the_edge_stack_writes_into_a_shared_zone_are_unique_per_account() {
+        let spec = JsonSpec::new(json!({
+            "apiVersion": "stratoform.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "demo"},
+            "environments": [{"name": "dev", "account": "111111111111"}],
+            "regions": [{"name": "us-east-1"}],
+            "edge": {
+                "zones": [
+                    {"domain": "demo.example.com", "provider": "route53"},
+                    {"domain": "internal.demo", "provider": "route53", "private": true}
+                ],
+                "records": [
+                    {"zone": "demo.example.com", "name": "api.demo.example.com", "type": "A", "target": "us-east-1/main/gateway/edge"},
+                    {"zone": "demo.example.com", "name": "www.demo.example.com", "type": "CNAME", "values": ["api.demo.example.com"]},
+                    {"zone": "internal.demo", "name": "api.internal.demo", "type": "A", "target": "us-east-1/main/gateway/edge"}
+                ]
+            }
+        }));
+        let dev = Model::resolve_all(&spec, Some("dev")).expect("valid spec").remove(0);
+        let records: Vec<(String, String)> = dev.unique_names().into_iter().filter(|n| n.kind == "Route 53 record").map(|n| (n.name, n.pointer)).collect();
+        // The literal record is the account stack's (written once); the private zone is the
+        // environment's own.
+        assert_eq!(records, [("api.demo.example.com A in zone demo.example.com".to_owned(), "/edge/records/0/name".to_owned())]);
     }
 
     #[test]

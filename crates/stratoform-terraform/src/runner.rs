@@ -33,6 +33,18 @@ pub enum RunError {
         #[source]
         source: std::io::Error,
     },
+    /// terraform ran past the step limit and was stopped.
+    #[error("`terraform {step}` in stack `{stack}` was still running after {limit:?} and was stopped:\n{output}")]
+    Stuck {
+        /// The step (`init`, `apply`, ...).
+        step: String,
+        /// The stack.
+        stack: String,
+        /// The limit it ran past.
+        limit: Duration,
+        /// The end of terraform's output.
+        output: String,
+    },
     /// terraform exited with an error.
     #[error("`terraform {step}` failed in stack `{stack}` (exit {code}):\n{output}")]
     Failed {
@@ -67,6 +79,10 @@ pub struct LocalRun {
     /// The stacks of the environment (their state scopes: the environment's, or the account's
     /// for the stacks applied once per account).
     pub stacks: Vec<Stack>,
+    /// How long one terraform step may run before it is interrupted and reported as stuck
+    /// (`None`: as long as it takes). A provider waiting on an answer that never comes would
+    /// otherwise hold the run forever.
+    pub step_limit: Option<Duration>,
 }
 
 /// The result of a plan.
@@ -203,18 +219,25 @@ impl LocalRun {
     fn exec(&self, stack: &str, step: &str, args: Vec<String>, ok_codes: &[i32]) -> Result<(i32, String, Duration), RunError> {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let t0 = Instant::now();
-        let out = self
-            .cmd(stack, &refs)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|source| RunError::Spawn { program: self.terraform.display().to_string(), source })?;
-        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-        text.push_str(&String::from_utf8_lossy(&out.stderr));
-        let code = out.status.code().unwrap_or(-1);
+        let spawn_error = |source| RunError::Spawn { program: self.terraform.display().to_string(), source };
+        let (status, stdout, stderr, stuck) = match self.step_limit {
+            None => {
+                let out = self.cmd(stack, &refs).stdin(Stdio::null()).output().map_err(spawn_error)?;
+                (out.status, out.stdout, out.stderr, false)
+            }
+            Some(limit) => run_limited(&mut self.cmd(stack, &refs), limit, Duration::from_secs(60)).map_err(spawn_error)?,
+        };
+        let mut text = String::from_utf8_lossy(&stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&stderr));
+        let lines: Vec<&str> = text.lines().collect();
+        let output = || lines[lines.len().saturating_sub(40)..].join("\n");
+        if stuck {
+            let limit = self.step_limit.unwrap_or_default();
+            return Err(RunError::Stuck { step: step.into(), stack: stack.into(), limit, output: output() });
+        }
+        let code = status.code().unwrap_or(-1);
         if !ok_codes.contains(&code) {
-            let lines: Vec<&str> = text.lines().collect();
-            let output = lines[lines.len().saturating_sub(40)..].join("\n");
-            return Err(RunError::Failed { step: step.into(), stack: stack.into(), code, output });
+            return Err(RunError::Failed { step: step.into(), stack: stack.into(), code, output: output() });
         }
         Ok((code, text, t0.elapsed()))
     }
@@ -274,5 +297,67 @@ impl LocalRun {
         }
         let (_, out, _) = self.exec(stack, "state list", vec!["state".into(), "list".into(), "-no-color".into()], &[0])?;
         Ok(out.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect())
+    }
+}
+
+/// Runs a command for at most `limit`: past it, terraform gets an interrupt (it stops its
+/// operations and writes its state), then, `grace` later, its whole process group (the provider
+/// plugins too) is killed. Returns the exit status, both outputs and whether the limit was hit.
+fn run_limited(cmd: &mut Command, limit: Duration, grace: Duration) -> std::io::Result<(std::process::ExitStatus, Vec<u8>, Vec<u8>, bool)> {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0).spawn()?;
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let t0 = Instant::now();
+    let mut stuck = false;
+    let mut signalled: Option<Instant> = None;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        let group = format!("-{}", child.id());
+        match signalled {
+            None if t0.elapsed() > limit => {
+                stuck = true;
+                let _ = Command::new("kill").args(["-INT", "--", &group]).status();
+                signalled = Some(Instant::now());
+            }
+            Some(at) if at.elapsed() > grace => {
+                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                break child.wait()?;
+            }
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    Ok((status, stdout, stderr, stuck))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_past_its_limit_is_interrupted_and_then_killed_with_its_children() {
+        let quick = run_limited(&mut Command::new("sh").args(["-c", "echo done"]), Duration::from_secs(30), Duration::from_secs(1)).unwrap();
+        assert!(quick.0.success() && !quick.3 && quick.1 == b"done\n", "a step within its limit runs to its end");
+        // Stops at the interrupt.
+        let t0 = Instant::now();
+        let interrupted = run_limited(&mut Command::new("sleep").arg("30"), Duration::from_millis(300), Duration::from_secs(20)).unwrap();
+        assert!(interrupted.3 && !interrupted.0.success() && t0.elapsed() < Duration::from_secs(15));
+        // Ignores the interrupt, and its child holds the output open: both are killed.
+        let t0 = Instant::now();
+        let deaf = run_limited(&mut Command::new("sh").args(["-c", "trap '' INT; sleep 30 & wait"]), Duration::from_millis(300), Duration::from_secs(1)).unwrap();
+        assert!(deaf.3 && t0.elapsed() < Duration::from_secs(15), "took {:?}", t0.elapsed());
     }
 }

@@ -207,6 +207,7 @@ pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str)
         envs,
         local: target.local,
         stacks: model.stacks.clone(),
+        step_limit: None,
     };
     Some((model, run))
 }

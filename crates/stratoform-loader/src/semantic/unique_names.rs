@@ -57,6 +57,10 @@ pub fn check(source: &str, envs: &[LoadedEnvironment]) -> Vec<Diagnostic> {
                         format!("environments `{}` and `{}`", earlier.name, later.name),
                         "S3 bucket names are unique in all of AWS: put `{env}` in `bucketName`, or drop it for the default `{platform}-{env}-<name>`".to_owned(),
                     ),
+                    Uniqueness::Account if b.kind == "Route 53 record" => (
+                        format!("environments `{}` and `{}`, which share account scope `{}`,", earlier.name, later.name, lm.names.account_scope()),
+                        "a zone holds one record of a name and type, and the zone is the account's: give each environment its own record (declare it in each environment's `overrides`, under `edge.records`, with names such as `api.dev.<zone>`), or give the environments their own `account`".to_owned(),
+                    ),
                     Uniqueness::Account => (
                         format!("environments `{}` and `{}`, which share account scope `{}`,", earlier.name, later.name, lm.names.account_scope()),
                         format!(

@@ -108,5 +108,8 @@ pub fn local_run(root: PathBuf, state_dir: PathBuf, model: &Model, endpoint: &st
         envs,
         local: true,
         stacks: model.stacks.clone(),
+        // The largest step (unibeam's environment stack) takes minutes on a loaded two-core
+        // machine; a step past this waits on an answer the emulator will not give.
+        step_limit: Some(std::time::Duration::from_secs(20 * 60)),
     }
 }

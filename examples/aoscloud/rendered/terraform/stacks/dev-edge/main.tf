@@ -25,9 +25,9 @@ data "aws_lb" "dev_istio_ingressgatewa_5d0d6800" {
   name = "dev-istio-ingressgatewa-5d0d6800"
 }
 
-resource "aws_route53_record" "api_aoscloud_example_com_a" {
+resource "aws_route53_record" "api_dev_aoscloud_example_com_a" {
   zone_id = data.terraform_remote_state.account.outputs.zone_ids["aoscloud.example.com"]
-  name    = "api.aoscloud.example.com"
+  name    = "api.dev.aoscloud.example.com"
   type    = "A"
 
   alias {
