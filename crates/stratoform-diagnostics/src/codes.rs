@@ -65,6 +65,12 @@ codes! {
     REPLICATION_VERSIONING = "SF040", "replication-versioning", "S3 replication between buckets that are not both versioned";
     DATABASE_ENGINE = "SF041", "database-engine", "a database version or instance class its engine does not offer";
     SHARED_UNIQUE_NAME = "SF042", "shared-unique-name", "two environments that would create a name AWS admits once per account (or once in all of AWS)";
+    INPUT_TOO_LARGE = "SF043", "input-too-large", "a spec file larger than the 64 MiB the loader reads";
+    NESTING_TOO_DEEP = "SF044", "nesting-too-deep", "mappings and sequences nested more than 64 deep";
+    TOO_MANY_VALUES = "SF045", "too-many-values", "a document of more than 2,097,152 values, aliases expanded";
+    ALIAS_EXPANSION = "SF046", "alias-expansion", "more aliases than allowed, or aliases that add too much to the document";
+    TOO_LONG = "SF047", "too-long", "a line, key or value longer than 1 MiB";
+    TOO_MANY_DOCUMENTS = "SF048", "too-many-documents", "a file of more than one YAML document";
 }
 
 /// Looks a code up.

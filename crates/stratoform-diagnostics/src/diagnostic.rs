@@ -112,7 +112,12 @@ impl Diagnostic {
     }
     /// The key diagnostics are sorted and deduplicated by: position, then code and message.
     pub fn sort_key(&self) -> (usize, usize, String, String) {
+        let (s, e, code, message) = self.order_key();
+        (s, e, code.to_owned(), message.to_owned())
+    }
+    /// [`Diagnostic::sort_key`] borrowed, for sorting without copying every message.
+    pub fn order_key(&self) -> (usize, usize, &str, &str) {
         let (s, e) = self.primary.as_ref().map_or((usize::MAX, usize::MAX), |l| (l.span.start, l.span.end));
-        (s, e, self.code.clone(), self.message.clone())
+        (s, e, self.code.as_str(), self.message.as_str())
     }
 }

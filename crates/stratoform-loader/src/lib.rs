@@ -2,7 +2,9 @@
 //! the generated schema, typed deserialization and semantic validation — reporting every
 //! problem at once, each with a stable code, file:line:col, the spec path and a fix.
 
+pub mod limits;
 pub mod merge;
+mod read;
 pub mod salvage;
 pub mod semantic;
 pub mod structure;
@@ -10,18 +12,21 @@ pub mod suggest;
 pub mod tree;
 pub mod yaml;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde_json::Value;
 use stratoform_diagnostics::{codes, Diagnostic, SourceFile, Span};
 use stratoform_spec::Platform;
 
+pub use limits::Limits;
 pub use tree::{SpanMap, Spans};
 
 /// A spec that was read, with one effective platform per environment.
 #[derive(Debug)]
 pub struct Loaded {
-    /// The file as read.
+    /// The file as read. When a limit stopped the loader, only the text up to shortly after the
+    /// limit's diagnostic, so that a report never prints a huge line.
     pub file: SourceFile,
     /// The environments, in spec order; empty when the spec has structural errors.
     pub environments: Vec<LoadedEnvironment>,
@@ -88,17 +93,45 @@ pub enum LoadError {
     },
 }
 
-/// Reads and validates a spec file.
+/// Reads and validates a spec file within the default [`Limits`].
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| LoadError::Read { path: path.display().to_string(), source })?;
-    Ok(load_str(&path.display().to_string(), &text))
+    load_file_with_limits(path, &Limits::DEFAULT)
 }
 
-/// Reads and validates a spec held in memory.
+/// Reads and validates a spec file within `limits`. A regular file or a pipe is read, never more
+/// than one byte past [`Limits::input_bytes`]; a directory or a device is refused.
+pub fn load_file_with_limits(path: &Path, limits: &Limits) -> Result<Loaded, LoadError> {
+    let name = path.display().to_string();
+    match read::read(path, limits)? {
+        read::Input::Text(text) => Ok(load_text(&name, Cow::Owned(text), limits)),
+        read::Input::TooLarge(start) => Ok(read::too_large(&name, &start, limits)),
+    }
+}
+
+/// Reads and validates a spec held in memory, within the default [`Limits`].
 pub fn load_str(name: &str, text: &str) -> Loaded {
-    let file = SourceFile::new(name, text);
-    let (root, mut diagnostics) = yaml::parse(&file);
+    load_str_with_limits(name, text, &Limits::DEFAULT)
+}
+
+/// Reads and validates a spec held in memory, within `limits`.
+pub fn load_str_with_limits(name: &str, text: &str, limits: &Limits) -> Loaded {
+    load_text(name, Cow::Borrowed(text), limits)
+}
+
+/// Loads a text, copying it only when it is read in full.
+fn load_text(name: &str, text: Cow<'_, str>, limits: &Limits) -> Loaded {
+    if text.len() > limits.input_bytes {
+        return read::too_large(name, &text, limits);
+    }
+    let (root, mut diagnostics) = yaml::parse_with_limits(&text, limits);
+    if let Some(stop) = diagnostics.iter().rev().find(|d| limits::is_limit(&d.code)) {
+        // Keep what the report shows, not the rest of a possibly huge file.
+        let at = stop.primary.as_ref().map_or(0, |l| l.span.end);
+        let labels = diagnostics.iter().flat_map(|d| d.primary.iter().chain(&d.secondary));
+        let shown = labels.map(|l| l.span.end).fold(read::shown_part(&text, at), usize::max);
+        return finish(SourceFile::new(name, &text[..shown]), Vec::new(), diagnostics);
+    }
+    let file = SourceFile::new(name, text.into_owned());
     let Some(root) = root else {
         if diagnostics.is_empty() {
             diagnostics.push(
@@ -216,15 +249,23 @@ pub(crate) fn to_pointer(path: &str) -> String {
 fn combine(per_env: Vec<(String, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
     let total = per_env.len();
     let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    // Index of each distinct finding in `merged`, so merging stays linear in the findings.
+    let mut seen: std::collections::HashMap<(usize, usize, String, String, Option<String>), usize> = std::collections::HashMap::new();
     for (env, diags) in per_env {
         for d in diags {
-            match merged.iter_mut().find(|(m, _)| m.sort_key() == d.sort_key() && m.path == d.path) {
-                Some((_, envs)) => {
+            let (s, e, code, message) = d.order_key();
+            let key = (s, e, code.to_owned(), message.to_owned(), d.path.clone());
+            match seen.get(&key) {
+                Some(&i) => {
+                    let envs = &mut merged[i].1;
                     if !envs.contains(&env) {
                         envs.push(env.clone());
                     }
                 }
-                None => merged.push((d, vec![env.clone()])),
+                None => {
+                    seen.insert(key, merged.len());
+                    merged.push((d, vec![env.clone()]));
+                }
             }
         }
     }
@@ -240,8 +281,8 @@ fn combine(per_env: Vec<(String, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
 }
 
 fn finish(file: SourceFile, environments: Vec<LoadedEnvironment>, mut diagnostics: Vec<Diagnostic>) -> Loaded {
-    diagnostics.sort_by_key(Diagnostic::sort_key);
-    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.path == b.path);
+    diagnostics.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    diagnostics.dedup_by(|a, b| a.order_key() == b.order_key() && a.path == b.path);
     Loaded { file, environments, diagnostics }
 }
 

@@ -8,6 +8,7 @@ use stratoform_diagnostics::{codes, Diagnostic};
 use crate::tree::{escape, span_of, SpanMap};
 
 /// Merges `overrides` (written at `from` in the file) into `base` (at `at` in the merged document).
+/// It recurses as deep as the overrides nest: at most [`crate::limits::MAX_DEPTH`].
 pub fn merge(
     base: &mut Value,
     at: &str,

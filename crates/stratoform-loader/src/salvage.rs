@@ -42,8 +42,10 @@ pub fn semantic_findings(env: &str, mut doc: Value, mut pointers: Vec<String>, s
 /// Removes the nearest optional field enclosing each pointer; returns what was removed.
 pub fn prune(doc: &mut Value, pointers: &[String]) -> Vec<String> {
     let mut removed: Vec<String> = Vec::new();
+    // What was cut, to skip pointers inside it by looking up their ancestors (not every cut).
+    let mut cut_set: std::collections::HashSet<String> = std::collections::HashSet::new();
     for pointer in pointers {
-        if removed.iter().any(|r| within(pointer, r)) {
+        if ancestors(pointer).any(|a| cut_set.contains(a)) {
             continue;
         }
         let mut at = pointer.as_str();
@@ -54,6 +56,7 @@ pub fn prune(doc: &mut Value, pointers: &[String]) -> Vec<String> {
                 if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
                     map.remove(&key);
                     removed.push(at.to_owned());
+                    cut_set.insert(at.to_owned());
                 }
                 break;
             }
@@ -80,8 +83,9 @@ fn unaffected(d: &Diagnostic, pruned: &[String]) -> bool {
     })
 }
 
-fn within(pointer: &str, prefix: &str) -> bool {
-    pointer == prefix || pointer.starts_with(&format!("{prefix}/"))
+/// The pointer itself and every pointer that encloses it (`/a/b/c`, `/a/b`, `/a`).
+fn ancestors(pointer: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(pointer), |p| p.rfind('/').filter(|&i| i > 0).map(|i| &p[..i]))
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ pub use stratoform_diagnostics::spans::{span_of, SpanMap, Spans};
 
 use crate::yaml::{Node, NodeKind};
 
-/// Converts a node to JSON, recording spans under `pointer`.
+/// Converts a node to JSON, recording spans under `pointer`. It recurses as deep as the tree
+/// nests, which the YAML reader bounds by [`crate::limits::MAX_DEPTH`] before any tree is built.
 pub fn to_json(node: &Node, pointer: &str, key: Option<crate::Span>, spans: &mut SpanMap) -> Value {
     spans.insert(pointer.to_owned(), Spans { value: node.span, key });
     match &node.kind {

@@ -1,11 +1,16 @@
 //! Span-aware YAML: a small tree built from the parser's marked events, with every key's and
-//! value's byte span, duplicate keys and syntax errors reported as diagnostics.
+//! value's byte span, duplicate keys and syntax errors reported as diagnostics. The events are
+//! pulled one by one and the tree is built on an explicit stack, so no input deepens the call
+//! stack; the [`Limits`] are checked as the events arrive and the first one reached stops the
+//! parse.
 
-use std::collections::HashMap;
+mod build;
 
 use stratoform_diagnostics::{codes, Diagnostic, SourceFile, Span};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::parser::{Event, Parser};
+
+use crate::limits::{bytes, count, Limits};
+use build::Builder;
 
 /// A YAML node with its span.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,143 +32,42 @@ pub enum NodeKind {
     Scalar { text: String, quoted: bool },
 }
 
-enum Frame {
-    Map { start: usize, entries: Vec<(String, Span, Node)>, pending_key: Option<(String, Span)>, anchor: usize },
-    Seq { start: usize, items: Vec<Node>, anchor: usize },
+/// The byte offset of every 64th character: the parser's marks count characters, spans are
+/// bytes. A sparse table keeps a large file's index small.
+struct CharIndex<'a> {
+    text: &'a str,
+    every: Vec<usize>,
 }
 
-struct Builder<'a> {
-    source: &'a str,
-    /// The byte offset of every character (the parser's marks count characters).
-    char_bytes: Vec<usize>,
-    stack: Vec<Frame>,
-    root: Option<Node>,
-    anchors: HashMap<usize, Node>,
-    diagnostics: Vec<Diagnostic>,
-    documents: usize,
-}
+const CHAR_STEP: usize = 64;
 
-impl Builder<'_> {
-    fn byte(&self, mark: &Marker) -> usize {
-        // The parser counts characters; spans are bytes.
-        self.char_bytes.get(mark.index()).copied().unwrap_or(self.source.len())
+impl<'a> CharIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, every: text.char_indices().step_by(CHAR_STEP).map(|(i, _)| i).collect() }
     }
 
-    fn push_node(&mut self, node: Node) {
-        match self.stack.last_mut() {
-            None => {
-                if self.root.is_none() {
-                    self.root = Some(node);
-                }
-            }
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
-                None => {
-                    let key = match &node.kind {
-                        NodeKind::Scalar { text, .. } => text.clone(),
-                        _ => {
-                            self.diagnostics.push(
-                                Diagnostic::error(codes::YAML_SYNTAX, "a mapping key must be a plain string")
-                                    .with_span(Some(node.span), "complex key")
-                                    .with_help("write the key as a plain scalar"),
-                            );
-                            String::from("<complex key>")
-                        }
-                    };
-                    if let Some((_, first, _)) = entries.iter().find(|(k, _, _)| *k == key) {
-                        let first = *first;
-                        self.diagnostics.push(
-                            Diagnostic::error(codes::DUPLICATE_KEY, format!("duplicate key `{key}`"))
-                                .with_span(Some(node.span), "written again here")
-                                .with_secondary(Some(first), "first written here")
-                                .with_help("remove one of the two; YAML keeps only one and stratoform will not guess which"),
-                        );
-                    }
-                    *pending_key = Some((key, node.span));
-                }
-                Some((key, key_span)) => entries.push((key, key_span, node)),
-            },
-        }
-    }
-
-    fn close(&mut self, end: usize) {
-        let Some(frame) = self.stack.pop() else { return };
-        let (node, anchor) = match frame {
-            Frame::Map { start, entries, anchor, .. } => {
-                (Node { span: Span::new(start, end.max(start)), kind: NodeKind::Map(entries) }, anchor)
-            }
-            Frame::Seq { start, items, anchor } => {
-                (Node { span: Span::new(start, end.max(start)), kind: NodeKind::Seq(items) }, anchor)
-            }
-        };
-        if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
-        }
-        self.push_node(node);
-    }
-
-    fn frame_start(&self) -> Option<usize> {
-        self.stack.last().map(|f| match f {
-            Frame::Map { start, .. } | Frame::Seq { start, .. } => *start,
-        })
-    }
-
-    fn last_end(&self) -> usize {
-        fn end_of(frame: &Frame) -> Option<usize> {
-            match frame {
-                Frame::Map { entries, .. } => entries.last().map(|(_, _, n)| n.span.end),
-                Frame::Seq { items, .. } => items.last().map(|n| n.span.end),
-            }
-        }
-        self.stack.last().and_then(end_of).unwrap_or(0)
+    fn byte(&self, chars: usize) -> usize {
+        let Some(&base) = self.every.get(chars / CHAR_STEP) else { return self.text.len() };
+        self.text[base..].char_indices().nth(chars % CHAR_STEP).map_or(self.text.len(), |(i, _)| base + i)
     }
 }
 
-impl MarkedEventReceiver for Builder<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        let at = self.byte(&mark);
-        match ev {
-            Event::DocumentStart => self.documents += 1,
-            Event::MappingStart(anchor, _) => {
-                self.stack.push(Frame::Map { start: at, entries: Vec::new(), pending_key: None, anchor })
-            }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq { start: at, items: Vec::new(), anchor }),
-            Event::MappingEnd | Event::SequenceEnd => {
-                // A flow collection ends at its closing bracket; a block collection at its last
-                // item (the parser marks the end at the next token, possibly lines later).
-                let flow = self.frame_start().is_some_and(|s| matches!(self.source.as_bytes().get(s), Some(b'{' | b'[')));
-                let end = if flow {
-                    ceil_boundary(self.source, at + 1)
-                } else {
-                    let last = self.last_end();
-                    if last > 0 { last } else { at.min(self.source.len()) }
-                };
-                self.close(end);
-            }
-            Event::Scalar(text, style, anchor, _) => {
-                let quoted = !matches!(style, TScalarStyle::Plain);
-                let raw_len = match style {
-                    TScalarStyle::Plain => text.len(),
-                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => text.len() + 2,
-                    _ => text.len(),
-                };
-                let end = ceil_boundary(self.source, at + raw_len);
-                let node = Node { span: Span::new(at, end), kind: NodeKind::Scalar { text, quoted } };
-                if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                self.push_node(node);
-            }
-            Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().unwrap_or(Node {
-                    span: Span::new(at, at + 1),
-                    kind: NodeKind::Scalar { text: String::new(), quoted: false },
-                });
-                self.push_node(node);
-            }
-            _ => {}
+/// The first line longer than the limit, refused.
+fn long_line(text: &str, limits: &Limits) -> Option<Diagnostic> {
+    let mut start = 0;
+    for (i, line) in text.split('\n').enumerate() {
+        if line.len() > limits.line_bytes {
+            let d = Diagnostic::error(
+                codes::TOO_LONG,
+                format!("line {} is {} long, longer than the {} a line may hold", count(i + 1), bytes(line.len()), bytes(limits.line_bytes)),
+            )
+            .with_span(Some(Span::new(start, ceil_boundary(text, start + 1))), "this line")
+            .with_help("break the line up; no spec needs one this long (pretty-print a JSON spec written on one line)");
+            return Some(d);
         }
+        start += line.len() + 1;
     }
+    None
 }
 
 /// The first character boundary at or after `i` (or the end of the text).
@@ -175,34 +79,56 @@ fn ceil_boundary(text: &str, i: usize) -> usize {
     i
 }
 
-/// Parses a spec file; returns the root node (when the file parses) and the problems found.
+/// The scanner's error for flow collections nested deeper than it counts.
+const FLOW_NESTING: &str = "recursion limit exceeded";
+const FLOW_NESTING_MAX: usize = u8::MAX as usize;
+
+/// Parses a spec file within the default [`Limits`]; returns the root node (when the file
+/// parses) and the problems found.
 pub fn parse(file: &SourceFile) -> (Option<Node>, Vec<Diagnostic>) {
-    let mut builder = Builder {
-        source: file.text(),
-        char_bytes: file.text().char_indices().map(|(i, _)| i).collect(),
-        stack: Vec::new(),
-        root: None,
-        anchors: HashMap::new(),
-        diagnostics: Vec::new(),
-        documents: 0,
-    };
-    let mut parser = Parser::new_from_str(file.text());
-    if let Err(e) = parser.load(&mut builder, true) {
-        let m = e.marker();
-        let at = file.offset(m.line(), m.col() + 1);
-        let mut diagnostics = builder.diagnostics;
-        diagnostics.push(
-            Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info()))
-                .with_span(Some(Span::new(at, ceil_boundary(file.text(), at + 1))), "here")
-                .with_help("check the indentation and quoting on this line and the one before it"),
-        );
-        return (None, diagnostics);
+    parse_with_limits(file.text(), &Limits::DEFAULT)
+}
+
+/// Parses a spec's text within `limits`. A limit reached stops the parse: no root, and the
+/// limit's diagnostic last.
+pub fn parse_with_limits(text: &str, limits: &Limits) -> (Option<Node>, Vec<Diagnostic>) {
+    if let Some(d) = long_line(text, limits) {
+        return (None, vec![d]);
     }
-    if builder.documents > 1 {
-        builder.diagnostics.push(
-            Diagnostic::error(codes::YAML_SYNTAX, "a spec file holds one document, this one has several")
-                .with_help("split the documents into one file per platform"),
-        );
+    let mut builder = Builder::new(text, limits);
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        match parser.next_token() {
+            Ok((Event::StreamEnd, _)) => break,
+            Ok((ev, mark)) => {
+                if let Err(stop) = builder.on_event(ev, mark) {
+                    let mut diagnostics = builder.diagnostics;
+                    diagnostics.push(*stop);
+                    return (None, diagnostics);
+                }
+            }
+            Err(e) => {
+                let at = builder.chars.byte(e.marker().index());
+                let mut diagnostics = builder.diagnostics;
+                if e.info() == FLOW_NESTING {
+                    // The scanner reads nested brackets ahead of the events that would reach the
+                    // depth limit, and has a (higher) limit of its own.
+                    let depth = limits.depth.min(FLOW_NESTING_MAX);
+                    diagnostics.push(
+                        Diagnostic::error(codes::NESTING_TOO_DEEP, format!("mappings and sequences nest more than {depth} deep here"))
+                            .with_span(Some(Span::new(at, ceil_boundary(text, at + 1))), format!("level {}", FLOW_NESTING_MAX + 1))
+                            .with_help("flatten this value; no spec field nests anywhere near this deep"),
+                    );
+                    return (None, diagnostics);
+                }
+                diagnostics.push(
+                    Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info()))
+                        .with_span(Some(Span::new(at, ceil_boundary(text, at + 1))), "here")
+                        .with_help("check the indentation and quoting on this line and the one before it"),
+                );
+                return (None, diagnostics);
+            }
+        }
     }
     (builder.root, builder.diagnostics)
 }
@@ -230,5 +156,26 @@ mod tests {
         let (root, diags) = parse(&SourceFile::new("t.yaml", "a: [1, 2\nb: 3\n"));
         assert!(root.is_none());
         assert_eq!(diags[0].code, codes::YAML_SYNTAX);
+    }
+
+    #[test]
+    fn every_repeat_of_a_key_points_at_the_first() {
+        let file = SourceFile::new("t.yaml", "b: 0\na: 1\na: 2\na: 3\n");
+        let (_, diags) = parse(&file);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        for d in &diags {
+            assert_eq!(d.secondary[0].span, Span::new(5, 6));
+        }
+    }
+
+    #[test]
+    fn char_index_maps_characters_to_bytes() {
+        let text = "é".repeat(200) + "x";
+        let index = CharIndex::new(&text);
+        assert_eq!(index.byte(0), 0);
+        assert_eq!(index.byte(65), 130);
+        assert_eq!(index.byte(200), 400);
+        assert_eq!(index.byte(201), text.len());
+        assert_eq!(index.byte(10_000), text.len());
     }
 }

@@ -46,7 +46,8 @@ pub struct HelmChart {
     pub placement: Option<Name>,
     /// Helm values. Strings may use `${...}` references to the model, resolved at render time:
     /// `${cluster.name}`, `${cluster.endpoint}`, `${vpc.id}`, `${region}`, `${role.<name>.arn}`,
-    /// `${bucket.<name>.name}`, `${certificate.<name>.arn}`, `${fileSystem.<name>.id}`,
+    /// `${bucket.<name>.name}`, `${cache.<name>.authSecret}` (the secret holding a cache's AUTH
+    /// token), `${certificate.<name>.arn}`, `${fileSystem.<name>.id}`,
     /// `${accessPoint.<fs>.<ap>.id}`, `${kmsKey.<name>.arn}`, `${env}`, `${platform}`.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub values: serde_json::Map<String, serde_json::Value>,

@@ -82,8 +82,9 @@ pub enum RoleBinding {
 pub struct Grant {
     /// The service.
     pub service: GrantService,
-    /// Resources by spec name (bucket, key, secret, log group names); empty means the service's
-    /// account-wide actions (needed for EC2 and Auto Scaling describe calls).
+    /// Resources by spec name (bucket, key, secret, log group names; `cache:<name>` for the
+    /// secret holding a cache's AUTH token); empty means the service's account-wide actions
+    /// (needed for EC2 and Auto Scaling describe calls).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
     /// The access level.

@@ -1,6 +1,7 @@
 //! References from regional resources: KMS keys, replication and access-log buckets, who may
 //! connect (`allowedFrom`, security rule sources), snapshot schedules, certificates, targets.
 
+use stratoform_diagnostics::codes;
 use stratoform_spec::{Name, Region, SecurityRule, Vpc};
 
 use super::Ctx;
@@ -165,6 +166,17 @@ fn sources(ctx: &mut Ctx<'_>, region: &Region, vpc: Option<&Vpc>, pointer: &str,
         } else if let Some(n) = s.strip_prefix("peering:") {
             ("peering", n, peerings_reaching(ctx.platform, region))
         } else if s.parse::<stratoform_spec::Ipv4Cidr>().is_ok() {
+            continue;
+        } else if s.contains(['/', ':', '.']) || s.starts_with(|c: char| c.is_ascii_digit()) {
+            // No group name holds these (names are lowercase letters, digits and `-`, starting
+            // with a letter): it is an address block that is not an IPv4 CIDR, e.g. `::/0`.
+            ctx.error(
+                codes::INVALID_VALUE,
+                &at,
+                format!("`{s}` is not an IPv4 CIDR block"),
+                "not an IPv4 CIDR block",
+                "write an IPv4 block such as `10.0.0.0/16`, or name a source (`cluster:<name>`, `host:<name>`, `peering:<name>` or a security group of the VPC); IPv6 sources are not supported here",
+            );
             continue;
         } else {
             ("security group", s.as_str(), vpc.map(|v| v.security_groups.iter().map(|g| g.name.as_str()).collect()).unwrap_or_default())

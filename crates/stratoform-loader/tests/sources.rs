@@ -1,0 +1,36 @@
+//! Who may connect (`allowedFrom` of data stores, `sources` of security rules): an address block
+//! that is not an IPv4 CIDR is reported as such, not as an unknown security group.
+
+use stratoform_diagnostics::codes;
+
+/// aoscloud with its first database's `allowedFrom` replaced by `sources`.
+fn aoscloud_allowing(sources: &str) -> stratoform_loader::Loaded {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/aoscloud/platform.yaml");
+    let text = std::fs::read_to_string(path).expect("the example");
+    let first = "allowedFrom: [\"cluster:main\"]";
+    assert!(text.contains(first), "the example still has the line this test edits");
+    stratoform_loader::load_str("aoscloud.yaml", &text.replacen(first, &format!("allowedFrom: {sources}"), 1))
+}
+
+#[test]
+fn an_address_block_that_is_not_ipv4_is_named_as_such() {
+    for block in ["::/0", "2001:db8::/32", "10.0.0.0/33", "10.0.0.1", "0.0.0.0/"] {
+        let loaded = aoscloud_allowing(&format!("[\"{block}\"]"));
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.severity == stratoform_diagnostics::Severity::Error).collect();
+        assert_eq!(errors.len(), 1, "{block}: {errors:?}");
+        let d = errors[0];
+        assert_eq!(d.code, codes::INVALID_VALUE, "{block}: {d:?}");
+        assert_eq!(d.message, format!("`{block}` is not an IPv4 CIDR block"));
+        assert!(d.path.as_deref().is_some_and(|p| p.ends_with("allowedFrom[0]")), "{d:?}");
+        assert!(d.primary.is_some(), "located: {d:?}");
+    }
+}
+
+#[test]
+fn a_wide_ipv4_block_and_an_unknown_group_keep_their_verdicts() {
+    // `0.0.0.0/0` is a valid block (the review's NET006 judges it); a name is a security group.
+    assert!(aoscloud_allowing("[\"0.0.0.0/0\"]").diagnostics.iter().all(|d| d.severity != stratoform_diagnostics::Severity::Error));
+    let loaded = aoscloud_allowing("[\"web-tier\"]");
+    let codes_seen: Vec<_> = loaded.diagnostics.iter().map(|d| (d.code.as_str(), d.message.as_str())).collect();
+    assert_eq!(codes_seen, [(codes::DANGLING_REFERENCE, "unknown security group `web-tier`")]);
+}
