@@ -4,7 +4,7 @@ use stratoform_diagnostics::{Diagnostic, Severity, Span};
 use stratoform_loader::tree;
 use stratoform_model::{Model, TierPlan};
 use stratoform_output::OutputTree;
-use stratoform_spec::{Cluster, Name, NodeGroup, Region, SubnetKind, Workload};
+use stratoform_spec::{Cluster, Name, NodeGroup, Region, SecurityRule, SubnetKind, Workload};
 
 use crate::Rule;
 
@@ -79,6 +79,26 @@ impl<'a> Context<'a> {
     pub fn workloads(&self) -> impl Iterator<Item = (String, &'a Region, &'a Cluster, &'a Workload)> {
         self.clusters().flat_map(|(cp, r, c)| {
             c.workloads.iter().enumerate().map(move |(i, w)| (format!("{cp}/workloads/{i}"), r, c, w))
+        })
+    }
+
+    /// The inbound rules of every security group and host, with their pointers and what they
+    /// guard (`` security group `admin` ``, `` host `bastion` ``).
+    pub fn inbound_rules(&self) -> impl Iterator<Item = (String, String, &'a SecurityRule)> {
+        self.regions().flat_map(|(rp, r)| {
+            let hp = rp.clone();
+            let groups = r.vpcs.iter().enumerate().flat_map(move |(vi, vpc)| {
+                let rp = rp.clone();
+                vpc.security_groups.iter().enumerate().flat_map(move |(si, sg)| {
+                    let gp = format!("{rp}/vpcs/{vi}/securityGroups/{si}/ingress");
+                    sg.ingress.iter().enumerate().map(move |(k, rule)| (format!("{gp}/{k}"), format!("security group `{}`", sg.name), rule))
+                })
+            });
+            let hosts = r.hosts.iter().enumerate().flat_map(move |(hi, h)| {
+                let at = format!("{hp}/hosts/{hi}/ingress");
+                h.ingress.iter().enumerate().map(move |(k, rule)| (format!("{at}/{k}"), format!("host `{}`", h.name), rule))
+            });
+            groups.chain(hosts)
         })
     }
 

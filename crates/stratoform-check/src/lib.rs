@@ -11,9 +11,12 @@
 //! `pass.yaml`; then `INSTA_UPDATE=always STRATOFORM_UPDATE_DOCS=1 cargo test -p stratoform-check`
 //! and review the new snapshot and page. The version table of OPS001 is [`compat`], dated.
 //!
+//! [`reach`] tells how far a source block reaches (the internet, a wide or a narrow public range,
+//! private space); the rules about doors left open (NET002, NET006, NET007, NET008, SEC004) share it.
+//!
 //! Cross-checks: `tests/sarif_schema.rs` validates the SARIF against the OASIS schema, and
-//! `tests/checkov.rs` runs checkov over the examples' rendered trees against
-//! `checkov-exceptions.toml`.
+//! `tests/checkov.rs` runs plain checkov over the examples' rendered trees, which carry the reason
+//! of every check they fail by design inline (the renderers' `checkov` modules hold them).
 //!
 //! For the docs renderer: [`rule_docs`] returns one page per rule at `docs/rules/<ID>.md` plus
 //! `docs/rules/index.md`, paths relative to the output root, so
@@ -23,6 +26,7 @@ pub mod compat;
 pub mod context;
 pub mod date;
 pub mod docs;
+pub mod reach;
 pub mod render;
 pub mod report;
 pub mod rule;

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod after_apply;
 pub mod buckets;
+pub mod data_stores;
 pub mod edge;
 pub mod failover;
 pub mod identity;
@@ -31,6 +32,7 @@ use stratoform_spec::{Cluster, Environment, Platform, Region, RegionRole};
 
 pub use account::{UniqueName, Uniqueness};
 pub use after_apply::{AfterApply, KubernetesFile};
+pub use data_stores::{DataStore, DataStoreKind};
 pub use edge::{RecordTarget, LOAD_BALANCER_NAME_ANNOTATION};
 pub use identity::{BoundRole, IdentityPlan};
 pub use input::{EffectiveSpec, ReadSpec};
@@ -45,8 +47,14 @@ pub use zones::{ZoneAssociation, ZoneHome};
 /// One environment of a platform, resolved.
 #[derive(Debug)]
 pub struct Model {
-    /// The spec file the model came from, as given on the command line.
+    /// The spec file the model came from, as given on the command line (for messages).
     pub source: String,
+    /// The spec file as generated files name it: its path relative to the output directory,
+    /// `/`-separated and normalized, the same from any working directory and any spelling of the
+    /// paths. [`Model::resolve`] assumes the layout of the examples, the output directory next
+    /// to the spec (`../platform.yaml`); `stratoform render` sets the real one with
+    /// [`Model::set_spec_from_output`].
+    pub spec_from_output: String,
     /// The effective spec of this environment. Private: renderers read the resolved accessors
     /// (names, defaults) and `spec_view.rs` (what they only list as written), never the raw spec.
     pub(crate) platform: Platform,
@@ -101,8 +109,10 @@ impl Model {
         let network = NetworkPlan::build(&platform);
         let identity = IdentityPlan::build(&platform, &names);
         let stacks = stacks::layout(&platform, &names);
+        let file_name = std::path::Path::new(source).file_name().map_or_else(|| source.to_owned(), |f| f.to_string_lossy().into_owned());
         Model {
             source: source.to_owned(),
+            spec_from_output: format!("../{file_name}"),
             platform,
             env: environment,
             spans: env.spans.clone(),
@@ -138,6 +148,15 @@ impl Model {
                     known: environments.iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", "),
                 }),
             },
+        }
+    }
+
+    /// Names the spec in generated files by `path`, its path relative to the output directory
+    /// (worked out once, by `stratoform_output::spec_from_output`), here and in the account peers.
+    pub fn set_spec_from_output(&mut self, path: &str) {
+        self.spec_from_output = path.to_owned();
+        for peer in &mut self.account_peers {
+            peer.set_spec_from_output(path);
         }
     }
 

@@ -11,6 +11,9 @@ mod net002_open_to_world;
 mod net003_broad_ports;
 mod net004_cidr_overlap;
 pub mod net005_subnet_capacity;
+mod net006_open_data_store;
+mod net007_wide_public_range;
+pub mod net008_admin_port_public;
 mod ops001_version_compat;
 mod ops002_state_lock;
 mod rel001_multi_az_nodes;
@@ -49,6 +52,9 @@ pub const RULES: &[Rule] = &[
     net003_broad_ports::RULE,
     net004_cidr_overlap::RULE,
     net005_subnet_capacity::RULE,
+    net006_open_data_store::RULE,
+    net007_wide_public_range::RULE,
+    net008_admin_port_public::RULE,
     iam001_trust_scope::RULE,
     iam002_policy_wildcards::RULE,
     ops001_version_compat::RULE,

@@ -1,8 +1,9 @@
 //! NET002: nothing but public load balancer listeners is open to 0.0.0.0/0.
 
 use stratoform_diagnostics::{Diagnostic, Severity};
-use stratoform_spec::{Scheme, SecurityRule};
+use stratoform_spec::Scheme;
 
+use crate::reach::{self, Reach};
 use crate::{Context, Group, Rule};
 
 /// The rule.
@@ -14,9 +15,11 @@ pub const RULE: Rule = Rule {
     production_only: false,
     summary: "no security group admits 0.0.0.0/0 except an internet-facing load balancer's listeners",
     checks: "Inbound rules of `regions[].vpcs[].securityGroups[]` and `regions[].hosts[].ingress` must \
-not list `0.0.0.0/0` (or any block shorter than /8); an `internal` load balancer's `allowedCidrs` must not \
-either. Internet-facing load balancers may: that is their job, and their listeners are the only ports \
-opened.",
+not admit the internet: `0.0.0.0/0`, `::/0` or any block shorter than /8 (IPv6: /16), whether written in \
+`cidrs`, as a block in `sources`, or behind a `peering:<name>` source whose external peer is such a \
+block. An `internal` load balancer's `allowedCidrs` must not either. Internet-facing load balancers may: \
+that is their job, and their listeners are the only ports opened (NET008 checks which ports those are). \
+Data stores' `allowedFrom` is NET006's; narrower public blocks that are still wide are NET007's.",
     why: "Anything reachable from the whole internet is scanned within minutes. Hosts belong behind a \
 load balancer or reachable over the VPN; administrative ports (SSH, RDP, databases) never face the \
 internet.",
@@ -28,45 +31,20 @@ internet-facing load balancer.",
     run,
 };
 
-fn world(rule: &SecurityRule) -> Option<usize> {
-    rule.cidrs.iter().position(|c| c.prefix_len() < 8)
-}
-
 fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for (at, what, rule) in ctx.inbound_rules() {
+        for (below, shown, _) in reach::rule_blocks(ctx.model, rule).into_iter().filter(|b| b.2 == Reach::Internet) {
+            out.push(ctx.finding(&RULE, &format!("{at}/{below}"), format!("{what} admits {shown} on port {}", rule.from_port), "open to the internet"));
+        }
+    }
     for (rp, r) in ctx.regions() {
-        for (vi, vpc) in r.vpcs.iter().enumerate() {
-            for (si, sg) in vpc.security_groups.iter().enumerate() {
-                for (k, rule) in sg.ingress.iter().enumerate() {
-                    if let Some(c) = world(rule) {
-                        out.push(ctx.finding(
-                            &RULE,
-                            &format!("{rp}/vpcs/{vi}/securityGroups/{si}/ingress/{k}/cidrs/{c}"),
-                            format!("security group `{}` admits `{}` on port {}", sg.name, rule.cidrs[c], rule.from_port),
-                            "open to the internet",
-                        ));
-                    }
-                }
-            }
-        }
-        for (hi, h) in r.hosts.iter().enumerate() {
-            for (k, rule) in h.ingress.iter().enumerate() {
-                if let Some(c) = world(rule) {
-                    out.push(ctx.finding(
-                        &RULE,
-                        &format!("{rp}/hosts/{hi}/ingress/{k}/cidrs/{c}"),
-                        format!("host `{}` admits `{}` on port {}", h.name, rule.cidrs[c], rule.from_port),
-                        "open to the internet",
-                    ));
-                }
-            }
-        }
         for (li, lb) in r.load_balancers.iter().enumerate() {
             if lb.scheme != Scheme::Internal {
                 continue;
             }
             for (c, cidr) in lb.allowed_cidrs.iter().flatten().enumerate() {
-                if cidr.prefix_len() < 8 {
+                if reach::reach(reach::v4(cidr)) == Reach::Internet {
                     out.push(ctx.finding(
                         &RULE,
                         &format!("{rp}/loadBalancers/{li}/allowedCidrs/{c}"),

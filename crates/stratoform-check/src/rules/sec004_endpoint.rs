@@ -2,6 +2,7 @@
 
 use stratoform_diagnostics::{Diagnostic, Severity};
 
+use crate::reach::{self, Reach};
 use crate::{Context, Group, Rule};
 
 /// The rule.
@@ -13,7 +14,8 @@ pub const RULE: Rule = Rule {
     production_only: false,
     summary: "the EKS API endpoint is private, or public only to an explicit CIDR allowlist",
     checks: "For every cluster with `endpoint.public: true`: `endpoint.publicAccessCidrs` must be set and \
-must not contain `0.0.0.0/0` (or any block shorter than /8). A cluster with neither a private nor a public \
+must not contain `0.0.0.0/0` (or any block shorter than /8). Public blocks that are narrower but still \
+wide (shorter than /16) are NET007's warnings. A cluster with neither a private nor a public \
 endpoint is also reported.",
     why: "A public endpoint open to the internet exposes the Kubernetes API to credential stuffing and to \
 every future authentication bug; an allowlist of the office, VPN and CI egress addresses removes that \
@@ -46,7 +48,7 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
             ));
         }
         for (i, cidr) in e.public_access_cidrs.iter().enumerate() {
-            if cidr.prefix_len() < 8 {
+            if reach::reach(reach::v4(cidr)) == Reach::Internet {
                 out.push(ctx.finding(
                     &RULE,
                     &format!("{cp}/endpoint/publicAccessCidrs/{i}"),
