@@ -82,7 +82,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Render Terraform, GitOps manifests and docs into DIR (`--check`: exit 1 when DIR is stale).
+    /// Render Terraform, GitOps manifests and docs into DIR, then run the review of `check`
+    /// (exit 1 when it finds an unwaived error — DIR is written all the same — or, with
+    /// `--check`, when DIR is stale).
+    ///
+    /// Generated files name FILE by its path relative to DIR, so the output is the same from any
+    /// working directory and however FILE and DIR are spelled.
     Render {
         /// The spec file.
         file: PathBuf,
@@ -95,6 +100,10 @@ pub enum Command {
         /// Write nothing; list what differs and exit 1 when DIR is not what would be written.
         #[arg(long)]
         check: bool,
+        /// Exit 0 although the review finds unwaived errors (they are still reported; waivers
+        /// under `review.waivers` in the spec accept single findings instead).
+        #[arg(long)]
+        allow_findings: bool,
         /// `aws` (the default), or `kind`: only the Kubernetes layer, for a local kind cluster,
         /// with local substitutes for AWS-only parts and `kubernetes/parity.md`.
         #[arg(long, value_enum, default_value_t = RenderTarget::Aws)]

@@ -3,12 +3,15 @@
 
 pub mod drift;
 pub mod manifest;
+pub mod metadata;
 pub mod scan;
+pub mod spec_ref;
 pub mod swap;
 pub mod tree;
 pub mod writer;
 
 pub use drift::{check, Change, CheckError, Drift};
 pub use manifest::{Manifest, MANIFEST_FILE};
+pub use spec_ref::spec_from_output;
 pub use tree::OutputTree;
 pub use writer::{write, write_with, Conflict, ConflictKind, WriteError, WriteOptions, WriteReport};

@@ -21,7 +21,8 @@ pub struct Manifest {
     pub version: u32,
     /// What wrote it.
     pub generator: String,
-    /// The spec the files were rendered from, as given on the command line.
+    /// The spec the files were rendered from, by its path relative to the output directory
+    /// (see [`crate::spec_ref`]).
     pub spec: String,
     /// The sha256 (lowercase hex) of every generated file, by `/`-separated relative path.
     pub files: BTreeMap<String, String>,

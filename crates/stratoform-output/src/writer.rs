@@ -7,14 +7,17 @@
 //! or dies before the swap leaves the output directory as it was; the next run clears what it
 //! left behind. Before anything is written, every path the tree needs is checked: a file that
 //! stratoform did not generate, or a generated file edited since, is never overwritten or
-//! deleted — the write is refused and nothing changes.
+//! deleted — the write is refused and nothing changes. Directories that existed before keep
+//! their mode and owner across the swap (see [`crate::metadata`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write as _;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use crate::manifest::{sha256, Manifest, ReadManifestError, MANIFEST_FILE};
+use crate::metadata::carry_dir_metadata;
 use crate::scan::{invalid_path, parents, scan, EntryKind};
 use crate::swap::{self, Method, Recovery};
 use crate::OutputTree;
@@ -172,7 +175,8 @@ impl Default for WriteOptions {
     }
 }
 
-/// Writes `tree` into `dir`, recording `spec` as its source.
+/// Writes `tree` into `dir`, recording `spec` as its source: the spec's path relative to `dir`
+/// ([`crate::spec_from_output`]), so that the manifest is the same from any working directory.
 pub fn write(dir: &Path, tree: &OutputTree, spec: &str) -> Result<WriteReport, WriteError> {
     write_with(dir, tree, spec, &WriteOptions::default())
 }
@@ -231,9 +235,10 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
     let staging = swap::siblings(dir).staging;
     let stage = || -> std::io::Result<Vec<String>> {
         std::fs::create_dir(&staging)?;
-        if let Ok(meta) = std::fs::metadata(dir) {
-            std::fs::set_permissions(&staging, meta.permissions())?;
-        }
+        // Private while it is built; before the swap it gets the output directory's own mode,
+        // or that of a fresh directory when there is none yet.
+        let fresh = std::fs::metadata(&staging)?.permissions();
+        std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o700))?;
         let mut files = BTreeMap::new();
         for (path, contents) in tree.iter() {
             put(&staging.join(path), contents.as_bytes())?;
@@ -241,6 +246,11 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
         }
         let kept = carry_over(dir, &staging, &manifest, &disk, &entries)?;
         put(&staging.join(MANIFEST_FILE), Manifest::new(spec, files).to_json().as_bytes())?;
+        if dir.exists() {
+            carry_dir_metadata(dir, &staging, &entries)?;
+        } else {
+            std::fs::set_permissions(&staging, fresh)?;
+        }
         if options.sync {
             // One flush of the file system for the whole generation: an fsync per file costs
             // seconds for a few hundred files, syncfs the same guarantee in one call.

@@ -186,6 +186,49 @@ fn the_two_rename_fallback_gives_the_same_result() {
     assert_eq!(siblings_of(&a), ["a", "b"]);
 }
 
+/// Mode and owner/group of a path, as `(mode, uid, gid)`.
+fn meta(path: &Path) -> (u32, u32, u32) {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let m = std::fs::metadata(path).unwrap();
+    (m.permissions().mode() & 0o7777, m.uid(), m.gid())
+}
+
+#[test]
+fn directories_keep_their_mode_and_owner_across_renders() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = tempfile::tempdir().unwrap();
+    // Only root can give a directory to someone else; other users test the modes alone.
+    let as_root = meta(root.path()).1 == 0;
+    let renames = WriteOptions { exchange: false, ..Default::default() };
+    for (name, options) in [("exchange", WriteOptions::default()), ("renames", renames)] {
+        let out = root.path().join(name);
+        let first = tree(&[("terraform/main.tf", "1\n"), ("docs/dev/a.md", "a\n")]);
+        write_with(&out, &first, "p.yaml", &options).unwrap();
+        std::fs::create_dir_all(out.join("mine/deeper")).unwrap();
+        std::fs::write(out.join("mine/deeper/notes"), "n\n").unwrap();
+        std::fs::write(out.join("terraform/NOTES.md"), "n\n").unwrap();
+        // The output directory, a hand-made one, a mixed one (generated files and a hand-made
+        // one) and a generated one.
+        let dirs = [("", 0o750), ("mine", 0o700), ("mine/deeper", 0o2751), ("terraform", 0o750), ("docs/dev", 0o700)];
+        for (i, (dir, mode)) in dirs.iter().enumerate() {
+            std::fs::set_permissions(out.join(dir), std::fs::Permissions::from_mode(*mode)).unwrap();
+            if as_root {
+                std::os::unix::fs::chown(out.join(dir), Some(12345 + i as u32), Some(23456 + i as u32)).unwrap();
+            }
+        }
+        let expected: Vec<_> = dirs.iter().map(|(dir, _)| meta(&out.join(dir))).collect();
+        for contents in ["2\n", "3\n"] {
+            write_with(&out, &tree(&[("terraform/main.tf", contents), ("docs/dev/a.md", "a\n"), ("docs/prod/b.md", "b\n")]), "p.yaml", &options).unwrap();
+            let now: Vec<_> = dirs.iter().map(|(dir, _)| meta(&out.join(dir))).collect();
+            assert_eq!(now, expected, "{name}: (mode, uid, gid) of {:?}", dirs.map(|d| d.0));
+        }
+        assert_eq!(std::fs::read_to_string(out.join("terraform/main.tf")).unwrap(), "3\n");
+        if !as_root {
+            eprintln!("skip: owners are only checked when the test runs as root");
+        }
+    }
+}
+
 #[test]
 fn rejects_paths_that_leave_the_directory() {
     let root = tempfile::tempdir().unwrap();

@@ -10,7 +10,8 @@ use std::path::Path;
 
 use stratoform_check::render::{human as check_human, json, sarif};
 use stratoform_check::waivers::codes;
-use stratoform_check::{Date, RULES};
+use stratoform_check::{Date, Report, RULES};
+use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
 use crate::cli::CheckFormat;
@@ -26,15 +27,9 @@ pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Op
         eprintln!("error: `check` needs a spec file");
         return ExitStatus::Failure;
     };
-    let today = match std::env::var("STRATOFORM_TODAY") {
-        Ok(s) => match s.parse::<Date>() {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("error: STRATOFORM_TODAY: {e}");
-                return ExitStatus::Failure;
-            }
-        },
-        Err(_) => Date::today(),
+    let today = match today() {
+        Ok(d) => d,
+        Err(status) => return status,
     };
     let (loaded, models) = match load_models(file, env, color, "the review runs on a valid spec") {
         Ok(m) => m,
@@ -50,20 +45,9 @@ pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Op
             }
         },
         // Without `--rendered`, the rules that read Terraform review it rendered in memory.
-        None => match stratoform_terraform::render(&models) {
-            Ok(t) => {
-                let mut tree = OutputTree::new();
-                tree.merge_under("terraform", t);
-                Some(tree)
-            }
-            Err(e) => {
-                eprintln!("warning: the rules that read rendered Terraform were skipped: {e}");
-                None
-            }
-        },
+        None => terraform_in_memory(&models),
     };
-    let trees: Vec<_> = models.iter().map(|_| tree.as_ref()).collect();
-    let report = stratoform_check::check_models(&models, today, &trees);
+    let report = review(&models, today, tree.as_ref());
     match fmt {
         CheckFormat::Human => {
             let text = check_human::render(&loaded.file, &report, color);
@@ -77,6 +61,39 @@ pub fn run(file: Option<&Path>, env: Option<&str>, fmt: CheckFormat, explain: Op
         CheckFormat::Sarif => print!("{}", sarif::render(&loaded.file, &report)),
     }
     if report.failed() { ExitStatus::Findings } else { ExitStatus::Clean }
+}
+
+/// The date waivers expire against: `STRATOFORM_TODAY` (`YYYY-MM-DD`) or today (UTC).
+pub(super) fn today() -> Result<Date, ExitStatus> {
+    match std::env::var("STRATOFORM_TODAY") {
+        Ok(s) => s.parse::<Date>().map_err(|e| {
+            eprintln!("error: STRATOFORM_TODAY: {e}");
+            ExitStatus::Failure
+        }),
+        Err(_) => Ok(Date::today()),
+    }
+}
+
+/// The Terraform of `models` rendered in memory under `terraform/`, for the rules that read it;
+/// `None` (with a warning) when it cannot be rendered.
+pub(super) fn terraform_in_memory(models: &[Model]) -> Option<OutputTree> {
+    match stratoform_terraform::render(models) {
+        Ok(t) => {
+            let mut tree = OutputTree::new();
+            tree.merge_under("terraform", t);
+            Some(tree)
+        }
+        Err(e) => {
+            eprintln!("warning: the rules that read rendered Terraform were skipped: {e}");
+            None
+        }
+    }
+}
+
+/// The review of every environment, the rules that read rendered Terraform reading `rendered`.
+pub(super) fn review(models: &[Model], today: Date, rendered: Option<&OutputTree>) -> Report {
+    let trees: Vec<_> = models.iter().map(|_| rendered).collect();
+    stratoform_check::check_models(models, today, &trees)
 }
 
 /// Reads the Terraform files of a rendered tree (`DIR/terraform/**/*.tf` and `*.tf.json`).

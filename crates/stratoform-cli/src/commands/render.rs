@@ -1,5 +1,10 @@
-//! `stratoform render FILE --out DIR [--env NAME] [--check]`: every layer of every environment
-//! into one tree, written atomically — or, with `--check`, compared with DIR (a CI drift gate).
+//! `stratoform render FILE --out DIR [--env NAME] [--check] [--allow-findings]`: every layer of
+//! every environment into one tree, written atomically — or, with `--check`, compared with DIR
+//! (a CI drift gate). Then the review `stratoform check` runs: an unwaived error makes the exit
+//! status 1 (the output is written all the same) unless `--allow-findings` accepts it.
+//!
+//! Generated files name the spec by its path relative to DIR, worked out once here, so the
+//! output is the same from any working directory and any spelling of FILE and DIR.
 
 use std::error::Error;
 use std::path::Path;
@@ -9,6 +14,7 @@ use stratoform_output::OutputTree;
 
 use crate::cli::RenderTarget;
 use crate::exit::ExitStatus;
+use super::check::{review, terraform_in_memory, today};
 use super::spec::{fail, load_models, print_causes};
 
 /// A renderer: the models of the chosen environments in, files relative to its subdirectory out.
@@ -27,13 +33,38 @@ const RENDERERS: &[(&str, Renderer)] = &[
 /// `--target kind`: the Kubernetes layer for a local kind cluster (with `parity.md`).
 const KIND_RENDERERS: &[(&str, Renderer)] = &[("kubernetes", |models| Ok(stratoform_kubernetes::render_kind(models)?))];
 
-/// Renders a spec into `out`, or compares `out` with what would be rendered.
-pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool, target: RenderTarget) -> ExitStatus {
-    let (loaded, models) = match load_models(file, env, color, "nothing was rendered") {
+/// What `render` was asked to do besides rendering.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Compare DIR with the render instead of writing it.
+    pub check: bool,
+    /// Exit 0 although the review finds unwaived errors.
+    pub allow_findings: bool,
+    /// What to render for.
+    pub target: RenderTarget,
+}
+
+/// Renders a spec into `out`, or compares `out` with what would be rendered; then reviews it.
+pub fn run(file: &Path, out: &Path, env: Option<&str>, options: Options, color: bool) -> ExitStatus {
+    let today = match today() {
+        Ok(d) => d,
+        Err(status) => return status,
+    };
+    let (_, mut models) = match load_models(file, env, color, "nothing was rendered") {
         Ok(m) => m,
         Err(status) => return status,
     };
-    let renderers = match target {
+    let spec = match stratoform_output::spec_from_output(file, out) {
+        Ok(spec) => spec,
+        Err(e) => {
+            eprintln!("error: cannot name `{}` relative to `{}`: {e}", file.display(), out.display());
+            return ExitStatus::Failure;
+        }
+    };
+    for model in &mut models {
+        model.set_spec_from_output(&spec);
+    }
+    let renderers = match options.target {
         RenderTarget::Aws => RENDERERS,
         RenderTarget::Kind => KIND_RENDERERS,
     };
@@ -47,7 +78,37 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, check: bool, color: bool,
             return ExitStatus::Failure;
         }
     };
-    if check { compare(file, out, &tree) } else { write(loaded.file.name(), out, &tree) }
+    let status = if options.check { compare(file, out, &tree) } else { write(&spec, out, &tree) };
+    if status == ExitStatus::Failure {
+        return status;
+    }
+    // The Terraform the review reads is the one just rendered; `--target kind` renders none.
+    let in_memory;
+    let rendered = match options.target {
+        RenderTarget::Aws => Some(&tree),
+        RenderTarget::Kind => {
+            in_memory = terraform_in_memory(&models);
+            in_memory.as_ref()
+        }
+    };
+    let report = review(&models, today, rendered);
+    let (errors, warnings, _) = report.counts();
+    let see = format!("`stratoform check {}` lists them", file.display());
+    if errors == 0 {
+        if warnings > 0 {
+            println!("review: {}; {see}", report.summary());
+        }
+        return status;
+    }
+    let done = if options.check { "nothing was written" } else { "the output was written all the same" };
+    if options.allow_findings {
+        eprintln!("warning: the review found {}; accepted with `--allow-findings` ({done})", report.summary());
+        eprintln!("help: {see}");
+        return status;
+    }
+    eprintln!("error: the review found {}: `stratoform check` rejects this platform ({done})", report.summary());
+    eprintln!("help: {see}; fix them, waive them under `review.waivers`, or pass `--allow-findings`");
+    ExitStatus::Findings
 }
 
 /// Runs every renderer of a target; every failure is reported, not just the first.

@@ -114,7 +114,7 @@ pub fn run(file: &Path, scenarios: Option<&Path>, only: Vec<String>, seed: Optio
         }
     };
     if let Some(dir) = out
-        && let Err(e) = write_out(dir, &mut sim)
+        && let Err(e) = write_out(file, dir, &mut sim)
     {
         eprintln!("error: cannot write to `{}`: {e}", dir.display());
         eprintln!("help: pass a directory you can write to with `--out`");
@@ -129,19 +129,22 @@ pub fn run(file: &Path, scenarios: Option<&Path>, only: Vec<String>, seed: Optio
     if sim.report.passed() { ExitStatus::Clean } else { ExitStatus::Findings }
 }
 
-/// Writes `report.json`, `report.txt` and each scenario's charts into `dir`.
-fn write_out(dir: &Path, sim: &mut stratoform_simulate::Simulation) -> std::io::Result<()> {
+/// Writes `report.json`, `report.txt` and each scenario's charts into `dir`. They name the spec
+/// by its path relative to `dir`, so they are the same however `file` and `dir` were spelled.
+fn write_out(file: &Path, dir: &Path, sim: &mut stratoform_simulate::Simulation) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
+    let spec = stratoform_output::spec_from_output(file, dir)?;
     for (i, outcome) in sim.outcomes.iter().enumerate() {
         let mut names = Vec::new();
-        for (name, svg) in stratoform_simulate::charts(&sim.report.spec, outcome) {
+        for (name, svg) in stratoform_simulate::charts(&spec, outcome) {
             std::fs::write(dir.join(&name), svg)?;
             names.push(name);
         }
         sim.report.scenarios[i].charts = names;
     }
-    let json = serde_json::to_string_pretty(&sim.report).unwrap_or_default();
+    let report = stratoform_simulate::report::Report { spec, ..sim.report.clone() };
+    let json = serde_json::to_string_pretty(&report).unwrap_or_default();
     std::fs::write(dir.join("report.json"), json + "\n")?;
-    std::fs::write(dir.join("report.txt"), stratoform_simulate::report::human(&sim.report))?;
+    std::fs::write(dir.join("report.txt"), stratoform_simulate::report::human(&report))?;
     Ok(())
 }

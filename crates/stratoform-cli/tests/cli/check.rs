@@ -1,24 +1,11 @@
 //! `stratoform check` end to end: exit codes (0 clean, 1 unwaived error, 2 invalid input),
 //! the three formats, `--explain`, and today's date fixed by `STRATOFORM_TODAY`.
 
-use std::process::Command;
-
-use crate::{root, Run};
+use crate::{root, stratoform_with, Run};
 
 fn check(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_stratoform"))
-        .arg("check")
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("STRATOFORM_TODAY", "2026-11-21")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let args: Vec<&str> = ["check"].into_iter().chain(args.iter().copied()).collect();
+    stratoform_with(&root(), &args, &[("STRATOFORM_TODAY", "2026-11-21")])
 }
 
 const FAILING: &str = "crates/stratoform-check/tests/fixtures/SEC001/fail.yaml";

@@ -4,7 +4,9 @@
 mod check;
 mod e2e;
 mod golden;
+mod hostile;
 mod links;
+mod render;
 mod schema_check;
 mod simulate;
 mod verify;
@@ -29,10 +31,16 @@ pub struct Run {
 
 /// Runs `stratoform ARGS` in `dir` without colour.
 pub fn stratoform_in(dir: &Path, args: &[&str]) -> Run {
+    stratoform_with(dir, args, &[])
+}
+
+/// [`stratoform_in`] with more environment variables, such as `STRATOFORM_TODAY`.
+pub fn stratoform_with(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_stratoform"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(vars.iter().copied())
         .output()
         .expect("the binary runs");
     Run {
