@@ -28,7 +28,7 @@ impl fmt::Display for RenderError {
 pub enum Problem {
     /// A `${...}` reference in Helm values names nothing the model knows.
     #[error(
-        "env `{env}`, cluster `{cluster}`: chart `{chart}` value `{key}` references `${{{reference}}}`, which names nothing in the spec\n    help: use one of `cluster.name`, `cluster.endpoint`, `vpc.id`, `region`, `env`, `platform`, `role.<name>.arn`, `bucket.<name>.name`, `certificate.<name>.arn`, `fileSystem.<name>.id`, `accessPoint.<fs>.<ap>.id`, `kmsKey.<name>.arn`, with names declared in the spec"
+        "env `{env}`, cluster `{cluster}`: chart `{chart}` value `{key}` references `${{{reference}}}`, which names nothing in the spec\n    help: use one of `cluster.name`, `cluster.endpoint`, `vpc.id`, `region`, `env`, `platform`, `role.<name>.arn`, `bucket.<name>.name`, `cache.<name>.authSecret`, `certificate.<name>.arn`, `fileSystem.<name>.id`, `accessPoint.<fs>.<ap>.id`, `kmsKey.<name>.arn`, with names declared in the spec"
     )]
     UnresolvedReference {
         /// Environment.

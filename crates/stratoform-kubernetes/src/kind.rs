@@ -18,7 +18,7 @@ pub fn write(
     models: &[Model],
     clusters: &BTreeMap<String, Vec<EnvCluster>>,
 ) {
-    let source = models.first().map_or("", |m| m.source.as_str());
+    let source = models.first().map_or("", |m| m.spec_from_output.as_str());
     for model in models {
         for (region, cluster) in model.clusters() {
             let Some(e) = clusters.values().flatten().find(|e| {

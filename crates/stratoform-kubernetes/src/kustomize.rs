@@ -189,7 +189,10 @@ fn argo_files(
     }
     let mut root = argocd::projects(ctx, &paths, &plain, gateway_api);
     root.extend(argocd::repository_secrets(ctx, &paths, &plain));
-    root.extend(crate::registry_auth::objects(ctx));
+    root.extend(crate::registry_auth::objects(ctx).into_iter().map(|mut o| {
+        crate::checkov::annotate(&mut o);
+        o
+    }));
     if bundles.contains_key(&Bundle::Cluster) {
         root.push(argocd::bundle_application(
             ctx,

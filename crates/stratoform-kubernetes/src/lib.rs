@@ -23,6 +23,7 @@
 pub mod argocd;
 pub mod certificates;
 pub mod charts;
+pub mod checkov;
 pub mod context;
 pub mod efs;
 mod error;
@@ -84,7 +85,7 @@ pub fn render_for(models: &[Model], target: Target) -> Result<OutputTree, Render
     if !problems.is_empty() {
         return Err(RenderError { problems });
     }
-    let source = models.first().map_or("", |m| m.source.as_str());
+    let source = models.first().map_or("", |m| m.spec_from_output.as_str());
     let mut tree = OutputTree::new();
     for (dir, envs) in &per_cluster {
         kustomize::write(&mut tree, source, dir, envs);
@@ -182,5 +183,8 @@ pub fn manifests(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
     out.extend(ingress::build(ctx));
     out.extend(workloads::build(ctx));
     out.extend(target_group_binding::build(ctx));
+    for m in &mut out {
+        checkov::annotate(&mut m.object);
+    }
     out
 }

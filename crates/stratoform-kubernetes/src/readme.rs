@@ -15,7 +15,7 @@ pub fn render(
     clusters: &BTreeMap<String, Vec<EnvCluster>>,
     target: Target,
 ) -> String {
-    let source = models.first().map_or("", |m| m.source.as_str());
+    let source = models.first().map_or("", |m| m.spec_from_output.as_str());
     let platform = models
         .first()
         .map_or(String::new(), |m| m.names.platform.clone());
@@ -289,6 +289,7 @@ const REFERENCES: &str = "\
 | `${cluster.name}`, `${region}`, `${env}`, `${platform}` | at render time | from the model's names |
 | `${role.<name>.arn}` | at render time | `arn:aws:iam::<account>:role/<name>`: IAM role ARNs are deterministic, and Terraform creates the role under the same name |
 | `${bucket.<name>.name}` | at render time | the bucket's `bucketName`, or `{platform}-{env}-<name>` |
+| `${cache.<name>.authSecret}` | at render time | `{platform}/{env}/redis/<name>/auth-token`, the Secrets Manager secret (in the cache's region) holding the cache's AUTH token; a role reads it with a `secretsManager` grant naming `cache:<name>` |
 | `${vpc.id}`, `${cluster.endpoint}`, `${certificate.<name>.arn}`, `${fileSystem.<name>.id}`, `${accessPoint.<fs>.<ap>.id}`, `${kmsKey.<name>.arn}` | after `terraform apply` | the value moves into `overlays/<env>/terraform-values/<release>.yaml.tftpl`, a `templatefile()` template (variables `network_<vpc>_vpc_id`, `eks_<cluster>_endpoint`, `cert_<name>_arn`, `efs_<fs>_id`, `efs_<fs>_access_point_ids.<ap>`, `kms_<name>_arn`); the environment stack of the cluster's region renders it with its module outputs in its output `kubernetes_files`, `stratoform up` writes the rendered `<release>.yaml` next to it after the apply, and the chart's Application reads it as a second source (`$values/...`) once the repository holds it |
 | anything else | never | `render` fails, naming the environment, cluster, chart and value key |
 

@@ -1,7 +1,8 @@
 //! `${...}` references in Helm values, resolved from the model.
 //!
 //! Three kinds of reference:
-//! - known at render time (cluster name, region, env, platform, IAM role ARNs, bucket names):
+//! - known at render time (cluster name, region, env, platform, IAM role ARNs, bucket names, the
+//!   names of the secrets holding caches' AUTH tokens):
 //!   written into the values as literals;
 //! - known only after `terraform apply` (VPC ID, cluster endpoint, ACM certificate ARN, EFS file
 //!   system and access point IDs, KMS key ARN): the value moves into a `templatefile()` template
@@ -54,6 +55,13 @@ pub fn resolve(ctx: &ClusterCtx<'_>, key: &str) -> Option<Resolved> {
         ["bucket", name, "name"] => {
             let (bucket_region, bucket) = model.find_bucket(name, region.name.as_str())?;
             lit(model.bucket_name(bucket_region, bucket))
+        }
+        ["cache", name, "authSecret"] => {
+            let (_, cache) = model.granted_cache(
+                &format!("{}{name}", stratoform_model::secrets::CACHE_GRANT_PREFIX),
+                region.name.as_str(),
+            )?;
+            lit(model.names.cache_auth_secret(cache.name.as_str()))
         }
         _ => None,
     }

@@ -283,15 +283,6 @@ fn controller(ctx: &ClusterCtx<'_>, w: &Workload, sa: &str) -> Manifest {
     if let Some(p) = &w.purpose {
         annotations.insert("stratoform.dev/purpose".into(), json!(p));
     }
-    if w.kubernetes_api {
-        // The spec asked for the token; say so to checkov (its reason must not hold `=`).
-        annotations.insert(
-            "checkov.io/skip1".into(),
-            json!(
-                "CKV_K8S_38=the workload calls the Kubernetes API (workloads[].kubernetesApi: true)"
-            ),
-        );
-    }
     if !annotations.is_empty() {
         meta["annotations"] = Value::Object(annotations);
     }

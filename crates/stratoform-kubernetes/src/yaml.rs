@@ -37,7 +37,7 @@ pub fn document(value: &Value) -> String {
         .dump(&to_yaml(value))
         .expect("writing YAML into a String cannot fail");
     out.push('\n');
-    out
+    crate::checkov::comment_secret_provider_classes(&out)
 }
 
 /// A generated file: a comment header, then the documents.

@@ -480,12 +480,12 @@ fn check(name: &str, models: &[Model], tree: &OutputTree, tf: &OutputTree) -> us
                     d["spec"]["template"]["spec"]["automountServiceAccountToken"], w.kubernetes_api,
                     "{at}: deployment {name}"
                 );
+                let skips = d["metadata"]["annotations"].as_object().into_iter().flatten();
                 assert_eq!(
-                    d["metadata"]["annotations"]["checkov.io/skip1"]
-                        .as_str()
-                        .is_some_and(
-                            |s| s.starts_with("CKV_K8S_38=") && s.matches('=').count() == 1
-                        ),
+                    skips
+                        .filter(|(k, _)| k.starts_with("checkov.io/skip"))
+                        .filter_map(|(_, v)| v.as_str())
+                        .any(|s| s.starts_with("CKV_K8S_38=") && s.matches('=').count() == 1),
                     w.kubernetes_api,
                     "{at}: deployment {name}: the checkov skip goes with kubernetesApi"
                 );

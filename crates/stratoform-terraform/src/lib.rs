@@ -2,6 +2,7 @@
 //! under `modules/`, and root stacks with separate lifecycles and state under `stacks/` — as HCL
 //! built with hcl-rs and printed exactly as `terraform fmt` would.
 
+pub mod checkov;
 pub mod cloudflare;
 pub mod dsl;
 pub mod file;
@@ -26,7 +27,7 @@ pub enum RenderError {
 /// to the `terraform/` directory).
 pub fn render(models: &[Model]) -> Result<OutputTree, RenderError> {
     let first = models.first().ok_or(RenderError::NoModels)?;
-    let source = first.source.as_str();
+    let source = first.spec_from_output.as_str();
     let mut tree = OutputTree::new();
     for module in modules::all() {
         for (path, contents) in module.files(source) {

@@ -5,6 +5,9 @@
 //! two-space indents per open bracket line, `=` aligned within a run of consecutive one-line
 //! assignments (a multi-line value ends the run and is not aligned), a blank line around blocks,
 //! `{}`/`[]` for empty collections and multi-line objects with one item per line.
+//!
+//! hcl-rs has no comments in a body; a checkov skip ([`crate::checkov`]) travels as a marker
+//! attribute that this printer writes as the `#checkov:skip=<ID>:<reason>` comment line.
 
 use hcl::expr::{Expression, FuncCall, ObjectKey};
 use hcl::structure::{Body, Structure};
@@ -35,6 +38,9 @@ fn body_lines(body: &Body, indent: usize, out: &mut Vec<String>) {
     let mut prev_block = None::<bool>;
     for structure in body.iter() {
         match structure {
+            Structure::Attribute(attr) if attr.key() == crate::checkov::MARKER => {
+                items.push(Item::Lines(vec![format!("{}{}", pad(indent), crate::checkov::comment(&attr.expr))]));
+            }
             Structure::Attribute(attr) => {
                 if prev_block == Some(true) {
                     items.push(Item::Blank);

@@ -1,6 +1,13 @@
 //! `modules/cache`: a region's ElastiCache Redis replication groups (encrypted at rest and in
-//! transit, automatic failover with replicas), each with its subnet group and a security group
-//! admitting only port 6379 from the named sources.
+//! transit, automatic failover with replicas), each with its subnet group, a security group
+//! admitting only port 6379 from the named sources, and an AUTH token.
+//!
+//! The token is drawn once by Secrets Manager (`GetRandomPassword`, alphanumeric, as ElastiCache
+//! accepts) into a KMS-encrypted secret, and the replication group takes it from the secret's
+//! version. The draw is read again at every plan; the version ignores changes to its value, so
+//! later plans show no change and the token stays the one the group has. The secret is deleted
+//! at once with its cache (no recovery window): the token belongs to the group, and a secret
+//! pending deletion would block the name when an environment is rebuilt.
 
 use crate::dsl::*;
 use crate::modules::Module;
@@ -11,7 +18,7 @@ pub fn module() -> Module {
         variable("vpc_id", "string", "The VPC.", None),
         variable(
             "caches",
-            "map(object({ engine_version = string, node_type = string, replicas = number, subnet_ids = list(string), allowed_security_group_ids = map(string), allowed_cidrs = list(string), snapshot_retention_days = number, kms_key_arn = optional(string) }))",
+            "map(object({ engine_version = string, node_type = string, replicas = number, subnet_ids = list(string), allowed_security_group_ids = map(string), allowed_cidrs = list(string), snapshot_retention_days = number, kms_key_arn = optional(string), auth_secret_name = string, auth_kms_key_arn = string }))",
             "Replication groups by name.",
             None,
         ),
@@ -68,6 +75,32 @@ pub fn module() -> Module {
             vec![attr("for_each", ex("var.caches")), attr("name", ex("each.key")), attr("subnet_ids", ex("each.value.subnet_ids"))],
         ),
         block(
+            "data",
+            &["aws_secretsmanager_random_password", "auth"],
+            vec![attr("for_each", ex("var.caches")), attr("password_length", n(64)), attr("exclude_punctuation", true)],
+        ),
+        block(
+            "resource",
+            &["aws_secretsmanager_secret", "auth"],
+            vec![
+                attr("for_each", ex("var.caches")),
+                attr("name", ex("each.value.auth_secret_name")),
+                attr("description", ex(r#""Redis AUTH token of ${each.key}""#)),
+                attr("kms_key_id", ex("each.value.auth_kms_key_arn")),
+                attr("recovery_window_in_days", n(0)),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_secretsmanager_secret_version", "auth"],
+            vec![
+                attr("for_each", ex("var.caches")),
+                attr("secret_id", ex("aws_secretsmanager_secret.auth[each.key].id")),
+                attr("secret_string", ex("data.aws_secretsmanager_random_password.auth[each.key].random_password")),
+                block("lifecycle", &[], vec![attr("ignore_changes", ex("[secret_string]"))]),
+            ],
+        ),
+        block(
             "resource",
             &["aws_elasticache_replication_group", "this"],
             vec![
@@ -85,15 +118,15 @@ pub fn module() -> Module {
                 attr("security_group_ids", ex("[aws_security_group.this[each.key].id]")),
                 attr("at_rest_encryption_enabled", true),
                 attr("transit_encryption_enabled", true),
+                attr("auth_token", ex("aws_secretsmanager_secret_version.auth[each.key].secret_string")),
                 attr("kms_key_id", ex("each.value.kms_key_arn")),
                 attr("snapshot_retention_limit", ex("each.value.snapshot_retention_days")),
             ],
         ),
     ];
-    let outputs = vec![output(
-        "primary_endpoints",
-        "Primary endpoints by name.",
-        ex("{ for k, v in aws_elasticache_replication_group.this : k => v.primary_endpoint_address }"),
-    )];
+    let outputs = vec![
+        output("primary_endpoints", "Primary endpoints by name.", ex("{ for k, v in aws_elasticache_replication_group.this : k => v.primary_endpoint_address }")),
+        output("auth_secret_arns", "The ARNs of the AUTH token secrets by name.", ex("{ for k, v in aws_secretsmanager_secret.auth : k => v.arn }")),
+    ];
     Module { name: "cache", aliases: &[], variables, main, outputs }
 }

@@ -173,6 +173,7 @@ impl Module {
         let dir = format!("modules/{}", self.name);
         let mut main = vec![terraform_block(self.aliases)];
         main.extend(self.main);
+        crate::checkov::annotate(crate::checkov::Scope::Module(self.name), &mut main);
         vec![
             (format!("{dir}/main.tf"), crate::file::tf_file(source, &format!("Module `{}`: resources.", self.name), main)),
             (format!("{dir}/variables.tf"), crate::file::tf_file(source, &format!("Module `{}`: inputs.", self.name), self.variables)),

@@ -37,6 +37,8 @@ struct Ctx<'a> {
     keys: BTreeSet<String>,
     /// Whether buckets here need the stack's default bucket key.
     bucket_key: bool,
+    /// Whether a cache here without a key of its own needs the stack's key for its AUTH token.
+    cache_key: bool,
 }
 
 impl Ctx<'_> {
@@ -158,6 +160,8 @@ fn needs_logs_key(region: &Region) -> bool {
 
 /// The stack's log group key (it also encrypts Network Firewalls, whose logs it holds).
 const LOGS_KEY: &str = "module.kms_logs.arn";
+/// The stack's key for the AUTH tokens of caches without a key of their own.
+const CACHES_KEY: &str = "module.kms_caches.arn";
 
 struct GrantResolver<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
@@ -183,6 +187,19 @@ impl Resolve for GrantResolver<'_, '_> {
         };
         call("format", [s(format!("arn:aws:secretsmanager:%s:%s:secret:{pattern}")), ex("var.region"), ex("local.account_id")])
     }
+    fn cache_token(&mut self, resource: &str) -> Option<(Expression, String)> {
+        let m = self.ctx.model;
+        let (region, cache) = m.granted_cache(resource, self.ctx.region.name.as_str())?;
+        let pattern = format!("{}-*", m.names.cache_auth_secret(cache.name.as_str()));
+        let arn = call("format", [s(format!("arn:aws:secretsmanager:{}:%s:secret:{pattern}", region.name)), ex("local.account_id")]);
+        Some((arn, region.name.to_string()))
+    }
+    fn keys_in(&mut self, region: &str) -> Expression {
+        call("format", [s(format!("arn:aws:kms:{region}:%s:key/*")), ex("local.account_id")])
+    }
+    fn regional_arn(&mut self, service: &str, resource: &str) -> Expression {
+        call("format", [s(format!("arn:aws:{service}:%s:%s:{resource}")), ex("var.region"), ex("local.account_id")])
+    }
     fn log_group_arn(&mut self, name: Option<&str>) -> Expression {
         match name {
             Some(n) => call("format", [s(format!("arn:aws:logs:%s:%s:log-group:{n}:*")), ex("var.region"), ex("local.account_id")]),
@@ -193,7 +210,7 @@ impl Resolve for GrantResolver<'_, '_> {
 
 fn build(model: &Model, region: &Region, dirs: &BTreeMap<(String, String), String>, stack: &str) -> (StackBuilder, Vec<(String, Expression)>) {
     let primary = model.primary_region().name == region.name;
-    let mut c = Ctx { model, region, primary, b: StackBuilder::default(), keys: BTreeSet::new(), bucket_key: false };
+    let mut c = Ctx { model, region, primary, b: StackBuilder::default(), keys: BTreeSet::new(), bucket_key: false, cache_key: false };
     c.b.main.push(block("data", &["aws_caller_identity", "current"], vec![]));
     c.b.main.push(block("locals", &[], vec![attr("account_id", ex("data.aws_caller_identity.current.account_id"))]));
     let mut extra: Vec<(String, Expression)> = Vec::new();
@@ -629,11 +646,9 @@ fn policy_ref(c: &mut Ctx, name: &str) -> Expression {
                 }).collect::<Vec<_>>()
             })
         });
-        c.b.main.push(block_owned(
-            "resource",
-            vec!["aws_iam_policy".into(), rid.clone()],
-            vec![attr("name", s(iam)), attr("description", s(p.description.clone())), attr("policy", jsonencode(&doc))],
-        ));
+        let mut body = crate::checkov::markers(&crate::checkov::template_policy_skips(p.template));
+        body.extend([attr("name", s(iam)), attr("description", s(p.description.clone())), attr("policy", jsonencode(&doc))]);
+        c.b.main.push(block_owned("resource", vec!["aws_iam_policy".into(), rid.clone()], body));
     }
     ex(&format!("aws_iam_policy.{rid}.arn"))
 }
@@ -740,6 +755,13 @@ fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
             let cvpc = c.vpc_name(cache.vpc.as_ref());
             let (groups, cidrs) = c.sources(&cvpc, &cache.allowed_from);
             let kms = c.kms(cache.kms_key.as_ref().map(|k| k.as_str()));
+            // The AUTH token is encrypted by the cache's own key, else by the stack's.
+            let token_key = if kms == Expression::Null {
+                c.cache_key = true;
+                ex(CACHES_KEY)
+            } else {
+                kms.clone()
+            };
             caches.push((
                 format!("{}-{}", c.prefix(), cache.name),
                 obj([
@@ -751,10 +773,13 @@ fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
                     ("allowed_cidrs", strs(cidrs)),
                     ("snapshot_retention_days", n(days(&cache.snapshot_retention) as i64)),
                     ("kms_key_arn", kms),
+                    ("auth_secret_name", s(model.names.cache_auth_secret(cache.name.as_str()))),
+                    ("auth_kms_key_arn", token_key),
                 ]),
             ));
         }
         c.b.module("caches", "cache", vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))), ("caches", obj(caches))]);
+        c.b.outputs.push(output("cache_auth_secret_arns", "The secrets holding the caches' AUTH tokens, by cache.", ex("module.caches.auth_secret_arns")));
     }
     if !region.document_dbs.is_empty() {
         let vpc = c.vpc_name(region.document_dbs[0].vpc.as_ref());
@@ -1024,6 +1049,7 @@ fn edge(c: &mut Ctx) {
                 ("zone_id", zone),
             ],
         );
+        c.b.skip_module(&cid, crate::checkov::wildcard_certificate_skip(cert.name.as_str(), &cert.domain.to_string()).as_slice());
         c.b.outputs.push(output(&format!("{cid}_arn"), &format!("The `{}` certificate's ARN.", cert.name), ex(&format!("module.{cid}.arn"))));
         c.b.outputs.push(output(
             &format!("{cid}_validation_records"),
@@ -1059,6 +1085,12 @@ fn edge(c: &mut Ctx) {
         let mut name = format!("{}-{}", c.prefix(), lb.name);
         name.truncate(32);
         let lid = format!("lb_{}", ident(lb.name.as_str()));
+        // A load balancer without a web ACL needs none when it is a network one or the origin of a
+        // proxied Cloudflare load balancer.
+        let proxied_by = model.edge().cloudflare_load_balancers.iter().find(|cf| {
+            cf.proxied && cf.pools.iter().any(|p| p.region.as_str() == region.name.as_str() && p.load_balancer == lb.name)
+        });
+        let waf = crate::checkov::load_balancer_waf_skip(lb.name.as_str(), nlb, proxied_by.map(|cf| cf.name.as_str()));
         c.b.module(
             &lid,
             "load-balancing",
@@ -1085,6 +1117,7 @@ fn edge(c: &mut Ctx) {
                 ),
             ],
         );
+        c.b.skip_module(&lid, waf.as_slice());
         c.b.outputs.push(output(&format!("{lid}_arn"), &format!("The `{}` load balancer's ARN.", lb.name), ex(&format!("module.{lid}.arn"))));
         c.b.outputs.push(output(&format!("{lid}_dns_name"), &format!("The `{}` load balancer's DNS name.", lb.name), ex(&format!("module.{lid}.dns_name"))));
         c.b.outputs.push(output(
@@ -1670,27 +1703,24 @@ fn kms_keys(c: &mut Ctx) {
         c.b.module(&format!("kms_{}", ident(name)), "kms", args);
         arns.push((name.clone(), ex(&format!("module.kms_{}.arn", ident(name)))));
     }
+    // Keys the stack creates for its own use, each `kms_<purpose>`.
+    let (prefix, region) = (model.names.prefix(), c.region.name.to_string());
+    let mut stack_key = |purpose: &str, description: String, logs: bool| {
+        let mut args = vec![("alias", s(model.names.stack_kms_alias(purpose, &region))), ("description", s(description))];
+        if logs {
+            args.push(("cloudwatch_logs", true.into()));
+        }
+        c.b.module(&format!("kms_{purpose}"), "kms", args);
+    };
     if needs_logs_key(c.region) {
-        c.b.module(
-            "kms_logs",
-            "kms",
-            vec![
-                ("alias", s(model.names.stack_kms_alias("logs", c.region.name.as_str()))),
-                ("description", s(format!("CloudWatch log groups of {} in {}", model.names.prefix(), c.region.name))),
-                ("cloudwatch_logs", true.into()),
-            ],
-        );
+        stack_key("logs", format!("CloudWatch log groups of {prefix} in {region}"), true);
     }
     if c.bucket_key {
-        c.b.module(
-            "kms_buckets",
-            "kms",
-            vec![
-                ("alias", s(model.names.stack_kms_alias("buckets", c.region.name.as_str()))),
-                ("description", s(format!("Default encryption of {} buckets in {}", model.names.prefix(), c.region.name))),
-            ],
-        );
+        stack_key("buckets", format!("Default encryption of {prefix} buckets in {region}"), false);
         arns.push(("bucket-default".into(), ex("module.kms_buckets.arn")));
+    }
+    if c.cache_key {
+        stack_key("caches", format!("AUTH tokens of {prefix} caches in {region}"), false);
     }
     // Every key of `identity.kmsKeys` this region has, for the Kubernetes layer's values
     // templates (`${kmsKey.<name>.arn}`): the keys created here and the long-lived ones.

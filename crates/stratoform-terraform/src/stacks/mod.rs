@@ -61,6 +61,21 @@ impl StackBuilder {
         self.main.push(block_owned("module", vec![name.to_owned()], body));
     }
 
+    /// Writes checkov skips into a module call (checkov applies them to that call's resources).
+    pub fn skip_module(&mut self, module: &str, skips: &[crate::checkov::Skip]) {
+        if skips.is_empty() {
+            return;
+        }
+        let Some(Structure::Block(call)) = self.main.iter_mut().find(|st| {
+            matches!(st, Structure::Block(b) if b.identifier() == "module" && b.labels().first().map(|l| l.as_str()) == Some(module))
+        }) else {
+            panic!("no module call `{module}` to skip checks in");
+        };
+        let mut body = crate::checkov::markers(skips);
+        body.append(&mut call.body.0);
+        call.body.0 = body;
+    }
+
     /// Marks a stack as read and returns the expression of its outputs.
     pub fn remote(&mut self, stack: &str) -> String {
         if !self.reads.iter().any(|r| r == stack) {
@@ -122,6 +137,7 @@ impl StackBuilder {
             }
         }
         main.append(&mut self.main);
+        crate::checkov::annotate(crate::checkov::Scope::Stack, &mut main);
         files.push((path("main.tf"), tf_file(source, &format!("Root stack `{dir}`: module calls."), main)));
 
         // Providers.
