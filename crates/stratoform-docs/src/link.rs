@@ -1,16 +1,24 @@
 //! Links from docs back into the spec: `[regions[0].vpcs[0]](../../../platform.yaml#L12)`.
+//! The target is the spec's path relative to the output directory (`Model::spec_from_output`),
+//! climbed up from the folder of the page, so it resolves wherever the output directory is.
 
 use stratoform_model::Model;
 
-/// The spec file's name.
+/// How many folders below the output directory an environment's pages are (`DIR/docs/<env>/`).
+pub(crate) const ENV_PAGES: usize = 2;
+
+/// How many folders below the output directory the index is (`DIR/docs/README.md`).
+pub(crate) const INDEX_PAGE: usize = 1;
+
+/// The spec's file name, for link text.
 pub(crate) fn spec_file(model: &Model) -> String {
-    std::path::Path::new(&model.source).file_name().map_or_else(|| model.source.clone(), |f| f.to_string_lossy().into_owned())
+    let path = &model.spec_from_output;
+    path.rsplit('/').next().unwrap_or(path).to_owned()
 }
 
-/// The spec as seen from an environment's pages (`DIR/docs/<env>/`), for the layout the
-/// examples use: the render output `DIR` sits next to the spec (`examples/<name>/rendered`).
-fn spec_from_pages(model: &Model) -> String {
-    format!("../../../{}", spec_file(model))
+/// The spec as seen from a page `depth` folders below the output directory.
+fn spec_from(model: &Model, depth: usize) -> String {
+    format!("{}{}", "../".repeat(depth), model.spec_from_output)
 }
 
 /// `regions[0].vpcs` for `/regions/0/vpcs`.
@@ -29,23 +37,35 @@ pub(crate) fn spec_path(pointer: &str) -> String {
     out
 }
 
-/// The link target of a pointer: `../../../platform.yaml#L42` (no anchor when the line is unknown).
+/// The link target of a pointer from an environment's page: `../../../platform.yaml#L42` (no
+/// anchor when the line is unknown).
 pub(crate) fn href(model: &Model, pointer: &str) -> String {
+    href_at(model, pointer, ENV_PAGES)
+}
+
+fn href_at(model: &Model, pointer: &str, depth: usize) -> String {
     match model.line_of(pointer) {
-        Some(line) => format!("{}#L{line}", spec_from_pages(model)),
-        None => spec_from_pages(model),
+        Some(line) => format!("{}#L{line}", spec_from(model, depth)),
+        None => spec_from(model, depth),
     }
 }
 
-/// A Markdown link naming the spec path: `` [`regions[0].vpcs[0]`](platform.yaml#L12) ``.
+/// A Markdown link from an environment's page naming the spec path:
+/// `` [`regions[0].vpcs[0]`](../../../platform.yaml#L12) ``.
 pub(crate) fn md(model: &Model, pointer: &str) -> String {
-    format!("[`{}`]({})", spec_path(pointer), href(model, pointer))
+    md_at(model, pointer, ENV_PAGES)
 }
 
-/// The link target of a byte offset in the spec (`platform.yaml#L42`).
+/// [`md`] from a page `depth` folders below the output directory.
+pub(crate) fn md_at(model: &Model, pointer: &str, depth: usize) -> String {
+    format!("[`{}`]({})", spec_path(pointer), href_at(model, pointer, depth))
+}
+
+/// The link target of a byte offset in the spec from an environment's page
+/// (`../../../platform.yaml#L42`).
 pub(crate) fn href_offset(model: &Model, offset: usize) -> String {
     if model.line_starts.is_empty() {
-        return spec_from_pages(model);
+        return spec_from(model, ENV_PAGES);
     }
-    format!("{}#L{}", spec_from_pages(model), model.line_starts.partition_point(|&s| s <= offset))
+    format!("{}#L{}", spec_from(model, ENV_PAGES), model.line_starts.partition_point(|&s| s <= offset))
 }
