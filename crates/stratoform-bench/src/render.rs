@@ -89,7 +89,7 @@ pub fn measure(name: &str, spec: &Path, scratch: &Path, min_runs: usize, min_tim
         let _ = std::fs::remove_dir_all(&dir);
         dir
     };
-    let no_flush = stratoform_output::WriteOptions { sync: false, ..Default::default() };
+    let no_flush = stratoform_output::WriteOptions { flush: stratoform_output::Flush::None, ..Default::default() };
     let (write, _) = median(min_runs, min_time, || {
         let dir = fresh();
         stratoform_output::write_with(&dir, &tree, "platform.yaml", &no_flush).expect("the tree is written")

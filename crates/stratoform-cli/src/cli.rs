@@ -104,6 +104,11 @@ pub enum Command {
         /// under `review.waivers` in the spec accept single findings instead).
         #[arg(long)]
         allow_findings: bool,
+        /// Flush the whole file system (`syncfs`) before the new output is swapped in, not only
+        /// the files and directories this run wrote (the default; either way a killed run
+        /// leaves DIR as it was).
+        #[arg(long, conflicts_with = "check")]
+        durable: bool,
         /// `aws` (the default), or `kind`: only the Kubernetes layer, for a local kind cluster,
         /// with local substitutes for AWS-only parts and `kubernetes/parity.md`.
         #[arg(long, value_enum, default_value_t = RenderTarget::Aws)]

@@ -1,6 +1,6 @@
 //! The graph itself: units, reasoned edges, cycle detection and the wave layering.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::unit::{Because, EdgeKind, Unit, UnitId, UnitKind, Wave};
 
@@ -38,6 +38,16 @@ pub struct Graph {
     pub(crate) wave: Vec<usize>,
     /// Each stack's lifecycle (teardown keeps bootstrap and long-lived stacks).
     pub(crate) stack_kinds: Vec<(String, stratoform_model::StackKind)>,
+    /// The node of each unit id.
+    index: HashMap<UnitId, usize>,
+    /// The edges into each node (indices into `edges`), in the order they were added.
+    incoming: Vec<Vec<usize>>,
+    /// The edges out of each node (indices into `edges`), in the order they were added.
+    outgoing: Vec<Vec<usize>>,
+    /// The first node of each (kind, name), in any scope.
+    first_named: HashMap<(UnitKind, String), usize>,
+    /// The first wave of any Kubernetes unit of each cluster scope.
+    first_kubernetes_wave: HashMap<String, usize>,
 }
 
 /// The graph has a cycle: no order can satisfy every edge.
@@ -123,7 +133,22 @@ impl Builder {
         if done < n {
             return Err(find_cycle(&self.nodes, &self.edges, &indegree));
         }
-        Ok(Graph { nodes: self.nodes, edges: self.edges, wave, stack_kinds: self.stack_kinds })
+        let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (k, e) in self.edges.iter().enumerate() {
+            incoming[e.to].push(k);
+        }
+        let outgoing = out;
+        let mut first_named = HashMap::new();
+        let mut first_kubernetes_wave: HashMap<String, usize> = HashMap::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            first_named.entry((node.id.kind, node.id.name.clone())).or_insert(i);
+            if let Some(scope) = node.id.scope.as_deref().filter(|_| node.id.kind.is_kubernetes()) {
+                let first = first_kubernetes_wave.entry(scope.to_owned()).or_insert(wave[i]);
+                *first = (*first).min(wave[i]);
+            }
+        }
+        let index = self.index.into_iter().collect();
+        Ok(Graph { nodes: self.nodes, edges: self.edges, wave, stack_kinds: self.stack_kinds, index, incoming, outgoing, first_named, first_kubernetes_wave })
     }
 }
 
@@ -184,27 +209,34 @@ impl Graph {
     }
 
     pub(crate) fn position(&self, id: &UnitId) -> Option<usize> {
-        self.nodes.iter().position(|n| &n.id == id)
+        self.index.get(id).copied()
+    }
+
+    /// The edges into node `i`.
+    fn edges_into(&self, i: usize) -> impl Iterator<Item = &Edge> {
+        self.incoming[i].iter().map(|&k| &self.edges[k])
+    }
+
+    /// The edges out of node `i`.
+    pub(crate) fn edges_from(&self, i: usize) -> impl Iterator<Item = &Edge> {
+        self.outgoing[i].iter().map(|&k| &self.edges[k])
     }
 
     /// The units in waves: each wave deploys in parallel once every earlier wave is healthy.
     pub fn waves(&self) -> Vec<Wave> {
         let count = self.wave.iter().max().map_or(0, |m| m + 1);
-        (0..count)
-            .map(|index| Wave {
-                index,
-                units: (0..self.nodes.len()).filter(|&i| self.wave[i] == index).map(|i| self.unit(i)).collect(),
-            })
-            .collect()
+        let mut waves: Vec<Wave> = (0..count).map(|index| Wave { index, units: Vec::new() }).collect();
+        for i in 0..self.nodes.len() {
+            waves[self.wave[i]].units.push(self.unit(i));
+        }
+        waves
     }
 
     /// The unit at node `i`, with its edges.
     pub(crate) fn unit(&self, i: usize) -> Unit {
         let node = &self.nodes[i];
         let because: Vec<Because> = self
-            .edges
-            .iter()
-            .filter(|e| e.to == i)
+            .edges_into(i)
             .map(|e| {
                 let dep = &self.nodes[e.from].id;
                 Because { unit: self.display_name(dep, node.id.scope.as_deref()), kind: dep.kind, edge: e.kind, reason: e.reason.clone() }
@@ -242,7 +274,7 @@ impl Graph {
 
     /// The wave of the first unit of that kind and name (in any cluster).
     pub fn wave_of(&self, kind: UnitKind, name: &str) -> Option<usize> {
-        self.nodes.iter().position(|n| n.id.kind == kind && n.id.name == name).map(|i| self.wave[i])
+        self.first_named.get(&(kind, name.to_owned())).map(|&i| self.wave[i])
     }
 
     /// The wave of a unit of one cluster (`scope` is `<region>/<cluster>`; `None` for stacks).
@@ -254,13 +286,7 @@ impl Graph {
     /// Kubernetes unit of the same cluster, so a cluster's first wave is `0`.
     pub fn sync_wave(&self, scope: &str, kind: UnitKind, name: &str) -> Option<usize> {
         let wave = self.wave_in(Some(scope), kind, name)?;
-        let first = self
-            .nodes
-            .iter()
-            .zip(&self.wave)
-            .filter(|(n, _)| n.id.kind.is_kubernetes() && n.id.scope.as_deref() == Some(scope))
-            .map(|(_, w)| *w)
-            .min()?;
+        let first = self.first_kubernetes_wave.get(scope)?;
         Some(wave - first)
     }
 
@@ -272,9 +298,8 @@ impl Graph {
             .into_iter()
             .map(|i| {
                 let deps = self
-                    .edges
-                    .iter()
-                    .filter(|e| e.to == i && self.nodes[e.from].id.kind == UnitKind::Stack)
+                    .edges_into(i)
+                    .filter(|e| self.nodes[e.from].id.kind == UnitKind::Stack)
                     .map(|e| self.nodes[e.from].id.name.clone())
                     .collect();
                 (self.nodes[i].id.name.clone(), deps)
@@ -286,7 +311,7 @@ impl Graph {
     pub fn deployable(&self, ready: &BTreeSet<UnitId>) -> Vec<UnitId> {
         (0..self.nodes.len())
             .filter(|&i| !ready.contains(&self.nodes[i].id))
-            .filter(|&i| self.edges.iter().filter(|e| e.to == i).all(|e| ready.contains(&self.nodes[e.from].id)))
+            .filter(|&i| self.edges_into(i).all(|e| ready.contains(&self.nodes[e.from].id)))
             .map(|i| self.nodes[i].id.clone())
             .collect()
     }
@@ -294,7 +319,7 @@ impl Graph {
     /// The units a unit waits for directly.
     pub fn dependencies(&self, id: &UnitId) -> Vec<UnitId> {
         let Some(i) = self.position(id) else { return Vec::new() };
-        self.edges.iter().filter(|e| e.to == i).map(|e| self.nodes[e.from].id.clone()).collect()
+        self.edges_into(i).map(|e| self.nodes[e.from].id.clone()).collect()
     }
 }
 

@@ -97,7 +97,7 @@ impl Graph {
         for phase in all {
             let mut top = None;
             for &i in order.iter().filter(|&&i| phases[i] == Some(phase)) {
-                let after_dependents = self.edges.iter().filter(|e| e.from == i).filter_map(|e| wave[e.to]).map(|w| w + 1).max().unwrap_or(0);
+                let after_dependents = self.edges_from(i).filter_map(|e| wave[e.to]).map(|w| w + 1).max().unwrap_or(0);
                 let w = floor.max(after_dependents);
                 wave[i] = Some(w);
                 top = Some(top.map_or(w, |t: usize| t.max(w)));
@@ -107,10 +107,15 @@ impl Graph {
             }
         }
         let count = wave.iter().flatten().max().map_or(0, |m| m + 1);
+        let mut by_wave: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for &i in &order {
+            if let Some(w) = wave[i] {
+                by_wave[w].push(i);
+            }
+        }
         (0..count)
             .filter_map(|index| {
-                let members: Vec<usize> = order.iter().copied().filter(|&i| wave[i] == Some(index)).collect();
-                let mut members = members;
+                let mut members = std::mem::take(&mut by_wave[index]);
                 members.sort();
                 let phase = phases[*members.first()?]?;
                 let units = members.into_iter().map(|i| self.teardown_unit(i, phase, &wave)).collect();
@@ -127,9 +132,8 @@ impl Graph {
     fn teardown_unit(&self, i: usize, phase: Phase, wave: &[Option<usize>]) -> Unit {
         let node = &self.nodes[i];
         let because: Vec<Because> = self
-            .edges
-            .iter()
-            .filter(|e| e.from == i && wave[e.to].is_some())
+            .edges_from(i)
+            .filter(|e| wave[e.to].is_some())
             .map(|e| {
                 let d = &self.nodes[e.to].id;
                 let unit = if d.scope == node.id.scope || d.scope.is_none() { d.name.clone() } else { d.qualified() };

@@ -34,6 +34,9 @@ pub struct ClusterCtx<'a> {
     pub target: Target,
     /// Problems found while building (reported together at the end).
     pub problems: RefCell<Vec<Problem>>,
+    /// The environment's dependency graph, built once for all its clusters (`Some(None)`: it
+    /// does not build). `None`: not shared, each use builds it.
+    pub graph: Option<&'a Option<stratoform_graph::Graph>>,
 }
 
 impl<'a> ClusterCtx<'a> {

@@ -71,9 +71,12 @@ pub fn render_for(models: &[Model], target: Target) -> Result<OutputTree, Render
     let mut problems = Vec::new();
     let mut per_cluster: BTreeMap<String, Vec<kustomize::EnvCluster>> = BTreeMap::new();
     for model in models {
+        // One graph per environment, shared by its clusters' waves.
+        let graph = stratoform_graph::build(model).ok();
         for (region, cluster) in model.clusters() {
             let dir = dirs[&(region.name.to_string(), cluster.name.to_string())].clone();
-            let ctx = context_for(model, region, cluster, dir.clone(), target);
+            let mut ctx = context_for(model, region, cluster, dir.clone(), target);
+            ctx.graph = Some(&graph);
             let env_cluster = kustomize::EnvCluster::build(&ctx);
             problems.extend(ctx.problems.take());
             if target == Target::Aws {
@@ -162,6 +165,7 @@ pub fn context_for<'a>(
         dir,
         target,
         problems: RefCell::new(Vec::new()),
+        graph: None,
     }
 }
 

@@ -19,9 +19,9 @@
 //! Independent charts (the Prometheus stack) sit next to `chain` in `root`, so nothing in the
 //! chain waits for them and they wait for nothing but the namespaces.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use stratoform_graph::{UnitId, UnitKind};
+use stratoform_graph::{Graph, UnitId, UnitKind};
 use stratoform_spec::{ChartTier, HelmChart};
 
 use crate::{Bundle, ClusterCtx, Manifest};
@@ -118,7 +118,14 @@ fn members(
 
 /// Waves from the dependency graph, or `None` when it does not build or the collapse has a cycle.
 fn from_graph(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -> Option<Waves> {
-    let graph = stratoform_graph::build(ctx.model).ok()?;
+    let built;
+    let graph: &Graph = match ctx.graph {
+        Some(shared) => shared.as_ref()?,
+        None => {
+            built = stratoform_graph::build(ctx.model).ok()?;
+            &built
+        }
+    };
     let scope = format!("{}/{}", ctx.region.name, ctx.cluster.name);
     let apps = members(ctx, bundles);
     let mut wave: BTreeMap<App, i64> = BTreeMap::new();
@@ -129,12 +136,16 @@ fn from_graph(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -
             .max();
         wave.insert(app.clone(), i64::try_from(w.unwrap_or(0)).ok()?);
     }
-    let holder = |k: UnitKind, n: &str| -> Vec<&App> {
-        apps.iter()
-            .filter(|(_, us)| us.iter().any(|(uk, un)| *uk == k && un == n))
-            .map(|(a, _)| a)
-            .collect()
-    };
+    // The applications holding each unit, so a dependency finds its holders without a scan.
+    let mut holders: HashMap<(UnitKind, &str), Vec<&App>> = HashMap::new();
+    for (app, units) in &apps {
+        for (k, n) in units {
+            let list = holders.entry((*k, n.as_str())).or_default();
+            if !list.contains(&app) {
+                list.push(app);
+            }
+        }
+    }
     for round in 0..=apps.len() + 1 {
         let mut changed = false;
         for (app, units) in &apps {
@@ -143,7 +154,8 @@ fn from_graph(ctx: &ClusterCtx<'_>, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -
                     if dep.scope.as_deref() != Some(scope.as_str()) {
                         continue;
                     }
-                    for other in holder(dep.kind, &dep.name) {
+                    let Some(others) = holders.get(&(dep.kind, dep.name.as_str())) else { continue };
+                    for &other in others {
                         if other != app && wave[app] <= wave[other] {
                             let w = wave[other] + 1;
                             wave.insert(app.clone(), w);

@@ -14,4 +14,4 @@ pub use drift::{check, Change, CheckError, Drift};
 pub use manifest::{Manifest, MANIFEST_FILE};
 pub use spec_ref::spec_from_output;
 pub use tree::OutputTree;
-pub use writer::{write, write_with, Conflict, ConflictKind, WriteError, WriteOptions, WriteReport};
+pub use writer::{write, write_with, Conflict, ConflictKind, Flush, WriteError, WriteOptions, WriteReport};

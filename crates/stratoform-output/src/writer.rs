@@ -5,10 +5,17 @@
 //! where links fail), and the manifest. Then the staging directory and the output directory
 //! trade places (see [`crate::swap`]) and the previous generation is removed. A run that fails
 //! or dies before the swap leaves the output directory as it was; the next run clears what it
-//! left behind. Before anything is written, every path the tree needs is checked: a file that
+//! left behind. A file whose contents are unchanged is hard-linked from the previous generation
+//! instead of written again, so only what changed is new data. Before anything is written, every path the tree needs is checked: a file that
 //! stratoform did not generate, or a generated file edited since, is never overwritten or
 //! deleted — the write is refused and nothing changes. Directories that existed before keep
 //! their mode and owner across the swap (see [`crate::metadata`]).
+//!
+//! Durability: by default ([`Flush::Written`]) every file this run wrote (new and changed
+//! files, the manifest) and every directory of the new generation is flushed with `fsync`, several
+//! at a time, before the swap, and the parent directory after it. Nothing else on the disk is
+//! waited for. [`Flush::FileSystem`] (`render --durable`) flushes the whole file system with one
+//! `syncfs` instead, as earlier versions always did.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -157,13 +164,26 @@ pub struct WriteReport {
     pub leftover: Option<PathBuf>,
 }
 
+/// How the new generation is flushed to disk before it is swapped in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Flush {
+    /// No flush: the swap alone keeps a killed run from harming the output, but a power loss
+    /// right after it may leave files empty (for scratch output and benchmarks).
+    None,
+    /// `fsync` what this run wrote and the new generation's directories, in parallel.
+    #[default]
+    Written,
+    /// One `syncfs` of the whole file system (waits for every program's pending writes).
+    FileSystem,
+}
+
 /// Knobs for tests and unusual file systems.
 #[derive(Clone, Debug)]
 pub struct WriteOptions {
     /// Try the atomic exchange before the two-rename fallback.
     pub exchange: bool,
-    /// Flush the staged generation to disk (one `syncfs`) before the swap.
-    pub sync: bool,
+    /// How the staged generation reaches the disk before the swap.
+    pub flush: Flush,
     /// Stop right before the swap as if the process died (for tests of recovery).
     #[doc(hidden)]
     pub die_before_swap: bool,
@@ -171,7 +191,7 @@ pub struct WriteOptions {
 
 impl Default for WriteOptions {
     fn default() -> Self {
-        Self { exchange: true, sync: true, die_before_swap: false }
+        Self { exchange: true, flush: Flush::Written, die_before_swap: false }
     }
 }
 
@@ -193,13 +213,17 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
 
     let mut conflicts = Vec::new();
     let mut report = WriteReport { recovery: (recovery != Recovery::Nothing).then_some(recovery), ..Default::default() };
-    for (path, contents) in tree.iter() {
+    // Each file's digest, computed once; generated files whose contents stay the same.
+    let digests: BTreeMap<&str, String> = tree.iter().map(|(path, contents)| (path, sha256(contents.as_bytes()))).collect();
+    let mut same: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (path, _) in tree.iter() {
         match entries.get(path) {
             None => report.added.push(path.to_owned()),
             Some(EntryKind::File) => match (manifest.files.get(path), disk.get(path)) {
                 (Some(recorded), Some(actual)) if recorded == actual => {
-                    if *actual == sha256(contents.as_bytes()) {
+                    if *actual == digests[path] {
                         report.unchanged += 1;
+                        same.insert(path);
                     } else {
                         report.changed.push(path.to_owned());
                     }
@@ -240,22 +264,39 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
         let fresh = std::fs::metadata(&staging)?.permissions();
         std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o700))?;
         let mut files = BTreeMap::new();
+        let mut made = Made::default();
+        let mut written: Vec<PathBuf> = Vec::new();
         for (path, contents) in tree.iter() {
-            put(&staging.join(path), contents.as_bytes())?;
-            files.insert(path.to_owned(), sha256(contents.as_bytes()));
+            let to = staging.join(path);
+            made.parent_of(&to)?;
+            // The same bytes as the previous generation's file: share its inode.
+            if !(same.contains(path) && std::fs::hard_link(dir.join(path), &to).is_ok()) {
+                put(&to, contents.as_bytes())?;
+                written.push(to);
+            }
+            files.insert(path.to_owned(), digests[path].clone());
         }
-        let kept = carry_over(dir, &staging, &manifest, &disk, &entries)?;
-        put(&staging.join(MANIFEST_FILE), Manifest::new(spec, files).to_json().as_bytes())?;
+        let kept = carry_over(dir, &staging, &manifest, &disk, &entries, &mut written)?;
+        let manifest_path = staging.join(MANIFEST_FILE);
+        put(&manifest_path, Manifest::new(spec, files).to_json().as_bytes())?;
+        written.push(manifest_path);
         if dir.exists() {
             carry_dir_metadata(dir, &staging, &entries)?;
         } else {
             std::fs::set_permissions(&staging, fresh)?;
         }
-        if options.sync {
-            // One flush of the file system for the whole generation: an fsync per file costs
-            // seconds for a few hundred files, syncfs the same guarantee in one call.
-            let fd = std::fs::File::open(&staging)?;
-            rustix::fs::syncfs(&fd)?;
+        match options.flush {
+            Flush::None => {}
+            Flush::Written => {
+                // Every directory of the generation is new (carried-over ones too), so each
+                // is flushed for its entries; the files are the ones this run wrote.
+                written.extend(directories(&staging)?);
+                fsync_all(&written)?;
+            }
+            Flush::FileSystem => {
+                let fd = std::fs::File::open(&staging)?;
+                rustix::fs::syncfs(&fd)?;
+            }
         }
         Ok(kept)
     };
@@ -277,6 +318,15 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
         }
     };
     report.method = Some(method);
+    if options.flush == Flush::Written
+        && let Some(parent) = dir.parent()
+    {
+        // The swap is an entry of the parent directory: flush it so the new generation stays.
+        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+        if let Err(source) = std::fs::File::open(parent).and_then(|f| f.sync_all()) {
+            return Err(WriteError::Swap { dir: dir.to_owned(), source });
+        }
+    }
     if let Some(previous) = previous
         && std::fs::remove_dir_all(&previous).is_err()
     {
@@ -333,22 +383,73 @@ fn generated_digests(dir: &Path, manifest: &Manifest, entries: &Entries) -> Resu
     Ok(out)
 }
 
-/// Writes a file, creating its parents (flushed to disk later, with the whole staging directory).
+/// Writes a new file into an existing directory (flushed to disk later, see [`Flush`]).
 fn put(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
     let mut f = std::fs::File::create(path)?;
     f.write_all(bytes)
 }
 
-/// Carries every entry stratoform did not generate into the staging directory; returns the files.
+/// The directories made so far, so each file's parents are created with one call at most.
+#[derive(Default)]
+struct Made(std::collections::HashSet<PathBuf>);
+
+impl Made {
+    fn parent_of(&mut self, path: &Path) -> std::io::Result<()> {
+        if let Some(parent) = path.parent()
+            && !self.0.contains(parent)
+        {
+            std::fs::create_dir_all(parent)?;
+            self.0.insert(parent.to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// `root` and every directory below it.
+fn directories(root: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = vec![root.to_owned()];
+    let mut next = 0;
+    while next < out.len() {
+        for entry in std::fs::read_dir(&out[next])? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                out.push(entry.path());
+            }
+        }
+        next += 1;
+    }
+    Ok(out)
+}
+
+/// How many `fsync` calls run at once: the disk, not the CPU, is what they wait for, and
+/// concurrent flushes share the file system's journal commits.
+const FLUSHERS: usize = 16;
+
+/// Flushes every path (files and directories) to disk, [`FLUSHERS`] at a time.
+fn fsync_all(paths: &[PathBuf]) -> std::io::Result<()> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let flush = || -> std::io::Result<()> {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(path) = paths.get(i) else { return Ok(()) };
+            std::fs::File::open(path)?.sync_all()?;
+        }
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..FLUSHERS.min(paths.len())).map(|_| scope.spawn(flush)).collect();
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err(std::io::Error::other("a flush thread panicked"))))
+    })
+}
+
+/// Carries every entry stratoform did not generate into the staging directory (hard links where
+/// the file system allows, copies listed in `copied` elsewhere); returns the files.
 fn carry_over(
     dir: &Path,
     staging: &Path,
     manifest: &Manifest,
     disk: &BTreeMap<String, String>,
     entries: &Entries,
+    copied: &mut Vec<PathBuf>,
 ) -> std::io::Result<Vec<String>> {
     let mut kept = Vec::new();
     for (path, kind) in entries {
@@ -371,7 +472,9 @@ fn carry_over(
             EntryKind::Symlink => std::os::unix::fs::symlink(std::fs::read_link(&from)?, &to)?,
             EntryKind::File => {
                 if std::fs::hard_link(&from, &to).is_err() {
+                    // A copy is new data, flushed with what this run wrote.
                     std::fs::copy(&from, &to)?;
+                    copied.push(to);
                 }
                 kept.push(path.clone());
             }

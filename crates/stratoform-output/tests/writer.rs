@@ -261,3 +261,66 @@ fn check_lists_drift_without_writing() {
     );
     assert!(out.join(MANIFEST_FILE).exists());
 }
+
+fn inode(path: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).unwrap();
+    (m.ino(), m.nlink())
+}
+
+#[test]
+fn unchanged_files_keep_their_inode_and_changed_ones_are_written_anew() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    write(&out, &tree(&[("a/same.tf", "same\n"), ("a/changes.tf", "one\n")]), "p.yaml").unwrap();
+    let (same, _) = inode(&out.join("a/same.tf"));
+    let (changes, _) = inode(&out.join("a/changes.tf"));
+    let report = write(&out, &tree(&[("a/same.tf", "same\n"), ("a/changes.tf", "two\n")]), "p.yaml").unwrap();
+    assert_eq!(report.unchanged, 1);
+    assert_eq!(report.changed, ["a/changes.tf"]);
+    // The unchanged file is the previous generation's inode, now linked only from the output.
+    assert_eq!(inode(&out.join("a/same.tf")), (same, 1));
+    assert_ne!(inode(&out.join("a/changes.tf")).0, changes);
+    assert_eq!(std::fs::read_to_string(out.join("a/same.tf")).unwrap(), "same\n");
+    assert_eq!(std::fs::read_to_string(out.join("a/changes.tf")).unwrap(), "two\n");
+    assert_eq!(siblings_of(&out), ["out"]);
+}
+
+#[test]
+fn a_shared_inode_survives_a_run_that_dies_before_the_swap() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    write(&out, &tree(&[("same.tf", "same\n"), ("changes.tf", "one\n")]), "p.yaml").unwrap();
+    let before = snapshot(&out);
+    let die = WriteOptions { die_before_swap: true, ..Default::default() };
+    let _ = write_with(&out, &tree(&[("same.tf", "same\n"), ("changes.tf", "two\n")]), "p.yaml", &die);
+    assert_eq!(snapshot(&out), before);
+    // The next run clears the staging directory (one link of the shared inode) and goes on.
+    write(&out, &tree(&[("same.tf", "same\n"), ("changes.tf", "three\n")]), "p.yaml").unwrap();
+    assert_eq!(std::fs::read_to_string(out.join("same.tf")).unwrap(), "same\n");
+    assert_eq!(inode(&out.join("same.tf")).1, 1);
+    assert_eq!(siblings_of(&out), ["out"]);
+}
+
+#[test]
+fn every_flush_mode_writes_the_same_tree() {
+    use stratoform_output::Flush;
+    let root = tempfile::tempdir().unwrap();
+    let first = tree(&[("terraform/a/main.tf", "a\n"), ("terraform/b/main.tf", "b\n"), ("docs/index.md", "# i\n")]);
+    let second = tree(&[("terraform/a/main.tf", "a\n"), ("terraform/b/main.tf", "b2\n"), ("docs/new/x.md", "x\n")]);
+    let mut trees = Vec::new();
+    for (name, flush) in [("none", Flush::None), ("written", Flush::Written), ("filesystem", Flush::FileSystem)] {
+        let out = root.path().join(name).join("out");
+        let options = WriteOptions { flush, ..Default::default() };
+        write_with(&out, &first, "p.yaml", &options).unwrap();
+        std::fs::write(out.join("NOTES.md"), "mine\n").unwrap();
+        let report = write_with(&out, &second, "p.yaml", &options).unwrap();
+        assert_eq!((report.unchanged, report.changed.len(), report.added.len()), (1, 1, 1), "{name}");
+        assert_eq!(siblings_of(&out), ["out"], "{name}");
+        trees.push(snapshot(&out));
+    }
+    assert_eq!(trees[0], trees[1]);
+    assert_eq!(trees[1], trees[2]);
+    assert_eq!(trees[0]["NOTES.md"], b"mine\n");
+    assert!(!trees[0].contains_key("docs/index.md"));
+}

@@ -1,4 +1,4 @@
-//! `stratoform render FILE --out DIR [--env NAME] [--check] [--allow-findings]`: every layer of
+//! `stratoform render FILE --out DIR [--env NAME] [--check] [--allow-findings] [--durable]`: every layer of
 //! every environment into one tree, written atomically — or, with `--check`, compared with DIR
 //! (a CI drift gate). Then the review `stratoform check` runs: an unwaived error makes the exit
 //! status 1 (the output is written all the same) unless `--allow-findings` accepts it.
@@ -40,6 +40,8 @@ pub struct Options {
     pub check: bool,
     /// Exit 0 although the review finds unwaived errors.
     pub allow_findings: bool,
+    /// Flush the whole file system before the swap, not only what this run wrote.
+    pub durable: bool,
     /// What to render for.
     pub target: RenderTarget,
 }
@@ -78,7 +80,7 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, options: Options, color: 
             return ExitStatus::Failure;
         }
     };
-    let status = if options.check { compare(file, out, &tree) } else { write(&spec, out, &tree) };
+    let status = if options.check { compare(file, out, &tree) } else { write(&spec, out, &tree, options.durable) };
     if status == ExitStatus::Failure {
         return status;
     }
@@ -124,8 +126,10 @@ pub fn render_with(renderers: &[(&'static str, Renderer)], models: &[Model]) -> 
     if failures.is_empty() { Ok(tree) } else { Err(failures) }
 }
 
-fn write(spec: &str, out: &Path, tree: &OutputTree) -> ExitStatus {
-    match stratoform_output::write(out, tree, spec) {
+fn write(spec: &str, out: &Path, tree: &OutputTree, durable: bool) -> ExitStatus {
+    let flush = if durable { stratoform_output::Flush::FileSystem } else { stratoform_output::Flush::Written };
+    let options = stratoform_output::WriteOptions { flush, ..Default::default() };
+    match stratoform_output::write_with(out, tree, spec, &options) {
         Ok(r) => {
             let mut line = format!(
                 "wrote {}: {} files ({} new, {} changed, {} unchanged, {} removed)",

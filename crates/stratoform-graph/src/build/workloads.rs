@@ -21,8 +21,12 @@ impl ClusterUnits<'_> {
             (self.bootstrap.clone(), "workloads install once the cluster is bootstrapped")
         };
         let find = |b: &Builder, scope: &str, name: &str| b.find(UnitKind::ManifestBundle, Some(scope), name);
+        let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for w in &c.workloads {
+            *uses.entry(w.name.as_str()).or_default() += 1;
+        }
         for (i, w) in c.workloads.iter().enumerate() {
-            let dup = c.workloads.iter().filter(|o| o.name == w.name).count() > 1;
+            let dup = uses[w.name.as_str()] > 1;
             let name = if dup { format!("{}/{}", w.namespace, w.name) } else { w.name.to_string() };
             let u = self.add(UnitKind::Workload, &name, format!("Deployment in `{}`, {} replica(s)", w.namespace, w.replicas), format!("{}/workloads/{i}", self.base));
             for d in &tier_deps {
