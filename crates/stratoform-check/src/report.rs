@@ -93,24 +93,31 @@ pub fn check_models(models: &[Model], today: Date, rendered: &[Option<&OutputTre
             }
         }
     }
-    findings.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()).then_with(|| a.diagnostic.path.cmp(&b.diagnostic.path)));
+    findings.sort_by(|a, b| a.diagnostic.order_key().cmp(&b.diagnostic.order_key()).then_with(|| a.diagnostic.path.cmp(&b.diagnostic.path)));
     Report { findings, environments: models.iter().map(|m| m.env_name().to_owned()).collect() }
 }
 
 fn merge(per_env: Vec<(String, Vec<Finding>)>) -> Vec<Finding> {
     let total = per_env.len();
     let mut merged: Vec<(Finding, Vec<String>)> = Vec::new();
+    // The merged findings by position, code, message and path (severity and waiver are compared
+    // among the few that share those), so merging is linear in the number of findings.
+    let mut index: std::collections::HashMap<(usize, usize, String, String, Option<String>), Vec<usize>> = std::collections::HashMap::new();
     for (env, findings) in per_env {
         for f in findings {
-            let same = |m: &Finding| {
-                m.diagnostic.sort_key() == f.diagnostic.sort_key()
-                    && m.diagnostic.path == f.diagnostic.path
-                    && m.diagnostic.severity == f.diagnostic.severity
-                    && m.waiver == f.waiver
-            };
-            match merged.iter_mut().find(|(m, _)| same(m)) {
-                Some((_, envs)) => envs.push(env.clone()),
-                None => merged.push((f, vec![env.clone()])),
+            let (s, e, code, message) = f.diagnostic.order_key();
+            let key = (s, e, code.to_owned(), message.to_owned(), f.diagnostic.path.clone());
+            let candidates = index.entry(key).or_default();
+            let same = candidates.iter().copied().find(|&i| {
+                let m = &merged[i].0;
+                m.diagnostic.severity == f.diagnostic.severity && m.waiver == f.waiver
+            });
+            match same {
+                Some(i) => merged[i].1.push(env.clone()),
+                None => {
+                    candidates.push(merged.len());
+                    merged.push((f, vec![env.clone()]));
+                }
             }
         }
     }

@@ -37,6 +37,16 @@ pub struct ClusterCtx<'a> {
     /// The environment's dependency graph, built once for all its clusters (`Some(None)`: it
     /// does not build). `None`: not shared, each use builds it.
     pub graph: Option<&'a Option<stratoform_graph::Graph>>,
+    /// This cluster's roles by spec name and by filled IAM name (the first in the model's order
+    /// for each), built on the first lookup.
+    pub roles: std::cell::OnceCell<RoleIndex<'a>>,
+}
+
+/// The roles of one cluster, indexed for [`ClusterCtx::role`].
+#[derive(Default)]
+pub struct RoleIndex<'a> {
+    by_spec_name: std::collections::HashMap<&'a str, (usize, &'a BoundRole)>,
+    by_filled_name: std::collections::HashMap<String, (usize, &'a BoundRole)>,
 }
 
 impl<'a> ClusterCtx<'a> {
@@ -62,12 +72,19 @@ impl<'a> ClusterCtx<'a> {
     }
     /// A role of this cluster by the name the spec uses (template or resolved IAM name).
     pub fn role(&self, name: &str) -> Option<&'a BoundRole> {
-        let filled = self.fill(name);
-        self.model.identity.roles.iter().find(|r| {
-            r.region == self.region.name.as_str()
-                && r.cluster == self.cluster.name.as_str()
-                && (r.spec_name == name || self.fill(&r.spec_name) == filled)
-        })
+        let index = self.roles.get_or_init(|| {
+            let mut index = RoleIndex::default();
+            let mine = self.model.identity.roles.iter().filter(|r| r.region == self.region.name.as_str() && r.cluster == self.cluster.name.as_str());
+            for (i, r) in mine.enumerate() {
+                index.by_spec_name.entry(r.spec_name.as_str()).or_insert((i, r));
+                index.by_filled_name.entry(self.fill(&r.spec_name)).or_insert((i, r));
+            }
+            index
+        });
+        // The first role (in the model's order) whose spec name or filled name matches.
+        let by_name = index.by_spec_name.get(name);
+        let by_filled = index.by_filled_name.get(&self.fill(name));
+        by_name.into_iter().chain(by_filled).min_by_key(|(i, _)| *i).map(|(_, r)| *r)
     }
     /// The IAM role ARN of a bound role, checked for a known account.
     pub fn role_arn(&self, role: &BoundRole) -> Option<String> {

@@ -306,16 +306,17 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
         let names: Vec<&str> = having.iter().map(|e| e.env.as_str()).collect();
         // Files (by name) whose object is the same in every environment having the bundle.
         let first = &having[0].bundles[bundle];
+        // The other environments' objects of this bundle by file name (one pass each, so the
+        // comparison is linear in the bundle's size).
+        let others: Vec<std::collections::HashMap<String, &Value>> = having[1..]
+            .iter()
+            .map(|e| e.bundles[bundle].iter().map(|o| (o.file_name(), &o.object)).collect())
+            .collect();
         let shared: BTreeSet<String> = first
             .iter()
-            .filter(|m| {
-                having[1..].iter().all(|e| {
-                    e.bundles[bundle]
-                        .iter()
-                        .any(|o| o.file_name() == m.file_name() && o.object == m.object)
-                })
-            })
-            .map(Manifest::file_name)
+            .map(|m| (m.file_name(), &m.object))
+            .filter(|(name, object)| others.iter().all(|o| o.get(name).is_some_and(|other| *other == *object)))
+            .map(|(name, _)| name)
             .collect();
         let base_dir = format!("{dir}/base/{}", bundle.dir());
         let base_scope = format!(

@@ -35,6 +35,7 @@ pub mod kind;
 pub mod kustomize;
 pub mod mesh;
 pub mod namespaces;
+mod parallel;
 pub mod readme;
 pub mod refs;
 pub mod registry_auth;
@@ -68,30 +69,41 @@ pub fn render_kind(models: &[Model]) -> Result<OutputTree, RenderError> {
 /// Renders for a target.
 pub fn render_for(models: &[Model], target: Target) -> Result<OutputTree, RenderError> {
     let dirs = cluster_dirs(models);
+    // One graph per environment, shared by its clusters' waves.
+    let graphs: Vec<Option<stratoform_graph::Graph>> = parallel::map(models, |model| stratoform_graph::build(model).ok());
+    let work: Vec<(usize, &stratoform_spec::Region, &stratoform_spec::Cluster)> =
+        models.iter().enumerate().flat_map(|(m, model)| model.clusters().map(move |(region, cluster)| (m, region, cluster))).collect();
+    // Each cluster of each environment on its own, spread over the cores.
+    let built = parallel::map(&work, |&(m, region, cluster)| {
+        let model = &models[m];
+        let dir = dirs[&(region.name.to_string(), cluster.name.to_string())].clone();
+        let mut ctx = context_for(model, region, cluster, dir.clone(), target);
+        ctx.graph = Some(&graphs[m]);
+        let env_cluster = kustomize::EnvCluster::build(&ctx);
+        let mut problems = ctx.problems.take();
+        if target == Target::Aws {
+            problems.extend(after_apply_mismatch(model, region, cluster, &env_cluster));
+        }
+        (dir, env_cluster, problems)
+    });
     let mut problems = Vec::new();
     let mut per_cluster: BTreeMap<String, Vec<kustomize::EnvCluster>> = BTreeMap::new();
-    for model in models {
-        // One graph per environment, shared by its clusters' waves.
-        let graph = stratoform_graph::build(model).ok();
-        for (region, cluster) in model.clusters() {
-            let dir = dirs[&(region.name.to_string(), cluster.name.to_string())].clone();
-            let mut ctx = context_for(model, region, cluster, dir.clone(), target);
-            ctx.graph = Some(&graph);
-            let env_cluster = kustomize::EnvCluster::build(&ctx);
-            problems.extend(ctx.problems.take());
-            if target == Target::Aws {
-                problems.extend(after_apply_mismatch(model, region, cluster, &env_cluster));
-            }
-            per_cluster.entry(dir).or_default().push(env_cluster);
-        }
+    for (dir, env_cluster, found) in built {
+        problems.extend(found);
+        per_cluster.entry(dir).or_default().push(env_cluster);
     }
     if !problems.is_empty() {
         return Err(RenderError { problems });
     }
     let source = models.first().map_or("", |m| m.spec_from_output.as_str());
+    let clusters: Vec<(&String, &Vec<kustomize::EnvCluster>)> = per_cluster.iter().collect();
     let mut tree = OutputTree::new();
-    for (dir, envs) in &per_cluster {
-        kustomize::write(&mut tree, source, dir, envs);
+    for part in parallel::map(&clusters, |(dir, envs)| {
+        let mut part = OutputTree::new();
+        kustomize::write(&mut part, source, dir, envs);
+        part
+    }) {
+        tree.merge_under("", part);
     }
     if target == Target::Kind {
         kind::write(&mut tree, models, &per_cluster);
@@ -166,6 +178,7 @@ pub fn context_for<'a>(
         target,
         problems: RefCell::new(Vec::new()),
         graph: None,
+        roles: std::cell::OnceCell::new(),
     }
 }
 

@@ -102,6 +102,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
 /// than one byte past [`Limits::input_bytes`]; a directory or a device is refused.
 pub fn load_file_with_limits(path: &Path, limits: &Limits) -> Result<Loaded, LoadError> {
     let name = path.display().to_string();
+    structure::prepare();
     match read::read(path, limits)? {
         read::Input::Text(text) => Ok(load_text(&name, Cow::Owned(text), limits)),
         read::Input::TooLarge(start) => Ok(read::too_large(&name, &start, limits)),
@@ -123,6 +124,7 @@ fn load_text(name: &str, text: Cow<'_, str>, limits: &Limits) -> Loaded {
     if text.len() > limits.input_bytes {
         return read::too_large(name, &text, limits);
     }
+    structure::prepare();
     let (root, mut diagnostics) = yaml::parse_with_limits(&text, limits);
     if let Some(stop) = diagnostics.iter().rev().find(|d| limits::is_limit(&d.code)) {
         // Keep what the report shows, not the rest of a possibly huge file.

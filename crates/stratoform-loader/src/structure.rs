@@ -12,9 +12,25 @@ use stratoform_spec as spec;
 use crate::suggest::did_you_mean;
 use crate::tree::{escape, span_of, spec_path, SpanMap};
 
-static SCHEMA: LazyLock<Value> = LazyLock::new(spec::schema::json_schema);
+/// The JSON Schema of the spec as checked in (`schema/platform.schema.json`, kept equal to
+/// [`spec::schema::json_schema`] by the tests): parsing it is several times faster than
+/// generating it at every start.
+const CHECKED_IN: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/platform.schema.json"));
+
+static SCHEMA: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(CHECKED_IN).unwrap_or_else(|_| spec::schema::json_schema()));
 static VALIDATOR: LazyLock<Validator> =
     LazyLock::new(|| jsonschema::draft202012::new(&SCHEMA).expect("the generated schema compiles"));
+
+/// Starts building the validator on another thread, once per process: generating and compiling
+/// the schema is the largest fixed cost of a load (several milliseconds), and it does not need
+/// the spec, so it runs while the file is read and parsed. Validation waits for it.
+pub(crate) fn prepare() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Without a thread (none may be available) validation builds it when first used.
+        let _ = std::thread::Builder::new().name("schema".into()).spawn(|| LazyLock::force(&VALIDATOR));
+    });
+}
 
 /// Validates a (merged) document; returns one diagnostic per problem.
 pub fn validate(doc: &Value, spans: &SpanMap) -> Vec<Diagnostic> {
@@ -299,4 +315,18 @@ fn description(node: &Value) -> Option<String> {
     let text = node.get("description").or_else(|| resolve(node).get("description"))?.as_str()?;
     let first = text.split(". ").next().unwrap_or(text).trim_end_matches('.');
     Some(first.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_schema_is_the_generated_one() {
+        let embedded: Value = serde_json::from_str(CHECKED_IN).expect("the checked-in schema is JSON");
+        assert!(
+            embedded == spec::schema::json_schema(),
+            "schema/platform.schema.json differs from the spec's types: run `STRATOFORM_UPDATE_SCHEMA=1 cargo test -p stratoform-spec --test schema`"
+        );
+    }
 }

@@ -17,11 +17,14 @@ use crate::exit::ExitStatus;
 use super::check::{review, terraform_in_memory, today};
 use super::spec::{fail, load_models, print_causes};
 
+/// A renderer's error (sent from the thread it ran on).
+type RenderError = Box<dyn Error + Send + Sync>;
+
 /// A renderer: the models of the chosen environments in, files relative to its subdirectory out.
-type Renderer = fn(&[Model]) -> Result<OutputTree, Box<dyn Error>>;
+type Renderer = fn(&[Model]) -> Result<OutputTree, RenderError>;
 
 /// The renderers that failed: `(subdirectory, error)`.
-type Failures = Vec<(&'static str, Box<dyn Error>)>;
+type Failures = Vec<(&'static str, RenderError)>;
 
 /// Every layer, in output order: `(subdirectory of DIR, renderer)`. One line per layer.
 const RENDERERS: &[(&str, Renderer)] = &[
@@ -48,6 +51,7 @@ pub struct Options {
 
 /// Renders a spec into `out`, or compares `out` with what would be rendered; then reviews it.
 pub fn run(file: &Path, out: &Path, env: Option<&str>, options: Options, color: bool) -> ExitStatus {
+    let clock = Clock::from_env();
     let today = match today() {
         Ok(d) => d,
         Err(status) => return status,
@@ -56,6 +60,7 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, options: Options, color: 
         Ok(m) => m,
         Err(status) => return status,
     };
+    clock.mark("loaded, validated and resolved");
     let spec = match stratoform_output::spec_from_output(file, out) {
         Ok(spec) => spec,
         Err(e) => {
@@ -80,20 +85,27 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, options: Options, color: 
             return ExitStatus::Failure;
         }
     };
-    let status = if options.check { compare(file, out, &tree) } else { write(&spec, out, &tree, options.durable) };
+    clock.mark("rendered");
+    // The review reads the Terraform just rendered (`--target kind` renders none, so it renders
+    // its own in memory); it runs beside the write, which mostly waits for the disk.
+    let (status, report) = std::thread::scope(|scope| {
+        let review = scope.spawn(|| match options.target {
+            RenderTarget::Aws => review(&models, today, Some(&tree)),
+            RenderTarget::Kind => review(&models, today, terraform_in_memory(&models).as_ref()),
+        });
+        let status = if options.check { compare(file, out, &tree) } else { write(&spec, out, &tree, options.durable) };
+        clock.mark(if options.check { "compared" } else { "written" });
+        let report = review.join();
+        clock.mark("reviewed");
+        (status, report)
+    });
     if status == ExitStatus::Failure {
         return status;
     }
-    // The Terraform the review reads is the one just rendered; `--target kind` renders none.
-    let in_memory;
-    let rendered = match options.target {
-        RenderTarget::Aws => Some(&tree),
-        RenderTarget::Kind => {
-            in_memory = terraform_in_memory(&models);
-            in_memory.as_ref()
-        }
+    let report = match report {
+        Ok(report) => report,
+        Err(panic) => std::panic::resume_unwind(panic),
     };
-    let report = review(&models, today, rendered);
     let (errors, warnings, _) = report.counts();
     let see = format!("`stratoform check {}` lists them", file.display());
     if errors == 0 {
@@ -113,17 +125,41 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, options: Options, color: 
     ExitStatus::Findings
 }
 
-/// Runs every renderer of a target; every failure is reported, not just the first.
+/// Runs every renderer of a target, each on its own thread; every failure is reported, not just
+/// the first. The tree is the same whatever order they finish in.
 pub fn render_with(renderers: &[(&'static str, Renderer)], models: &[Model]) -> Result<OutputTree, Failures> {
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let running: Vec<_> = renderers.iter().map(|(subdir, render)| (*subdir, scope.spawn(move || render(models)))).collect();
+        running.into_iter().map(|(subdir, thread)| (subdir, thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))).collect()
+    });
     let mut tree = OutputTree::new();
     let mut failures = Vec::new();
-    for (subdir, render) in renderers {
-        match render(models) {
+    for (subdir, result) in results {
+        match result {
             Ok(layer) => tree.merge_under(subdir, layer),
-            Err(e) => failures.push((*subdir, e)),
+            Err(e) => failures.push((subdir, e)),
         }
     }
     if failures.is_empty() { Ok(tree) } else { Err(failures) }
+}
+
+/// `STRATOFORM_TIMINGS=1`: the time since the start and the memory in use at the end of each
+/// stage, on stderr, to see where a large platform's render spends its time and memory.
+struct Clock(Option<std::time::Instant>);
+
+impl Clock {
+    fn from_env() -> Self {
+        Self(std::env::var_os("STRATOFORM_TIMINGS").is_some_and(|v| v == "1").then(std::time::Instant::now))
+    }
+
+    fn mark(&self, stage: &str) {
+        if let Some(start) = self.0 {
+            // The resident set now and at its peak so far, as Linux reports them.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |name: &str| status.lines().find_map(|l| l.strip_prefix(name)).map_or_else(String::new, |v| v.trim().to_owned());
+            eprintln!("timing: {stage} after {:.1} ms (RSS {}, peak {})", start.elapsed().as_secs_f64() * 1000.0, field("VmRSS:"), field("VmHWM:"));
+        }
+    }
 }
 
 fn write(spec: &str, out: &Path, tree: &OutputTree, durable: bool) -> ExitStatus {

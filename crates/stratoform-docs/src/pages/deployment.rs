@@ -115,10 +115,16 @@ pub(crate) fn diagram(model: &Model, graph: &Graph) -> Diagram {
             units.push(u);
         }
     }
+    // The units by name, in wave order, so each lookup reads only the units of that name.
+    let mut by_name: std::collections::HashMap<&str, Vec<&(Option<String>, String, stratoform_graph::UnitKind, usize)>> = std::collections::HashMap::new();
+    for entry in &index {
+        by_name.entry(entry.1.as_str()).or_default().push(entry);
+    }
     let find = |scope: &Option<String>, b: &stratoform_graph::Because| {
-        index
+        by_name
+            .get(b.unit.as_str())?
             .iter()
-            .find(|(s, n, k, _)| *k == b.kind && *n == b.unit && (s == scope || s.is_none() || b.unit.contains('/')))
+            .find(|(s, _, k, _)| *k == b.kind && (s == scope || s.is_none() || b.unit.contains('/')))
             .map(|x| x.3)
     };
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); units.len()];

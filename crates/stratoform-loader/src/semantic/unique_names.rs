@@ -17,7 +17,7 @@ pub fn check(source: &str, envs: &[LoadedEnvironment]) -> Vec<Diagnostic> {
         .map(|e| (e, Model::resolve(source, &EffectiveSpec { name: &e.name, platform: &e.platform, spans: &e.spans })))
         .collect();
     let names: Vec<Vec<UniqueName>> = resolved.iter().map(|(_, m)| m.unique_names()).collect();
-    let mut seen: Vec<(usize, usize, &str, &str)> = Vec::new();
+    let mut seen: std::collections::HashSet<(usize, usize, &str, &str)> = std::collections::HashSet::new();
     let mut diags = Vec::new();
     for (j, (later, lm)) in resolved.iter().enumerate() {
         for (i, (earlier, em)) in resolved.iter().enumerate().take(j) {
@@ -41,13 +41,18 @@ pub fn check(source: &str, envs: &[LoadedEnvironment]) -> Vec<Diagnostic> {
                     .with_help("the bootstrap stack creates one state bucket per account: give `state.bucket` one name for the environments of an account, or give them their own `account`"),
                 );
             }
+            // The earlier environment's names by name: only equal names collide.
+            let mut by_name: std::collections::HashMap<&str, Vec<&UniqueName>> = std::collections::HashMap::new();
+            for a in &names[i] {
+                by_name.entry(a.name.as_str()).or_default().push(a);
+            }
             for b in &names[j] {
-                let Some(a) = names[i].iter().find(|a| a.collides(b, same_account) && !(unknown && (a.per_account || a.uniqueness == Uniqueness::Account))) else { continue };
+                let candidates = by_name.get(b.name.as_str()).map(Vec::as_slice).unwrap_or_default();
+                let Some(a) = candidates.iter().find(|a| a.collides(b, same_account) && !(unknown && (a.per_account || a.uniqueness == Uniqueness::Account))) else { continue };
                 // One report per name and pair of environments, however many values make it.
-                if seen.contains(&(i, j, b.kind, b.name.as_str())) {
+                if !seen.insert((i, j, b.kind, b.name.as_str())) {
                     continue;
                 }
-                seen.push((i, j, b.kind, b.name.as_str()));
                 let (whose, help) = match b.uniqueness {
                     Uniqueness::Global if b.per_account => (
                         format!("the accounts of `{}` and `{}`", earlier.name, later.name),
