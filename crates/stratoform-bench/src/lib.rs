@@ -1,7 +1,10 @@
-//! Benchmarks for stratoform: a synthetic spec generator ([`synthetic`]) and the timing harness
-//! ([`measure`]) the `stratoform-bench` binary uses. `cargo run -p stratoform-bench --release`.
+//! Benchmarks for stratoform: a synthetic spec generator ([`synthetic`]), the timing harness
+//! ([`measure`]) and whole-process runs of the real binary ([`process`], [`processes`]) that the
+//! `stratoform-bench` binary uses. `cargo run -p stratoform-bench --release`.
 
 pub mod measure;
+pub mod process;
+pub mod processes;
 pub mod render;
 pub mod synthetic;
 pub mod verify;

@@ -6,11 +6,16 @@
 //!        `cargo run -p stratoform-bench --release -- render [--quick]` (from the repository root)
 //!        `cargo run -p stratoform-bench --release -- verify [--quick]` (the proof over each
 //!        example's checked-in `rendered/` tree)
+//!        `cargo run -p stratoform-bench --release -- process [--quick] [--compare] [--only CxW]`
+//!        (the real `stratoform` binary, built beside this one, run end to end to disk: each
+//!        example and synthetic specs, with peak memory; `--compare` also times the CDK EKS
+//!        Blueprints peer and checkov in the same run)
+//!        `cargo run -p stratoform-bench --release -- spec CLUSTERS WORKLOADS` (print a synthetic spec)
 
 use std::time::Duration;
 
 use stratoform_bench::measure::{median, ms};
-use stratoform_bench::{render, synthetic, verify};
+use stratoform_bench::{processes, render, synthetic, verify};
 use stratoform_model::Model;
 
 /// (clusters, workloads).
@@ -23,6 +28,15 @@ fn main() {
     let (min_runs, min_time) = if quick { (1, Duration::ZERO) } else { (5, Duration::from_secs(2)) };
     if args.get(1).map(String::as_str) == Some("render") {
         render_examples(min_runs, min_time);
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("process") {
+        processes::main(&args, quick);
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("spec") {
+        let number = |i: usize| args.get(i).and_then(|a| a.parse::<usize>().ok()).expect("usage: spec CLUSTERS WORKLOADS");
+        print!("{}", synthetic::spec(number(2), number(3)));
         return;
     }
     if args.get(1).map(String::as_str) == Some("verify") {

@@ -1,5 +1,5 @@
 //! A synthetic platform of any size: `clusters` clusters spread over up to ten regions (ten per
-//! region at most, each region with its own VPC), `workloads` workloads spread evenly over the
+//! region up to 100 clusters, a tenth of them each beyond; each region with its own VPC), `workloads` workloads spread evenly over the
 //! clusters, each with a role bound to its service account, ports, autoscaling, a disruption
 //! budget and a placement; dev and prod environments, prod overriding every node group's size.
 //! The text is YAML a person could have written, so loading it exercises the same paths as the
@@ -11,12 +11,17 @@ use std::fmt::Write as _;
 const REGIONS: [&str; 10] =
     ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1", "us-east-2", "eu-west-2", "ca-central-1", "sa-east-1"];
 
-/// Clusters per region.
+/// Clusters per region, at least.
 const PER_REGION: usize = 10;
 
-/// The spec text of a platform with `clusters` clusters (1 to 100) and `workloads` workloads.
+/// Clusters per region for `clusters` clusters: ten, or a tenth of them when there are more than 100.
+fn per_region(clusters: usize) -> usize {
+    PER_REGION.max(clusters.div_ceil(REGIONS.len()))
+}
+
+/// The spec text of a platform with `clusters` clusters (at least 1) and `workloads` workloads.
 pub fn spec(clusters: usize, workloads: usize) -> String {
-    assert!((1..=REGIONS.len() * PER_REGION).contains(&clusters), "1 to 100 clusters");
+    assert!(clusters >= 1, "at least one cluster");
     let mut s = String::new();
     let w = &mut s;
     let _ = writeln!(w, "apiVersion: stratoform.dev/v1alpha1\nkind: Platform\nmetadata:\n  name: synthetic\n  description: {clusters} clusters, {workloads} workloads");
@@ -25,7 +30,7 @@ pub fn spec(clusters: usize, workloads: usize) -> String {
         w,
         "environments:\n  - name: dev\n    account: \"111111111111\"\n  - name: prod\n    account: \"222222222222\"\n    overrides:\n      state:\n        bucket: synthetic-prod-terraform-state\n      regions:"
     );
-    let regions = clusters.div_ceil(PER_REGION);
+    let regions = clusters.div_ceil(per_region(clusters));
     for (ri, region) in REGIONS.iter().take(regions).enumerate() {
         let _ = writeln!(w, "        - name: {region}\n          clusters:");
         for ci in cluster_range(ri, clusters) {
@@ -49,7 +54,8 @@ pub fn spec(clusters: usize, workloads: usize) -> String {
 }
 
 fn cluster_range(region: usize, clusters: usize) -> std::ops::Range<usize> {
-    region * PER_REGION..((region + 1) * PER_REGION).min(clusters)
+    let per = per_region(clusters);
+    region * per..((region + 1) * per).min(clusters)
 }
 
 fn cluster(w: &mut String, ci: usize, workloads: usize) {
@@ -82,7 +88,7 @@ mod tests {
 
     #[test]
     fn synthetic_specs_are_valid() {
-        for (clusters, workloads) in [(1, 0), (1, 7), (3, 10), (12, 25)] {
+        for (clusters, workloads) in [(1, 0), (1, 7), (3, 10), (12, 25), (250, 260)] {
             let text = spec(clusters, workloads);
             let loaded = stratoform_loader::load_str("synthetic.yaml", &text);
             let report = describe(&loaded);
