@@ -70,12 +70,13 @@ fn expect_code(what: &str, sample: Sample, code: i32) -> Sample {
 fn examples_table(binary: &Path, root: &Path, scratch: &mut Scratch, min_runs: usize, min_time: Duration) {
     let examples = examples(root);
     assert!(!examples.is_empty(), "no examples under {}/examples: run from the repository root", root.display());
-    println!("\n| example | spec KiB | files | validate | render, new DIR | render, DIR up to date | same, `--durable` | `render --check` | `check --rendered` | peak RSS (MiB) | runs |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("\n| example | spec KiB | files | validate | render, new DIR | same, `--durable` | render, DIR up to date | same, `--durable` | `render --check` | `check --rendered` | peak RSS (MiB) | runs |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, spec) in &examples {
         let spec_kib = std::fs::metadata(spec).map(|m| m.len() / 1024).unwrap_or(0);
         let validate = expect_code("validate", median(min_runs, min_time, || process::command(binary, "validate", spec, &[])), 0);
         let fresh = expect_code("render", median(min_runs, min_time, || process::render(binary, spec, &scratch.fresh(name), &[])), 0);
+        let fresh_durable = expect_code("render --durable", median(min_runs, min_time, || process::render(binary, spec, &scratch.fresh(name), &["--durable"])), 0);
         let out = scratch.file(&format!("{name}-current"));
         expect_code("render", median(1, Duration::ZERO, || process::render(binary, spec, &out, &[])), 0);
         let again = expect_code("render again", median(min_runs, min_time, || process::render(binary, spec, &out, &[])), 0);
@@ -84,11 +85,12 @@ fn examples_table(binary: &Path, root: &Path, scratch: &mut Scratch, min_runs: u
         let out_arg = out.to_string_lossy().into_owned();
         let review = expect_code("check", median(min_runs, min_time, || process::command(binary, "check", spec, &["--rendered", &out_arg])), 0);
         let (files, _) = process::tree_size(&out);
-        let rss = [validate, fresh, again, durable, check, review].iter().map(|s| s.max_rss_kib).max().unwrap_or(0);
+        let rss = [validate, fresh, fresh_durable, again, durable, check, review].iter().map(|s| s.max_rss_kib).max().unwrap_or(0);
         println!(
-            "| {name} | {spec_kib} | {files} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {spec_kib} | {files} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             ms(validate.wall),
             ms(fresh.wall),
+            ms(fresh_durable.wall),
             ms(again.wall),
             ms(durable.wall),
             ms(check.wall),

@@ -265,17 +265,20 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
         std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o700))?;
         let mut files = BTreeMap::new();
         let mut made = Made::default();
-        let mut written: Vec<PathBuf> = Vec::new();
+        let mut fresh_files: Vec<(PathBuf, &str)> = Vec::new();
         for (path, contents) in tree.iter() {
             let to = staging.join(path);
             made.parent_of(&to)?;
             // The same bytes as the previous generation's file: share its inode.
             if !(same.contains(path) && std::fs::hard_link(dir.join(path), &to).is_ok()) {
-                put(&to, contents.as_bytes())?;
-                written.push(to);
+                fresh_files.push((to, contents));
             }
             files.insert(path.to_owned(), digests[path].clone());
         }
+        // New and changed files, several at a time; with `Flush::Written` each is flushed as
+        // it is written, while its descriptor is open.
+        put_all(&fresh_files, options.flush == Flush::Written)?;
+        let mut written: Vec<PathBuf> = Vec::new();
         let kept = carry_over(dir, &staging, &manifest, &disk, &entries, &mut written)?;
         let manifest_path = staging.join(MANIFEST_FILE);
         put(&manifest_path, Manifest::new(spec, files).to_json().as_bytes())?;
@@ -289,7 +292,8 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
             Flush::None => {}
             Flush::Written => {
                 // Every directory of the generation is new (carried-over ones too), so each
-                // is flushed for its entries; the files are the ones this run wrote.
+                // is flushed for its entries; the files written above are flushed already, the
+                // manifest and the copies of files stratoform did not generate are not.
                 written.extend(directories(&staging)?);
                 fsync_all(&written)?;
             }
@@ -389,6 +393,40 @@ fn put(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.write_all(bytes)
 }
 
+/// Writes every file into its existing directory, [`FLUSHERS`] at a time (or two when nothing is
+/// flushed: then the CPU, not the disk, is what they wait for); `flush`: each is flushed to disk
+/// before its descriptor is closed.
+fn put_all(files: &[(PathBuf, &str)], flush: bool) -> std::io::Result<()> {
+    let threads = if flush { FLUSHERS } else { 2 };
+    in_parallel(files.len(), threads, |i| {
+        let (path, contents) = &files[i];
+        let mut f = std::fs::File::create(path)?;
+        f.write_all(contents.as_bytes())?;
+        if flush { f.sync_all() } else { Ok(()) }
+    })
+}
+
+/// Runs `job(0..count)` on up to `threads` threads; the first error is returned.
+fn in_parallel(count: usize, threads: usize, job: impl Fn(usize) -> std::io::Result<()> + Sync) -> std::io::Result<()> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || -> std::io::Result<()> {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= count {
+                return Ok(());
+            }
+            job(i)?;
+        }
+    };
+    if count <= 1 || threads <= 1 {
+        return work();
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(count)).map(|_| scope.spawn(work)).collect();
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err(std::io::Error::other("a writer thread panicked"))))
+    })
+}
+
 /// The directories made so far, so each file's parents are created with one call at most.
 #[derive(Default)]
 struct Made(std::collections::HashSet<PathBuf>);
@@ -427,18 +465,7 @@ const FLUSHERS: usize = 16;
 
 /// Flushes every path (files and directories) to disk, [`FLUSHERS`] at a time.
 fn fsync_all(paths: &[PathBuf]) -> std::io::Result<()> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let flush = || -> std::io::Result<()> {
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(path) = paths.get(i) else { return Ok(()) };
-            std::fs::File::open(path)?.sync_all()?;
-        }
-    };
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..FLUSHERS.min(paths.len())).map(|_| scope.spawn(flush)).collect();
-        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err(std::io::Error::other("a flush thread panicked"))))
-    })
+    in_parallel(paths.len(), FLUSHERS, |i| std::fs::File::open(&paths[i])?.sync_all())
 }
 
 /// Carries every entry stratoform did not generate into the staging directory (hard links where
