@@ -6,7 +6,8 @@
 //! trade places (see [`crate::swap`]) and the previous generation is removed. A run that fails
 //! or dies before the swap leaves the output directory as it was; the next run clears what it
 //! left behind. A file whose contents are unchanged is hard-linked from the previous generation
-//! instead of written again, so only what changed is new data. Before anything is written, every path the tree needs is checked: a file that
+//! instead of written again, so only what changed is new data; when nothing changes at all (every
+//! file and the manifest already as they would be written), the output is left as it is. Before anything is written, every path the tree needs is checked: a file that
 //! stratoform did not generate, or a generated file edited since, is never overwritten or
 //! deleted — the write is refused and nothing changes. Directories that existed before keep
 //! their mode and owner across the swap (see [`crate::metadata`]).
@@ -254,6 +255,25 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
         conflicts.sort_by(|a, b| a.path.cmp(&b.path));
         conflicts.dedup();
         return Err(WriteError::Refused { dir: dir.to_owned(), conflicts });
+    }
+
+    if report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty() && recovery == Recovery::Nothing && dir.exists() {
+        // Nothing to change: every generated file is there with these bytes. When the manifest
+        // says the same too, the output stays as it is: no new generation, no swap.
+        let files: BTreeMap<String, String> = digests.iter().map(|(p, d)| ((*p).to_owned(), d.clone())).collect();
+        let current = std::fs::read(dir.join(MANIFEST_FILE)).ok();
+        if current.as_deref() == Some(Manifest::new(spec, files).to_json().as_bytes()) {
+            report.kept = entries
+                .iter()
+                .filter(|(path, kind)| **kind == EntryKind::File && !(manifest.contains(path) && disk.get(*path) == manifest.files.get(*path)))
+                .map(|(path, _)| path.clone())
+                .collect();
+            if options.flush == Flush::FileSystem {
+                let flushed = std::fs::File::open(dir).and_then(|fd| rustix::fs::syncfs(&fd).map_err(std::io::Error::from));
+                flushed.map_err(|source| WriteError::Swap { dir: dir.to_owned(), source })?;
+            }
+            return Ok(report);
+        }
     }
 
     let staging = swap::siblings(dir).staging;

@@ -324,3 +324,23 @@ fn every_flush_mode_writes_the_same_tree() {
     assert_eq!(trees[0]["NOTES.md"], b"mine\n");
     assert!(!trees[0].contains_key("docs/index.md"));
 }
+
+#[test]
+fn a_render_that_changes_nothing_leaves_the_directory_as_it_is() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    let t = tree(&[("a/x.tf", "x\n"), ("b.md", "b\n")]);
+    write(&out, &t, "p.yaml").unwrap();
+    std::fs::write(out.join("NOTES.md"), "mine\n").unwrap();
+    let (dir, _) = inode(&out);
+    let report = write(&out, &t, "p.yaml").unwrap();
+    assert_eq!(report.unchanged, 2);
+    assert_eq!(report.kept, ["NOTES.md"]);
+    assert_eq!(report.method, None, "no new generation was swapped in");
+    assert_eq!(inode(&out).0, dir);
+    // Another spec name changes the manifest: a new generation.
+    write(&out, &t, "q.yaml").unwrap();
+    assert_ne!(inode(&out).0, dir);
+    assert_eq!(Manifest::read(&out).unwrap().unwrap().spec, "q.yaml");
+    assert_eq!(std::fs::read_to_string(out.join("NOTES.md")).unwrap(), "mine\n");
+}
