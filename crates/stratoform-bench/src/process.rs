@@ -19,6 +19,7 @@ pub struct Outcome {
 }
 
 /// Runs `command` to its end with its output discarded.
+#[allow(clippy::zombie_processes, reason = "the child is reaped by `wait4` in `reap`")]
 pub fn run(command: &mut Command) -> Outcome {
     command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     let start = Instant::now();

@@ -97,12 +97,16 @@ pub fn check_models(models: &[Model], today: Date, rendered: &[Option<&OutputTre
     Report { findings, environments: models.iter().map(|m| m.env_name().to_owned()).collect() }
 }
 
+/// What makes two environments' findings the same one (with severity and waiver): position,
+/// code, message and spec path.
+type FindingKey = (usize, usize, String, String, Option<String>);
+
 fn merge(per_env: Vec<(String, Vec<Finding>)>) -> Vec<Finding> {
     let total = per_env.len();
     let mut merged: Vec<(Finding, Vec<String>)> = Vec::new();
     // The merged findings by position, code, message and path (severity and waiver are compared
     // among the few that share those), so merging is linear in the number of findings.
-    let mut index: std::collections::HashMap<(usize, usize, String, String, Option<String>), Vec<usize>> = std::collections::HashMap::new();
+    let mut index: std::collections::HashMap<FindingKey, Vec<usize>> = std::collections::HashMap::new();
     for (env, findings) in per_env {
         for f in findings {
             let (s, e, code, message) = f.diagnostic.order_key();

@@ -100,12 +100,15 @@ fn why(u: &Unit) -> String {
 }
 
 /// Waves as columns; edges reduced to those not implied by a longer path, to stay readable.
+/// A unit of the diagram: its scope, name and kind, and its node.
+type Indexed = (Option<String>, String, stratoform_graph::UnitKind, usize);
+
 pub(crate) fn diagram(model: &Model, graph: &Graph) -> Diagram {
     let waves = graph.waves();
     let titles: Vec<String> = waves.iter().map(|w| format!("wave {}", w.index)).collect();
     let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
     let mut d = Diagram::new(&format!("{} {} deployment waves", model.metadata().name, model.env_name()), &refs);
-    let mut index: Vec<(Option<String>, String, stratoform_graph::UnitKind, usize)> = Vec::new();
+    let mut index: Vec<Indexed> = Vec::new();
     let mut units: Vec<&Unit> = Vec::new();
     for w in &waves {
         for u in &w.units {
@@ -116,7 +119,7 @@ pub(crate) fn diagram(model: &Model, graph: &Graph) -> Diagram {
         }
     }
     // The units by name, in wave order, so each lookup reads only the units of that name.
-    let mut by_name: std::collections::HashMap<&str, Vec<&(Option<String>, String, stratoform_graph::UnitKind, usize)>> = std::collections::HashMap::new();
+    let mut by_name: std::collections::HashMap<&str, Vec<&Indexed>> = std::collections::HashMap::new();
     for entry in &index {
         by_name.entry(entry.1.as_str()).or_default().push(entry);
     }
