@@ -69,6 +69,15 @@ pub struct ArgoFiles {
 }
 
 impl EnvCluster {
+    /// Drops every object once its files are written, keeping each one's `kind` (all the cluster
+    /// README reads of them).
+    pub fn keep_kinds_only(&mut self) {
+        for m in self.bundles.values_mut().flatten() {
+            let kind = m.object.get_mut("kind").map(Value::take).unwrap_or(Value::Null);
+            m.object = json!({ "kind": kind });
+        }
+    }
+
     /// Builds every object and application of one cluster of one environment.
     pub fn build(ctx: &ClusterCtx<'_>) -> Self {
         let mut bundles: BTreeMap<Bundle, Vec<Manifest>> = BTreeMap::new();

@@ -73,37 +73,52 @@ pub fn render_for(models: &[Model], target: Target) -> Result<OutputTree, Render
     let graphs: Vec<Option<stratoform_graph::Graph>> = parallel::map(models, |model| stratoform_graph::build(model).ok());
     let work: Vec<(usize, &stratoform_spec::Region, &stratoform_spec::Cluster)> =
         models.iter().enumerate().flat_map(|(m, model)| model.clusters().map(move |(region, cluster)| (m, region, cluster))).collect();
-    // Each cluster of each environment on its own, spread over the cores.
-    let built = parallel::map(&work, |&(m, region, cluster)| {
-        let model = &models[m];
-        let dir = dirs[&(region.name.to_string(), cluster.name.to_string())].clone();
-        let mut ctx = context_for(model, region, cluster, dir.clone(), target);
-        ctx.graph = Some(&graphs[m]);
-        let env_cluster = kustomize::EnvCluster::build(&ctx);
-        let mut problems = ctx.problems.take();
-        if target == Target::Aws {
-            problems.extend(after_apply_mismatch(model, region, cluster, &env_cluster));
+    // The work grouped by cluster folder, each folder's environments in the models' order.
+    let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (_, region, cluster)) in work.iter().enumerate() {
+        by_dir.entry(dirs[&(region.name.to_string(), cluster.name.to_string())].clone()).or_default().push(i);
+    }
+    let by_dir: Vec<(String, Vec<usize>)> = by_dir.into_iter().collect();
+    let source = models.first().map_or("", |m| m.spec_from_output.as_str());
+    // Each cluster folder on its own, spread over the cores: its environments are built, its
+    // files written, and its objects dropped before the next folder (only their kinds are kept
+    // for the README), so memory holds the files and a few clusters' objects at a time.
+    let built = parallel::map(&by_dir, |(dir, items)| {
+        let mut problems = Vec::new();
+        let mut envs = Vec::new();
+        for &i in items {
+            let (m, region, cluster) = work[i];
+            let model = &models[m];
+            let mut ctx = context_for(model, region, cluster, dir.clone(), target);
+            ctx.graph = Some(&graphs[m]);
+            let env_cluster = kustomize::EnvCluster::build(&ctx);
+            problems.extend(ctx.problems.take().into_iter().map(|p| (i, p)));
+            if target == Target::Aws {
+                problems.extend(after_apply_mismatch(model, region, cluster, &env_cluster).map(|p| (i, p)));
+            }
+            envs.push(env_cluster);
         }
-        (dir, env_cluster, problems)
+        let mut part = OutputTree::new();
+        if problems.is_empty() {
+            kustomize::write(&mut part, source, dir, &envs);
+        }
+        for e in &mut envs {
+            e.keep_kinds_only();
+        }
+        (part, envs, problems)
     });
-    let mut problems = Vec::new();
+    let mut problems: Vec<(usize, Problem)> = Vec::new();
     let mut per_cluster: BTreeMap<String, Vec<kustomize::EnvCluster>> = BTreeMap::new();
-    for (dir, env_cluster, found) in built {
+    let mut tree = OutputTree::new();
+    for ((dir, _), (part, envs, found)) in by_dir.into_iter().zip(built) {
         problems.extend(found);
-        per_cluster.entry(dir).or_default().push(env_cluster);
+        tree.merge_under("", part);
+        per_cluster.insert(dir, envs);
     }
     if !problems.is_empty() {
-        return Err(RenderError { problems });
-    }
-    let source = models.first().map_or("", |m| m.spec_from_output.as_str());
-    let clusters: Vec<(&String, &Vec<kustomize::EnvCluster>)> = per_cluster.iter().collect();
-    let mut tree = OutputTree::new();
-    for part in parallel::map(&clusters, |(dir, envs)| {
-        let mut part = OutputTree::new();
-        kustomize::write(&mut part, source, dir, envs);
-        part
-    }) {
-        tree.merge_under("", part);
+        // In the order of the environments and their clusters, however the folders were built.
+        problems.sort_by_key(|(i, _)| *i);
+        return Err(RenderError { problems: problems.into_iter().map(|(_, p)| p).collect() });
     }
     if target == Target::Kind {
         kind::write(&mut tree, models, &per_cluster);
