@@ -235,7 +235,7 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
             Some(_) => conflicts.push(Conflict { path: path.to_owned(), kind: ConflictKind::NotAFile }),
         }
         for parent in parents(path) {
-            let generated_file = manifest.contains(parent) && disk.get(parent) == manifest.files.get(parent);
+            let generated_file = unedited(&manifest, &disk, parent);
             if matches!(entries.get(parent), Some(k) if *k != EntryKind::Dir) && !generated_file {
                 conflicts.push(Conflict { path: parent.to_owned(), kind: ConflictKind::NotAFile });
             }
@@ -257,15 +257,17 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
         return Err(WriteError::Refused { dir: dir.to_owned(), conflicts });
     }
 
+    // The manifest of the new generation, built once from the digests.
+    let files: BTreeMap<String, String> = digests.iter().map(|(p, d)| ((*p).to_owned(), d.clone())).collect();
+    let new_manifest = Manifest::new(spec, files).to_json();
     if report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty() && recovery == Recovery::Nothing && dir.exists() {
         // Nothing to change: every generated file is there with these bytes. When the manifest
         // says the same too, the output stays as it is: no new generation, no swap.
-        let files: BTreeMap<String, String> = digests.iter().map(|(p, d)| ((*p).to_owned(), d.clone())).collect();
         let current = std::fs::read(dir.join(MANIFEST_FILE)).ok();
-        if current.as_deref() == Some(Manifest::new(spec, files).to_json().as_bytes()) {
+        if current.as_deref() == Some(new_manifest.as_bytes()) {
             report.kept = entries
                 .iter()
-                .filter(|(path, kind)| **kind == EntryKind::File && !(manifest.contains(path) && disk.get(*path) == manifest.files.get(*path)))
+                .filter(|(path, kind)| **kind == EntryKind::File && !unedited(&manifest, &disk, path))
                 .map(|(path, _)| path.clone())
                 .collect();
             if options.flush == Flush::FileSystem {
@@ -283,7 +285,6 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
         // or that of a fresh directory when there is none yet.
         let fresh = std::fs::metadata(&staging)?.permissions();
         std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o700))?;
-        let mut files = BTreeMap::new();
         let mut made = Made::default();
         let mut fresh_files: Vec<(PathBuf, &str)> = Vec::new();
         for (path, contents) in tree.iter() {
@@ -293,7 +294,6 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
             if !(same.contains(path) && std::fs::hard_link(dir.join(path), &to).is_ok()) {
                 fresh_files.push((to, contents));
             }
-            files.insert(path.to_owned(), digests[path].clone());
         }
         // New and changed files, several at a time; with `Flush::Written` each is flushed as
         // it is written, while its descriptor is open.
@@ -301,7 +301,7 @@ pub fn write_with(dir: &Path, tree: &OutputTree, spec: &str, options: &WriteOpti
         let mut written: Vec<PathBuf> = Vec::new();
         let kept = carry_over(dir, &staging, &manifest, &disk, &entries, &mut written)?;
         let manifest_path = staging.join(MANIFEST_FILE);
-        put(&manifest_path, Manifest::new(spec, files).to_json().as_bytes())?;
+        put(&manifest_path, new_manifest.as_bytes())?;
         written.push(manifest_path);
         if dir.exists() {
             carry_dir_metadata(dir, &staging, &entries)?;
@@ -407,6 +407,12 @@ fn generated_digests(dir: &Path, manifest: &Manifest, entries: &Entries) -> Resu
     Ok(out)
 }
 
+/// Whether `path` is a file the manifest records and nobody edited since (its bytes on disk have
+/// the recorded digest).
+fn unedited(manifest: &Manifest, disk: &BTreeMap<String, String>, path: &str) -> bool {
+    manifest.contains(path) && disk.get(path) == manifest.files.get(path)
+}
+
 /// Writes a new file into an existing directory (flushed to disk later, see [`Flush`]).
 fn put(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::File::create(path)?;
@@ -501,7 +507,7 @@ fn carry_over(
     let mut kept = Vec::new();
     for (path, kind) in entries {
         let (from, to) = (dir.join(path), staging.join(path));
-        let generated = *kind == EntryKind::File && manifest.contains(path) && disk.get(path) == manifest.files.get(path);
+        let generated = *kind == EntryKind::File && unedited(manifest, disk, path);
         if generated {
             continue;
         }
