@@ -100,6 +100,10 @@ pub enum Command {
         /// Write nothing; list what differs and exit 1 when DIR is not what would be written.
         #[arg(long)]
         check: bool,
+        /// With `--check`: also print the unified diff of every file that would be created,
+        /// changed or removed (`git apply` reads it).
+        #[arg(long, requires = "check")]
+        diff: bool,
         /// Exit 0 although the review finds unwaived errors (they are still reported; waivers
         /// under `review.waivers` in the spec accept single findings instead).
         #[arg(long)]

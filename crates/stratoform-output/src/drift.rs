@@ -19,6 +19,14 @@ pub struct Change {
     pub removed_lines: usize,
 }
 
+/// What [`check_with`] gathers besides the list of paths.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// Keep a unified diff of every file the render would create, change or remove
+    /// ([`Drift::diffs`]).
+    pub diff: bool,
+}
+
 /// How a directory differs from a tree.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Drift {
@@ -30,6 +38,10 @@ pub struct Drift {
     pub removed: Vec<String>,
     /// Paths the render needs that hold something stratoform did not generate.
     pub conflicts: Vec<String>,
+    /// With [`CheckOptions::diff`]: one unified diff per file the render would create, change or
+    /// remove, in path order, each headed `--- a/PATH` / `+++ b/PATH` (`/dev/null` for the side
+    /// where the file does not exist), as `git apply` reads them.
+    pub diffs: Vec<String>,
 }
 
 impl Drift {
@@ -90,9 +102,21 @@ pub enum CheckError {
 
 /// Compares `dir` with `tree` without writing anything.
 pub fn check(dir: &Path, tree: &OutputTree) -> Result<Drift, CheckError> {
+    check_with(dir, tree, &CheckOptions::default())
+}
+
+/// Compares `dir` with `tree` without writing anything, gathering what `options` asks for.
+pub fn check_with(dir: &Path, tree: &OutputTree, options: &CheckOptions) -> Result<Drift, CheckError> {
     let mut drift = Drift::default();
+    // `(path, old, new)` of every file whose diff is wanted; read lazily, so `--check` alone
+    // keeps no file contents.
+    let mut pairs: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     if !dir.exists() {
         drift.added = tree.iter().map(|(p, _)| p.to_owned()).collect();
+        if options.diff {
+            pairs.extend(tree.iter().map(|(p, new)| (p.to_owned(), None, Some(new.to_owned()))));
+            drift.diffs = unified(pairs);
+        }
         return Ok(drift);
     }
     let manifest = Manifest::read(dir).map_err(|source| CheckError::ReadManifest { dir: dir.to_owned(), source })?;
@@ -100,7 +124,12 @@ pub fn check(dir: &Path, tree: &OutputTree) -> Result<Drift, CheckError> {
     let entries = scan(dir).map_err(|source| CheckError::Read { path: dir.to_owned(), source })?;
     for (path, contents) in tree.iter() {
         match entries.get(path) {
-            None => drift.added.push(path.to_owned()),
+            None => {
+                drift.added.push(path.to_owned());
+                if options.diff {
+                    pairs.push((path.to_owned(), None, Some(contents.to_owned())));
+                }
+            }
             Some(EntryKind::File) if manifest.contains(path) => {
                 let on_disk = std::fs::read(dir.join(path)).map_err(|source| CheckError::Read { path: dir.join(path), source })?;
                 if on_disk != contents.as_bytes() {
@@ -115,6 +144,9 @@ pub fn check(dir: &Path, tree: &OutputTree) -> Result<Drift, CheckError> {
                         }
                     }
                     drift.changed.push(Change { path: path.to_owned(), added_lines, removed_lines });
+                    if options.diff {
+                        pairs.push((path.to_owned(), Some(old.into_owned()), Some(contents.to_owned())));
+                    }
                 }
             }
             Some(_) => drift.conflicts.push(path.to_owned()),
@@ -123,7 +155,30 @@ pub fn check(dir: &Path, tree: &OutputTree) -> Result<Drift, CheckError> {
     for path in manifest.files.keys() {
         if tree.get(path).is_none() && path != MANIFEST_FILE && entries.get(path.as_str()) == Some(&EntryKind::File) {
             drift.removed.push(path.clone());
+            if options.diff {
+                let old = std::fs::read(dir.join(path)).map_err(|source| CheckError::Read { path: dir.join(path), source })?;
+                pairs.push((path.clone(), Some(String::from_utf8_lossy(&old).into_owned()), None));
+            }
         }
     }
+    if options.diff {
+        drift.diffs = unified(pairs);
+    }
     Ok(drift)
+}
+
+/// The unified diffs (three lines of context) of `(path, old, new)` files, in path order; `None`
+/// is a side where the file does not exist.
+fn unified(mut pairs: Vec<(String, Option<String>, Option<String>)>) -> Vec<String> {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    pairs
+        .into_iter()
+        .map(|(path, old, new)| {
+            let from = if old.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() };
+            let to = if new.is_some() { format!("b/{path}") } else { "/dev/null".to_owned() };
+            let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
+            let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str());
+            diff.unified_diff().context_radius(3).header(&from, &to).to_string()
+        })
+        .collect()
 }

@@ -10,7 +10,7 @@ pub mod swap;
 pub mod tree;
 pub mod writer;
 
-pub use drift::{check, Change, CheckError, Drift};
+pub use drift::{check, check_with, Change, CheckError, CheckOptions, Drift};
 pub use manifest::{Manifest, MANIFEST_FILE};
 pub use spec_ref::spec_from_output;
 pub use tree::OutputTree;

@@ -34,8 +34,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Simulate { file, scenarios, scenario, seed, format, out } => {
             simulate::run(&file, scenarios.as_deref(), scenario, seed, format, out.as_deref(), color)
         }
-        Command::Render { file, out, env, check, allow_findings, durable, target } => {
-            render::run(&file, &out, env.as_deref(), render::Options { check, allow_findings, durable, target }, color)
+        Command::Render { file, out, env, check, diff, allow_findings, durable, target } => {
+            render::run(&file, &out, env.as_deref(), render::Options { check, diff, allow_findings, durable, target }, color)
         }
         Command::Up { file, env, out, local, local_endpoint, yes, edge } => {
             up::run(&file, &env, &out, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, edge, color)

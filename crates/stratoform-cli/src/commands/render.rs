@@ -1,4 +1,4 @@
-//! `stratoform render FILE --out DIR [--env NAME] [--check] [--allow-findings] [--durable]`: every layer of
+//! `stratoform render FILE --out DIR [--env NAME] [--check [--diff]] [--allow-findings] [--durable]`: every layer of
 //! every environment into one tree, written atomically — or, with `--check`, compared with DIR
 //! (a CI drift gate). Then the review `stratoform check` runs: an unwaived error makes the exit
 //! status 1 (the output is written all the same) unless `--allow-findings` accepts it.
@@ -41,6 +41,8 @@ const KIND_RENDERERS: &[(&str, Renderer)] = &[("kubernetes", |models| Ok(stratof
 pub struct Options {
     /// Compare DIR with the render instead of writing it.
     pub check: bool,
+    /// With `check`: print the unified diff of each file that differs.
+    pub diff: bool,
     /// Exit 0 although the review finds unwaived errors.
     pub allow_findings: bool,
     /// Flush the whole file system before the swap, not only what this run wrote.
@@ -93,7 +95,7 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, options: Options, color: 
             RenderTarget::Aws => review(&models, today, Some(&tree)),
             RenderTarget::Kind => review(&models, today, terraform_in_memory(&models).as_ref()),
         });
-        let status = if options.check { compare(file, out, &tree) } else { write(&spec, out, &tree, options.durable) };
+        let status = if options.check { compare(file, out, &tree, options.diff) } else { write(&spec, out, &tree, options.durable) };
         clock.mark(if options.check { "compared" } else { "written" });
         let report = review.join();
         clock.mark("reviewed");
@@ -189,14 +191,17 @@ fn write(spec: &str, out: &Path, tree: &OutputTree, durable: bool) -> ExitStatus
     }
 }
 
-fn compare(file: &Path, out: &Path, tree: &OutputTree) -> ExitStatus {
-    match stratoform_output::check(out, tree) {
+fn compare(file: &Path, out: &Path, tree: &OutputTree, diff: bool) -> ExitStatus {
+    match stratoform_output::check_with(out, tree, &stratoform_output::CheckOptions { diff }) {
         Ok(drift) if drift.is_clean() => {
             println!("{}: up to date ({} files)", out.display(), tree.len());
             ExitStatus::Clean
         }
         Ok(drift) => {
             print!("{drift}");
+            for diff in &drift.diffs {
+                print!("{diff}");
+            }
             println!(
                 "{}: stale ({} path(s) differ); run `stratoform render {} --out {}` to update it",
                 out.display(),

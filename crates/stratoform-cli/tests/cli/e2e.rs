@@ -122,6 +122,41 @@ fn render_writes_checks_and_refuses() {
 }
 
 #[test]
+fn render_check_diff_prints_a_patch_that_brings_the_directory_up_to_date() {
+    let dir = workspace();
+    let d = dir.path();
+    let run = stratoform_in(d, &["render", "platform.yaml", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", show(&run));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("out/.stratoform-manifest.json")).expect("a manifest")).expect("JSON");
+    let mut files = manifest["files"].as_object().expect("files").keys().filter(|p| p.ends_with(".tf") || p.ends_with(".yaml"));
+    let (edited, deleted) = (files.next().expect("a file").clone(), files.next().expect("a second file").clone());
+    let text = std::fs::read_to_string(d.join("out").join(&edited)).expect("read");
+    std::fs::write(d.join("out").join(&edited), text.replacen('\n', "\n# edited by hand\n", 1)).expect("edit");
+    std::fs::remove_file(d.join("out").join(&deleted)).expect("remove");
+
+    let run = stratoform_in(d, &["render", "platform.yaml", "--out", "out", "--check", "--diff"]);
+    assert_eq!(run.code, 1, "{}", show(&run));
+    assert!(run.stdout.contains(&format!("--- a/{edited}\n+++ b/{edited}\n@@ -1,")), "{}", run.stdout);
+    assert!(run.stdout.contains("\n-# edited by hand\n"), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("--- /dev/null\n+++ b/{deleted}\n")), "{}", run.stdout);
+    // Without --diff, only the list.
+    let plain = stratoform_in(d, &["render", "platform.yaml", "--out", "out", "--check"]);
+    assert!(!plain.stdout.contains("+++ "), "{}", plain.stdout);
+
+    // The printed diffs are a patch: applied to DIR, they make it what a render writes.
+    let patch: String = run.stdout.lines().skip_while(|l| !l.starts_with("--- ")).take_while(|l| !l.contains(": stale (")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(d.join("fix.patch"), &patch).expect("write the patch");
+    let apply = std::process::Command::new("git").args(["apply", "-p1", "../fix.patch"]).current_dir(d.join("out")).output().expect("git");
+    assert!(apply.status.success(), "git apply: {}\n{patch}", String::from_utf8_lossy(&apply.stderr));
+    let run = stratoform_in(d, &["render", "platform.yaml", "--out", "out", "--check"]);
+    assert_eq!(run.code, 0, "{}", show(&run));
+
+    let run = stratoform_in(d, &["render", "platform.yaml", "--out", "out", "--diff"]);
+    assert_eq!(run.code, 2, "--diff needs --check: {}", show(&run));
+}
+
+#[test]
 fn render_check_of_a_missing_directory_is_stale() {
     let dir = workspace();
     let run = stratoform_in(dir.path(), &["render", "platform.yaml", "--out", "never-written", "--check"]);
