@@ -2,6 +2,7 @@
 //! examples' golden trees.
 
 mod check;
+mod docs_links;
 mod e2e;
 mod golden;
 mod hostile;
