@@ -157,6 +157,24 @@ fn render_check_diff_prints_a_patch_that_brings_the_directory_up_to_date() {
 }
 
 #[test]
+fn a_closed_pipe_stops_the_output_quietly() {
+    // `stratoform plan ... | head -1`: the reader goes away after its first line.
+    for args in [&["schema"][..], &["plan", "examples/unibeam/platform.yaml"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stratoform"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("it ends");
+        assert_eq!(out.status.code(), Some(141), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}: no panic, no backtrace");
+    }
+}
+
+#[test]
 fn render_check_of_a_missing_directory_is_stale() {
     let dir = workspace();
     let run = stratoform_in(dir.path(), &["render", "platform.yaml", "--out", "never-written", "--check"]);
