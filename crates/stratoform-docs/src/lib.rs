@@ -15,7 +15,7 @@ mod pages;
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
-pub use diagram::{Diagram, DiagramNode};
+pub use diagram::{Diagram, DiagramNode, Flow};
 
 /// Why docs could not be rendered.
 #[derive(Debug, thiserror::Error)]
