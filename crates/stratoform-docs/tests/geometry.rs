@@ -1,8 +1,8 @@
 //! The geometry of every SVG of every example: no text is crossed by an edge, no edge runs
 //! through a box other than the two it joins, no text spills onto a box it is not in, and the
-//! deployment diagram fits a page. Text
-//! boxes are estimated generously from the font size and the number of characters; an edge is
-//! an absolute polyline (`M`, `L`, `H`, `V`), so any curve fails the parse. And the network
+//! deployment diagram fits a page. Text boxes are estimated generously from the font size and
+//! the number of characters; an edge is an absolute polyline (`M`, `L`, `H`, `V`), so any curve
+//! fails the parse. And the network
 //! diagram shows what the model says exists: NAT gateways in the subnets holding them, the
 //! endpoints across the whole VPC, each cluster around the tiers it runs in, every tier named.
 
