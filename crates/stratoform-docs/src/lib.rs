@@ -11,11 +11,13 @@ mod diagram;
 mod link;
 mod markdown;
 mod pages;
+mod topology;
 
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
-pub use diagram::{Diagram, DiagramNode};
+pub use diagram::{Diagram, DiagramNode, Flow};
+pub use topology::{ClusterView, NatView, TierView, Topology, VpcView};
 
 /// Why docs could not be rendered.
 #[derive(Debug, thiserror::Error)]

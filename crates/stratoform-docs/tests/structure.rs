@@ -48,8 +48,8 @@ fn docs_are_deterministic_and_linked() {
         let blocks = mermaid_blocks(&tree);
         assert!(blocks.len() >= 3, "{}: network, traffic and waves diagrams", file.display());
         for (path, block) in &blocks {
-            assert!(block.starts_with("flowchart LR\n"), "{path}");
-            assert!(block.contains("click n"), "{path}: diagram nodes link back to the spec");
+            assert!(block.starts_with("flowchart LR\n") || block.starts_with("flowchart TB\n"), "{path}");
+            assert!(block.contains("\n  click "), "{path}: diagram nodes link back to the spec");
         }
     }
 }

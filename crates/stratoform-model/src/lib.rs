@@ -37,7 +37,7 @@ pub use edge::{RecordTarget, LOAD_BALANCER_NAME_ANNOTATION};
 pub use identity::{BoundRole, IdentityPlan};
 pub use input::{EffectiveSpec, ReadSpec};
 pub use naming::Names;
-pub use network::{Inspection, NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
+pub use network::{ClusterPlacement, Inspection, NatGateway, NetworkPlan, SubnetPlan, TierPlan, VpcPlan};
 pub use registry_auth::{ChartRepository, EcrRegistry, RegistryAuth};
 pub use stacks::{Stack, StackKind};
 pub use state::StateBackendNames;

@@ -99,7 +99,10 @@ fn why(u: &Unit) -> String {
     seen.join("; ")
 }
 
-/// Waves as columns; edges reduced to those not implied by a longer path, to stay readable.
+/// The widest the deployment diagram may be, in pixels: a page's width.
+pub(crate) const MAX_WIDTH: u32 = 1200;
+
+/// Waves as bands down the page; edges reduced to those not implied by a longer path, to stay readable.
 /// A unit of the diagram: its scope, name and kind, and its node.
 type Indexed = (Option<String>, String, stratoform_graph::UnitKind, usize);
 
@@ -108,6 +111,8 @@ pub(crate) fn diagram(model: &Model, graph: &Graph) -> Diagram {
     let titles: Vec<String> = waves.iter().map(|w| format!("wave {}", w.index)).collect();
     let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
     let mut d = Diagram::new(&format!("{} {} deployment waves", model.metadata().name, model.env_name()), &refs);
+    // Waves run down the page, wrapped to page width.
+    d.flow = crate::Flow::Down { max_width: MAX_WIDTH };
     let mut index: Vec<Indexed> = Vec::new();
     let mut units: Vec<&Unit> = Vec::new();
     for w in &waves {

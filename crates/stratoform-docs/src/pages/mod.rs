@@ -42,7 +42,10 @@ pub(crate) fn environment(model: &Model, graph: &Graph) -> Vec<(String, String)>
         ("deployment.md".to_owned(), deployment::page(model, graph, &waves)),
         ("review.md".to_owned(), review::page(model, &review::report(model))),
     ];
-    for (name, d) in [("network", &net), ("traffic", &traffic), ("failover", &failover), ("deployment", &waves)] {
+    if !net.is_empty() {
+        files.push(("network.svg".to_owned(), net.svg(&header(model))));
+    }
+    for (name, d) in [("traffic", &traffic), ("failover", &failover), ("deployment", &waves)] {
         if !d.is_empty() {
             files.push((format!("{name}.svg"), d.svg(&header(model))));
         }
@@ -73,8 +76,32 @@ pub(crate) fn index(first: &Model, models: &[Model]) -> String {
     doc.finish()
 }
 
+/// A diagram drawn both ways.
+pub(crate) trait Drawing {
+    fn is_empty(&self) -> bool;
+    fn mermaid(&self) -> String;
+}
+
+impl Drawing for crate::Diagram {
+    fn is_empty(&self) -> bool {
+        crate::Diagram::is_empty(self)
+    }
+    fn mermaid(&self) -> String {
+        crate::Diagram::mermaid(self)
+    }
+}
+
+impl Drawing for crate::Topology {
+    fn is_empty(&self) -> bool {
+        crate::Topology::is_empty(self)
+    }
+    fn mermaid(&self) -> String {
+        crate::Topology::mermaid(self)
+    }
+}
+
 /// The Markdown that embeds a diagram: the Mermaid block and a link to the SVG.
-pub(crate) fn embed(doc: &mut crate::markdown::Doc, d: &crate::Diagram, svg: &str) {
+pub(crate) fn embed(doc: &mut crate::markdown::Doc, d: &impl Drawing, svg: &str) {
     if d.is_empty() {
         return;
     }

@@ -7,7 +7,7 @@ use stratoform_spec::{NatMode, SubnetKind};
 use super::{embed, header, yes_no};
 use crate::link::{href, md, spec_path};
 use crate::markdown::{Doc, Table};
-use crate::Diagram;
+use crate::topology::{ClusterView, Link, NatView, TierView, Topology, VpcView};
 
 fn link(model: &Model, pointer: &str) -> Option<(String, String)> {
     Some((href(model, pointer), spec_path(pointer)))
@@ -21,7 +21,7 @@ fn nat(mode: NatMode) -> &'static str {
     }
 }
 
-pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
+pub(crate) fn page(model: &Model, diagram: &Topology) -> String {
     let mut doc = Doc::new(&header(model), "Network");
     for (ri, region) in model.regions().iter().enumerate() {
         for (vi, vpc) in region.vpcs.iter().enumerate() {
@@ -114,53 +114,96 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
     doc.finish()
 }
 
-/// Internet → gateways → subnets per AZ → endpoints and peers.
-pub(crate) fn diagram(model: &Model) -> Diagram {
-    let mut d = Diagram::new(&format!("{} {} network", model.metadata().name, model.env_name()), &["Internet", "VPC", "Subnets", "Endpoints and peers"]);
-    let internet = d.node(0, "Internet", "", None);
-    let mut used_internet = false;
+/// The network as the model resolves it: per VPC, its zones and tiers, the NAT gateways where
+/// the model places them, the clusters in the tiers they use, the endpoints, the peers.
+pub(crate) fn diagram(model: &Model) -> Topology {
+    let mut t = Topology { title: format!("{} {} network", model.metadata().name, model.env_name()), vpcs: Vec::new() };
     for (ri, region) in model.regions().iter().enumerate() {
         for (vi, vpc) in region.vpcs.iter().enumerate() {
             let base = format!("/regions/{ri}/vpcs/{vi}");
             let Some(plan) = model.network.vpc(region.name.as_str(), vpc.name.as_str()) else { continue };
-            let v = d.node(1, format!("{} / {}", region.name, vpc.name), vpc.cidr.to_string(), link(model, &base));
-            if plan.internet_gateway {
-                d.edge(internet, v, "internet gateway");
-                used_internet = true;
-            }
-            for tier in &plan.tiers {
-                let pointer = format!("{base}/subnets/{}", tier.name);
-                for sub in &tier.subnets {
-                    let s = d.node(2, format!("{} {}", tier.name, sub.az), sub.cidr.to_string(), link(model, &pointer));
-                    let label = match tier.kind {
-                        SubnetKind::Public => "public",
-                        SubnetKind::Private if plan.nat != NatMode::None => "via NAT",
-                        _ => "",
+            let nat_mode = match plan.nat {
+                NatMode::None => "no NAT",
+                NatMode::Single => "single NAT gateway",
+                NatMode::PerAz => "NAT gateway per AZ",
+            };
+            let tiers = plan
+                .tiers
+                .iter()
+                .map(|tier| {
+                    let inspected = plan.inspection.as_ref();
+                    let route = match tier.kind {
+                        SubnetKind::Public if inspected.is_some() => "public · firewall, then internet".to_owned(),
+                        SubnetKind::Public if plan.internet_gateway => "public · to internet gateway".to_owned(),
+                        SubnetKind::Public => "public · no internet gateway".to_owned(),
+                        SubnetKind::Private => match plan.nat_gateways.as_slice() {
+                            [] => "private · no route out".to_owned(),
+                            [one] => format!("private · NAT in {}", one.az),
+                            _ => "private · NAT in its own AZ".to_owned(),
+                        },
+                        SubnetKind::Database => "database · no route out".to_owned(),
+                        SubnetKind::Intra if inspected.is_some_and(|i| i.endpoints.iter().any(|e| tier.subnets.iter().any(|s| s.key == e.key))) => {
+                            format!("intra · firewall {}", inspected.map_or("", |i| i.firewall.as_str()))
+                        }
+                        SubnetKind::Intra => "intra · no route out".to_owned(),
                     };
-                    d.edge(v, s, label);
+                    TierView {
+                        name: tier.name.to_string(),
+                        route,
+                        via_nat: tier.kind == SubnetKind::Private && !plan.nat_gateways.is_empty(),
+                        link: link(model, &format!("{base}/subnets/{}", tier.name)),
+                        subnets: tier.subnets.iter().map(|s| (s.az.to_string(), s.cidr.to_string())).collect(),
+                    }
+                })
+                .collect();
+            let nats = plan.nat_gateways.iter().map(|n| NatView { az: n.az.to_string(), tier: n.tier.to_string(), link: link(model, &format!("{base}/nat")) }).collect();
+            let clusters = plan
+                .clusters
+                .iter()
+                .filter_map(|p| {
+                    let c = region.clusters.get(p.index)?;
+                    let groups = c.node_groups.len() + c.node_pools.len();
+                    let nodes = if groups == 1 { "1 node group".to_owned() } else { format!("{groups} node groups") };
+                    Some(ClusterView {
+                        name: model.names.cluster_in(c, region),
+                        detail: format!("Kubernetes {}, {nodes}", c.version),
+                        tiers: p.tiers.iter().map(ToString::to_string).collect(),
+                        link: link(model, &format!("/regions/{ri}/clusters/{}", p.index)),
+                    })
+                })
+                .collect();
+            let endpoints = (!vpc.endpoints.gateway.is_empty() || !vpc.endpoints.interface.is_empty()).then(|| {
+                let names = vpc.endpoints.gateway.iter().map(|g| format!("{} (gateway)", format!("{g:?}").to_lowercase())).chain(vpc.endpoints.interface.iter().map(ToString::to_string)).collect();
+                (names, link(model, &format!("{base}/endpoints")))
+            });
+            let mut peers: Vec<(String, String, Link)> = Vec::new();
+            for (i, p) in region.peerings.iter().enumerate().filter(|(_, p)| p.vpc == vpc.name) {
+                let target = match (&p.peer.vpc, &p.peer.cidr) {
+                    (Some(v), _) => format!("VPC {} / {v}", p.peer.region.as_ref().map_or(region.name.to_string(), ToString::to_string)),
+                    (None, Some(c)) => format!("external {c}"),
+                    _ => "external".into(),
+                };
+                peers.push((format!("peering {}", p.name), target, link(model, &format!("/regions/{ri}/peerings/{i}"))));
+            }
+            if let Some(tgw) = &region.transit_gateway {
+                for (i, a) in tgw.attachments.iter().enumerate().filter(|(_, a)| a.vpc == vpc.name) {
+                    let tier = a.subnet_tier.as_ref().map_or_else(|| "first private tier".to_owned(), |t| format!("tier {t}"));
+                    peers.push((format!("Transit Gateway {}", tgw.name), format!("attached in {tier}"), link(model, &format!("/regions/{ri}/transitGateway/attachments/{i}"))));
                 }
             }
-            if !vpc.endpoints.gateway.is_empty() || !vpc.endpoints.interface.is_empty() {
-                let names: Vec<String> = vpc.endpoints.gateway.iter().map(|g| format!("{g:?}").to_lowercase()).chain(vpc.endpoints.interface.iter().map(ToString::to_string)).collect();
-                let e = d.node(3, format!("{} endpoints", names.len()), names.join(", "), link(model, &format!("{base}/endpoints")));
-                d.edge(v, e, "private");
-            }
-        }
-        for (i, p) in region.peerings.iter().enumerate() {
-            let from = d.nodes.iter().position(|n| n.label == format!("{} / {}", region.name, p.vpc));
-            let target = match (&p.peer.vpc, &p.peer.cidr) {
-                (Some(v), _) => format!("peer {} / {v}", p.peer.region.as_ref().map_or(region.name.to_string(), ToString::to_string)),
-                (None, Some(c)) => format!("peer {c}"),
-                _ => "peer".into(),
-            };
-            let n = d.node(3, format!("peering {}", p.name), target, link(model, &format!("/regions/{ri}/peerings/{i}")));
-            if let Some(f) = from {
-                d.edge(f, n, "peering");
-            }
+            t.vpcs.push(VpcView {
+                label: format!("{} / {}", region.name, vpc.name),
+                detail: format!("VPC {} · {nat_mode}", vpc.cidr),
+                link: link(model, &base),
+                azs: vpc.azs.iter().map(ToString::to_string).collect(),
+                internet_gateway: plan.internet_gateway,
+                tiers,
+                nats,
+                clusters,
+                endpoints,
+                peers,
+            });
         }
     }
-    if !used_internet {
-        d.nodes[internet].detail = "no internet gateway".into();
-    }
-    d
+    t
 }

@@ -17,11 +17,15 @@ pub fn examples() -> Vec<PathBuf> {
     out
 }
 
+/// The models of a spec file, every environment.
+pub fn models(path: &Path) -> Vec<Model> {
+    let loaded = stratoform_loader::load_file(path).expect("spec reads");
+    Model::resolve_all(&loaded, None).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// The docs of a spec file, every environment.
 pub fn docs(path: &Path) -> OutputTree {
-    let loaded = stratoform_loader::load_file(path).expect("spec reads");
-    let models: Vec<Model> = Model::resolve_all(&loaded, None).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    stratoform_docs::render(&models).expect("docs render")
+    stratoform_docs::render(&models(path)).expect("docs render")
 }
 
 /// The Mermaid blocks of every Markdown file, with the file they came from.
