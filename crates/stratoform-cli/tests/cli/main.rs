@@ -7,6 +7,7 @@ mod e2e;
 mod golden;
 mod hostile;
 mod links;
+mod readme;
 mod render;
 mod schema_check;
 mod simulate;
