@@ -42,7 +42,9 @@ pub fn validate(doc: &Value, spans: &SpanMap) -> Vec<Diagnostic> {
 pub fn validate_with_pointers(doc: &Value, spans: &SpanMap) -> (Vec<Diagnostic>, Vec<String>) {
     let mut out = Vec::new();
     let mut pointers = Vec::new();
-    for error in VALIDATOR.iter_errors(doc) {
+    let errors: Vec<ValidationError<'_>> = VALIDATOR.iter_errors(doc).collect();
+    let renames = Renames::of(&errors);
+    for error in &errors {
         let at = error.instance_path().as_str().to_owned();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -50,9 +52,53 @@ pub fn validate_with_pointers(doc: &Value, spans: &SpanMap) -> (Vec<Diagnostic>,
             }
             _ => pointers.push(at),
         }
-        report(&error, doc, spans, &mut out);
+        report(error, doc, spans, &renames, &mut out);
     }
     (out, pointers)
+}
+
+/// Misspelt required fields: an unknown key whose closest field is a required one missing from
+/// the same mapping (`imgae:` without `image:`). One diagnostic says it, the unknown key's, with
+/// the rename as its fix; the missing field is not reported apart.
+struct Renames {
+    /// (pointer of the mapping, the key as written, the field it should be).
+    found: Vec<(String, String, String)>,
+}
+
+impl Renames {
+    fn of(errors: &[ValidationError<'_>]) -> Self {
+        let missing: Vec<(&str, &str)> = errors
+            .iter()
+            .filter_map(|e| match e.kind() {
+                ValidationErrorKind::Required { property } => Some((e.instance_path().as_str(), property.as_str()?)),
+                _ => None,
+            })
+            .collect();
+        let mut found: Vec<(String, String, String)> = Vec::new();
+        for e in errors {
+            let ValidationErrorKind::AdditionalProperties { unexpected } = e.kind() else { continue };
+            let at = e.instance_path().as_str();
+            let allowed = schema_at(at).map(property_names).unwrap_or_default();
+            for key in unexpected {
+                let Some(field) = did_you_mean(key, allowed.iter().map(String::as_str)) else { continue };
+                let taken = found.iter().any(|(p, _, f)| p == at && f == field);
+                if missing.contains(&(at, field)) && !taken {
+                    found.push((at.to_owned(), key.clone(), field.to_owned()));
+                }
+            }
+        }
+        Self { found }
+    }
+
+    /// The field that the unknown key `key` of the mapping at `at` should be renamed to.
+    fn of_key(&self, at: &str, key: &str) -> Option<&str> {
+        self.found.iter().find(|(p, k, _)| p == at && k == key).map(|(_, _, f)| f.as_str())
+    }
+
+    /// Whether the missing field `field` of the mapping at `at` is written under another name.
+    fn renamed(&self, at: &str, field: &str) -> bool {
+        self.found.iter().any(|(p, _, f)| p == at && f == field)
+    }
 }
 
 /// Whether the schema requires the field `key` of the object at `parent` (`None`: unknown).
@@ -73,7 +119,7 @@ fn key_span(spans: &SpanMap, pointer: &str) -> Option<Span> {
     span_of(spans, pointer).map(|s| s.key.unwrap_or(s.value))
 }
 
-fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut Vec<Diagnostic>) {
+fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, renames: &Renames, out: &mut Vec<Diagnostic>) {
     let pointer = error.instance_path().as_str().to_owned();
     let path = spec_path(&pointer);
     let instance = doc.pointer(&pointer).unwrap_or(&Value::Null);
@@ -93,10 +139,16 @@ fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut V
                     );
                     continue;
                 }
-                let mut d = Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{key}` in `{path}`"))
-                    .with_path(spec_path(&child))
-                    .with_span(key_span(spans, &child), "not a field here");
-                d = match did_you_mean(key, allowed.iter().map(String::as_str)) {
+                let d = Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{key}` in `{path}`")).with_path(spec_path(&child));
+                if let Some(field) = renames.of_key(&pointer, key) {
+                    out.push(
+                        d.with_span(key_span(spans, &child), format!("not a field here, and the required `{field}` is missing"))
+                            .with_help(format!("rename `{key}` to `{field}`")),
+                    );
+                    continue;
+                }
+                let d = d.with_span(key_span(spans, &child), "not a field here");
+                let d = match did_you_mean(key, allowed.iter().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None if allowed.is_empty() => d.with_help("remove it"),
                     None => d.with_help(format!("remove it; the fields here are {}", list(&allowed))),
@@ -106,6 +158,10 @@ fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut V
         }
         ValidationErrorKind::Required { property } => {
             let field = property.as_str().unwrap_or_default();
+            if renames.renamed(&pointer, field) {
+                // Said by the unknown key's diagnostic, as a rename.
+                return;
+            }
             let about = schema_at(&pointer)
                 .and_then(|n| n.get("properties"))
                 .and_then(|p| p.get(field))
@@ -158,8 +214,9 @@ fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut V
                 _ => {
                     // Report the branch that got furthest (fewest errors) as the likely intent.
                     if let Some(best) = context.iter().min_by_key(|b| b.len()) {
+                        let renames = Renames::of(best);
                         for e in best {
-                            report(e, doc, spans, out);
+                            report(e, doc, spans, &renames, out);
                         }
                     }
                 }
