@@ -71,6 +71,7 @@ codes! {
     ALIAS_EXPANSION = "SF046", "alias-expansion", "more aliases than allowed, or aliases that add too much to the document";
     TOO_LONG = "SF047", "too-long", "a line, key or value longer than 1 MiB";
     TOO_MANY_DOCUMENTS = "SF048", "too-many-documents", "a file of more than one YAML document";
+    UNKNOWN_OVERRIDE_TARGET = "SF049", "unknown-override-target", "an environment override of a list item the base spec does not have, and too incomplete to be a new one";
 }
 
 /// Looks a code up.

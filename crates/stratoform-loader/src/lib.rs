@@ -187,6 +187,8 @@ fn load_text(name: &str, text: Cow<'_, str>, limits: &Limits) -> Loaded {
             && overrides.is_object() {
                 merge::merge(&mut merged, "", overrides, &overrides_ptr, &file_spans, &mut spans, &mut env_diags);
             }
+        // On the document, not the typed spec: a duplicate is reported whatever else is malformed.
+        env_diags.extend(semantic::names::check(&merged, &spans));
         let (structural, pointers) = structure::validate_with_pointers(&merged, &spans);
         if !structural.is_empty() {
             env_diags.extend(structural);

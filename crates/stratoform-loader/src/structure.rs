@@ -21,6 +21,23 @@ static SCHEMA: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(CHECKED_I
 static VALIDATOR: LazyLock<Validator> =
     LazyLock::new(|| jsonschema::draft202012::new(&SCHEMA).expect("the generated schema compiles"));
 
+/// A scenario file (`stratoform simulate --scenarios`): a list of scenarios as the spec's
+/// `scenarios:` holds them, checked against the same definitions.
+static SCENARIOS_VALIDATOR: LazyLock<Validator> = LazyLock::new(|| {
+    let mut schema = SCHEMA.clone();
+    if let Value::Object(root) = &mut schema {
+        for key in ["title", "description", "properties", "additionalProperties", "required"] {
+            root.remove(key);
+        }
+        let list = SCHEMA.pointer(SCENARIO_LIST).cloned().unwrap_or(Value::Null);
+        root.extend(list.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    jsonschema::draft202012::new(&schema).expect("the scenario list schema compiles")
+});
+
+/// Where the spec's scenarios sit in its schema.
+const SCENARIO_LIST: &str = "/properties/scenarios";
+
 /// Starts building the validator on another thread, once per process: generating and compiling
 /// the schema is the largest fixed cost of a load (several milliseconds), and it does not need
 /// the spec, so it runs while the file is read and parsed. Validation waits for it.
@@ -42,7 +59,9 @@ pub fn validate(doc: &Value, spans: &SpanMap) -> Vec<Diagnostic> {
 pub fn validate_with_pointers(doc: &Value, spans: &SpanMap) -> (Vec<Diagnostic>, Vec<String>) {
     let mut out = Vec::new();
     let mut pointers = Vec::new();
-    for error in VALIDATOR.iter_errors(doc) {
+    let errors: Vec<ValidationError<'_>> = VALIDATOR.iter_errors(doc).collect();
+    let renames = Renames::of(&errors, "");
+    for error in &errors {
         let at = error.instance_path().as_str().to_owned();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -50,9 +69,67 @@ pub fn validate_with_pointers(doc: &Value, spans: &SpanMap) -> (Vec<Diagnostic>,
             }
             _ => pointers.push(at),
         }
-        report(&error, doc, spans, &mut out);
+        report(error, doc, spans, "", &renames, &mut out);
     }
     (out, pointers)
+}
+
+/// Validates a scenario file, a list of scenarios; returns one diagnostic per problem, with the
+/// same hints as in a spec (paths such as `[0].kind`).
+pub fn validate_scenarios(doc: &Value, spans: &SpanMap) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let errors: Vec<ValidationError<'_>> = SCENARIOS_VALIDATOR.iter_errors(doc).collect();
+    let renames = Renames::of(&errors, "/scenarios");
+    for error in &errors {
+        report(error, doc, spans, "/scenarios", &renames, &mut out);
+    }
+    out.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    out
+}
+
+/// Misspelt required fields: an unknown key whose closest field is a required one missing from
+/// the same mapping (`imgae:` without `image:`). One diagnostic says it, the unknown key's, with
+/// the rename as its fix; the missing field is not reported apart.
+struct Renames {
+    /// (pointer of the mapping, the key as written, the field it should be).
+    found: Vec<(String, String, String)>,
+}
+
+impl Renames {
+    /// `prefix`: where the document sits in a spec (see [`report`]).
+    fn of(errors: &[ValidationError<'_>], prefix: &str) -> Self {
+        let missing: Vec<(&str, &str)> = errors
+            .iter()
+            .filter_map(|e| match e.kind() {
+                ValidationErrorKind::Required { property } => Some((e.instance_path().as_str(), property.as_str()?)),
+                _ => None,
+            })
+            .collect();
+        let mut found: Vec<(String, String, String)> = Vec::new();
+        for e in errors {
+            let ValidationErrorKind::AdditionalProperties { unexpected } = e.kind() else { continue };
+            let at = e.instance_path().as_str();
+            let allowed = schema_at(&format!("{prefix}{at}")).map(property_names).unwrap_or_default();
+            for key in unexpected {
+                let Some(field) = did_you_mean(key, allowed.iter().map(String::as_str)) else { continue };
+                let taken = found.iter().any(|(p, _, f)| p == at && f == field);
+                if missing.contains(&(at, field)) && !taken {
+                    found.push((at.to_owned(), key.clone(), field.to_owned()));
+                }
+            }
+        }
+        Self { found }
+    }
+
+    /// The field that the unknown key `key` of the mapping at `at` should be renamed to.
+    fn of_key(&self, at: &str, key: &str) -> Option<&str> {
+        self.found.iter().find(|(p, k, _)| p == at && k == key).map(|(_, _, f)| f.as_str())
+    }
+
+    /// Whether the missing field `field` of the mapping at `at` is written under another name.
+    fn renamed(&self, at: &str, field: &str) -> bool {
+        self.found.iter().any(|(p, _, f)| p == at && f == field)
+    }
 }
 
 /// Whether the schema requires the field `key` of the object at `parent` (`None`: unknown).
@@ -73,13 +150,16 @@ fn key_span(spans: &SpanMap, pointer: &str) -> Option<Span> {
     span_of(spans, pointer).map(|s| s.key.unwrap_or(s.value))
 }
 
-fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut Vec<Diagnostic>) {
+/// Turns a validation error into diagnostics. `prefix` is where the validated document sits in a
+/// spec, for looking up its schema: empty for a spec, `/scenarios` for a scenario file.
+fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, prefix: &str, renames: &Renames, out: &mut Vec<Diagnostic>) {
     let pointer = error.instance_path().as_str().to_owned();
+    let schema = format!("{prefix}{pointer}");
     let path = spec_path(&pointer);
     let instance = doc.pointer(&pointer).unwrap_or(&Value::Null);
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let node = schema_at(&pointer);
+            let node = schema_at(&schema);
             let allowed = node.map(property_names).unwrap_or_default();
             let keyed_by_pattern = node.and_then(|n| n.get("patternProperties")).is_some();
             for key in unexpected {
@@ -93,10 +173,16 @@ fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut V
                     );
                     continue;
                 }
-                let mut d = Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{key}` in `{path}`"))
-                    .with_path(spec_path(&child))
-                    .with_span(key_span(spans, &child), "not a field here");
-                d = match did_you_mean(key, allowed.iter().map(String::as_str)) {
+                let d = Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{key}` in `{path}`")).with_path(spec_path(&child));
+                if let Some(field) = renames.of_key(&pointer, key) {
+                    out.push(
+                        d.with_span(key_span(spans, &child), format!("not a field here, and the required `{field}` is missing"))
+                            .with_help(format!("rename `{key}` to `{field}`")),
+                    );
+                    continue;
+                }
+                let d = d.with_span(key_span(spans, &child), "not a field here");
+                let d = match did_you_mean(key, allowed.iter().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None if allowed.is_empty() => d.with_help("remove it"),
                     None => d.with_help(format!("remove it; the fields here are {}", list(&allowed))),
@@ -106,7 +192,11 @@ fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut V
         }
         ValidationErrorKind::Required { property } => {
             let field = property.as_str().unwrap_or_default();
-            let about = schema_at(&pointer)
+            if renames.renamed(&pointer, field) {
+                // Said by the unknown key's diagnostic, as a rename.
+                return;
+            }
+            let about = schema_at(&schema)
                 .and_then(|n| n.get("properties"))
                 .and_then(|p| p.get(field))
                 .and_then(description)
@@ -158,14 +248,15 @@ fn report(error: &ValidationError<'_>, doc: &Value, spans: &SpanMap, out: &mut V
                 _ => {
                     // Report the branch that got furthest (fewest errors) as the likely intent.
                     if let Some(best) = context.iter().min_by_key(|b| b.len()) {
+                        let renames = Renames::of(best, prefix);
                         for e in best {
-                            report(e, doc, spans, out);
+                            report(e, doc, spans, prefix, &renames, out);
                         }
                     }
                 }
             }
         }
-        ValidationErrorKind::Pattern { pattern } => out.push(pattern_error(&pointer, instance, pattern, spans)),
+        ValidationErrorKind::Pattern { pattern } => out.push(pattern_error(&pointer, &schema, instance, pattern, spans)),
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => out.push(
             Diagnostic::error(codes::OUT_OF_RANGE, format!("`{path}` is {instance}, below the minimum {limit}"))
                 .with_path(path)
@@ -209,7 +300,7 @@ fn enum_error(pointer: &str, instance: &Value, options: &[String], spans: &SpanM
     }
 }
 
-fn pattern_error(pointer: &str, instance: &Value, pattern: &str, spans: &SpanMap) -> Diagnostic {
+fn pattern_error(pointer: &str, schema: &str, instance: &Value, pattern: &str, spans: &SpanMap) -> Diagnostic {
     let path = spec_path(pointer);
     let shown = instance.as_str().unwrap_or_default();
     let (code, what, help): (&str, &str, String) = if pattern == spec::Name::PATTERN {
@@ -225,7 +316,7 @@ fn pattern_error(pointer: &str, instance: &Value, pattern: &str, spans: &SpanMap
     } else if pattern == spec::KubernetesVersion::PATTERN {
         (codes::INVALID_VERSION, "Kubernetes version", "write the minor version as EKS names it, quoted, such as `\"1.35\"`".into())
     } else {
-        let example = schema_at(pointer)
+        let example = schema_at(schema)
             .and_then(|n| n.get("examples"))
             .and_then(|e| e.get(0))
             .and_then(Value::as_str)

@@ -37,6 +37,22 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// Every metric.
+    const ALL: [Self; 12] = [
+        Self::Rto,
+        Self::Detection,
+        Self::Failover,
+        Self::DetectionWorst,
+        Self::FailoverWorst,
+        Self::FailedRequests,
+        Self::UnschedulablePods,
+        Self::PdbViolations,
+        Self::SpreadViolations,
+        Self::SloMinutesLost,
+        Self::PendingTime,
+        Self::MaxNodes,
+    ];
+
     fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "rto" => Self::Rto,
@@ -189,7 +205,7 @@ impl Assertion {
             ));
         };
         let (name, value) = (t[..pos].trim(), t[pos + op.len()..].trim());
-        let metric = Metric::parse(name).ok_or_else(|| err(format!("unknown metric `{name}`"), format!("use one of {METRICS}")))?;
+        let metric = Metric::parse(name).ok_or_else(|| err(format!("unknown metric `{name}`"), crate::error::one_of(name, Metric::ALL.iter().map(Metric::name))))?;
         if !metric.applies_to(kind) {
             return Err(err(
                 format!("`{}` does not apply to a `{}` scenario", metric.name(), kind_name(kind)),

@@ -43,3 +43,24 @@ impl SimulateError {
         }
     }
 }
+
+/// The fix for a name that is none of `known`: the closest one when it looks like a typo of it
+/// (by the loader's own measure, so a scenario file gets the hints a spec gets), else the list.
+pub(crate) fn one_of<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    let known: Vec<&str> = known.into_iter().collect();
+    match stratoform_diagnostics::did_you_mean(name, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("use one of {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_close_name_is_suggested_else_every_name_listed() {
+        assert_eq!(one_of("us-wets-2", ["us-east-1", "us-west-2"]), "did you mean `us-west-2`?");
+        assert_eq!(one_of("zzz", ["us-east-1", "us-west-2"]), "use one of `us-east-1`, `us-west-2`");
+    }
+}

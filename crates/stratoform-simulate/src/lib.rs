@@ -67,7 +67,7 @@ pub fn simulate(models: &[Model], options: &Options<'_>) -> Result<Simulation, V
                 scenario: name.clone(),
                 pointer: "/scenarios".into(),
                 message: "no such scenario in the spec".into(),
-                help: if known.is_empty() { "declare `scenarios:` in the spec".into() } else { format!("the scenarios are {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")) },
+                help: if known.is_empty() { "declare `scenarios:` in the spec".into() } else { error::one_of(name, known.iter().map(String::as_str)) },
             });
         }
     }
@@ -91,7 +91,7 @@ pub fn simulate(models: &[Model], options: &Options<'_>) -> Result<Simulation, V
                 scenario: s.name.to_string(),
                 pointer: format!("{ptr}/environment"),
                 message: format!("no environment `{env}`"),
-                help: format!("use one of {}", first.environments().iter().map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", ")),
+                help: error::one_of(&env, first.environments().iter().map(|e| e.name.as_str())),
             });
             continue;
         };

@@ -80,7 +80,7 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
     let regions = model.regions();
     let region_name = s.region.as_ref().map_or_else(|| model.primary_region().name.to_string(), ToString::to_string);
     let Some(region) = regions.iter().find(|r| r.name.as_str() == region_name) else {
-        return Err(invalid("region", format!("no region `{region_name}` in environment `{}`", model.env_name()), format!("use one of {}", regions.iter().map(|r| format!("`{}`", r.name)).collect::<Vec<_>>().join(", "))));
+        return Err(invalid("region", format!("no region `{region_name}` in environment `{}`", model.env_name()), crate::error::one_of(&region_name, regions.iter().map(|r| r.name.as_str()))));
     };
     let at = s.at.as_millis();
     let lasts = s.lasts.as_millis();
@@ -104,7 +104,7 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
     let pick_cluster = |region: &stratoform_spec::Region, field: &str| -> Result<usize, SimulateError> {
         match &s.cluster {
             Some(c) => region.clusters.iter().position(|k| k.name == *c).ok_or_else(|| {
-                invalid(field, format!("no cluster `{c}` in region `{}`", region.name), format!("use one of {}", region.clusters.iter().map(|k| format!("`{}`", k.name)).collect::<Vec<_>>().join(", ")))
+                invalid(field, format!("no cluster `{c}` in region `{}`", region.name), crate::error::one_of(c, region.clusters.iter().map(|k| k.name.as_str())))
             }),
             None if region.clusters.is_empty() => Err(invalid("region", format!("region `{}` has no cluster to simulate", region.name), "point `region` at a region with a cluster".into())),
             None => Ok(0),
@@ -176,7 +176,7 @@ pub fn run(model: &Model, s: &Scenario, ptr: &str, read: &dyn Fn(&str) -> Result
                         return Err(invalid("", "an `azOutage` needs `zone`".into(), format!("add `zone:` with one of {}", cluster.zones.join(", "))));
                     };
                     let Some(z) = cluster.zones.iter().position(|x| x == zone.as_str()) else {
-                        return Err(invalid("zone", format!("zone `{zone}` is not one of cluster `{}`'s zones", spec_cluster.name), format!("use one of {}", cluster.zones.join(", "))));
+                        return Err(invalid("zone", format!("zone `{zone}` is not one of cluster `{}`'s zones", spec_cluster.name), crate::error::one_of(zone, cluster.zones.iter().map(String::as_str))));
                     };
                     world.at(at, Event::ZoneDown(0, z as u16));
                     world.at(at + lasts, Event::ZoneUp(0, z as u16));

@@ -44,6 +44,11 @@ fn read_scenarios(path: &Path, color: bool) -> Result<ScenarioFile, ExitStatus> 
         let doc = stratoform_loader::tree::to_json(&root, "", None, &mut spans);
         match doc.as_array() {
             Some(items) => {
+                // Against the spec's schema first, for the hints a spec gets; the types read
+                // only what passes.
+                let structural = stratoform_loader::structure::validate_scenarios(&doc, &spans);
+                let items = if structural.is_empty() { items.as_slice() } else { &[] };
+                diags.extend(structural);
                 for (i, item) in items.iter().enumerate() {
                     match serde_json::from_value::<Scenario>(item.clone()) {
                         Ok(s) => scenarios.push(s),

@@ -8,7 +8,7 @@ mod context;
 mod databases;
 mod edge_refs;
 mod firewalls;
-mod names;
+pub mod names;
 mod network;
 mod node_images;
 mod nodes;
@@ -27,10 +27,10 @@ use stratoform_diagnostics::Diagnostic;
 
 use crate::LoadedEnvironment;
 
-/// Runs every semantic check.
+/// Runs every semantic check of the typed spec. Duplicate names are not among them: they are
+/// checked on the document ([`names::check`]), whether or not it deserializes.
 pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     let mut ctx = Ctx::new(env);
-    names::check(&mut ctx);
     network::check(&mut ctx);
     nodes::check(&mut ctx);
     references::check(&mut ctx);

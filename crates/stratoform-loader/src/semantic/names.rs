@@ -1,65 +1,93 @@
-//! Duplicate names in every named list.
+//! Duplicate names in every named list. They are read from the document itself, not from the
+//! typed spec, so that they are reported whatever is malformed elsewhere: salvage may cut a whole
+//! list to get past a bad value in one of its items, and a duplicate in it would go unseen.
 
 use std::collections::BTreeMap;
 
+use serde_json::Value;
 use stratoform_diagnostics::{codes, Diagnostic};
 
-use super::Ctx;
+use crate::tree::{span_of, spec_path, SpanMap};
 
-/// Reports two items of one list with the same name.
-pub fn check(ctx: &mut Ctx<'_>) {
-    let p = ctx.platform;
-    let mut lists: Vec<(String, Vec<String>)> = Vec::new();
-    let mut add = |ptr: String, names: Vec<String>| lists.push((ptr, names));
-    add("/environments".into(), p.environments.iter().map(|e| e.name.to_string()).collect());
-    add("/regions".into(), p.regions.iter().map(|r| r.name.to_string()).collect());
-    add("/identity/kmsKeys".into(), p.identity.kms_keys.iter().map(|k| k.name.to_string()).collect());
-    add("/identity/secrets".into(), p.identity.secrets.iter().map(|k| k.name.to_string()).collect());
-    add("/identity/policies".into(), p.identity.policies.iter().map(|k| k.name.to_string()).collect());
-    add("/edge/zones".into(), p.edge.zones.iter().map(|z| z.domain.to_string()).collect());
-    add("/scenarios".into(), p.scenarios.iter().map(|s| s.name.to_string()).collect());
-    for (ri, r) in p.regions.iter().enumerate() {
-        let rp = format!("/regions/{ri}");
-        add(format!("{rp}/vpcs"), r.vpcs.iter().map(|v| v.name.to_string()).collect());
-        add(format!("{rp}/clusters"), r.clusters.iter().map(|c| c.name.to_string()).collect());
-        add(format!("{rp}/buckets"), r.buckets.iter().map(|b| b.name.to_string()).collect());
-        add(format!("{rp}/databases"), r.databases.iter().map(|b| b.name.to_string()).collect());
-        add(format!("{rp}/caches"), r.caches.iter().map(|b| b.name.to_string()).collect());
-        add(format!("{rp}/documentDbs"), r.document_dbs.iter().map(|b| b.name.to_string()).collect());
-        add(format!("{rp}/fileSystems"), r.file_systems.iter().map(|b| b.name.to_string()).collect());
-        add(format!("{rp}/hosts"), r.hosts.iter().map(|b| b.name.to_string()).collect());
-        add(format!("{rp}/loadBalancers"), r.load_balancers.iter().map(|b| b.name.to_string()).collect());
-        add(format!("{rp}/peerings"), r.peerings.iter().map(|b| b.name.to_string()).collect());
-        add(format!("{rp}/certificates"), r.certificates.iter().map(|b| b.name.to_string()).collect());
-        for (ci, c) in r.clusters.iter().enumerate() {
-            let cp = format!("{rp}/clusters/{ci}");
-            add(format!("{cp}/nodeGroups"), c.node_groups.iter().map(|n| n.name.to_string()).collect());
-            add(format!("{cp}/nodePools"), c.node_pools.iter().map(|n| n.name.to_string()).collect());
-            add(format!("{cp}/addons"), c.addons.iter().map(|n| n.name.clone()).collect());
-            add(format!("{cp}/charts"), c.charts.iter().map(|n| n.release.to_string()).collect());
-            add(format!("{cp}/roles"), c.roles.iter().map(|n| n.name.to_string()).collect());
-            add(format!("{cp}/namespaces"), c.namespaces.iter().map(|n| n.name.to_string()).collect());
-            add(format!("{cp}/gateways"), c.gateways.iter().map(|n| n.name.to_string()).collect());
-            add(format!("{cp}/workloads"), c.workloads.iter().map(|w| format!("{}/{}", w.namespace, w.name)).collect());
-            add(format!("{cp}/issuers"), c.issuers.iter().map(|n| n.name.to_string()).collect());
-            add(format!("{cp}/storageClasses"), c.storage_classes.iter().map(|n| n.name.to_string()).collect());
+/// How an item of a list is named.
+#[derive(Clone, Copy)]
+enum Key {
+    /// By one string field.
+    Field(&'static str),
+    /// A workload: by `namespace/name`.
+    Workload,
+}
+
+impl Key {
+    /// The name of an item; `None` when it has none (a structural error reports that).
+    fn of(self, item: &Value) -> Option<String> {
+        let field = |f: &str| item.get(f).and_then(Value::as_str);
+        match self {
+            Self::Field(f) => field(f).map(str::to_owned),
+            Self::Workload => Some(format!("{}/{}", field("namespace")?, field("name")?)),
         }
     }
-    for (ptr, names) in lists {
-        let mut first: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, name) in names.iter().enumerate() {
-            match first.get(name.as_str()) {
+    /// The field that holds the name, for the span and the message.
+    fn field(self) -> &'static str {
+        match self {
+            Self::Field(f) => f,
+            Self::Workload => "name",
+        }
+    }
+}
+
+const NAME: Key = Key::Field("name");
+
+/// The named lists under a region, and under a cluster.
+const REGION_LISTS: [&str; 11] =
+    ["vpcs", "clusters", "buckets", "databases", "caches", "documentDbs", "fileSystems", "hosts", "loadBalancers", "peerings", "certificates"];
+const CLUSTER_LISTS: [(&str, Key); 10] = [
+    ("nodeGroups", NAME),
+    ("nodePools", NAME),
+    ("addons", NAME),
+    ("charts", Key::Field("release")),
+    ("roles", NAME),
+    ("namespaces", NAME),
+    ("gateways", NAME),
+    ("workloads", Key::Workload),
+    ("issuers", NAME),
+    ("storageClasses", NAME),
+];
+
+/// Reports two items of one list with the same name, in a (merged) document.
+pub fn check(doc: &Value, spans: &SpanMap) -> Vec<Diagnostic> {
+    let mut lists: Vec<(String, Key)> = ["/environments", "/regions", "/identity/kmsKeys", "/identity/secrets", "/identity/policies"]
+        .into_iter()
+        .map(|p| (p.to_owned(), NAME))
+        .collect();
+    lists.push(("/edge/zones".into(), Key::Field("domain")));
+    lists.push(("/scenarios".into(), NAME));
+    for (ri, region) in items(doc, "/regions") {
+        let rp = format!("/regions/{ri}");
+        lists.extend(REGION_LISTS.iter().map(|l| (format!("{rp}/{l}"), NAME)));
+        for (ci, _) in items(region, "/clusters") {
+            let cp = format!("{rp}/clusters/{ci}");
+            lists.extend(CLUSTER_LISTS.iter().map(|(l, key)| (format!("{cp}/{l}"), *key)));
+        }
+    }
+    let mut out = Vec::new();
+    for (ptr, key) in lists {
+        let mut first: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, item) in items(doc, &ptr) {
+            let Some(name) = key.of(item) else { continue };
+            match first.get(&name) {
                 Some(&j) => {
+                    let field = key.field();
                     let item = format!("{ptr}/{i}");
-                    let key = if ptr.ends_with("/charts") { "release" } else { "name" };
-                    let here = format!("{item}/{key}");
-                    let there = format!("{ptr}/{j}/{key}");
-                    ctx.push(
-                        Diagnostic::error(codes::DUPLICATE_NAME, format!("duplicate {key} `{name}` in `{}`", ctx.path(&ptr)))
-                            .with_path(ctx.path(&item))
-                            .with_span(ctx.span(&here).or(ctx.span(&item)), "used again here")
-                            .with_secondary(ctx.span(&there), "first used here")
-                            .with_help(format!("give each item of `{}` its own {key}", ctx.path(&ptr))),
+                    let here = format!("{item}/{field}");
+                    let there = format!("{ptr}/{j}/{field}");
+                    let span = |p: &str| span_of(spans, p).map(|s| s.value);
+                    out.push(
+                        Diagnostic::error(codes::DUPLICATE_NAME, format!("duplicate {field} `{name}` in `{}`", spec_path(&ptr)))
+                            .with_path(spec_path(&item))
+                            .with_span(span(&here).or(span(&item)), "used again here")
+                            .with_secondary(span(&there), "first used here")
+                            .with_help(format!("give each item of `{}` its own {field}", spec_path(&ptr))),
                     );
                 }
                 None => {
@@ -68,4 +96,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
             }
         }
     }
+    out
+}
+
+/// The items of the list at `pointer` (none when it is not a list).
+fn items<'a>(doc: &'a Value, pointer: &str) -> impl Iterator<Item = (usize, &'a Value)> {
+    doc.pointer(pointer).and_then(Value::as_array).into_iter().flatten().enumerate()
 }

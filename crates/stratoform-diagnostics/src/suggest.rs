@@ -1,0 +1,25 @@
+//! "Did you mean" suggestions: one measure of closeness for the loader, the review and the
+//! simulator, so that a typo gets the same hint wherever it is written.
+
+/// The closest candidate to `input`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = input.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(did_you_mean("instanceType", ["instanceTypes", "min", "max"]), Some("instanceTypes"));
+        assert_eq!(did_you_mean("nodegroups", ["nodeGroups", "nodePools"]), Some("nodeGroups"));
+        assert_eq!(did_you_mean("zzz", ["nodeGroups"]), None);
+    }
+}
