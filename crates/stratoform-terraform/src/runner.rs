@@ -349,15 +349,15 @@ mod tests {
 
     #[test]
     fn a_step_past_its_limit_is_interrupted_and_then_killed_with_its_children() {
-        let quick = run_limited(&mut Command::new("sh").args(["-c", "echo done"]), Duration::from_secs(30), Duration::from_secs(1)).unwrap();
+        let quick = run_limited(Command::new("sh").args(["-c", "echo done"]), Duration::from_secs(30), Duration::from_secs(1)).unwrap();
         assert!(quick.0.success() && !quick.3 && quick.1 == b"done\n", "a step within its limit runs to its end");
         // Stops at the interrupt.
         let t0 = Instant::now();
-        let interrupted = run_limited(&mut Command::new("sleep").arg("30"), Duration::from_millis(300), Duration::from_secs(20)).unwrap();
+        let interrupted = run_limited(Command::new("sleep").arg("30"), Duration::from_millis(300), Duration::from_secs(20)).unwrap();
         assert!(interrupted.3 && !interrupted.0.success() && t0.elapsed() < Duration::from_secs(15));
         // Ignores the interrupt, and its child holds the output open: both are killed.
         let t0 = Instant::now();
-        let deaf = run_limited(&mut Command::new("sh").args(["-c", "trap '' INT; sleep 30 & wait"]), Duration::from_millis(300), Duration::from_secs(1)).unwrap();
+        let deaf = run_limited(Command::new("sh").args(["-c", "trap '' INT; sleep 30 & wait"]), Duration::from_millis(300), Duration::from_secs(1)).unwrap();
         assert!(deaf.3 && t0.elapsed() < Duration::from_secs(15), "took {:?}", t0.elapsed());
     }
 }

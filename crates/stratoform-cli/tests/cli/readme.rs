@@ -136,3 +136,14 @@ fn the_readme_console_sessions_print_what_the_readme_shows() {
 fn has(tool: &str) -> bool {
     Command::new("bash").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
 }
+
+/// The README's count of the loader's invalid fixture specs is the number in the repository.
+#[test]
+fn the_readme_counts_the_loader_fixtures_there_are() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let (before, _) = readme.split_once(" invalid specs").expect("README.md states how many invalid specs the loader's fixtures hold");
+    let stated: usize = before.rsplit(' ').next().and_then(|n| n.parse().ok()).expect("a number before `invalid specs`");
+    let fixtures = root().join("crates/stratoform-loader/tests/fixtures");
+    let there = std::fs::read_dir(&fixtures).expect("the fixtures").filter_map(Result::ok).filter(|e| e.path().join("platform.yaml").is_file()).count();
+    assert_eq!(stated, there, "README.md says the loader has {stated} invalid fixture specs; {} holds {there}", fixtures.display());
+}
