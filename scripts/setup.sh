@@ -135,7 +135,7 @@ setup_chromium() {
   if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
     sf_step "chromium: $(command -v chromium || command -v chromium-browser)"
   elif [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    sf_step "chromium: apt-get install chromium"
+    sf_step "chromium: apt-get install chromium (system-wide; the docs tests open every SVG in it)"
     # A fresh machine has no package lists yet: refresh them once, then install.
     { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 ||
       { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null; }; } ||
@@ -250,9 +250,11 @@ EOF
 }
 
 # run_parallel NAME CMD... ; wait_parallel: the slow, independent steps (two pip installs, npm ci)
-# run side by side, each logging to .tools/logs/NAME.log; the logs are replayed in order.
+# run side by side, each logging to .tools/logs/NAME.log. Each says when it starts; its log is
+# printed when it ends, with its time; while any runs, a line every 20 s says which and for how long.
 PAR_NAMES=()
 PAR_PIDS=()
+PAR_START=()
 run_parallel() {
   local name=$1
   shift
@@ -260,14 +262,39 @@ run_parallel() {
   ("$@") >"$TOOLS/logs/$name.log" 2>&1 &
   PAR_NAMES+=("$name")
   PAR_PIDS+=($!)
+  PAR_START+=("$(sf_now_ms)")
+  sf_step "$name: started (log: .tools/logs/$name.log)"
 }
 wait_parallel() {
-  local i failed=()
-  for i in "${!PAR_PIDS[@]}"; do
-    if wait "${PAR_PIDS[$i]}"; then cat "$TOOLS/logs/${PAR_NAMES[$i]}.log" >&2; else
-      tail -n 40 "$TOOLS/logs/${PAR_NAMES[$i]}.log" >&2
-      failed+=("${PAR_NAMES[$i]}")
+  local i failed=() pending=("${!PAR_PIDS[@]}") still running last_note now
+  last_note=$(sf_now_ms)
+  while ((${#pending[@]})); do
+    still=()
+    for i in "${pending[@]}"; do
+      if kill -0 "${PAR_PIDS[$i]}" 2>/dev/null; then
+        still+=("$i")
+        continue
+      fi
+      now=$(sf_now_ms)
+      if wait "${PAR_PIDS[$i]}"; then
+        cat "$TOOLS/logs/${PAR_NAMES[$i]}.log" >&2
+        sf_log "    ${PAR_NAMES[$i]}: finished in $(((now - PAR_START[i]) / 1000)) s"
+      else
+        tail -n 40 "$TOOLS/logs/${PAR_NAMES[$i]}.log" >&2
+        sf_log "    ${PAR_NAMES[$i]}: FAILED after $(((now - PAR_START[i]) / 1000)) s"
+        failed+=("${PAR_NAMES[$i]}")
+      fi
+    done
+    pending=("${still[@]}")
+    ((${#pending[@]})) || break
+    now=$(sf_now_ms)
+    if ((now - last_note >= 20000)); then
+      running=""
+      for i in "${pending[@]}"; do running+=" ${PAR_NAMES[$i]} ($(((now - PAR_START[i]) / 1000)) s)"; done
+      sf_log "    still running:$running"
+      last_note=$now
     fi
+    sleep 0.5
   done
   ((${#failed[@]} == 0)) || sf_die "setup failed: ${failed[*]}" "see .tools/logs/<step>.log, then re-run \`bash scripts/setup.sh\`"
 }

@@ -25,7 +25,18 @@ export STRATOFORM_REQUIRE_TOOLS=1
 
 STRATOFORM_MOTO_RUN_DIR=$TOOLS/run/test-$$
 export STRATOFORM_MOTO_RUN_DIR
+# The long proofs (Terraform on the emulator, terraform validate) append a line per step to this
+# file (`progress` in their support code); it is printed as they go, while the test harness keeps
+# the rest of a test's output until the test ends.
+mkdir -p "$STRATOFORM_MOTO_RUN_DIR"
+STRATOFORM_PROGRESS=$STRATOFORM_MOTO_RUN_DIR/progress.log
+export STRATOFORM_PROGRESS
+: >"$STRATOFORM_PROGRESS"
+(tail -n +1 -F "$STRATOFORM_PROGRESS" 2>/dev/null | sed -u 's/^/  progress: /' >&2) &
+PROGRESS_PID=$!
 cleanup() {
+  # SIGPIPE: the subshell then ends without a "Terminated" line.
+  pkill -PIPE -P "$PROGRESS_PID" 2>/dev/null || true
   if [[ -d $STRATOFORM_MOTO_RUN_DIR ]]; then
     "$ROOT/tools/moto.sh" stop all 2>/dev/null || true
     rm -rf "$STRATOFORM_MOTO_RUN_DIR"

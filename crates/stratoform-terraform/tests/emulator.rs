@@ -162,14 +162,18 @@ struct Times {
 /// Runs a terraform step again once when the emulator dropped a connection under load (moto's
 /// server closes a kept-alive connection the provider is reading from; the provider retries only
 /// twice against the emulator). A step that fails for any other reason fails at once.
-fn once_more(step: impl Fn() -> Result<Duration, stratoform_terraform::runner::RunError>) -> Result<Duration, String> {
-    match step() {
+/// `what` names the step in the progress line it reports when done.
+fn once_more(what: &str, step: impl Fn() -> Result<Duration, stratoform_terraform::runner::RunError>) -> Result<Duration, String> {
+    let took = match step() {
         Err(e) if ["use of closed network connection", "connection reset by peer"].iter().any(|m| e.to_string().contains(m)) => {
-            eprintln!("the emulator dropped a connection; running the step again:\n{}", tail(&e.to_string(), 5));
+            progress(&format!("{what}: the emulator dropped a connection; running the step again"));
+            eprintln!("{}", tail(&e.to_string(), 5));
             step().map_err(|e| e.to_string())
         }
         r => r.map_err(|e| e.to_string()),
-    }
+    }?;
+    progress(&format!("{what} in {:.0}s", took.as_secs_f64()));
+    Ok(took)
 }
 
 /// Applies every stack of one environment in order (planning the emulator's gaps first).
@@ -191,8 +195,7 @@ fn apply(example: &str, model: &Model, runner: &LocalRun, stacks: &[Stack], endp
             let planned: Vec<&&str> = gap_types.iter().filter(|ty| plan.output.contains(&format!(".{ty}.this"))).collect();
             eprintln!("{example}/{env}: {} planned with the emulator's gaps: {planned:?}", stack.name);
         }
-        t.apply += once_more(|| runner.apply(&stack.name))?;
-        eprintln!("{example}/{env}: applied {}", stack.name);
+        t.apply += once_more(&format!("emulator: {example}/{env}: applied {}", stack.name), || runner.apply(&stack.name))?;
     }
     Ok(())
 }
@@ -263,22 +266,22 @@ fn prove(example: &str, spec: &Path, envs: &[String]) -> Result<Times, String> {
         // Production turns deletion protection on; release it the way an operator would first.
         runner.release_protection().map_err(|e| e.to_string())?;
         for stack in stacks.iter().filter(|s| s.kind == StackKind::Environment) {
-            t.apply += once_more(|| runner.apply(&stack.name))?;
+            t.apply += once_more(&format!("emulator: {example}/{env}: applied {} again", stack.name), || runner.apply(&stack.name))?;
         }
         // Records go before the load balancers they name; the controller deletes those with the
         // Services, before the cluster goes.
         for stack in stacks.iter().filter(|s| s.kind == StackKind::Edge) {
-            t.destroy += once_more(|| runner.destroy(&stack.name))?;
+            t.destroy += once_more(&format!("emulator: {example}/{env}: destroyed {}", stack.name), || runner.destroy(&stack.name))?;
             controller(&moto.endpoint, "delete", model).map_err(|e| format!("{example}/{env}: {e}"))?;
         }
         for stack in stacks.iter().rev().filter(|s| s.kind == StackKind::Environment) {
-            t.destroy += once_more(|| runner.destroy(&stack.name))?;
+            t.destroy += once_more(&format!("emulator: {example}/{env}: destroyed {}", stack.name), || runner.destroy(&stack.name))?;
         }
         check(&moto.endpoint, "env-destroyed", model).map_err(|e| format!("{example}/{env}: {e}"))?;
         // The environment's long-lived stack outlives its other stacks; it goes with the
         // environment itself.
         for stack in stacks.iter().filter(|s| s.kind == StackKind::LongLived) {
-            t.destroy += once_more(|| runner.destroy(&stack.name))?;
+            t.destroy += once_more(&format!("emulator: {example}/{env}: destroyed {}", stack.name), || runner.destroy(&stack.name))?;
         }
         for stack in stacks.iter().filter(|s| !s.per_account()) {
             let left = runner.state_list(&stack.name).map_err(|e| e.to_string())?;
@@ -301,7 +304,7 @@ fn prove(example: &str, spec: &Path, envs: &[String]) -> Result<Times, String> {
     }
     let (model, runner, stacks) = runs.last().expect("an example has environments");
     for stack in stacks.iter().rev().filter(|s| s.per_account()) {
-        t.destroy += once_more(|| runner.destroy(&stack.name))?;
+        t.destroy += once_more(&format!("emulator: {example}: destroyed {}", stack.name), || runner.destroy(&stack.name))?;
     }
     for (m, r, stacks) in &runs {
         for stack in stacks {

@@ -49,10 +49,12 @@ fn rendered_terraform_is_formatted_and_valid() {
     assert_eq!(code, 0, "terraform fmt wants changes:\n{}", tail(&out, 60));
 
     // Validate in parallel: init is mostly waiting on the file system.
+    let base = dir.path().to_path_buf();
     let chunks: Vec<Vec<std::path::PathBuf>> = dirs.chunks(dirs.len().div_ceil(4).max(1)).map(<[_]>::to_vec).collect();
     let handles: Vec<_> = chunks
         .into_iter()
         .map(|chunk| {
+            let base = base.clone();
             std::thread::spawn(move || {
                 let mut failures = Vec::new();
                 for d in chunk {
@@ -65,6 +67,8 @@ fn rendered_terraform_is_formatted_and_valid() {
                     if code != 0 {
                         failures.push(format!("validate {}:\n{}", d.display(), tail(&out, 30)));
                     }
+                    let what = d.strip_prefix(&base).unwrap_or(&d).display().to_string();
+                    progress(&format!("terraform validate: {what}: {}", if code == 0 { "valid" } else { "INVALID" }));
                 }
                 failures
             })

@@ -109,6 +109,7 @@ fn the_readme_console_sessions_print_what_the_readme_shows() {
     for step in &steps {
         // `$?` is the previous command's status, as in the shell the README was written in.
         let script = format!("(exit {status}); {} 2>&1", step.command);
+        let started = std::time::Instant::now();
         let run = Command::new("bash")
             .args(["-c", &script])
             .current_dir(dir)
@@ -118,6 +119,7 @@ fn the_readme_console_sessions_print_what_the_readme_shows() {
             .output()
             .expect("bash runs");
         status = run.status.code().unwrap_or(-1);
+        progress(&format!("README.md:{}: `$ {}` done in {:.0}s", step.line, step.command, started.elapsed().as_secs_f64()));
         let text = String::from_utf8_lossy(&run.stdout);
         let actual: Vec<&str> = text.lines().collect();
         if !lines_match(&step.expected, &actual) {
@@ -131,6 +133,17 @@ fn the_readme_console_sessions_print_what_the_readme_shows() {
         }
     }
     assert!(stale.is_empty(), "{} README session(s) are stale:\n\n{}", stale.len(), stale.join("\n\n"));
+}
+
+/// A line for `STRATOFORM_PROGRESS`, which scripts/test.sh prints as the tests run (the sessions
+/// that call the emulator take minutes).
+fn progress(line: &str) {
+    use std::io::Write;
+    if let Some(path) = std::env::var_os("STRATOFORM_PROGRESS") {
+        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = file.write_all(format!("{line}\n").as_bytes());
+        }
+    }
 }
 
 fn has(tool: &str) -> bool {

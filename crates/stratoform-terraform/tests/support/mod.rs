@@ -14,6 +14,20 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
+/// Reports a step of a long proof as it happens: on stderr (which the test harness keeps until
+/// the test ends) and, when `STRATOFORM_PROGRESS` names a file, as a line appended to it, which
+/// `scripts/test.sh` prints while the tests run, so a run of half an hour is never silent.
+pub fn progress(line: &str) {
+    eprintln!("{line}");
+    if let Some(path) = std::env::var_os("STRATOFORM_PROGRESS") {
+        use std::io::Write;
+        // One `write` per line, so lines of tests running side by side do not mix.
+        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = file.write_all(format!("{line}\n").as_bytes());
+        }
+    }
+}
+
 /// Skips (prints why and returns false) or fails under `STRATOFORM_REQUIRE_TOOLS=1`.
 pub fn require(tool: &str, found: bool) -> bool {
     if found {
