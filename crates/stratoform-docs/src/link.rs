@@ -69,3 +69,8 @@ pub(crate) fn href_offset(model: &Model, offset: usize) -> String {
     }
     format!("{}#L{}", spec_from(model, ENV_PAGES), model.line_starts.partition_point(|&s| s <= offset))
 }
+
+/// A diagram node's link: where it points in the spec, and the spec path it shows.
+pub(crate) fn node(model: &Model, pointer: &str) -> Option<(String, String)> {
+    Some((href(model, pointer), spec_path(pointer)))
+}

@@ -27,7 +27,7 @@ pub(crate) fn header(model: &Model) -> String {
 /// Every file of one environment, by name.
 pub(crate) fn environment(model: &Model, graph: &Graph) -> Vec<(String, String)> {
     let net = network::diagram(model);
-    let traffic = traffic::diagram(model);
+    let traffic = traffic_path::diagram(model);
     let failover = edge::diagram(model);
     let waves = deployment::diagram(model, graph);
     let mut files = vec![

@@ -2,25 +2,12 @@
 //! the traffic path from the internet to a pod.
 
 use stratoform_model::Model;
-use stratoform_spec::Scheme;
 
+use super::traffic_path::scheme;
 use super::{embed, header, yes_no};
-use crate::link::{href, md, spec_path};
+use crate::link::md;
 use crate::markdown::{code, Doc, Table};
 use crate::Diagram;
-
-pub(crate) use super::traffic_path::diagram;
-
-pub(super) fn scheme(s: Scheme) -> &'static str {
-    match s {
-        Scheme::Internal => "internal",
-        Scheme::InternetFacing => "internet-facing",
-    }
-}
-
-pub(super) fn link(model: &Model, pointer: &str) -> Option<(String, String)> {
-    Some((href(model, pointer), spec_path(pointer)))
-}
 
 pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
     let mut doc = Doc::new(&header(model), "Traffic");

@@ -4,8 +4,16 @@
 use stratoform_model::Model;
 use stratoform_spec::Scheme;
 
-use super::traffic::{link, scheme};
+use crate::link::node as link;
 use crate::Diagram;
+
+/// How a scheme reads in the docs.
+pub(super) fn scheme(s: Scheme) -> &'static str {
+    match s {
+        Scheme::Internal => "internal",
+        Scheme::InternetFacing => "internet-facing",
+    }
+}
 
 /// Internet → entry points → load balancers and gateways → routes → workloads (pods).
 pub(crate) fn diagram(model: &Model) -> Diagram {
