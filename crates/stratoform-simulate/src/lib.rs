@@ -3,6 +3,23 @@
 //! and Global Accelerator, zone outages, spot reclaims and load curves driving the HPA and the
 //! node autoscalers — with assertions that gate CI, a JSON and human report, SVG charts and
 //! monthly cost per environment.
+//!
+//! The modules, in the order a run goes through them:
+//!
+//! - `scenario`: runs one scenario: builds its world, runs it, measures, checks its assertions;
+//!   `scenario::failover` measures a region outage;
+//! - `build`: the resolved model turned into simulated clusters and entry points;
+//! - `world`: the event loop, and (`world::traffic`, `world::series`) the per-second traffic
+//!   accounting and what a run records;
+//! - `cluster`: one cluster's state, HPA, scheduler, node autoscalers and disruptions;
+//! - `edge`: Cloudflare load balancers and Global Accelerators, health checks and routing;
+//! - `load`: request-rate curves;
+//! - `queue`, `rng`, `params`: the event queue and simulated time, seeded randomness, fixed
+//!   parameters and timing rules;
+//! - `assertion`: the assertion language;
+//! - `report`, `svg`, `cost`: the JSON and human report, the charts, monthly node cost;
+//! - `error`: why a scenario cannot be simulated;
+//! - this file: [`simulate`] over every scenario of the spec, and [`charts`].
 
 pub mod assertion;
 pub mod build;

@@ -2,7 +2,7 @@
 
 use stratoform_spec::{LoadShape, Shape};
 
-use crate::SimulateError;
+use crate::error::SimulateError;
 
 /// A request rate over time, in requests per second.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,6 +7,11 @@ use std::collections::BinaryHeap;
 /// Simulated time in milliseconds since the start of the scenario.
 pub type Millis = u64;
 
+/// Milliseconds as seconds, as the report and the charts give times.
+pub(crate) fn secs(ms: Millis) -> f64 {
+    ms as f64 / 1000.0
+}
+
 struct Entry<E> {
     at: Millis,
     seq: u64,

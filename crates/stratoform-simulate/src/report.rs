@@ -209,6 +209,11 @@ pub struct AssertionResult {
     pub passed: bool,
 }
 
+/// Rounded to three decimals, as the report gives rates, counts and percentages.
+pub(crate) fn r3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
 /// `1h 2m 3s` style.
 pub fn duration(s: f64) -> String {
     let total = s.round() as u64;
