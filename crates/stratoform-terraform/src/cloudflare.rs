@@ -11,7 +11,6 @@ use stratoform_spec::DnsProvider;
 use crate::dsl::*;
 use crate::file::tf_file;
 use crate::modules::TERRAFORM_VERSION;
-use crate::stacks::serde_name;
 
 /// The Cloudflare provider constraint.
 pub const CLOUDFLARE_PROVIDER_VERSION: &str = "~> 4.40";

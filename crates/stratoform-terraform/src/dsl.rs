@@ -154,3 +154,8 @@ pub fn obj_expr_keys(items: impl IntoIterator<Item = (Expression, Expression)>) 
     }
     Expression::Object(o)
 }
+
+/// An enum's serde name, uppercased (`TCP`, `HTTPS`).
+pub fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}

@@ -315,4 +315,17 @@ mod tests {
     fn escapes_template_openers() {
         assert_eq!(quote("a ${b} %{c} \"d\"\n"), r#""a $${b} %%{c} \"d\"\n""#);
     }
+
+    #[test]
+    fn a_skip_prints_as_a_comment_inside_its_block() {
+        let mut items = vec![block(
+            "resource",
+            &["aws_vpc_security_group_ingress_rule", "rdp"],
+            vec![attr("from_port", n(3389)), attr("to_port", n(3389)), attr("referenced_security_group_id", ex("var.group"))],
+        )];
+        crate::checkov::annotate(crate::checkov::Scope::Stack, &mut items);
+        let text = print_body(&Body(items));
+        assert!(text.starts_with("resource \"aws_vpc_security_group_ingress_rule\" \"rdp\" {\n  #checkov:skip=CKV_AWS_25:the source is a security group"), "{text}");
+        assert!(text.contains("\n  from_port                    = 3389\n"), "{text}");
+    }
 }

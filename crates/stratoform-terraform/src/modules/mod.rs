@@ -181,3 +181,27 @@ impl Module {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkov::MODULE_RESOURCES;
+
+    #[test]
+    fn every_module_skip_names_a_resource_its_module_renders() {
+        let modules = all();
+        for r in MODULE_RESOURCES {
+            let module = modules.iter().find(|m| m.name == r.module).unwrap_or_else(|| panic!("no module `{}`", r.module));
+            let found = module.main.iter().any(|st| {
+                matches!(st, Structure::Block(b) if b.identifier() == "resource"
+                    && b.labels().first().map(|l| l.as_str()) == Some(r.ty)
+                    && b.labels().get(1).map(|l| l.as_str()) == Some(r.name))
+            });
+            assert!(found, "module `{}` renders no `{}.{}`", r.module, r.ty, r.name);
+            for (check, why) in r.skips {
+                assert!(check.starts_with("CKV"), "{check}");
+                assert!(why.len() > 40 && !why.contains('\n'), "{}.{} {check}: say why, on one line", r.ty, r.name);
+            }
+        }
+    }
+}

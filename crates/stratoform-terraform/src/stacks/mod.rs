@@ -309,10 +309,8 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
     files
 }
 
-/// An enum's serde name, uppercased (`TCP`, `HTTPS`).
-pub fn serde_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
+/// An enum's serde name; it lives in [`crate::dsl`] (the Cloudflare renderer uses it too) and stays at this path.
+pub use crate::dsl::serde_name;
 
 /// CloudWatch Logs retention: the smallest allowed value at least `days`.
 pub fn retention_days(days: u64) -> i64 {

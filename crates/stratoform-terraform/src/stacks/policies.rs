@@ -80,7 +80,7 @@ fn account_scoped(service: GrantService) -> Option<(&'static [&'static str], &'s
 pub fn grant_policy(grants: &[Grant], resolve: &mut dyn Resolve) -> Expression {
     let mut statements = Vec::new();
     for (i, g) in grants.iter().enumerate() {
-        let sid = format!("Grant{}{}", i + 1, crate::stacks::serde_name(&g.service).replace('-', ""));
+        let sid = format!("Grant{}{}", i + 1, serde_name(&g.service).replace('-', ""));
         let names: Vec<&str> = g.resources.iter().map(String::as_str).collect();
         let mut allowed = actions(g.service, g.access);
         let resources: Vec<Expression> = match g.service {
