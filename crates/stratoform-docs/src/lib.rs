@@ -6,6 +6,14 @@
 //! diagrams (network, traffic path from the internet to a pod, deployment waves, failover) both
 //! as Mermaid blocks and as standalone SVG files a browser shows without plugins. Every table row
 //! and diagram node links back to the spec path it came from (`platform.yaml#L42`).
+//!
+//! Modules:
+//!
+//! - `diagram`: one diagram as Mermaid and as SVG with a layout of its own
+//! - `link`: links from docs back into the spec
+//! - `markdown`: headings, paragraphs and escaped tables
+//! - `pages`: the pages of one environment, and the index
+//! - `topology`: the network diagram of VPCs, zones and tiers
 
 mod diagram;
 mod link;

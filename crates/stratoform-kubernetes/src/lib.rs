@@ -19,6 +19,35 @@
 //! mesh-wide policy, Karpenter pools), and one `ns-<namespace>` per application namespace.
 //! [`render_kind`] renders the same for a local kind cluster, with `kind/` cluster configs and
 //! `parity.md` listing what differs from AWS.
+//!
+//! Modules:
+//!
+//! - `argocd`: AppProjects, Applications per chart and bundle, the sync chain
+//! - `certificates`: cert-manager ClusterIssuers and Certificates
+//! - `charts`: the Helm chart catalog with the values stratoform adds
+//! - `checkov`: the checkov checks manifests fail on purpose, with reasons
+//! - `context`: what builders know of one cluster of one environment; the manifest type
+//! - `efs`: EFS access points mounted by workloads
+//! - `error`: every problem that stops a render
+//! - `gateways`: Gateway API gateways and routes
+//! - `ingress`: NGINX Ingress objects
+//! - `installers`: CRDs and controllers the rendered objects need
+//! - `karpenter`: NodePools and EC2NodeClasses
+//! - `kind`: the kind target: cluster configs and `parity.md`
+//! - `kustomize`: bases and per-environment overlays
+//! - `mesh`: Istio ambient: mTLS, waypoints, OIDC checks
+//! - `namespaces`: namespaces with mesh, Pod Security and team labels
+//! - `parallel`: clusters rendered across the cores
+//! - `readme`: `kubernetes/README.md`
+//! - `refs`: `${...}` references in Helm values
+//! - `registry_auth`: credentials of private ECR chart registries
+//! - `secret_provider_class`: a schema check for SecretProviderClass
+//! - `storage`: StorageClasses, PersistentVolumeClaims, SecretProviderClasses
+//! - `target_group_binding`: TargetGroupBindings to Terraform's load balancers
+//! - `vertical_pod_autoscaler`: a schema check for VerticalPodAutoscaler
+//! - `waves`: Argo CD sync waves
+//! - `workloads`: a workload's objects, from ServiceAccount to NetworkPolicy
+//! - `yaml`: YAML text from JSON values
 
 pub mod argocd;
 pub mod certificates;

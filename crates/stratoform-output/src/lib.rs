@@ -1,5 +1,16 @@
 //! The output of rendering: an in-memory tree of files, and the writer that puts it on disk
 //! deterministically and atomically, never touching a file it did not generate.
+//!
+//! Modules:
+//!
+//! - `drift`: how an output directory differs from what a render would write
+//! - `manifest`: which files stratoform generated, with their digests
+//! - `metadata`: directory mode and owner across generations
+//! - `scan`: what is in an output directory, and which paths a tree may use
+//! - `spec_ref`: how generated files name the spec
+//! - `swap`: swapping a finished generation into place
+//! - `tree`: the in-memory tree of generated files
+//! - `writer`: writing a tree deterministically and atomically
 
 pub mod drift;
 pub mod manifest;

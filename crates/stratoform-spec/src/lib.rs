@@ -3,6 +3,28 @@
 //! A spec is YAML with `apiVersion: stratoform.dev/v1alpha1` and `kind: Platform`. Every struct
 //! denies unknown fields, every field documents its default, and the JSON Schema is generated
 //! from these types ([`schema::json_schema`]).
+//!
+//! Modules:
+//!
+//! - `catalog`: offline facts about AWS instance types and prices
+//! - `charts`: the Helm chart catalog and Argo CD
+//! - `cluster`: EKS clusters, add-ons, access and namespaces
+//! - `data`: databases, caches, buckets, file systems, registries, volumes, log groups
+//! - `defaults`: default values of the spec's fields
+//! - `edge`: DNS, Cloudflare load balancing, Global Accelerator
+//! - `hosts`: plain EC2 hosts
+//! - `identity`: IAM roles, policies, OIDC providers and secrets
+//! - `network`: regions, VPCs, subnets, NAT, endpoints, security groups
+//! - `newtype`: the macro behind the validated string newtypes
+//! - `nodes`: node groups, Karpenter node pools
+//! - `observability`: SNS topics and CloudWatch alarms
+//! - `platform`: the root `Platform`, environments and state backend
+//! - `review`: the architecture review's settings
+//! - `scenarios`: failover and scaling scenarios for `simulate`
+//! - `schema`: the generated JSON Schema
+//! - `traffic`: load balancers, gateways, mesh, ingress, certificates
+//! - `values`: validated scalar types
+//! - `workloads`: Deployments and StatefulSets and what they carry
 
 pub mod catalog;
 pub mod charts;

@@ -1,0 +1,102 @@
+//! Where a workload's pods run: the node group's or node pool's labels and taints, and zone
+//! spreading.
+
+use serde_json::{Map, Value, json};
+use stratoform_spec::{TaintEffect, Workload};
+
+use super::selector;
+use crate::{ClusterCtx, Problem};
+
+/// nodeSelector and tolerations from the node group or node pool, and zone spreading.
+pub(super) fn placement(ctx: &ClusterCtx<'_>, w: &Workload, pod: &mut Map<String, Value>) {
+    let Some(p) = &w.placement else {
+        pod.insert("topologySpreadConstraints".into(), spread(w));
+        return;
+    };
+    let (labels, taints) = if let Some(ng) = &p.node_group {
+        match ctx.cluster.node_groups.iter().find(|g| g.name == *ng) {
+            Some(g) => (g.labels.clone(), g.taints.clone()),
+            None => {
+                dangling(
+                    ctx,
+                    w,
+                    "node group",
+                    ng.as_str(),
+                    "declare it under `nodeGroups` of the cluster",
+                );
+                Default::default()
+            }
+        }
+    } else if let Some(np) = &p.node_pool {
+        match ctx.cluster.node_pools.iter().find(|g| g.name == *np) {
+            Some(g) => {
+                let mut l = g.labels.clone();
+                l.insert("karpenter.sh/nodepool".into(), g.name.to_string());
+                (l, g.taints.clone())
+            }
+            None => {
+                dangling(
+                    ctx,
+                    w,
+                    "node pool",
+                    np.as_str(),
+                    "declare it under `nodePools` of the cluster",
+                );
+                Default::default()
+            }
+        }
+    } else {
+        Default::default()
+    };
+    if !labels.is_empty() {
+        pod.insert("nodeSelector".into(), json!(labels));
+    }
+    if !taints.is_empty() {
+        pod.insert(
+            "tolerations".into(),
+            Value::Array(taints.iter().map(toleration).collect()),
+        );
+    }
+    if p.spread_across_zones {
+        pod.insert("topologySpreadConstraints".into(), spread(w));
+    }
+}
+
+fn dangling(ctx: &ClusterCtx<'_>, w: &Workload, what: &str, name: &str, help: &str) {
+    ctx.problem(Problem::Dangling {
+        env: ctx.env().into(),
+        cluster: ctx.name().into(),
+        owner: format!("workload `{}`", w.name),
+        what: what.into(),
+        name: name.into(),
+        help: help.into(),
+    });
+}
+
+/// A toleration matching a taint exactly.
+pub fn toleration(t: &stratoform_spec::Taint) -> Value {
+    let effect = effect(t.effect);
+    match &t.value {
+        Some(v) => json!({"key": t.key, "operator": "Equal", "value": v, "effect": effect}),
+        None => json!({"key": t.key, "operator": "Exists", "effect": effect}),
+    }
+}
+
+/// The Kubernetes name of a taint effect.
+pub fn effect(e: TaintEffect) -> &'static str {
+    match e {
+        TaintEffect::NoSchedule => "NoSchedule",
+        TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+        TaintEffect::NoExecute => "NoExecute",
+    }
+}
+
+fn spread(w: &Workload) -> Value {
+    // ScheduleAnyway: losing a zone must not leave replicas pending.
+    json!([{
+        "maxSkew": 1,
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": {"matchLabels": selector(w)},
+    }])
+}
