@@ -6,6 +6,7 @@ mod docs_links;
 mod e2e;
 mod golden;
 mod hostile;
+mod layout;
 mod links;
 mod readme;
 mod render;

@@ -139,10 +139,10 @@ fn the_readme_console_sessions_print_what_the_readme_shows() {
 /// that call the emulator take minutes).
 fn progress(line: &str) {
     use std::io::Write;
-    if let Some(path) = std::env::var_os("STRATOFORM_PROGRESS") {
-        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-            let _ = file.write_all(format!("{line}\n").as_bytes());
-        }
+    if let Some(path) = std::env::var_os("STRATOFORM_PROGRESS")
+        && let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path)
+    {
+        let _ = file.write_all(format!("{line}\n").as_bytes());
     }
 }
 

@@ -1,7 +1,7 @@
 //! The layered layout of a diagram: each node's place in the grid, the orthogonal route of each
 //! edge through the free channels between the boxes, and where the edge labels sit.
 
-use super::svg::{fit, text_width};
+use super::text::{fit, text_width};
 use super::Diagram;
 
 impl Diagram {

@@ -4,16 +4,19 @@
 //!
 //! - `mod.rs`: the [`Diagram`] being built, and its Mermaid rendering
 //! - `layout`: the layered layout: the grid of nodes, the edges' orthogonal routes and the labels
-//! - `svg`: the SVG drawing of a layout, and the text helpers the topology drawing shares
+//! - `svg`: the SVG drawing of a layout
+//! - `text`: the width of a drawn text and cutting a text to a width, shared with the topology drawing
 
 mod layout;
 mod svg;
+mod text;
 #[cfg(test)]
 mod tests;
 
 use std::fmt::Write;
 
-pub(crate) use svg::{ARROW_DEFS, fit, path_data, text_width};
+pub(crate) use svg::{ARROW_DEFS, path_data};
+pub(crate) use text::{fit, text_width};
 
 /// A node of a diagram.
 #[derive(Clone, Debug)]

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::Diagram;
 use super::layout::Layout;
+use super::text::{fit, truncate};
 
 impl Diagram {
     pub(super) fn draw(&self, l: &Layout, header: &str) -> String {
@@ -67,22 +68,6 @@ pub(crate) fn path_data(pts: &[(f64, f64)]) -> String {
 
 fn round(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
-}
-
-/// A generous estimate of a text's width in pixels (DejaVu Sans, the usual fallback for
-/// Helvetica, is wide), so layouts leave room for it.
-pub(crate) fn text_width(s: &str, size: f64, bold: bool) -> f64 {
-    s.chars().count() as f64 * size * if bold { 0.74 } else { 0.66 }
-}
-
-/// Cut to fit `width` pixels (by [`text_width`]).
-pub(crate) fn fit(s: &str, width: f64, size: f64, bold: bool) -> String {
-    let max = (width / (size * if bold { 0.74 } else { 0.66 })).floor().max(2.0) as usize;
-    truncate(s, max)
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
 }
 
 fn xml(s: &str) -> String {
