@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::diagram::{fit, path_data, text_width, ARROW_DEFS};
+use crate::diagram::{fit, open, path_data, text_width, xml};
 
 /// A link target and the spec path it shows.
 pub type Link = Option<(String, String)>;
@@ -184,15 +184,7 @@ impl Topology {
             width = width.max(w);
         }
         let (width, height) = (width.ceil() + LEFT, y.ceil());
-        let mut out = String::new();
-        let _ = writeln!(out, "<!-- {} -->", xml(header));
-        let _ = writeln!(
-            out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"
-        );
-        let _ = writeln!(out, "  <title>{}</title>", xml(&self.title));
-        out.push_str(ARROW_DEFS);
-        let _ = writeln!(out, "  <rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>");
+        let mut out = open(header, &self.title, width, height);
         out.push_str(&body);
         out.push_str("</svg>\n");
         out
@@ -362,10 +354,6 @@ fn open_link(link: &Link) -> String {
 
 fn close_link(link: &Link) -> &'static str {
     if link.is_some() { "  </a>\n" } else { "  </g>\n" }
-}
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Text safe inside a quoted Mermaid label.

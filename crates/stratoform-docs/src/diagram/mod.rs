@@ -15,7 +15,7 @@ mod tests;
 
 use std::fmt::Write;
 
-pub(crate) use svg::{ARROW_DEFS, path_data};
+pub(crate) use svg::{open, path_data, xml};
 pub(crate) use text::{fit, text_width};
 
 /// A node of a diagram.

@@ -11,15 +11,7 @@ impl Diagram {
     pub(super) fn draw(&self, l: &Layout, header: &str) -> String {
         let (width, height) = (l.width, l.height);
         let (bw, bh) = l.box_size;
-        let mut out = String::new();
-        let _ = writeln!(out, "<!-- {} -->", xml(header));
-        let _ = writeln!(
-            out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"
-        );
-        let _ = writeln!(out, "  <title>{}</title>", xml(&self.title));
-        out.push_str(ARROW_DEFS);
-        let _ = writeln!(out, "  <rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>");
+        let mut out = open(header, &self.title, width, height);
         for (i, b) in l.titles.iter().enumerate() {
             let (x, y, w, h) = b.rect;
             if w > 0.0 && i % 2 == 0 {
@@ -55,7 +47,7 @@ impl Diagram {
 
 
 /// The arrowhead every edge ends with.
-pub(crate) const ARROW_DEFS: &str = "  <defs>\n    <marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">\n      <path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/>\n    </marker>\n  </defs>\n";
+const ARROW_DEFS: &str = "  <defs>\n    <marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">\n      <path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/>\n    </marker>\n  </defs>\n";
 
 /// SVG path data of a polyline: `M x y L x y ...`.
 pub(crate) fn path_data(pts: &[(f64, f64)]) -> String {
@@ -70,6 +62,22 @@ fn round(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-fn xml(s: &str) -> String {
+/// The start of an SVG document `width` × `height` (the generated-file comment, the root
+/// element, its title, the arrow marker and a white background), shared by every drawing.
+pub(crate) fn open(header: &str, title: &str, width: f64, height: f64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "<!-- {} -->", xml(header));
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"
+    );
+    let _ = writeln!(out, "  <title>{}</title>", xml(title));
+    out.push_str(ARROW_DEFS);
+    let _ = writeln!(out, "  <rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>");
+    out
+}
+
+/// `s` escaped for XML text and attribute values.
+pub(crate) fn xml(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
