@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::{examples, root, stratoform_with};
+use crate::{examples, files_below, root, stratoform_with};
 
 #[test]
 fn every_docs_link_of_every_example_resolves_when_rendered_elsewhere() {
@@ -20,7 +20,9 @@ fn every_docs_link_of_every_example_resolves_when_rendered_elsewhere() {
         assert_eq!(run.code, 0, "{name}: {}{}", run.stdout, run.stderr);
         let mut lines_of: BTreeMap<PathBuf, usize> = BTreeMap::new();
         let (mut to_spec, mut between_pages) = (0, 0);
-        for page in pages(&out.join("docs")) {
+        let docs = out.join("docs");
+        let pages = files_below(&docs).into_iter().filter(|p| p.extension().is_some_and(|e| e == "md" || e == "svg"));
+        for page in pages.map(|p| docs.join(p)) {
             let text = std::fs::read_to_string(&page).expect("a page");
             let folder = page.parent().expect("a folder");
             for link in links(&text) {
@@ -53,24 +55,6 @@ fn every_docs_link_of_every_example_resolves_when_rendered_elsewhere() {
         assert!(to_spec > 100 && between_pages > 20, "{name}: only {to_spec} links to the spec and {between_pages} between pages");
     }
     assert!(broken.is_empty(), "{} broken link(s):\n{}", broken.len(), broken.join("\n"));
-}
-
-/// Every `.md` and `.svg` file below `dir`.
-fn pages(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
-        for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
-            let p = e.expect("an entry").path();
-            if p.is_dir() {
-                pending.push(p);
-            } else if p.extension().is_some_and(|e| e == "md" || e == "svg") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The relative link targets of a page: Markdown `](target)`, `href="target"` and Mermaid

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::root;
+use crate::{files_below, root};
 
 /// The most lines a source file may have.
 const MAX_LINES: usize = 500;
@@ -23,7 +23,7 @@ fn no_source_file_is_over_500_lines_and_no_files_use_each_other_in_a_circle() {
         if !src.is_dir() {
             continue;
         }
-        let files = rust_files(&src);
+        let files: Vec<PathBuf> = files_below(&src).into_iter().filter(|p| p.extension().is_some_and(|x| x == "rs")).map(|p| src.join(p)).collect();
         files_seen += files.len();
         let mut uses: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
         for file in &files {
@@ -58,23 +58,6 @@ fn the_circle_finder_finds_a_circle_and_only_a_circle() {
     let src = root().join("crates/stratoform-docs/src");
     let used = used_files(&src, &src.join("pages/traffic.rs"), "use crate::link::md;\n// crate::markdown::Doc\nuse super::traffic_path::scheme;\n");
     assert_eq!(used, [src.join("link.rs"), src.join("pages/traffic_path.rs")].into());
-}
-
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
-        for e in std::fs::read_dir(&d).expect("a folder").filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                pending.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The module path of a file under `src` (`pages/traffic.rs` is `[pages, traffic]`).

@@ -2,29 +2,11 @@
 //! as files: what a Kubernetes object names is what the Terraform of its environment creates.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use hcl::{Block, Body, Expression};
 
-use crate::{examples, root};
-
-/// Every file under `dir`, recursively, relative to it.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())).filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p.strip_prefix(dir).expect("under dir").to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use crate::{examples, files_below, root};
 
 /// The `module` blocks of a stack's `main.tf` whose source is `../../modules/<module>`.
 fn modules<'b>(body: &'b Body, module: &str) -> Vec<&'b Block> {
@@ -59,7 +41,7 @@ fn storage_class_keys_are_created_and_granted_to_the_ebs_csi_driver() {
     for (name, _) in examples() {
         let tree = root().join("examples").join(&name).join("rendered");
         let mut stacks: BTreeMap<String, Body> = BTreeMap::new();
-        for path in files(&tree.join("kubernetes")) {
+        for path in files_below(&tree.join("kubernetes")) {
             let rel = format!("kubernetes/{}", path.display());
             if !rel.contains("/cluster/storageclass-") {
                 continue;
@@ -215,7 +197,7 @@ fn kubernetes_files_outputs_bind_every_template_variable_and_cover_what_applicat
         }
         // What the Applications read: `$values/<argocd.path>/<rest>` is `kubernetes/<rest>` of the
         // rendered tree; every template the tree holds is rendered by some stack.
-        for path in files(&tree.join("kubernetes")) {
+        for path in files_below(&tree.join("kubernetes")) {
             let rel = format!("kubernetes/{}", path.display());
             if let Some(file) = rel.strip_suffix(".tftpl") {
                 assert!(keys.contains_key(file), "{name}: no environment stack renders {rel}");

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::{root, stratoform_with, Run};
+use crate::{files_below, root, stratoform_with, Run};
 
 /// Runs `stratoform render ARGS` in `dir` with the review's date fixed.
 fn render_in(dir: &Path, args: &[&str]) -> Run {
@@ -15,20 +15,7 @@ fn render_in(dir: &Path, args: &[&str]) -> Run {
 
 /// Every file below `dir` with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
-        for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
-            let p = e.expect("an entry").path();
-            if p.is_dir() {
-                pending.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).expect("below dir").to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).expect("readable"));
-            }
-        }
-    }
-    out
+    files_below(dir).into_iter().map(|rel| (rel.to_string_lossy().into_owned(), std::fs::read(dir.join(&rel)).expect("readable"))).collect()
 }
 
 /// A temp directory with the smallest example at `a/ex/platform.yaml`.
