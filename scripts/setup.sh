@@ -217,7 +217,7 @@ link_bins() {
   # Only the entry points go on PATH, not the venv bin dirs, so `python`/`pip` are not shadowed.
   local target
   for target in \
-    "$TOOLS/venv/bin/kubernetes-validate" "$TOOLS/venv/bin/moto_server" "$TOOLS/venv/bin/jsonschema" \
+    "$TOOLS/venv/bin/kubernetes-validate" "$TOOLS/venv/bin/moto_server" "$TOOLS/venv/bin/jsonschema" "$TOOLS/venv/bin/aws" \
     "$TOOLS/venv-checkov/bin/checkov" \
     "$ROOT/tools/kv-check.sh" "$ROOT/tools/moto.sh" "$ROOT/tools/tf-local-override.sh" \
     "$ROOT/tools/k8s-validate/validate-k8s.mjs" "$ROOT/tools/mermaid-check/mermaid-check.mjs"; do

@@ -213,8 +213,9 @@ pub enum Command {
         #[arg(long)]
         edge: bool,
     },
-    /// Destroy one environment's stacks in reverse order (`--local`: everything, and stop the
-    /// emulator `up` started).
+    /// Remove what the clusters' controllers created outside Terraform, then destroy one
+    /// environment's stacks in reverse order (`--all` with `--local` also stops the emulator
+    /// `up` started).
     Down {
         /// The spec file.
         file: PathBuf,
@@ -227,7 +228,7 @@ pub enum Command {
         /// An emulator that is already running.
         #[arg(long, value_name = "URL", requires = "local")]
         local_endpoint: Option<String>,
-        /// Also destroy the long-lived stack, and the account's stacks when no other environment shares the account (always everything with `--local`).
+        /// Also destroy the long-lived stack, and the account's stacks when no other environment shares the account.
         #[arg(long)]
         all: bool,
         /// Do not ask before changing a real account.

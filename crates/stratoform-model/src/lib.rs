@@ -5,6 +5,7 @@
 pub mod account;
 pub mod after_apply;
 pub mod buckets;
+pub mod controllers;
 pub mod data_stores;
 pub mod edge;
 pub mod failover;

@@ -1,15 +1,19 @@
 //! `stratoform down FILE --env NAME [--local [--local-endpoint URL]] [--all] [--yes]`: destroys
-//! the stacks of one environment in reverse dependency order. Locally everything goes (and the
-//! emulator `up` started is stopped); against a real account the environment stacks go, and
-//! `--all` also removes the environment's long-lived stack, and the account's stacks (account,
-//! bootstrap) when no other environment of the spec shares the account.
+//! the stacks of one environment in reverse dependency order. Before the first stack that holds
+//! a cluster and its network goes, what the clusters' controllers created outside Terraform is
+//! found by its tags and removed (`sweep`), so that nothing blocks the deletion of the subnets
+//! and the VPC. The environment stacks go; `--all` also removes the environment's long-lived
+//! stack, and the account's stacks (account, bootstrap) when no other environment of the spec
+//! shares the account. Locally, `--all` also stops the emulator `up` started; without it the
+//! emulator keeps the long-lived resources for the next `up`.
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use stratoform_model::StackKind;
 use stratoform_terraform::runner::is_aws;
 
+use super::sweep::{report, sweep, Aws};
 use super::up::{prepare, Target};
 use crate::exit::ExitStatus;
 
@@ -37,7 +41,7 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
             }
         }
     }
-    let everything = local || all;
+    let everything = all;
     let others: Vec<&str> = model.account_environments().into_iter().filter(|e| *e != env).collect();
     let shared = !local && !others.is_empty();
     if all && shared {
@@ -49,10 +53,35 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
         .rev()
         .filter(|s| is_aws(s) && (everything || matches!(s.kind, StackKind::Environment | StackKind::Edge)) && !(shared && s.per_account()))
         .collect();
+    let kept: Vec<&str> = model.stacks.iter().filter(|s| is_aws(s) && !stacks.iter().any(|x| x.name == s.name)).map(|s| s.name.as_str()).collect();
+    // The sweep runs before the first stack that holds a cluster; it needs the AWS CLI.
+    let sweeps = stacks.iter().any(|s| s.kind == StackKind::Environment) && model.clusters().next().is_some();
+    let aws = Aws::find(local.then_some(run.endpoint.as_str()));
+    if sweeps && aws.is_none() {
+        eprintln!("error: the AWS CLI (`aws`) is not on PATH; `down` uses it to remove what the clusters' controllers created outside Terraform before it destroys the network");
+        eprintln!("help: install it (https://aws.amazon.com/cli/, or `bash scripts/setup.sh` in a stratoform checkout); nothing was destroyed");
+        return ExitStatus::Failure;
+    }
     println!("destroying {} stack(s) of `{env}` in order: {}", stacks.len(), stacks.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" -> "));
     let t0 = Instant::now();
     let mut failed = false;
+    let mut swept = false;
     for (i, stack) in stacks.iter().enumerate() {
+        if stack.kind == StackKind::Environment && !swept {
+            swept = true;
+            if let Some(aws) = &aws {
+                println!("removing what the clusters' controllers created outside Terraform (found by their tags):");
+                let patience = if local { Duration::from_secs(60) } else { Duration::from_secs(15 * 60) };
+                match sweep(&model, aws, patience) {
+                    Ok(removed) => report(&removed).iter().for_each(|l| println!("{l}")),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        eprintln!("the stacks from `{}` on were not destroyed; run `stratoform down` again once it is fixed", stack.name);
+                        return ExitStatus::Failure;
+                    }
+                }
+            }
+        }
         // A stack that was never applied has no state: nothing to do.
         if local && !run.state_file(&stack.name).is_file() {
             println!("[{}/{}] {}: nothing applied", i + 1, stacks.len(), stack.name);
@@ -74,7 +103,10 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
         return ExitStatus::Failure;
     }
     println!("`{env}` is down ({:.0}s)", t0.elapsed().as_secs_f64());
-    if local && target.endpoint.is_none() {
+    if !kept.is_empty() {
+        println!("kept {} (long-lived and account-level); `--all` removes them too", kept.join(", "));
+    }
+    if local && all && target.endpoint.is_none() {
         stop_emulator(&Path::new(".stratoform").join(&model.names.platform).join(env));
     }
     ExitStatus::Clean

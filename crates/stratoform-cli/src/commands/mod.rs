@@ -8,6 +8,7 @@ mod render;
 mod schema;
 mod simulate;
 mod spec;
+mod sweep;
 mod up;
 mod validate;
 mod verify;

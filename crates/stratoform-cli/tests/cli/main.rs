@@ -7,6 +7,7 @@ mod e2e;
 mod golden;
 mod hostile;
 mod layout;
+mod lifecycle;
 mod links;
 mod readme;
 mod render;

@@ -137,7 +137,7 @@ fn the_readme_console_sessions_print_what_the_readme_shows() {
 
 /// A line for `STRATOFORM_PROGRESS`, which scripts/test.sh prints as the tests run (the sessions
 /// that call the emulator take minutes).
-fn progress(line: &str) {
+pub(crate) fn progress(line: &str) {
     use std::io::Write;
     if let Some(path) = std::env::var_os("STRATOFORM_PROGRESS")
         && let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path)

@@ -216,7 +216,7 @@ pub(super) fn clusters(c: &mut Ctx) {
                     obj([
                         ("version", s(a.version.clone())),
                         ("service_account_role_arn", role_expr),
-                        ("configuration", a.configuration.as_ref().map(|v| s(v.to_string())).unwrap_or(Expression::Null)),
+                        ("configuration", c.model.addon_configuration(a).map(|v| s(v.to_string())).unwrap_or(Expression::Null)),
                     ]),
                 )
             })

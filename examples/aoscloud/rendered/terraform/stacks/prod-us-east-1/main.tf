@@ -769,7 +769,7 @@ module "addons_main" {
     aws-ebs-csi-driver = {
       version                  = "v1.60.0-eksbuild.1"
       service_account_role_arn = module.role_main_ebs_controller.arn
-      configuration            = null
+      configuration            = "{\"controller\":{\"extraVolumeTags\":{\"Environment\":\"prod\",\"Owner\":\"aoscloud-platform\",\"Platform\":\"aoscloud\",\"Project\":\"aoscloud\"}}}"
     }
     aws-efs-csi-driver = {
       version                  = "v3.2.0-eksbuild.1"

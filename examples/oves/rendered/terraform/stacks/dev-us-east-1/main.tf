@@ -491,7 +491,7 @@ module "addons_eks" {
     aws-ebs-csi-driver = {
       version                  = "v1.44.0-eksbuild.1"
       service_account_role_arn = module.role_eks_ebs_csi.arn
-      configuration            = null
+      configuration            = "{\"controller\":{\"extraVolumeTags\":{\"Environment\":\"dev\",\"Owner\":\"oves-devops\",\"Platform\":\"oves\",\"Project\":\"oves\"}}}"
     }
   }
   access_entries = {}

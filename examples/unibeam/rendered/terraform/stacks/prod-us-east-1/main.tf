@@ -706,7 +706,7 @@ module "addons_main" {
     aws-ebs-csi-driver = {
       version                  = "v1.44.0-eksbuild.1"
       service_account_role_arn = module.role_main_ebs_csi.arn
-      configuration            = null
+      configuration            = "{\"controller\":{\"extraVolumeTags\":{\"Environment\":\"prod\",\"Owner\":\"unibeam-devops\",\"Platform\":\"unibeam\",\"Project\":\"atnt\"}}}"
     }
   }
   access_entries = {}
