@@ -58,6 +58,7 @@ fn facts_of(example: &Path) -> Result<Vec<Fact>, String> {
 /// A glob as an anchored regex over `/`-separated paths.
 fn glob_regex(glob: &str) -> Regex {
     let mut re = String::from("^");
+    let mut braces = 0;
     let mut chars = glob.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -72,9 +73,15 @@ fn glob_regex(glob: &str) -> Regex {
             }
             '*' => re.push_str("[^/]*"),
             '?' => re.push_str("[^/]"),
-            '{' => re.push_str("(?:"),
-            '}' => re.push(')'),
-            ',' => re.push('|'),
+            '{' => {
+                braces += 1;
+                re.push_str("(?:");
+            }
+            '}' if braces > 0 => {
+                braces -= 1;
+                re.push(')');
+            }
+            ',' if braces > 0 => re.push('|'),
             c => re.push_str(&regex::escape(&c.to_string())),
         }
     }
@@ -172,6 +179,7 @@ fn globs_match_by_folder() {
     assert!(glob_regex("kubernetes/**/values.yaml").is_match("kubernetes/a/b/values.yaml"));
     assert!(glob_regex("terraform/{stacks,modules}/**").is_match("terraform/modules/eks/main.tf"));
     assert!(!glob_regex("terraform/stacks/*.tf").is_match("terraform/stacks/a.tfx"));
+    assert!(glob_regex("a,b.yaml").is_match("a,b.yaml"));
 }
 
 /// A real fact fails once the text it matched is altered, and a bad pattern is reported rather
