@@ -4,6 +4,7 @@
 mod check;
 mod docs_links;
 mod e2e;
+mod facts;
 mod golden;
 mod hostile;
 mod layout;
