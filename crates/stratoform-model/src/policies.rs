@@ -1,7 +1,8 @@
-//! Customer managed IAM policies of `identity.policies`: the name the primary region's stack
-//! creates each under, which other regions' roles and the docs name.
+//! IAM policies: the customer managed ones of `identity.policies` (the name the primary region's
+//! stack creates each under, which other regions' roles and the docs name) and the ARNs of the AWS
+//! managed ones the spec names.
 
-use stratoform_spec::Policy;
+use stratoform_spec::{Cluster, Policy};
 
 use crate::{Model, Names};
 
@@ -10,6 +11,25 @@ impl Names {
     pub fn policy(&self, name: &str) -> String {
         format!("{}-{name}", self.prefix())
     }
+}
+
+/// The ARN of an AWS managed policy the spec names: the catalogue's, with its path, for a policy
+/// stratoform knows, else the name directly under `arn:aws:iam::aws:policy/`.
+pub fn managed_policy_arn(name: &str) -> String {
+    stratoform_spec::catalog::managed_policy_arn(name).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{name}"))
+}
+
+/// The ARNs of the AWS managed policies a cluster's node role carries besides those every node
+/// role has: the `nodeRolePolicies` of all its node groups (they share the role), in order of
+/// first mention without repeats.
+pub fn node_role_policy_arns(cluster: &Cluster) -> Vec<String> {
+    let mut arns: Vec<String> = Vec::new();
+    for arn in cluster.node_groups.iter().flat_map(|ng| ng.node_role_policies.iter()).map(|p| managed_policy_arn(p)) {
+        if !arns.contains(&arn) {
+            arns.push(arn);
+        }
+    }
+    arns
 }
 
 impl Model {
@@ -24,6 +44,30 @@ mod tests {
     use std::collections::BTreeMap;
 
     use crate::Names;
+
+    fn cluster(groups: serde_json::Value) -> stratoform_spec::Cluster {
+        serde_json::from_value(serde_json::json!({"name": "main", "vpc": "main", "version": "1.35", "nodeGroups": groups})).expect("a cluster")
+    }
+
+    #[test]
+    fn node_role_policies_of_every_group_reach_the_shared_role_once() {
+        let group = |name: &str, policies: &[&str]| {
+            serde_json::json!({"name": name, "instanceTypes": ["m5.large"], "min": 1, "max": 2, "nodeRolePolicies": policies})
+        };
+        let cl = cluster(serde_json::json!([
+            group("a", &["CloudWatchAgentServerPolicy", "AmazonEFSCSIDriverPolicy"]),
+            group("b", &["CloudWatchAgentServerPolicy", "MyOwnManagedPolicy"]),
+        ]));
+        assert_eq!(
+            super::node_role_policy_arns(&cl),
+            [
+                "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+                "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy",
+                "arn:aws:iam::aws:policy/MyOwnManagedPolicy",
+            ]
+        );
+        assert!(super::node_role_policy_arns(&cluster(serde_json::json!([group("a", &[])]))).is_empty());
+    }
 
     #[test]
     fn a_policy_is_named_after_its_environment() {

@@ -142,6 +142,33 @@ fn karpenter_clusters_get_their_aws_side() {
     assert!(checked > 0, "no example has Karpenter node pools");
 }
 
+/// The `nodeRolePolicies` of a cluster's node groups (aoscloud's CloudWatchAgentServerPolicy, with
+/// which Fluent Bit writes to CloudWatch Logs) reach the node role the groups share: the stack
+/// passes their ARNs to the cluster's `eks` module, which attaches them with the policies every
+/// node role carries.
+#[test]
+fn node_role_policies_reach_the_node_role() {
+    let mut checked = 0;
+    each_region(|name, _, region, stack, tree| {
+        for cl in &region.clusters {
+            let eks_call = flat(module_call(tree, stack, &format!("eks_{}", snake(cl.name.as_str()))).unwrap());
+            for p in cl.node_groups.iter().flat_map(|ng| &ng.node_role_policies) {
+                let arn = stratoform_model::policies::managed_policy_arn(p);
+                assert!(
+                    eks_call.contains("node_role_policy_arns = [") && eks_call.contains(&format!("\"{arn}\"")),
+                    "{name}: {stack}: the node role of `{}` lacks {arn}: {eks_call}",
+                    cl.name
+                );
+                checked += 1;
+            }
+        }
+    });
+    assert!(checked > 0, "no example has node role policies");
+    let (_, tree) = example("aoscloud");
+    let module = flat(tree.get("modules/eks/main.tf").unwrap());
+    assert!(module.contains("AmazonSSMManagedInstanceCore\"], var.node_role_policy_arns))"), "{module}");
+}
+
 /// Every `externalDatabases` entry reached over PrivateLink (unibeam's Atlas) gets an interface
 /// endpoint to its endpoint service in the environment stack of its region, whose security group
 /// admits only TCP on the vendor's port range (Atlas: 1024-65535) from the VPC's block.

@@ -37,6 +37,12 @@ pub fn module() -> Module {
             "The access entry type (EC2_LINUX) that lets self-managed nodes of the node role join; null when only managed groups use the role (EKS adds their entry).",
             Some(hcl::Expression::Null),
         ),
+        variable(
+            "node_role_policy_arns",
+            "list(string)",
+            "Managed policies of the node IAM role besides the worker, CNI, ECR and SSM ones every node role carries, for node-level agents that use the role.",
+            Some(list([])),
+        ),
         variable("node_security_group_tags", "map(string)", "Extra tags of the node security group (Karpenter's discovery tag).", Some(obj::<&str>([]))),
     ];
 
@@ -236,7 +242,7 @@ pub fn module() -> Module {
             "resource",
             &["aws_iam_role_policy_attachment", "nodes"],
             vec![
-                attr("for_each", ex(&format!("toset([{}])", NODE_POLICIES.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ")))),
+                attr("for_each", ex(&format!("toset(concat([{}], var.node_role_policy_arns))", NODE_POLICIES.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ")))),
                 attr("role", ex("aws_iam_role.nodes.name")),
                 attr("policy_arn", ex("each.key")),
             ],

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use hcl::Expression;
+use stratoform_model::policies::{managed_policy_arn, node_role_policy_arns};
 use stratoform_model::AfterApply;
 use stratoform_spec::{NodeManagement, RoleBinding, SubnetKind};
 
@@ -31,11 +32,7 @@ pub(super) fn clusters(c: &mut Ctx) {
         let vpc = cl.vpc.to_string();
         let subnets = c.tier(&vpc, cl.subnet_tier.as_ref(), SubnetKind::Private);
         let key = if cl.secrets_encryption.enabled { c.kms(cl.secrets_encryption.kms_key.as_ref().map(|k| k.as_str())) } else { Expression::Null };
-        let policies: Vec<String> = cl
-            .cluster_role_policies
-            .iter()
-            .map(|p| stratoform_spec::catalog::managed_policy_arn(p).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{p}")))
-            .collect();
+        let policies: Vec<String> = cl.cluster_role_policies.iter().map(|p| managed_policy_arn(p)).collect();
         let karpenter = !cl.node_pools.is_empty();
         let mut eks_args = vec![
             ("name", s(name.clone())),
@@ -56,6 +53,11 @@ pub(super) fn clusters(c: &mut Ctx) {
         // Self-managed nodes need an access entry of the node role; EKS adds the managed groups'.
         if let Some(ng) = cl.node_groups.iter().find(|ng| ng.management == NodeManagement::SelfManaged) {
             eks_args.push(("node_access_entry_type", s(ng.ami_type.access_entry_type())));
+        }
+        // Node-level agents that use the node role (a log shipper without its own role).
+        let node_policies = node_role_policy_arns(cl);
+        if !node_policies.is_empty() {
+            eks_args.push(("node_role_policy_arns", strs(node_policies)));
         }
         if karpenter {
             eks_args.push(("node_security_group_tags", obj([("karpenter.sh/discovery", s(name.clone()))])));
@@ -152,7 +154,7 @@ pub(super) fn clusters(c: &mut Ctx) {
                 .role
                 .managed_policies
                 .iter()
-                .map(|p| (p.clone(), s(stratoform_spec::catalog::managed_policy_arn(p).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{p}")))))
+                .map(|p| (p.clone(), s(managed_policy_arn(p))))
                 .collect();
             for p in &role.role.policies {
                 // The Karpenter controller gets its cluster's scoped policy instead of a shared one.

@@ -89,7 +89,7 @@ pub(super) fn hosts(c: &mut Ctx) {
                 ("metadata_hop_limit", n(h.metadata.hop_limit as i64)),
                 (
                     "managed_policy_arns",
-                    strs(h.managed_policies.iter().map(|p| stratoform_spec::catalog::managed_policy_arn(p).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{p}")))),
+                    strs(h.managed_policies.iter().map(|p| stratoform_model::policies::managed_policy_arn(p))),
                 ),
                 ("user_data", h.user_data.clone().map(s).unwrap_or(Expression::Null)),
                 ("snapshot_tags", snapshot_tags),

@@ -137,6 +137,7 @@ module "eks_main" {
   service_ipv4_cidr        = "172.20.0.0/16"
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "arn:aws:iam::aws:policy/AmazonEKSServicePolicy", "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController"]
   log_kms_key_arn          = module.kms_logs.arn
+  node_role_policy_arns    = ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]
 }
 
 module "ng_main_main" {

@@ -86,6 +86,12 @@ variable "node_access_entry_type" {
   default     = null
 }
 
+variable "node_role_policy_arns" {
+  type        = list(string)
+  description = "Managed policies of the node IAM role besides the worker, CNI, ECR and SSM ones every node role carries, for node-level agents that use the role."
+  default     = []
+}
+
 variable "node_security_group_tags" {
   type        = map(string)
   description = "Extra tags of the node security group (Karpenter's discovery tag)."
