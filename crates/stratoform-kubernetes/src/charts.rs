@@ -4,6 +4,7 @@
 //! checks, placement) and resolves `${...}` references.
 
 use serde_json::{Map, Value, json};
+use stratoform_model::placement::NodePlacement;
 use stratoform_spec::{ChartTier, HelmChart, Scheme};
 
 use crate::refs::{SplitValues, split_values};
@@ -65,6 +66,8 @@ pub fn releases_of(ctx: &ClusterCtx<'_>, charts: &[HelmChart]) -> Vec<Release> {
             let release = ctx.fill(c.release.as_str());
             let mut values = injected(ctx, c);
             merge(&mut values, &c.values);
+            // What the chart refuses to install without, where the spec left it unset.
+            fill(&mut values, &stratoform_model::chart_requirements::required_values(c.chart_name(), &c.values));
             let mut split = split_values(ctx, &release, &values);
             if ctx.target == Target::Kind {
                 // Nothing from Terraform exists locally; parity.md lists what was dropped.
@@ -93,6 +96,19 @@ pub fn merge(base: &mut Map<String, Value>, over: &Map<String, Value>) {
         match (base.get_mut(k), v) {
             (Some(Value::Object(b)), Value::Object(o)) => merge(b, o),
             _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// Adds the entries of `defaults` that `base` lacks, deep (`base` wins on conflicts).
+fn fill(base: &mut Map<String, Value>, defaults: &Map<String, Value>) {
+    for (k, v) in defaults {
+        match (base.get_mut(k), v) {
+            (Some(Value::Object(b)), Value::Object(d)) => fill(b, d),
+            (Some(_), _) => {}
+            (None, _) => {
                 base.insert(k.clone(), v.clone());
             }
         }
@@ -307,52 +323,59 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
             Target::Kind => set(&mut v, &["service", "type"], json!("NodePort")),
         }
     }
-    if let Some(p) = &c.placement {
-        let group = ctx
-            .cluster
-            .node_groups
-            .iter()
-            .find(|g| g.name == *p)
-            .map(|g| (g.labels.clone(), g.taints.clone()));
-        let pool = ctx
-            .cluster
-            .node_pools
-            .iter()
-            .find(|g| g.name == *p)
-            .map(|g| {
-                let mut l = g.labels.clone();
-                l.insert("karpenter.sh/nodepool".into(), g.name.to_string());
-                (l, g.taints.clone())
-            });
-        match group.or(pool) {
-            Some((labels, taints))
-                if ctx.target == Target::Aws || !taints.is_empty() || !labels.is_empty() =>
-            {
-                for at in placement_keys(chart) {
-                    if !labels.is_empty() {
-                        set(&mut v, &[at, &["nodeSelector"]].concat(), json!(labels));
-                    }
-                    if !taints.is_empty() {
-                        set(
-                            &mut v,
-                            &[at, &["tolerations"]].concat(),
-                            Value::Array(taints.iter().map(crate::workloads::toleration).collect()),
-                        );
-                    }
-                }
-            }
-            Some(_) => {}
-            None => ctx.problem(crate::Problem::Dangling {
-                env: ctx.env().into(),
-                cluster: ctx.name().into(),
-                owner: format!("chart `{}`", c.release),
-                what: "node group or node pool".into(),
-                name: p.to_string(),
-                help: "name a `nodeGroups` or `nodePools` entry of the cluster".into(),
-            }),
+    let keys = placement_keys(chart);
+    if let Some(p) = c.placement.as_ref().and_then(|p| node_placement(ctx, c, p.as_str())) {
+        for at in &keys {
+            place(&mut v, at, &p, false);
+        }
+    }
+    for (component, name) in &c.component_placement {
+        let Some(at) = keys.iter().find(|at| !at.is_empty() && at.join(".") == *component) else {
+            let known: Vec<String> = keys.iter().filter(|k| !k.is_empty()).map(|k| format!("`{}`", k.join("."))).collect();
+            let help = format!("`componentPlacement` keys are where the chart reads a component's nodeSelector: {}", known.join(", "));
+            dangling(ctx, c, "component with its own placement", component, help);
+            continue;
+        };
+        if let Some(p) = node_placement(ctx, c, name.as_str()) {
+            place(&mut v, at, &p, true);
         }
     }
     v
+}
+
+/// The nodes of the node group or node pool a chart names for its pods (a problem if the
+/// cluster has none of that name).
+fn node_placement(ctx: &ClusterCtx<'_>, c: &HelmChart, name: &str) -> Option<NodePlacement> {
+    let found = stratoform_model::placement::node_placement(ctx.cluster, name);
+    if found.is_none() {
+        dangling(ctx, c, "node group or node pool", name, "name a `nodeGroups` or `nodePools` entry of the cluster".into());
+    }
+    found
+}
+
+/// A chart names something the cluster does not have.
+fn dangling(ctx: &ClusterCtx<'_>, c: &HelmChart, what: &str, name: &str, help: String) {
+    ctx.problem(crate::Problem::Dangling {
+        env: ctx.env().into(),
+        cluster: ctx.name().into(),
+        owner: format!("chart `{}`", c.release),
+        what: what.into(),
+        name: name.to_owned(),
+        help,
+    });
+}
+
+/// Places the pods the chart configures at `at` on those nodes: their labels as the
+/// `nodeSelector`, tolerations of exactly their taints. `replace` (a component placed apart from
+/// the chart) writes both even when empty, so that nothing of the chart's placement is left.
+fn place(v: &mut Map<String, Value>, at: &[&str], p: &NodePlacement, replace: bool) {
+    if replace || !p.labels.is_empty() {
+        set(v, &[at, &["nodeSelector"]].concat(), json!(p.labels));
+    }
+    if replace || !p.taints.is_empty() {
+        let tolerations = p.taints.iter().map(crate::workloads::toleration).collect();
+        set(v, &[at, &["tolerations"]].concat(), Value::Array(tolerations));
+    }
 }
 
 /// Where a chart reads its pods' `nodeSelector` and `tolerations` (at its pinned version, see

@@ -152,3 +152,76 @@ fn oves_databases_are_stateful_sets_running_as_their_image_user() {
     let scratch = pg["volumes"].as_array().unwrap().iter().find(|v| v["name"] == "run").expect("a `run` volume");
     assert!(scratch["emptyDir"].is_object(), "{scratch}");
 }
+
+/// Every `nodeSelector` in the values of an object: where it sits, and its labels.
+fn node_selectors(v: &Value, at: &str, out: &mut Vec<(String, serde_json::Map<String, Value>)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let here = format!("{at}.{k}");
+                match (k.as_str(), x) {
+                    ("nodeSelector", Value::Object(sel)) => out.push((here, sel.clone())),
+                    _ => node_selectors(x, &here, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| node_selectors(x, at, out)),
+        _ => {}
+    }
+}
+
+/// Every chart value's `nodeSelector` names labels that some node group or node pool of the
+/// example really carries (else the pods stay Pending): unibeam's Loki querier and distributor
+/// once selected `node-group: monitor-workers` with `workload: spot`, which no group has.
+#[test]
+fn chart_node_selectors_select_nodes_that_exist() {
+    let mut checked = 0;
+    for (name, path) in common::specs().into_iter().filter(|(_, p)| p.starts_with(common::root().join("examples"))) {
+        let models = common::models(&path);
+        let mut groups: Vec<serde_json::Map<String, Value>> = Vec::new();
+        for r in models[0].regions() {
+            for c in &r.clusters {
+                for n in c.node_groups.iter().map(|g| g.name.as_str()).chain(c.node_pools.iter().map(|p| p.name.as_str())) {
+                    let p = stratoform_model::placement::node_placement(c, n).unwrap();
+                    groups.push(p.labels.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+                }
+            }
+        }
+        for env in models.iter().map(|m| m.env_name().to_owned()) {
+            for app in synced(&name, &env).1 {
+                let mut found = Vec::new();
+                node_selectors(&app["spec"], "spec", &mut found);
+                for (at, sel) in found {
+                    let exists = groups.iter().any(|g| sel.iter().all(|(k, v)| k.starts_with("kubernetes.io/") || g.get(k) == Some(v)));
+                    assert!(exists, "{name} {env}: Application {} {at} selects {sel:?}, which no node group or pool carries", app["metadata"]["name"]);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "{checked} selectors checked");
+}
+
+/// unibeam: Loki runs in the microservices mode the seed's querier and distributor belong to,
+/// with those two on the spot workers (their labels, no toleration of the monitor taint), the
+/// other modes' components at zero replicas and the schema the chart requires.
+#[test]
+fn unibeam_loki_runs_distributed_with_querier_and_distributor_on_the_spot_workers() {
+    for env in ["dev", "prod"] {
+        let (_, apps) = synced("unibeam", env);
+        let loki = apps.iter().find(|a| a["metadata"]["name"] == "loki" && a["spec"]["source"]["chart"] == "loki").expect("a loki Application");
+        let v = &loki["spec"]["source"]["helm"]["valuesObject"];
+        assert_eq!(v["deploymentMode"], "Distributed", "{env}");
+        for component in ["querier", "distributor"] {
+            assert_eq!(v[component]["nodeSelector"], serde_json::json!({"node-group": "spot-workers", "workload": "spot"}), "{env} {component}");
+            assert_eq!(v[component]["tolerations"], serde_json::json!([]), "{env} {component}");
+            assert!(v[component]["replicas"].as_u64().unwrap() > 0, "{env} {component}");
+        }
+        assert_eq!(v["ingester"]["nodeSelector"]["node-group"], "monitor-workers", "{env}");
+        for other in ["write", "read", "backend", "singleBinary"] {
+            assert_eq!(v[other]["replicas"], 0, "{env} {other}");
+        }
+        let schema = &v["loki"]["schemaConfig"]["configs"][0];
+        assert_eq!((schema["store"].as_str(), schema["schema"].as_str(), schema["object_store"].as_str()), (Some("tsdb"), Some("v13"), Some("s3")), "{env}");
+    }
+}

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod after_apply;
 pub mod buckets;
+pub mod chart_requirements;
 pub mod controllers;
 pub mod data_stores;
 pub mod edge;
@@ -15,6 +16,7 @@ pub mod kms;
 pub mod naming;
 pub mod network;
 pub mod observability;
+pub mod placement;
 pub mod pointers;
 pub mod policies;
 pub mod refs;

@@ -1,5 +1,7 @@
 //! The Helm chart catalog and Argo CD.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +46,11 @@ pub struct HelmChart {
     /// The node group or node pool the chart's pods run on (nodeSelector and tolerations).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<Name>,
+    /// Components of the chart that run on another node group or node pool than `placement`,
+    /// keyed by where the chart reads the component's `nodeSelector` and `tolerations` (dotted,
+    /// as `querier` for Loki). Example: `{ querier: spot-workers }`. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub component_placement: BTreeMap<String, Name>,
     /// Helm values. Strings may use `${...}` references to the model, resolved at render time:
     /// `${cluster.name}`, `${cluster.endpoint}`, `${vpc.id}`, `${region}`, `${role.<name>.arn}`,
     /// `${bucket.<name>.name}`, `${cache.<name>.authSecret}` (the secret holding a cache's AUTH

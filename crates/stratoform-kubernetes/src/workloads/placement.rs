@@ -2,6 +2,7 @@
 //! spreading.
 
 use serde_json::{Map, Value, json};
+use stratoform_model::placement::{NodePlacement, node_group_placement, node_pool_placement};
 use stratoform_spec::{TaintEffect, Workload};
 
 use super::selector;
@@ -13,41 +14,22 @@ pub(super) fn placement(ctx: &ClusterCtx<'_>, w: &Workload, pod: &mut Map<String
         pod.insert("topologySpreadConstraints".into(), spread(w));
         return;
     };
-    let (labels, taints) = if let Some(ng) = &p.node_group {
-        match ctx.cluster.node_groups.iter().find(|g| g.name == *ng) {
-            Some(g) => (g.labels.clone(), g.taints.clone()),
-            None => {
-                dangling(
-                    ctx,
-                    w,
-                    "node group",
-                    ng.as_str(),
-                    "declare it under `nodeGroups` of the cluster",
-                );
-                Default::default()
-            }
+    let nodes = if let Some(ng) = &p.node_group {
+        let found = node_group_placement(ctx.cluster, ng.as_str());
+        if found.is_none() {
+            dangling(ctx, w, "node group", ng.as_str(), "declare it under `nodeGroups` of the cluster");
         }
+        found
     } else if let Some(np) = &p.node_pool {
-        match ctx.cluster.node_pools.iter().find(|g| g.name == *np) {
-            Some(g) => {
-                let mut l = g.labels.clone();
-                l.insert("karpenter.sh/nodepool".into(), g.name.to_string());
-                (l, g.taints.clone())
-            }
-            None => {
-                dangling(
-                    ctx,
-                    w,
-                    "node pool",
-                    np.as_str(),
-                    "declare it under `nodePools` of the cluster",
-                );
-                Default::default()
-            }
+        let found = node_pool_placement(ctx.cluster, np.as_str());
+        if found.is_none() {
+            dangling(ctx, w, "node pool", np.as_str(), "declare it under `nodePools` of the cluster");
         }
+        found
     } else {
-        Default::default()
+        None
     };
+    let NodePlacement { labels, taints } = nodes.unwrap_or_default();
     if !labels.is_empty() {
         pod.insert("nodeSelector".into(), json!(labels));
     }

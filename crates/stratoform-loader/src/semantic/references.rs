@@ -56,6 +56,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     && !placements.contains(&pl.as_str()) {
                         dangling(ctx, &format!("{hp}/placement"), "node group or node pool", pl, placements.iter().copied());
                     }
+                for (component, pl) in &h.component_placement {
+                    if !placements.contains(&pl.as_str()) {
+                        dangling(ctx, &format!("{hp}/componentPlacement/{component}"), "node group or node pool", pl, placements.iter().copied());
+                    }
+                }
                 match (&h.repo, &h.local_path) {
                     (Some(_), Some(_)) | (None, None) => ctx.error(
                         codes::CHART_SOURCE,
