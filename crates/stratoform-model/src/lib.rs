@@ -25,6 +25,7 @@ pub mod secrets;
 pub mod spec_view;
 pub mod stacks;
 pub mod state;
+pub mod target_health;
 pub mod zones;
 #[cfg(test)]
 mod testing;

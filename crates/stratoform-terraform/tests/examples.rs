@@ -344,3 +344,31 @@ fn firewall_deletion_protection_defaults_to_production() {
         assert!(call.contains(&want), "{stack}: `{want}` is not in {call}");
     }
 }
+
+/// A target group's health check keeps the spec's `timeout` and, for an HTTP or HTTPS check,
+/// its `matcher` (unibeam's ALB: 5 s, `200`); a TCP check gets no matcher, which AWS rejects
+/// there. The module passes both to the `health_check` block.
+#[test]
+fn target_group_health_checks_keep_timeout_and_matcher() {
+    let mut checked = 0;
+    each_region(|name, _, region, stack, tree| {
+        for lb in &region.load_balancers {
+            let call = flat(module_call(tree, stack, &format!("lb_{}", snake(lb.name.as_str()))).unwrap());
+            let hc = &lb.health_check;
+            assert!(call.contains(&format!("timeout = {}", hc.timeout.as_secs())), "{name}: {stack}: {call}");
+            let http = matches!(lb.health_check_protocol(), stratoform_spec::ListenerProtocol::Http | stratoform_spec::ListenerProtocol::Https);
+            if http {
+                let matcher = hc.matcher.clone().unwrap_or_else(|| stratoform_model::target_health::DEFAULT_HEALTH_MATCHER.into());
+                assert!(call.contains(&format!("matcher = \"{matcher}\"")), "{name}: {stack}: {call}");
+            } else {
+                assert!(call.contains("matcher = null"), "{name}: {stack}: a TCP check with a matcher: {call}");
+            }
+            checked += 1;
+        }
+    });
+    assert!(checked > 0, "no example has a Terraform-managed load balancer");
+    let (_, tree) = example("unibeam");
+    let module = flat(tree.get("modules/load-balancing/main.tf").unwrap());
+    assert!(module.contains("timeout = var.health_check.timeout"), "{module}");
+    assert!(module.contains("matcher = var.health_check.matcher"), "{module}");
+}

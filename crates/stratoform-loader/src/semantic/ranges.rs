@@ -2,7 +2,7 @@
 //! and Cloudflare accept, port ranges, disruption budgets and scenario times.
 
 use stratoform_diagnostics::{codes, Diagnostic};
-use stratoform_spec::{HealthCheck, SecurityRule};
+use stratoform_spec::{ListenerProtocol, LoadBalancer, SecurityRule};
 
 use super::Ctx;
 
@@ -44,7 +44,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     for (ri, r) in p.regions.iter().enumerate() {
         let rp = format!("/regions/{ri}");
         for (li, lb) in r.load_balancers.iter().enumerate() {
-            load_balancer_health(ctx, &format!("{rp}/loadBalancers/{li}/healthCheck"), &lb.health_check);
+            load_balancer_health(ctx, &format!("{rp}/loadBalancers/{li}/healthCheck"), lb);
         }
         for (vi, vpc) in r.vpcs.iter().enumerate() {
             for (gi, sg) in vpc.security_groups.iter().enumerate() {
@@ -122,7 +122,28 @@ fn timeout_conflict(ctx: &mut Ctx<'_>, pointer: &str, timeout: String, interval:
 }
 
 /// Target group health checks: thresholds 2 to 10, a timeout shorter than the interval.
-fn load_balancer_health(ctx: &mut Ctx<'_>, pointer: &str, hc: &HealthCheck) {
+fn load_balancer_health(ctx: &mut Ctx<'_>, pointer: &str, lb: &LoadBalancer) {
+    let hc = &lb.health_check;
+    let timeout = hc.timeout.as_secs();
+    if !(2..=120).contains(&timeout) {
+        ctx.error(
+            codes::HEALTH_CHECK,
+            &format!("{pointer}/timeout"),
+            format!("target group health check `timeout` is {timeout}s; AWS accepts 2 to 120 seconds"),
+            "outside 2s..=120s",
+            "choose a timeout from 2s to 120s, shorter than the interval",
+        );
+    }
+    let protocol = lb.health_check_protocol();
+    if hc.matcher.is_some() && !matches!(protocol, ListenerProtocol::Http | ListenerProtocol::Https) {
+        ctx.error(
+            codes::HEALTH_CHECK,
+            &format!("{pointer}/matcher"),
+            format!("a `matcher` needs an HTTP or HTTPS health check; this one is {}", format!("{protocol:?}").to_uppercase()),
+            "AWS rejects a matcher on a TCP check",
+            "drop `matcher`, or set `protocol: HTTP` (or `HTTPS`) with a `path`",
+        );
+    }
     for (field, value) in [("healthyThreshold", hc.healthy_threshold), ("unhealthyThreshold", hc.unhealthy_threshold)] {
         if !(2..=10).contains(&value) {
             ctx.error(

@@ -133,6 +133,17 @@ pub struct HealthCheck {
     pub matcher: Option<String>,
 }
 
+impl LoadBalancer {
+    /// The protocol of the target group's health checks: the spec's, else `TCP` for an NLB and
+    /// `HTTP` for an ALB (what AWS defaults to).
+    pub fn health_check_protocol(&self) -> ListenerProtocol {
+        self.health_check.protocol.unwrap_or(match self.kind {
+            LoadBalancerType::Nlb => ListenerProtocol::Tcp,
+            LoadBalancerType::Alb => ListenerProtocol::Http,
+        })
+    }
+}
+
 impl Default for HealthCheck {
     fn default() -> Self {
         serde_json::from_value(serde_json::json!({})).expect("defaults deserialize")

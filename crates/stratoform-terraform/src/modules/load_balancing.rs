@@ -24,8 +24,8 @@ pub fn module() -> Module {
         ),
         variable(
             "health_check",
-            "object({ protocol = string, port = string, path = optional(string), interval = number, healthy_threshold = number, unhealthy_threshold = number })",
-            "Target health checks.",
+            "object({ protocol = string, port = string, path = optional(string), interval = number, timeout = number, healthy_threshold = number, unhealthy_threshold = number, matcher = optional(string) })",
+            "Target health checks; `path` and `matcher` only for HTTP and HTTPS checks (AWS rejects a matcher on a TCP check).",
             None,
         ),
     ];
@@ -104,8 +104,10 @@ pub fn module() -> Module {
                         attr("port", ex("var.health_check.port")),
                         attr("path", ex("var.health_check.path")),
                         attr("interval", ex("var.health_check.interval")),
+                        attr("timeout", ex("var.health_check.timeout")),
                         attr("healthy_threshold", ex("var.health_check.healthy_threshold")),
                         attr("unhealthy_threshold", ex("var.health_check.unhealthy_threshold")),
+                        attr("matcher", ex("var.health_check.matcher")),
                     ],
                 ),
             ],

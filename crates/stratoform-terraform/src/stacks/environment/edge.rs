@@ -47,8 +47,7 @@ pub(super) fn edge(c: &mut Ctx) {
             None => vec!["0.0.0.0/0".into()],
         };
         let nlb = lb.kind == stratoform_spec::LoadBalancerType::Nlb;
-        let hc = &lb.health_check;
-        let hc_proto = hc.protocol.map(|p| serde_name(&p)).unwrap_or_else(|| if nlb { "TCP".into() } else { "HTTP".into() });
+        let hc = stratoform_model::target_health::target_health_check(lb);
         let listeners = obj(lb.listeners.iter().map(|l| {
             let cert = l.certificate.as_ref().map(|cn| ex(&format!("module.cert_{}.arn", ident(cn.as_str())))).unwrap_or(Expression::Null);
             (
@@ -87,12 +86,14 @@ pub(super) fn edge(c: &mut Ctx) {
                 (
                     "health_check",
                     obj([
-                        ("protocol", s(hc_proto.clone())),
-                        ("port", s(hc.port.map(|p| p.to_string()).unwrap_or_else(|| "traffic-port".into()))),
-                        ("path", if hc_proto == "TCP" { Expression::Null } else { s(hc.path.clone().unwrap_or_else(|| "/healthz".into())) }),
-                        ("interval", n(hc.interval.as_secs() as i64)),
+                        ("protocol", s(hc.protocol)),
+                        ("port", s(hc.port)),
+                        ("path", hc.path.map(s).unwrap_or(Expression::Null)),
+                        ("interval", n(hc.interval as i64)),
+                        ("timeout", n(hc.timeout as i64)),
                         ("healthy_threshold", n(hc.healthy_threshold as i64)),
                         ("unhealthy_threshold", n(hc.unhealthy_threshold as i64)),
+                        ("matcher", hc.matcher.map(s).unwrap_or(Expression::Null)),
                     ]),
                 ),
             ],

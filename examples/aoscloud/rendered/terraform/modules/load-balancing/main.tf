@@ -80,8 +80,10 @@ resource "aws_lb_target_group" "this" {
     port                = var.health_check.port
     path                = var.health_check.path
     interval            = var.health_check.interval
+    timeout             = var.health_check.timeout
     healthy_threshold   = var.health_check.healthy_threshold
     unhealthy_threshold = var.health_check.unhealthy_threshold
+    matcher             = var.health_check.matcher
   }
 }
 

@@ -61,8 +61,10 @@ variable "health_check" {
     port                = string
     path                = optional(string)
     interval            = number
+    timeout             = number
     healthy_threshold   = number
     unhealthy_threshold = number
+    matcher             = optional(string)
   })
-  description = "Target health checks."
+  description = "Target health checks; `path` and `matcher` only for HTTP and HTTPS checks (AWS rejects a matcher on a TCP check)."
 }

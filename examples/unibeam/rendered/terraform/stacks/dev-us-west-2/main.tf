@@ -640,8 +640,10 @@ module "lb_api" {
     port                = "traffic-port"
     path                = "/health"
     interval            = 30
+    timeout             = 5
     healthy_threshold   = 3
     unhealthy_threshold = 3
+    matcher             = "200"
   }
 }
 
@@ -670,8 +672,10 @@ module "lb_sim" {
     port                = "9506"
     path                = null
     interval            = 30
+    timeout             = 5
     healthy_threshold   = 3
     unhealthy_threshold = 3
+    matcher             = null
   }
 }
 

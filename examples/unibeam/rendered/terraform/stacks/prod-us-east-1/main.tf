@@ -809,8 +809,10 @@ module "lb_api" {
     port                = "traffic-port"
     path                = "/health"
     interval            = 30
+    timeout             = 5
     healthy_threshold   = 3
     unhealthy_threshold = 3
+    matcher             = "200"
   }
 }
 
@@ -839,8 +841,10 @@ module "lb_sim" {
     port                = "9506"
     path                = null
     interval            = 30
+    timeout             = 5
     healthy_threshold   = 3
     unhealthy_threshold = 3
+    matcher             = null
   }
 }
 
