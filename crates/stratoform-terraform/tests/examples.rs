@@ -372,3 +372,21 @@ fn target_group_health_checks_keep_timeout_and_matcher() {
     assert!(module.contains("timeout = var.health_check.timeout"), "{module}");
     assert!(module.contains("matcher = var.health_check.matcher"), "{module}");
 }
+
+/// The node launch template tags what it launches alike: the instance, its volumes and its
+/// network interfaces (aoscloud's seed tags all three).
+#[test]
+fn launch_templates_tag_instances_volumes_and_network_interfaces() {
+    let (_, tree) = example("aoscloud");
+    let main = tree.get("modules/node-group/main.tf").unwrap();
+    let start = main.find("resource \"aws_launch_template\" \"this\" {").unwrap();
+    let end = main[start..].find("\n}\n").unwrap() + start;
+    let template = flat(&main[start..end]);
+    let mut tags = Vec::new();
+    for kind in ["instance", "volume", "network-interface"] {
+        let at = template.find(&format!("tag_specifications {{ resource_type = \"{kind}\" tags = {{")).unwrap_or_else(|| panic!("no {kind} tag specification: {template}"));
+        let rest = &template[at..];
+        tags.push(rest[rest.find("tags = {").unwrap()..rest.find('}').unwrap()].to_owned());
+    }
+    assert!(tags.windows(2).all(|w| w[0] == w[1]), "{tags:?}");
+}

@@ -7,6 +7,10 @@
 use crate::dsl::*;
 use crate::modules::Module;
 
+/// What the launch template tags at launch, each with the same tags: the instance, its volumes
+/// and its network interfaces.
+const LAUNCH_TAGGED: &[&str] = &["instance", "volume", "network-interface"];
+
 /// The module.
 pub fn module() -> Module {
     let variables = vec![
@@ -103,7 +107,7 @@ pub fn module() -> Module {
         block(
             "resource",
             &["aws_launch_template", "this"],
-            vec![
+            [
                 attr("name", ex(r#""${var.cluster_name}-${var.name}""#)),
                 attr("description", ex(r#""Nodes of ${var.cluster_name}/${var.name}""#)),
                 attr("update_default_version", true),
@@ -147,17 +151,12 @@ pub fn module() -> Module {
                         block("content", &[], vec![attr("name", ex("iam_instance_profile.value"))]),
                     ],
                 ),
-                block(
-                    "tag_specifications",
-                    &[],
-                    vec![attr("resource_type", s("instance")), attr("tags", obj([("Name", ex(r#""${var.cluster_name}-${var.name}""#))]))],
-                ),
-                block(
-                    "tag_specifications",
-                    &[],
-                    vec![attr("resource_type", s("volume")), attr("tags", obj([("Name", ex(r#""${var.cluster_name}-${var.name}""#))]))],
-                ),
-            ],
+            ]
+            .into_iter()
+            .chain(LAUNCH_TAGGED.iter().map(|r| {
+                block("tag_specifications", &[], vec![attr("resource_type", s(*r)), attr("tags", obj([("Name", ex(r#""${var.cluster_name}-${var.name}""#))]))])
+            }))
+            .collect(),
         ),
         block(
             "resource",

@@ -106,6 +106,13 @@ resource "aws_launch_template" "this" {
       Name = "${var.cluster_name}-${var.name}"
     }
   }
+
+  tag_specifications {
+    resource_type = "network-interface"
+    tags = {
+      Name = "${var.cluster_name}-${var.name}"
+    }
+  }
 }
 
 resource "aws_eks_node_group" "this" {
