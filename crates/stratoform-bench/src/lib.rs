@@ -2,6 +2,7 @@
 //! ([`measure`]) and whole-process runs of the real binary ([`process`], [`processes`]) that the
 //! `stratoform-bench` binary uses. `cargo run -p stratoform-bench --release`.
 
+pub mod lifecycle;
 pub mod measure;
 pub mod process;
 pub mod processes;

@@ -11,6 +11,8 @@
 //!        example and synthetic specs, with peak memory; `--compare` also times the CDK EKS
 //!        Blueprints peer and checkov in the same run)
 //!        `cargo run -p stratoform-bench --release -- spec CLUSTERS WORKLOADS` (print a synthetic spec)
+//!        `cargo run -p stratoform-bench --release -- lifecycle [EXAMPLE] [ENV]` (up, drift, down,
+//!        up, down --all of one environment on the local emulator, timed)
 
 use std::time::Duration;
 
@@ -37,6 +39,10 @@ fn main() {
     if args.get(1).map(String::as_str) == Some("spec") {
         let number = |i: usize| args.get(i).and_then(|a| a.parse::<usize>().ok()).expect("usage: spec CLUSTERS WORKLOADS");
         print!("{}", synthetic::spec(number(2), number(3)));
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("lifecycle") {
+        stratoform_bench::lifecycle::main(&args);
         return;
     }
     if args.get(1).map(String::as_str) == Some("verify") {

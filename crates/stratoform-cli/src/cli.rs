@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Turn one declarative platform spec into Terraform, GitOps manifests, docs, a plan, a review
 /// and a simulation.
@@ -35,6 +35,22 @@ pub enum RenderTarget {
     Aws,
     /// A local kind cluster: the Kubernetes layer only.
     Kind,
+}
+
+/// The environment `up`, `down` and `drift` work on, and where.
+#[derive(Debug, Args)]
+pub struct Deployed {
+    /// The spec file.
+    pub file: PathBuf,
+    /// The environment.
+    #[arg(long)]
+    pub env: String,
+    /// Run against the local AWS emulator (`up` starts it on a free loopback port when needed).
+    #[arg(long)]
+    pub local: bool,
+    /// An emulator that is already running, such as `http://127.0.0.1:5000`.
+    #[arg(long, value_name = "URL", requires = "local")]
+    pub local_endpoint: Option<String>,
 }
 
 /// Output format of diagnostics.
@@ -190,21 +206,12 @@ pub enum Command {
     /// Apply one environment's Terraform stacks in dependency order (`--local`: against a local
     /// AWS emulator; otherwise a real account, after confirmation).
     Up {
-        /// The spec file.
-        file: PathBuf,
-        /// The environment.
-        #[arg(long)]
-        env: String,
+        #[command(flatten)]
+        at: Deployed,
         /// The rendered repository Argo CD reads (what `stratoform render FILE --out DIR` wrote):
         /// after the apply, `up` writes there the files whose values only the apply knows.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Run against the local AWS emulator (started on a free loopback port when needed).
-        #[arg(long)]
-        local: bool,
-        /// An emulator that is already running, such as `http://127.0.0.1:5000`.
-        #[arg(long, value_name = "URL", requires = "local")]
-        local_endpoint: Option<String>,
         /// Do not ask before changing a real account.
         #[arg(long)]
         yes: bool,
@@ -217,23 +224,23 @@ pub enum Command {
     /// environment's stacks in reverse order (`--all` with `--local` also stops the emulator
     /// `up` started).
     Down {
-        /// The spec file.
-        file: PathBuf,
-        /// The environment.
-        #[arg(long)]
-        env: String,
-        /// Run against the local AWS emulator.
-        #[arg(long)]
-        local: bool,
-        /// An emulator that is already running.
-        #[arg(long, value_name = "URL", requires = "local")]
-        local_endpoint: Option<String>,
+        #[command(flatten)]
+        at: Deployed,
         /// Also destroy the long-lived stack, and the account's stacks when no other environment shares the account.
         #[arg(long)]
         all: bool,
         /// Do not ask before changing a real account.
         #[arg(long)]
         yes: bool,
+    },
+    /// Report what changed in AWS outside stratoform: a refresh-only plan of each applied stack
+    /// of one environment, per resource (exit 1 when anything drifted). Reads only.
+    Drift {
+        #[command(flatten)]
+        at: Deployed,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Print the JSON Schema (draft 2020-12) of the spec.
     Schema,

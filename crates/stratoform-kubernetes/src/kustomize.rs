@@ -260,7 +260,7 @@ fn argo_files(
     let mut install_values = Map::new();
     if let Some(r) = releases
         .iter()
-        .find(|r| r.release.chart.chart_name() == "argo-cd")
+        .find(|r| r.release.chart.chart_name() == stratoform_model::bootstrap::ARGOCD_CHART)
     {
         install_values = r.release.values.values.clone();
     }
@@ -476,9 +476,9 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
                 yaml::file(&header(source, &scope), &[kustomization(&files, None)]),
             );
         }
-        let bdir = format!("{dir}/bootstrap/{}", e.env);
+        let bdir = stratoform_model::bootstrap::bootstrap_dir(dir, &e.env);
         tree.insert(
-            format!("{bdir}/root-application.yaml"),
+            format!("{bdir}/{}", stratoform_model::bootstrap::ROOT_APPLICATION),
             yaml::file(
                 &header(
                     source,
@@ -490,7 +490,7 @@ pub fn write(tree: &mut crate::OutputTree, source: &str, dir: &str, envs: &[EnvC
             ),
         );
         tree.insert(
-            format!("{bdir}/argocd-values.yaml"),
+            format!("{bdir}/{}", stratoform_model::bootstrap::ARGOCD_VALUES),
             yaml::file(
                 &header(source, &format!("{scope}\nValues for the first `helm install` of Argo CD (the argo-cd chart), with the Application health check sync waves need.")),
                 &[Value::Object(argo.install_values.clone())],

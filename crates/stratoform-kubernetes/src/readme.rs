@@ -240,8 +240,11 @@ const ORDER: &str = "\
    and push them with the rest of this tree. Then the cluster's bootstrap steps run (for
    example an ECR image sync and an auth patch): they are not Kubernetes objects, so the pipeline
    runs them before anything below.
-2. `helm install argocd argo/argo-cd -n argocd -f bootstrap/<env>/argocd-values.yaml`, then
-   `kubectl apply -f bootstrap/<env>/root-application.yaml`.
+2. Argo CD is installed from the argo-cd chart the spec pins, with
+   `bootstrap/<env>/argocd-values.yaml` (`helm upgrade --install`), then
+   `bootstrap/<env>/root-application.yaml` is applied. `stratoform up` runs both against the
+   cluster once the tree is pushed and waits for each wave to be healthy; without cluster access
+   (or against the local emulator) it prints the exact commands, with the cluster's context.
 3. `root` syncs, in waves: the AppProjects, the OCI repository secrets and, where charts come
    from a private ECR registry, the refresher that writes their credentials (-2; below), the `cluster` bundle
    with every namespace, the `terraform-manifests` application where there is one, and what the

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod after_apply;
+pub mod bootstrap;
 pub mod buckets;
 pub mod chart_requirements;
 pub mod controllers;

@@ -23,6 +23,17 @@ pub enum RenderError {
     NoModels,
 }
 
+/// The address of a cluster's EKS module in its environment stack (`module.eks_<name>`): what
+/// `down` destroys first, so that no controller runs while it removes what they created.
+pub fn cluster_module_address(cluster: &stratoform_spec::Cluster) -> String {
+    format!("module.{}", cluster_module(cluster))
+}
+
+/// The name of a cluster's EKS module (`eks_<name>`).
+pub(crate) fn cluster_module(cluster: &stratoform_spec::Cluster) -> String {
+    format!("eks_{}", dsl::ident(cluster.name.as_str()))
+}
+
 /// Renders the Terraform of every given environment: `modules/` and `stacks/` (paths relative
 /// to the `terraform/` directory).
 pub fn render(models: &[Model]) -> Result<OutputTree, RenderError> {

@@ -96,6 +96,9 @@ pub struct PlanResult {
     pub took: Duration,
 }
 
+/// The override file `down` writes to release deletion protection before it destroys.
+const RELEASE_PROTECTION_FILE: &str = "release_protection_override.tf";
+
 /// Whether a stack runs against AWS (not the Cloudflare stack).
 pub fn is_aws(stack: &Stack) -> bool {
     stack.kind != StackKind::External
@@ -127,6 +130,11 @@ impl LocalRun {
     /// modules' `ignore_changes` for attributes the emulator drops. `gaps` also keeps the
     /// resource types the emulator cannot create out of the apply.
     pub fn prepare(&self, stacks: &[Stack], gaps: bool) -> Result<(), RunError> {
+        // A `down` that released deletion protection left its overrides in the working copy: an
+        // `up` that follows applies the protection the spec asks for.
+        for module in std::fs::read_dir(self.root.join("modules")).into_iter().flatten().filter_map(Result::ok) {
+            let _ = std::fs::remove_file(module.path().join(RELEASE_PROTECTION_FILE));
+        }
         std::fs::create_dir_all(&self.state_dir).map_err(|source| RunError::Write { path: self.state_dir.display().to_string(), source })?;
         for stack in stacks.iter().filter(|s| is_aws(s)) {
             let scope_dir = self.state_dir.join(&stack.scope);
@@ -188,7 +196,7 @@ impl LocalRun {
         for (module, text) in files {
             let dir = self.root.join("modules").join(module);
             if dir.is_dir() {
-                Self::write(&dir.join("release_protection_override.tf"), text)?;
+                Self::write(&dir.join(RELEASE_PROTECTION_FILE), text)?;
             }
         }
         Ok(())
@@ -276,6 +284,14 @@ impl LocalRun {
         self.exec(stack, "destroy", args, &[0]).map(|r| r.2)
     }
 
+    /// `terraform destroy -target=...`: only the given addresses and what depends on them.
+    pub fn destroy_targets(&self, stack: &str, targets: &[String]) -> Result<Duration, RunError> {
+        let mut args = vec!["destroy".to_owned(), "-auto-approve".to_owned(), "-parallelism=20".to_owned()];
+        args.extend(targets.iter().map(|t| format!("-target={t}")));
+        args.extend(self.var_args(stack));
+        self.exec(stack, "destroy -target", args, &[0]).map(|r| r.2)
+    }
+
     /// `terraform output -json NAME`: one output of an applied stack, as JSON.
     pub fn output_json(&self, stack: &str, name: &str) -> Result<serde_json::Value, RunError> {
         let out = self
@@ -288,6 +304,29 @@ impl LocalRun {
             return Err(failed(String::from_utf8_lossy(&out.stderr).into_owned()));
         }
         serde_json::from_slice(&out.stdout).map_err(|e| failed(format!("not JSON: {e}")))
+    }
+
+    /// `terraform apply -refresh-only`: records the live objects in the state without changing
+    /// them. After an apply, the objects that other resources of the stack changed later in the
+    /// same apply (a bucket's policy, a security group's rules) differ from what the state
+    /// recorded when each was created; recording them once is the baseline against which
+    /// [`LocalRun::refresh_only`] finds only what changed outside.
+    pub fn record_live(&self, stack: &str) -> Result<Duration, RunError> {
+        let mut args = vec!["apply".to_owned(), "-refresh-only".to_owned(), "-auto-approve".to_owned(), "-parallelism=20".to_owned()];
+        args.extend(self.var_args(stack));
+        self.exec(stack, "apply -refresh-only", args, &[0]).map(|r| r.2)
+    }
+
+    /// What changed outside Terraform: a refresh-only plan of the stack, saved and shown as
+    /// JSON (its `resource_drift` lists each resource whose live object differs from the state).
+    pub fn refresh_only(&self, stack: &str) -> Result<serde_json::Value, RunError> {
+        let mut args = vec!["plan".to_owned(), "-refresh-only".to_owned(), "-lock=false".to_owned(), "-out=drift.tfplan".to_owned(), "-parallelism=20".to_owned()];
+        args.extend(self.var_args(stack));
+        self.exec(stack, "plan -refresh-only", args, &[0])?;
+        let (_, shown, _) = self.exec(stack, "show", vec!["show".into(), "-json".into(), "-no-color".into(), "drift.tfplan".into()], &[0])?;
+        let _ = std::fs::remove_file(self.stack_dir(stack).join("drift.tfplan"));
+        serde_json::from_str(shown.lines().find(|l| l.starts_with('{')).unwrap_or("{}"))
+            .map_err(|e| RunError::Failed { step: "show".into(), stack: stack.into(), code: 0, output: format!("not JSON: {e}") })
     }
 
     /// The addresses in a stack's state.
@@ -346,6 +385,28 @@ fn run_limited(cmd: &mut Command, limit: Duration, grace: Duration) -> std::io::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn preparing_a_working_copy_drops_the_protection_release_a_down_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let module = dir.path().join("modules/database");
+        std::fs::create_dir_all(&module).unwrap();
+        let run = LocalRun {
+            root: dir.path().to_path_buf(),
+            env: "dev".into(),
+            endpoint: "http://127.0.0.1:1".into(),
+            state_dir: dir.path().join("state"),
+            terraform: PathBuf::from("terraform"),
+            envs: Vec::new(),
+            local: true,
+            stacks: Vec::new(),
+            step_limit: None,
+        };
+        run.release_protection().unwrap();
+        assert!(module.join(RELEASE_PROTECTION_FILE).is_file());
+        run.prepare(&[], false).unwrap();
+        assert!(!module.join(RELEASE_PROTECTION_FILE).exists(), "an `up` after a `down` would apply without deletion protection");
+    }
 
     #[test]
     fn a_step_past_its_limit_is_interrupted_and_then_killed_with_its_children() {

@@ -1,8 +1,10 @@
 //! One file per subcommand.
 
+mod bootstrap;
 mod check;
 mod completions;
 mod down;
+mod drift;
 mod plan;
 mod render;
 mod schema;
@@ -38,11 +40,14 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Render { file, out, env, check, diff, allow_findings, durable, target } => {
             render::run(&file, &out, env.as_deref(), render::Options { check, diff, allow_findings, durable, target }, color)
         }
-        Command::Up { file, env, out, local, local_endpoint, yes, edge } => {
-            up::run(&file, &env, &out, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, edge, color)
+        Command::Up { at, out, yes, edge } => {
+            up::run(&at.file, &at.env, &out, up::Target { local: at.local, endpoint: at.local_endpoint.as_deref(), yes, read_only: false }, edge, color)
         }
-        Command::Down { file, env, local, local_endpoint, all, yes } => {
-            down::run(&file, &env, up::Target { local, endpoint: local_endpoint.as_deref(), yes }, all, color)
+        Command::Down { at, all, yes } => {
+            down::run(&at.file, &at.env, up::Target { local: at.local, endpoint: at.local_endpoint.as_deref(), yes, read_only: false }, all, color)
+        }
+        Command::Drift { at, format } => {
+            drift::run(&at.file, &at.env, up::Target { local: at.local, endpoint: at.local_endpoint.as_deref(), yes: false, read_only: true }, format, color)
         }
         Command::Schema => schema::run(),
         Command::Completions { shell } => completions::completions(shell),

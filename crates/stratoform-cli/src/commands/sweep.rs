@@ -233,13 +233,14 @@ fn retry(deadline: Instant, pause: Duration, mut step: impl FnMut() -> Result<()
 /// What was removed, per cluster (with its region) and kind.
 pub type Removed = BTreeMap<(String, String), BTreeMap<ObjectKind, usize>>;
 
-/// Finds and removes every object the environment's controllers created, kind by kind; waits
+/// Finds and removes every object the controllers of the environment's clusters in `region`
+/// created, kind by kind; waits
 /// for load balancers and instances to be gone before the kinds they hold. Returns the counts.
-pub fn sweep(model: &Model, aws: &Aws, patience: Duration) -> Result<Removed, String> {
+pub fn sweep(model: &Model, aws: &Aws, region: &str, patience: Duration) -> Result<Removed, String> {
     let deadline = Instant::now() + patience;
     let pause = if aws.endpoint.is_some() { Duration::from_millis(300) } else { Duration::from_secs(10) };
     let mut removed: Removed = BTreeMap::new();
-    for o in model.controller_objects() {
+    for o in model.controller_objects().into_iter().filter(|o| o.region == region) {
         let entry = removed.entry((o.cluster.clone(), o.region.clone())).or_default();
         let found = aws.find_objects(&o).map_err(|e| e.to_string())?;
         if found.is_empty() {

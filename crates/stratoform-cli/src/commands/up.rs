@@ -8,8 +8,11 @@
 //! only after the apply (VPC and file system IDs, certificate and key ARNs): the repository holds
 //! their `templatefile()` templates, each environment stack renders them in its output
 //! `kubernetes_files`, and `up` writes those files next to their templates in DIR, then says
-//! which; committing and pushing DIR hands them to Argo CD. Once Argo CD has synced, `up --edge`
-//! applies the edge stack: DNS records of the load balancers the clusters' controllers created.
+//! which; committing and pushing DIR hands them to Argo CD. Then the cluster step (`bootstrap`):
+//! on a real account, with `aws`, `helm` and `kubectl` and DIR pushed, Argo CD and the root
+//! Application are installed and `up` waits for every wave; otherwise it prints the commands.
+//! Once Argo CD has synced, `up --edge` applies the edge stack: DNS records of the load balancers
+//! the clusters' controllers created.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +33,8 @@ pub struct Target<'a> {
     pub endpoint: Option<&'a str>,
     /// Skip the confirmation (real accounts only).
     pub yes: bool,
+    /// The command only reads (`drift`): no confirmation.
+    pub read_only: bool,
 }
 
 /// Runs `up`; with `edge`, only the edge stack (after Argo CD has synced the clusters).
@@ -77,6 +82,19 @@ pub fn run(file: &Path, env: &str, repo: &Path, target: Target, edge: bool, colo
             }
         }
     }
+    // The baseline of `stratoform drift`: what the apply left, as the objects are now.
+    print!("recording the live state of {} stack(s) for `stratoform drift`", stacks.len());
+    let _ = std::io::stdout().flush();
+    let t1 = Instant::now();
+    for stack in &stacks {
+        if let Err(e) = run.record_live(&stack.name) {
+            println!(" failed");
+            eprintln!("error: {e}");
+            eprintln!("everything was applied; `stratoform drift` may list changes the apply itself made until `stratoform up` runs again");
+            return ExitStatus::Failure;
+        }
+    }
+    println!(": done in {}", secs(t1.elapsed()));
     println!("`{env}` is up: {} stack(s) in {}", stacks.len(), secs(t0.elapsed()));
     let mut written = Vec::new();
     for stack in stacks.iter().filter(|s| s.kind == StackKind::Environment) {
@@ -96,6 +114,9 @@ pub fn run(file: &Path, env: &str, repo: &Path, target: Target, edge: bool, colo
         }
         println!("next: commit and push them with the rest of {}; Argo CD reads them from the repository", repo.display());
     }
+    if !edge && !cluster_step(&model, repo, &target) {
+        return ExitStatus::Failure;
+    }
     if let Some(e) = model.stacks.iter().find(|s| s.kind == StackKind::Edge).filter(|_| !edge) {
         println!(
             "next: once Argo CD has synced the clusters' Gateways and ingress controllers, `stratoform up {} --env {env} --out {} --edge` applies `{}`: the DNS records of the load balancers they created",
@@ -108,6 +129,53 @@ pub fn run(file: &Path, env: &str, repo: &Path, target: Target, edge: bool, colo
         println!("note: `{}` uses the Cloudflare provider and is not applied by `up`; apply it from {}", cf.name, run.root.join("stacks").join(&cf.name).display());
     }
     ExitStatus::Clean
+}
+
+/// The cluster step: run on a real account when the tools are there and the repository is
+/// pushed; printed otherwise. False when it ran and failed.
+fn cluster_step(model: &Model, repo: &Path, target: &Target) -> bool {
+    let steps = super::bootstrap::steps(model, repo);
+    if target.local {
+        super::bootstrap::print_next(&steps, "next: the cluster step (the local emulator runs no Kubernetes; on a real account `up` runs it once the repository is pushed):");
+        return true;
+    }
+    let missing: Vec<&str> = ["aws", "helm", "kubectl"].into_iter().filter(|t| find(t).is_none()).collect();
+    if !missing.is_empty() {
+        super::bootstrap::print_next(&steps, &format!("next: the cluster step (`{}` not on PATH: run it where they are):", missing.join("`, `")));
+        return true;
+    }
+    if let Err(why) = pushed(repo) {
+        super::bootstrap::print_next(
+            &steps,
+            &format!("next: the cluster step, once the tree is in Git ({why}; Argo CD reads it from there): commit and push, then run this `stratoform up` again (Terraform finds nothing to change) or run:"),
+        );
+        return true;
+    }
+    for (label, step) in &steps {
+        if let Ok(b) = step
+            && let Err(e) = super::bootstrap::run_step(label, b, Duration::from_secs(30 * 60))
+        {
+            eprintln!("error: {e}");
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether everything under the repository's `kubernetes/` folder is committed and pushed.
+fn pushed(repo: &Path) -> Result<(), String> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git").arg("-C").arg(repo).args(args).stdin(Stdio::null()).output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let dirty = git(&["status", "--porcelain", "--", stratoform_model::after_apply::KUBERNETES_DIR]).ok_or_else(|| format!("{} is not a Git checkout", repo.display()))?;
+    if !dirty.trim().is_empty() {
+        return Err(format!("{} has changes that are not committed", repo.display()));
+    }
+    let ahead = git(&["rev-list", "--count", "@{upstream}..HEAD"]).ok_or_else(|| format!("the branch of {} has no upstream", repo.display()))?;
+    if ahead.trim() != "0" {
+        return Err(format!("{} has commits that are not pushed", repo.display()));
+    }
+    Ok(())
 }
 
 /// The files of the environment's clusters that only the apply can write.
@@ -157,7 +225,7 @@ pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str)
         eprintln!("help: install Terraform 1.6 or later (https://developer.hashicorp.com/terraform/install), or run `bash scripts/setup.sh` in a stratoform checkout");
         return None;
     };
-    if !target.local && !confirm(&model, verb, target.yes) {
+    if !target.local && !target.read_only && !confirm(&model, verb, target.yes) {
         return None;
     }
     let work = Path::new(".stratoform").join(&model.names.platform).join(env);
@@ -263,7 +331,7 @@ fn emulator(work: &Path, named: Option<&str>) -> Result<String, String> {
     if let Ok(url) = std::fs::read_to_string(&file) {
         let url = url.trim().to_owned();
         if answers(&url) {
-            println!("using the local emulator at {url}");
+            eprintln!("using the local emulator at {url}");
             return Ok(url);
         }
     }
@@ -291,7 +359,7 @@ fn emulator(work: &Path, named: Option<&str>) -> Result<String, String> {
     }
     let _ = std::fs::write(&file, &url);
     let _ = std::fs::write(work.join("emulator.pid"), child.id().to_string());
-    println!("started the local emulator at {url} (pid {}; `stratoform down` stops it)", child.id());
+    eprintln!("started the local emulator at {url} (pid {}; `stratoform down --all` stops it)", child.id());
     Ok(url)
 }
 

@@ -5,7 +5,8 @@
 //! attached, a detached VPC CNI interface); `down` must leave none of them and none of the
 //! environment's network, and keep the long-lived and account-level stacks, which a second `up`
 //! re-uses unchanged. A volume of another environment is planted too and must survive: the
-//! sweep removes only what is the environment's. Needs Terraform, the emulator and the AWS CLI
+//! sweep removes only what is the environment's. `drift` is clean right after `up` and then names
+//! a tag set by hand and the rule the controller added. Needs Terraform, the emulator and the AWS CLI
 //! (`.tools/env.sh`); skipped without them unless `STRATOFORM_REQUIRE_TOOLS=1`.
 
 use std::path::Path;
@@ -192,8 +193,30 @@ fn down_removes_what_the_controllers_created_and_keeps_what_lives_longer() {
     let kept_before = state_ids(dir, "account");
     assert!(!kept_before.is_empty(), "the account stack holds the DNS zone and the image repositories");
 
+    // Right after `up` nothing has drifted: the re-plan is clean.
+    let clean = step(&["drift", spec, "--env", "dev", "--local"]);
+    for stack in ["bootstrap", "account", "long-lived", "dev-us-east-1"] {
+        assert!(clean.contains(&format!("  {stack}: no drift\n")), "{clean}");
+    }
+
     let planted = plant(&endpoint, "aoscloud-dev-main");
     assert_eq!(left(&endpoint, &planted).len(), 8, "everything planted is there before `down`");
+
+    // A hand-made tag on the VPC and the controller's rule on the cluster's group are drift.
+    aws(&endpoint, &["ec2", "create-tags", "--resources", &planted.vpc, "--tags", "Key=Team,Value=by-hand"]);
+    let drift = stratoform_in(dir, &["drift", spec, "--env", "dev", "--local", "--format", "json"]);
+    assert_eq!(drift.code, 1, "{}{}", drift.stdout, drift.stderr);
+    let report: Value = serde_json::from_str(&drift.stdout).expect("JSON");
+    let stack = report["stacks"].as_array().unwrap().iter().find(|s| s["stack"] == "dev-us-east-1").expect("the environment stack");
+    let changed: Vec<String> = stack["drifted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["attributes"].as_array().unwrap().iter().map(move |a| format!("{} {}", text(d, "/address"), a.as_str().unwrap())))
+        .collect();
+    assert!(changed.contains(&"module.network_main.aws_vpc.this tags.Team".to_owned()), "{changed:?}");
+    assert!(changed.iter().any(|c| c.ends_with(" ingress")), "the rule on the cluster's group: {changed:?}");
+    assert!(report["stacks"].as_array().unwrap().iter().filter(|s| s["stack"] != "dev-us-east-1").all(|s| s["drifted"].as_array().unwrap().is_empty()), "{report}");
 
     let down = step(&["down", spec, "--env", "dev", "--local", "--yes"]);
     assert!(

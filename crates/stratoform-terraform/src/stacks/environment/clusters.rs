@@ -62,8 +62,8 @@ pub(super) fn clusters(c: &mut Ctx) {
         if karpenter {
             eks_args.push(("node_security_group_tags", obj([("karpenter.sh/discovery", s(name.clone()))])));
         }
-        c.b.module(&format!("eks_{id}"), "eks", eks_args);
-        let eks = format!("module.eks_{id}");
+        c.b.module(&crate::cluster_module(cl), "eks", eks_args);
+        let eks = crate::cluster_module_address(cl);
         if karpenter {
             c.b.module(
                 &format!("karpenter_{id}"),
