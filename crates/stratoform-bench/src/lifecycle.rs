@@ -54,24 +54,14 @@ pub fn main(args: &[String]) {
     println!("| **cycle** (up, drift, down, up, down --all) | **{cycle:.1}** |");
 }
 
-/// Stops an emulator a failed step left running.
+/// Stops an emulator a failed step left running (`.stratoform/<platform>/<env>/emulator.pid`).
 fn stop_leftover(scratch: &Path) {
-    for pid in walk(scratch).into_iter().filter(|p| p.ends_with("emulator.pid")) {
-        if let Ok(pid) = std::fs::read_to_string(pid) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
+    let below = |dir: &Path| std::fs::read_dir(dir).into_iter().flatten().filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>();
+    for platform in below(&scratch.join(".stratoform")) {
+        for env in below(&platform) {
+            if let Ok(pid) = std::fs::read_to_string(env.join("emulator.pid")) {
+                let _ = Command::new("kill").arg(pid.trim()).status();
+            }
         }
     }
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
