@@ -34,3 +34,44 @@ fn a_wide_ipv4_block_and_an_unknown_group_keep_their_verdicts() {
     let codes_seen: Vec<_> = loaded.diagnostics.iter().map(|d| (d.code.as_str(), d.message.as_str())).collect();
     assert_eq!(codes_seen, [(codes::DANGLING_REFERENCE, "unknown security group `web-tier`")]);
 }
+
+/// infra-config with its cluster's `endpoint` replaced.
+fn infra_config_endpoint(endpoint: &str) -> stratoform_loader::Loaded {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/infra-config/platform.yaml");
+    let text = std::fs::read_to_string(path).expect("the example");
+    let first = "privateAccessSources: [\"host:vpn-gateway\"]";
+    assert!(text.contains(first), "the example still has the line this test edits");
+    stratoform_loader::load_str("infra-config.yaml", &text.replacen(first, endpoint, 1))
+}
+
+fn errors(loaded: &stratoform_loader::Loaded) -> Vec<(&str, &str, &str)> {
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == stratoform_diagnostics::Severity::Error)
+        .map(|d| (d.code.as_str(), d.message.as_str(), d.path.as_deref().unwrap_or("")))
+        .collect()
+}
+
+#[test]
+fn private_endpoint_sources_name_hosts_of_the_region_or_blocks() {
+    assert_eq!(errors(&infra_config_endpoint("privateAccessSources: [\"host:vpn-gateway\", \"10.8.0.0/24\"]")), []);
+    let loaded = infra_config_endpoint("privateAccessSources: [\"host:vpn-gw\"]");
+    let got = errors(&loaded);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0, got[0].1), (codes::DANGLING_REFERENCE, "unknown host `vpn-gw`"));
+    assert!(got[0].2.ends_with("endpoint.privateAccessSources[0]"), "{got:?}");
+    let loaded = infra_config_endpoint("privateAccessSources: [\"::/0\"]");
+    assert_eq!(errors(&loaded).iter().map(|e| e.0).collect::<Vec<_>>(), [codes::INVALID_VALUE]);
+}
+
+#[test]
+fn private_endpoint_sources_need_a_private_endpoint() {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/infra-config/platform.yaml")).expect("the example");
+    let edited = text.replacen("          private: true\n          public: false\n          privateAccessSources", "          private: false\n          public: true\n          publicAccessCidrs: [203.0.113.0/24]\n          privateAccessSources", 1);
+    assert_ne!(edited, text, "the example still has the lines this test edits");
+    let loaded = stratoform_loader::load_str("infra-config.yaml", &edited);
+    let got = errors(&loaded);
+    assert_eq!(got.iter().map(|e| e.0).collect::<Vec<_>>(), [codes::CONFLICTING_FIELDS], "{got:?}");
+    assert!(got[0].2.ends_with("endpoint.privateAccessSources"), "{got:?}");
+}

@@ -9,6 +9,7 @@ pub mod chart_requirements;
 pub mod controllers;
 pub mod data_stores;
 pub mod edge;
+pub mod endpoint_access;
 pub mod failover;
 pub mod identity;
 pub mod input;
