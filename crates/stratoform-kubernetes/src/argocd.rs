@@ -250,12 +250,18 @@ pub fn bundle_application(
         Bundle::Namespace(ns) => (project_of(argo, ns), Some(ns.as_str()), &[]),
     };
     let mut dest = json!({"server": IN_CLUSTER});
+    let mut meta = app_meta(ctx, paths, &bundle_app_name(b), w);
     if let Some(ns) = namespace {
         dest["namespace"] = json!(ns);
+        // Argo CD Image Updater watches the images of the namespace's workloads that ask for it.
+        let watched = stratoform_model::image_updates::application_annotations(ctx.cluster.workloads.iter().filter(|x| x.namespace.as_str() == ns));
+        if let Some(ann) = meta["annotations"].as_object_mut() {
+            ann.extend(watched.into_iter().map(|(k, v)| (k, json!(v))));
+        }
     }
     json!({
         "apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-        "metadata": app_meta(ctx, paths, &bundle_app_name(b), w),
+        "metadata": meta,
         "spec": {
             "project": project,
             "source": {"repoURL": argo.repo_url.as_str(), "targetRevision": argo.target_revision, "path": paths.bundle(b)},

@@ -225,3 +225,43 @@ fn unibeam_loki_runs_distributed_with_querier_and_distributor_on_the_spot_worker
         assert_eq!((schema["store"].as_str(), schema["schema"].as_str(), schema["object_store"].as_str()), (Some("tsdb"), Some("v13"), Some("s3")), "{env}");
     }
 }
+
+/// infra-config: Argo CD Image Updater watches the applications built into the ECR registry: the
+/// Application deploying them lists their images with an update strategy, and every registry's
+/// `ext:` credentials name a script the chart mounts under `/scripts`.
+#[test]
+fn infra_config_image_updater_watches_the_ecr_images_and_can_log_in() {
+    const P: &str = "argocd-image-updater.argoproj.io";
+    for env in ["dev", "prod"] {
+        let (objects, apps) = synced("infra-config", env);
+        let ecr_images: Vec<String> = objects
+            .iter()
+            .filter(|o| o["kind"] == "Deployment")
+            .filter_map(|o| o["spec"]["template"]["spec"]["containers"][0]["image"].as_str())
+            .filter(|i| i.contains(".dkr.ecr."))
+            .map(|i| i.rsplit_once(':').unwrap().0.to_owned())
+            .collect();
+        assert_eq!(ecr_images.len(), 2, "{env}: {ecr_images:?}");
+        let app = apps.iter().find(|a| a["metadata"]["name"] == "manifests-ns-apps").expect("the apps bundle's Application");
+        let ann = &app["metadata"]["annotations"];
+        let list = ann[format!("{P}/image-list")].as_str().unwrap_or_else(|| panic!("{env}: no image-list: {ann}"));
+        for image in &ecr_images {
+            let alias = list.split(", ").find_map(|e| e.split_once('=').filter(|(_, i)| i == image).map(|(a, _)| a.to_owned()));
+            let alias = alias.unwrap_or_else(|| panic!("{env}: {image} not in {list}"));
+            assert_eq!(ann[format!("{P}/{alias}.update-strategy")], "semver", "{env}: {ann}");
+        }
+        assert_eq!(ann[format!("{P}/write-back-method")], "git", "{env}: the parent's self-heal would undo an API write-back");
+        let updater = apps.iter().find(|a| a["metadata"]["name"] == "argocd-image-updater").expect("the updater's Application");
+        let values = &updater["spec"]["source"]["helm"]["valuesObject"];
+        assert_eq!(values["authScripts"]["enabled"], true, "{env}: {values}");
+        let registries = values["config"]["registries"].as_array().unwrap_or_else(|| panic!("{env}: no registries: {values}"));
+        assert!(!registries.is_empty());
+        for r in registries {
+            let creds = r["credentials"].as_str().unwrap();
+            let script = creds.strip_prefix("ext:/scripts/").unwrap_or_else(|| panic!("{env}: {creds}"));
+            let body = values["authScripts"]["scripts"][script].as_str().unwrap_or_else(|| panic!("{env}: {script} is not mounted: {values}"));
+            assert!(body.starts_with("#!/bin/sh") && body.contains("aws ecr get-authorization-token"), "{body}");
+            assert!(ecr_images.iter().all(|i| i.starts_with(r["prefix"].as_str().unwrap())), "{env}: {r}");
+        }
+    }
+}

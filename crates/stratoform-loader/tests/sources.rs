@@ -75,3 +75,22 @@ fn private_endpoint_sources_need_a_private_endpoint() {
     assert_eq!(got.iter().map(|e| e.0).collect::<Vec<_>>(), [codes::CONFLICTING_FIELDS], "{got:?}");
     assert!(got[0].2.ends_with("endpoint.privateAccessSources"), "{got:?}");
 }
+
+/// infra-config with its first workload's `imageUpdates` line edited.
+fn infra_config_watching(from: &str, to: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/infra-config/platform.yaml")).expect("the example");
+    let edited = text.replacen(from, to, 1);
+    assert_ne!(edited, text, "the example still has the text this test edits");
+    let loaded = stratoform_loader::load_str("infra-config.yaml", &edited);
+    errors(&loaded).into_iter().map(|(c, m, p)| (c.to_owned(), format!("{m} @ {p}"))).collect()
+}
+
+#[test]
+fn image_updates_need_the_updater_chart_and_an_ecr_image() {
+    let got = infra_config_watching("image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app-backend:1.0.0", "image: ghcr.io/example/app-backend:1.0.0");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, codes::INVALID_VALUE);
+    assert!(got[0].1.starts_with("image updates need an image from a private ECR registry") && got[0].1.ends_with("workloads[0].imageUpdates"), "{got:?}");
+    let got = infra_config_watching("          - name: argocd-image-updater\n", "          - name: argocd-image-watcher\n");
+    assert!(got.iter().any(|(c, m)| c == codes::DANGLING_REFERENCE && m.contains("installs no `argocd-image-updater` chart")), "{got:?}");
+}

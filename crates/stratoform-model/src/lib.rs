@@ -12,6 +12,7 @@ pub mod edge;
 pub mod endpoint_access;
 pub mod failover;
 pub mod identity;
+pub mod image_updates;
 pub mod input;
 pub mod kms;
 pub mod naming;
