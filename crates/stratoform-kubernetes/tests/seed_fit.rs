@@ -265,3 +265,31 @@ fn infra_config_image_updater_watches_the_ecr_images_and_can_log_in() {
         }
     }
 }
+
+/// oneconnect: Ops owns the Gateways. They are synced by an Application of the `ops` project,
+/// not `platform`, and the `ops` AppProject admits their namespace and exactly the kinds its
+/// Applications sync (Gateway among them).
+#[test]
+fn oneconnect_gateways_belong_to_the_ops_project() {
+    for env in ["dev", "prod"] {
+        let (objects, apps) = synced("oneconnect", env);
+        let gateways: Vec<&Value> = objects.iter().filter(|o| o["kind"] == "Gateway" && o["metadata"]["namespace"] == "istio-ingress").collect();
+        assert_eq!(gateways.len(), 2, "{env}");
+        let app = apps.iter().find(|a| a["metadata"]["name"] == "manifests-project-ops").expect("the ops bundle's Application");
+        assert_eq!(app["spec"]["project"], "ops", "{env}");
+        assert!(app["spec"]["source"]["path"].as_str().unwrap().ends_with(&format!("overlays/{env}/project-ops")), "{env}: {app}");
+        let platform = apps.iter().find(|a| a["metadata"]["name"] == "manifests-platform");
+        assert!(platform.is_none_or(|a| a["spec"]["project"] == "platform"), "{env}");
+        let project = apps.iter().find(|a| a["kind"] == "AppProject" && a["metadata"]["name"] == "ops").expect("the ops AppProject");
+        let dests: Vec<&str> = project["spec"]["destinations"].as_array().unwrap().iter().filter_map(|d| d["namespace"].as_str()).collect();
+        assert!(dests.contains(&"istio-ingress"), "{env}: {dests:?}");
+        let kinds: Vec<(String, String)> = project["spec"]["namespaceResourceWhitelist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| (k["group"].as_str().unwrap().to_owned(), k["kind"].as_str().unwrap().to_owned()))
+            .collect();
+        assert!(kinds.contains(&("gateway.networking.k8s.io".into(), "Gateway".into())), "{env}: {kinds:?}");
+        assert!(!kinds.iter().any(|(g, k)| g == "*" || k == "*"), "{env}: exactly what it syncs: {kinds:?}");
+    }
+}

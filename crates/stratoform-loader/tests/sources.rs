@@ -94,3 +94,21 @@ fn image_updates_need_the_updater_chart_and_an_ecr_image() {
     let got = infra_config_watching("          - name: argocd-image-updater\n", "          - name: argocd-image-watcher\n");
     assert!(got.iter().any(|(c, m)| c == codes::DANGLING_REFERENCE && m.contains("installs no `argocd-image-updater` chart")), "{got:?}");
 }
+
+#[test]
+fn a_project_owning_the_gateways_lists_their_namespaces_and_is_alone() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/oneconnect/platform.yaml");
+    let text = std::fs::read_to_string(path).expect("the example");
+    let ops = "namespaces: [istio-system, istio-ingress, cert-manager, argocd, monitoring]";
+    assert!(text.contains(ops), "the example still has the line this test edits");
+    let loaded = stratoform_loader::load_str("oneconnect.yaml", &text);
+    assert_eq!(errors(&loaded), []);
+    let loaded = stratoform_loader::load_str("oneconnect.yaml", &text.replacen(ops, "namespaces: [istio-system, cert-manager, argocd, monitoring]", 1));
+    let got = errors(&loaded);
+    assert!(!got.is_empty() && got.iter().all(|e| e.0 == codes::DANGLING_REFERENCE && e.1.contains("which it does not list") && e.2.ends_with("owns[0]")), "{got:?}");
+    let dev = "namespaces: [oneconnect, portal]";
+    assert!(text.contains(dev), "the example still has the line this test edits");
+    let loaded = stratoform_loader::load_str("oneconnect.yaml", &text.replacen(dev, "namespaces: [oneconnect, portal, istio-ingress]\n              owns: [gateways]", 1));
+    let got = errors(&loaded);
+    assert!(got.iter().any(|e| e.0 == codes::CONFLICTING_FIELDS && e.1 == "project `developers` owns the gateways, which project `ops` owns already"), "{got:?}");
+}

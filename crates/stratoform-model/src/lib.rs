@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod after_apply;
+pub mod argo_projects;
 pub mod buckets;
 pub mod chart_requirements;
 pub mod controllers;

@@ -91,6 +91,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             let classes: Vec<&str> = c.storage_classes.iter().map(|s| s.name.as_str()).chain(BUILT_IN_STORAGE_CLASSES.iter().copied()).collect();
             let secrets: Vec<&str> = p.identity.secrets.iter().map(|s| s.name.as_str()).collect();
             image_updates(ctx, c, &cp);
+            project_ownership(ctx, c, &cp);
             for (wi, w) in c.workloads.iter().enumerate() {
                 for (vi, v) in w.volumes.iter().enumerate() {
                     let vp = format!("{cp}/workloads/{wi}/volumes/{vi}");
@@ -114,6 +115,41 @@ pub fn check(ctx: &mut Ctx<'_>) {
         for (mi, m) in s.mounts.iter().enumerate() {
             if !clusters.contains(&m.cluster.as_str()) {
                 ctx.dangling(&format!("/identity/secrets/{si}/mounts/{mi}/cluster"), "cluster", &m.cluster, clusters.iter().copied());
+            }
+        }
+    }
+}
+
+/// `argocd.projects[].owns`: each kind owned by one project at most, whose namespaces hold
+/// every object of it (the AppProject admits no other destination).
+fn project_ownership(ctx: &mut Ctx<'_>, c: &stratoform_spec::Cluster, cp: &str) {
+    let Some(argo) = &c.argocd else { return };
+    let mut owners: Vec<(stratoform_spec::ProjectObjects, &str)> = Vec::new();
+    for (pi, p) in argo.projects.iter().enumerate() {
+        for (oi, o) in p.owns.iter().enumerate() {
+            let at = format!("{cp}/argocd/projects/{pi}/owns/{oi}");
+            if let Some((_, first)) = owners.iter().find(|(k, _)| k == o) {
+                ctx.error(
+                    codes::CONFLICTING_FIELDS,
+                    &at,
+                    format!("project `{}` owns the {}, which project `{first}` owns already", p.name, format!("{o:?}").to_ascii_lowercase()),
+                    "owned twice",
+                    "let one project own them",
+                );
+                continue;
+            }
+            owners.push((*o, p.name.as_str()));
+            let stratoform_spec::ProjectObjects::Gateways = o;
+            for g in &c.gateways {
+                if !p.namespaces.contains(&g.namespace) {
+                    ctx.error(
+                        codes::DANGLING_REFERENCE,
+                        &at,
+                        format!("project `{}` owns the gateways, but gateway `{}` is in namespace `{}`, which it does not list", p.name, g.name, g.namespace),
+                        "outside the project's namespaces",
+                        format!("add `{}` to the project's `namespaces`", g.namespace),
+                    );
+                }
             }
         }
     }
