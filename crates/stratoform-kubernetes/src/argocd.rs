@@ -3,19 +3,19 @@
 //! private ECR registries by [`crate::registry_auth`]), and the bootstrap
 //! files (`helm install` values for Argo CD itself and the root Application).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 use stratoform_spec::ArgoCd;
 
 use crate::charts::Release;
 use crate::waves::PROJECTS_WAVE;
-use crate::{Bundle, ClusterCtx, metadata};
+use crate::{Bundle, ClusterCtx, Manifest, metadata};
 
 /// The in-cluster API server, as Argo CD names it.
 pub const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 /// The project of charts and cluster-wide bundles.
-pub const PLATFORM_PROJECT: &str = "platform";
+pub use stratoform_model::argo_projects::PLATFORM_PROJECT;
 /// The folder (and Application) of the objects Terraform renders from templates.
 pub use stratoform_model::after_apply::TERRAFORM_MANIFESTS;
 
@@ -71,26 +71,39 @@ fn sync_policy(argo: &ArgoCd, options: &[&str]) -> Value {
     })
 }
 
-/// The project a namespace bundle belongs to: the team project listing the namespace.
-pub fn project_of(argo: &ArgoCd, ns: &str) -> String {
-    argo.projects
-        .iter()
-        .find(|p| p.namespaces.iter().any(|n| n.as_str() == ns))
-        .map_or(PLATFORM_PROJECT.to_owned(), |p| p.name.to_string())
-}
-
 /// The chart repository URL as Argo CD takes it (OCI registries without the scheme).
 pub fn repo_url(url: &str) -> String {
     stratoform_model::registry_auth::argocd_repo_url(url)
 }
 
+/// The namespaced kinds a team project syncs (its namespaces' bundles and the bundle of what it
+/// `owns`), as `namespaceResourceWhitelist` entries, or `None` when it syncs nothing.
+fn synced_kinds(argo: &ArgoCd, project: &str, bundles: &BTreeMap<Bundle, Vec<Manifest>>) -> Option<Vec<Value>> {
+    let kinds: BTreeSet<(String, String)> = bundles
+        .iter()
+        .filter(|(b, _)| match b {
+            Bundle::Namespace(ns) => stratoform_model::argo_projects::namespace_project(argo, ns) == project,
+            Bundle::Project(p) => p == project,
+            Bundle::Cluster | Bundle::Platform => false,
+        })
+        .flat_map(|(_, ms)| ms.iter())
+        .map(|m| {
+            let api = m.object["apiVersion"].as_str().unwrap_or_default();
+            let group = api.rsplit_once('/').map_or("", |(g, _)| g);
+            (group.to_owned(), m.kind().to_owned())
+        })
+        .collect();
+    (!kinds.is_empty()).then(|| kinds.into_iter().map(|(group, kind)| json!({"group": group, "kind": kind})).collect())
+}
+
 /// AppProjects: `platform` (charts and cluster-wide bundles) and one per team, limited to the
-/// team's namespaces and to namespaced resources.
+/// team's namespaces and to the namespaced kinds it syncs.
 pub fn projects(
     ctx: &ClusterCtx<'_>,
     paths: &RepoPaths<'_>,
     releases: &[Release],
     gateway_api: bool,
+    bundles: &BTreeMap<Bundle, Vec<Manifest>>,
 ) -> Vec<Value> {
     let argo = paths.argo;
     let mut repos: BTreeSet<String> = [argo.repo_url.to_string()].into();
@@ -130,8 +143,13 @@ pub fn projects(
         let mut spec = json!({
             "sourceRepos": [argo.repo_url.as_str()],
             "destinations": p.namespaces.iter().map(|n| json!({"server": IN_CLUSTER, "namespace": n.as_str()})).collect::<Vec<_>>(),
-            "namespaceResourceWhitelist": [{"group": "*", "kind": "*"}],
         });
+        // Exactly what it syncs; a project that syncs nothing may sync nothing (an absent
+        // whitelist would allow every namespaced kind).
+        match synced_kinds(argo, p.name.as_str(), bundles) {
+            Some(kinds) => spec["namespaceResourceWhitelist"] = json!(kinds),
+            None => spec["namespaceResourceBlacklist"] = json!([{"group": "*", "kind": "*"}]),
+        }
         if let Some(d) = &p.description {
             spec["description"] = json!(d);
         }
@@ -244,18 +262,26 @@ pub fn bundle_application(
     let argo = paths.argo;
     let (project, namespace, options): (String, Option<&str>, &[&str]) = match b {
         Bundle::Cluster | Bundle::Platform => (PLATFORM_PROJECT.into(), None, &[]),
+        // A team's platform objects (`owns`), each in its own namespace.
+        Bundle::Project(p) => (p.clone(), None, &[]),
         // No `CreateNamespace`: the `cluster` bundle (root, wave -1) already holds every
         // namespace a bundle lives in, with its labels; and a team project, which may create no
         // cluster-wide resource, would refuse the Namespace Argo CD creates.
-        Bundle::Namespace(ns) => (project_of(argo, ns), Some(ns.as_str()), &[]),
+        Bundle::Namespace(ns) => (stratoform_model::argo_projects::namespace_project(argo, ns), Some(ns.as_str()), &[]),
     };
     let mut dest = json!({"server": IN_CLUSTER});
+    let mut meta = app_meta(ctx, paths, &bundle_app_name(b), w);
     if let Some(ns) = namespace {
         dest["namespace"] = json!(ns);
+        // Argo CD Image Updater watches the images of the namespace's workloads that ask for it.
+        let watched = stratoform_model::image_updates::application_annotations(ctx.cluster.workloads.iter().filter(|x| x.namespace.as_str() == ns));
+        if let Some(ann) = meta["annotations"].as_object_mut() {
+            ann.extend(watched.into_iter().map(|(k, v)| (k, json!(v))));
+        }
     }
     json!({
         "apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-        "metadata": app_meta(ctx, paths, &bundle_app_name(b), w),
+        "metadata": meta,
         "spec": {
             "project": project,
             "source": {"repoURL": argo.repo_url.as_str(), "targetRevision": argo.target_revision, "path": paths.bundle(b)},

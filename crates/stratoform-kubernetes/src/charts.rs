@@ -68,6 +68,10 @@ pub fn releases_of(ctx: &ClusterCtx<'_>, charts: &[HelmChart]) -> Vec<Release> {
             merge(&mut values, &c.values);
             // What the chart refuses to install without, where the spec left it unset.
             fill(&mut values, &stratoform_model::chart_requirements::required_values(c.chart_name(), &c.values));
+            if c.chart_name() == stratoform_model::image_updates::CHART {
+                // The registries of the watched images, with the auth scripts they log in with.
+                fill(&mut values, &stratoform_model::image_updates::updater_values(&ctx.cluster.workloads));
+            }
             let mut split = split_values(ctx, &release, &values);
             if ctx.target == Target::Kind {
                 // Nothing from Terraform exists locally; parity.md lists what was dropped.

@@ -126,6 +126,9 @@ pub enum Bundle {
     Platform,
     /// Everything namespaced of one application namespace: workloads, routes, waypoints, policies.
     Namespace(String),
+    /// Platform objects a team's AppProject owns (`argocd.projects[].owns`), synced with the
+    /// `platform` bundle's wave by that project.
+    Project(String),
 }
 
 impl Bundle {
@@ -135,6 +138,7 @@ impl Bundle {
             Self::Cluster => "cluster".into(),
             Self::Platform => "platform".into(),
             Self::Namespace(ns) => format!("ns-{ns}"),
+            Self::Project(p) => format!("project-{p}"),
         }
     }
 }

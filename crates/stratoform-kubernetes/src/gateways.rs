@@ -43,12 +43,15 @@ pub fn nlb_annotations(scheme: Scheme, nlb: &NlbOptions) -> Map<String, Value> {
     a
 }
 
-/// The cluster's Gateways (in the `platform` bundle).
+/// The cluster's Gateways: in the `platform` bundle, or in the bundle of the team project that
+/// owns them.
 pub fn gateways(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
+    let owner = stratoform_model::argo_projects::owner(ctx.cluster.argocd.as_ref(), stratoform_spec::ProjectObjects::Gateways);
+    let bundle = owner.map_or(Bundle::Platform, Bundle::Project);
     ctx.cluster
         .gateways
         .iter()
-        .map(|g| Manifest::new(Bundle::Platform, gateway(ctx, g)))
+        .map(|g| Manifest::new(bundle.clone(), gateway(ctx, g)))
         .collect()
 }
 

@@ -82,7 +82,7 @@ impl EnvCluster {
     pub fn build(ctx: &ClusterCtx<'_>) -> Self {
         let mut bundles: BTreeMap<Bundle, Vec<Manifest>> = BTreeMap::new();
         for mut m in crate::manifests(ctx) {
-            if m.bundle == Bundle::Platform {
+            if matches!(m.bundle, Bundle::Platform | Bundle::Project(_)) {
                 resource_wave(&mut m);
             }
             bundles.entry(m.bundle.clone()).or_default().push(m);
@@ -196,7 +196,7 @@ fn argo_files(
     if gateway_api {
         crate::installers::check_gateway_api_version(ctx);
     }
-    let mut root = argocd::projects(ctx, &paths, &plain, gateway_api);
+    let mut root = argocd::projects(ctx, &paths, &plain, gateway_api, bundles);
     root.extend(argocd::repository_secrets(ctx, &paths, &plain));
     root.extend(crate::registry_auth::objects(ctx).into_iter().map(|mut o| {
         crate::checkov::annotate(&mut o);
@@ -251,7 +251,7 @@ fn argo_files(
     for b in bundles.keys() {
         match b {
             Bundle::Cluster => {}
-            Bundle::Platform | Bundle::Namespace(_) => {
+            Bundle::Platform | Bundle::Namespace(_) | Bundle::Project(_) => {
                 chain.push(argocd::bundle_application(ctx, &paths, b, waves.bundle(b)))
             }
         }

@@ -119,6 +119,13 @@ pub fn render(
                     e.env, e.waves.platform
                 );
             }
+            for b in e.bundles.keys().filter(|b| matches!(b, crate::Bundle::Project(_))) {
+                let _ = writeln!(
+                    s,
+                    "| `{dir}` | {} | `manifests-{}` | (bundle) | | | | chain {} |",
+                    e.env, b.dir(), e.waves.bundle(b)
+                );
+            }
             if e.bundles
                 .keys()
                 .any(|b| matches!(b, crate::Bundle::Namespace(_)))

@@ -45,7 +45,7 @@ impl Waves {
     /// The wave of a bundle.
     pub fn bundle(&self, b: &Bundle) -> i32 {
         self.bundles.get(b).copied().unwrap_or(match b {
-            Bundle::Platform => self.platform,
+            Bundle::Platform | Bundle::Project(_) => self.platform,
             _ => self.namespaces,
         })
     }
@@ -79,7 +79,7 @@ fn members(
         let mut bundle = |name: &str| units.push((UnitKind::ManifestBundle, name.to_owned()));
         match b {
             Bundle::Cluster => continue,
-            Bundle::Platform => {
+            Bundle::Platform | Bundle::Project(_) => {
                 for (kind, unit) in [
                     ("ClusterIssuer", "issuers"),
                     ("Certificate", "certificates"),

@@ -113,6 +113,8 @@ fn an_override_changes_exactly_what_it_shapes() {
     assert_eq!(
         differences(&load(&text)),
         [
+            // The team's project admits exactly the kinds it syncs: the HPA the override adds.
+            "AppProject/argocd/shop",
             "HorizontalPodAutoscaler/shop/api",
             "PodDisruptionBudget/shop/api",
         ]

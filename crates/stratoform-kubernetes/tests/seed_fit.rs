@@ -225,3 +225,71 @@ fn unibeam_loki_runs_distributed_with_querier_and_distributor_on_the_spot_worker
         assert_eq!((schema["store"].as_str(), schema["schema"].as_str(), schema["object_store"].as_str()), (Some("tsdb"), Some("v13"), Some("s3")), "{env}");
     }
 }
+
+/// infra-config: Argo CD Image Updater watches the applications built into the ECR registry: the
+/// Application deploying them lists their images with an update strategy, and every registry's
+/// `ext:` credentials name a script the chart mounts under `/scripts`.
+#[test]
+fn infra_config_image_updater_watches_the_ecr_images_and_can_log_in() {
+    const P: &str = "argocd-image-updater.argoproj.io";
+    for env in ["dev", "prod"] {
+        let (objects, apps) = synced("infra-config", env);
+        let ecr_images: Vec<String> = objects
+            .iter()
+            .filter(|o| o["kind"] == "Deployment")
+            .filter_map(|o| o["spec"]["template"]["spec"]["containers"][0]["image"].as_str())
+            .filter(|i| i.contains(".dkr.ecr."))
+            .map(|i| i.rsplit_once(':').unwrap().0.to_owned())
+            .collect();
+        assert_eq!(ecr_images.len(), 2, "{env}: {ecr_images:?}");
+        let app = apps.iter().find(|a| a["metadata"]["name"] == "manifests-ns-apps").expect("the apps bundle's Application");
+        let ann = &app["metadata"]["annotations"];
+        let list = ann[format!("{P}/image-list")].as_str().unwrap_or_else(|| panic!("{env}: no image-list: {ann}"));
+        for image in &ecr_images {
+            let alias = list.split(", ").find_map(|e| e.split_once('=').filter(|(_, i)| i == image).map(|(a, _)| a.to_owned()));
+            let alias = alias.unwrap_or_else(|| panic!("{env}: {image} not in {list}"));
+            assert_eq!(ann[format!("{P}/{alias}.update-strategy")], "semver", "{env}: {ann}");
+        }
+        assert_eq!(ann[format!("{P}/write-back-method")], "git", "{env}: the parent's self-heal would undo an API write-back");
+        let updater = apps.iter().find(|a| a["metadata"]["name"] == "argocd-image-updater").expect("the updater's Application");
+        let values = &updater["spec"]["source"]["helm"]["valuesObject"];
+        assert_eq!(values["authScripts"]["enabled"], true, "{env}: {values}");
+        let registries = values["config"]["registries"].as_array().unwrap_or_else(|| panic!("{env}: no registries: {values}"));
+        assert!(!registries.is_empty());
+        for r in registries {
+            let creds = r["credentials"].as_str().unwrap();
+            let script = creds.strip_prefix("ext:/scripts/").unwrap_or_else(|| panic!("{env}: {creds}"));
+            let body = values["authScripts"]["scripts"][script].as_str().unwrap_or_else(|| panic!("{env}: {script} is not mounted: {values}"));
+            assert!(body.starts_with("#!/bin/sh") && body.contains("aws ecr get-authorization-token"), "{body}");
+            assert!(ecr_images.iter().all(|i| i.starts_with(r["prefix"].as_str().unwrap())), "{env}: {r}");
+        }
+    }
+}
+
+/// oneconnect: Ops owns the Gateways. They are synced by an Application of the `ops` project,
+/// not `platform`, and the `ops` AppProject admits their namespace and exactly the kinds its
+/// Applications sync (Gateway among them).
+#[test]
+fn oneconnect_gateways_belong_to_the_ops_project() {
+    for env in ["dev", "prod"] {
+        let (objects, apps) = synced("oneconnect", env);
+        let gateways: Vec<&Value> = objects.iter().filter(|o| o["kind"] == "Gateway" && o["metadata"]["namespace"] == "istio-ingress").collect();
+        assert_eq!(gateways.len(), 2, "{env}");
+        let app = apps.iter().find(|a| a["metadata"]["name"] == "manifests-project-ops").expect("the ops bundle's Application");
+        assert_eq!(app["spec"]["project"], "ops", "{env}");
+        assert!(app["spec"]["source"]["path"].as_str().unwrap().ends_with(&format!("overlays/{env}/project-ops")), "{env}: {app}");
+        let platform = apps.iter().find(|a| a["metadata"]["name"] == "manifests-platform");
+        assert!(platform.is_none_or(|a| a["spec"]["project"] == "platform"), "{env}");
+        let project = apps.iter().find(|a| a["kind"] == "AppProject" && a["metadata"]["name"] == "ops").expect("the ops AppProject");
+        let dests: Vec<&str> = project["spec"]["destinations"].as_array().unwrap().iter().filter_map(|d| d["namespace"].as_str()).collect();
+        assert!(dests.contains(&"istio-ingress"), "{env}: {dests:?}");
+        let kinds: Vec<(String, String)> = project["spec"]["namespaceResourceWhitelist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| (k["group"].as_str().unwrap().to_owned(), k["kind"].as_str().unwrap().to_owned()))
+            .collect();
+        assert!(kinds.contains(&("gateway.networking.k8s.io".into(), "Gateway".into())), "{env}: {kinds:?}");
+        assert!(!kinds.iter().any(|(g, k)| g == "*" || k == "*"), "{env}: exactly what it syncs: {kinds:?}");
+    }
+}

@@ -4,14 +4,17 @@
 
 pub mod account;
 pub mod after_apply;
+pub mod argo_projects;
 pub mod bootstrap;
 pub mod buckets;
 pub mod chart_requirements;
 pub mod controllers;
 pub mod data_stores;
 pub mod edge;
+pub mod endpoint_access;
 pub mod failover;
 pub mod identity;
+pub mod image_updates;
 pub mod input;
 pub mod kms;
 pub mod naming;

@@ -125,4 +125,17 @@ pub struct ArgoProject {
     pub description: Option<String>,
     /// Namespaces the team may deploy to.
     pub namespaces: Vec<Name>,
+    /// Platform objects this project syncs instead of the `platform` project, from a bundle of
+    /// its own (`project-<name>`); they must live in its namespaces. Default: none. Example:
+    /// `[gateways]` for an Ops team that owns the Gateways mapped to AWS load balancers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owns: Vec<ProjectObjects>,
+}
+
+/// Platform objects an AppProject may take over from the `platform` project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ProjectObjects {
+    /// The cluster's Gateway API Gateways (`gateways`).
+    Gateways,
 }

@@ -124,11 +124,18 @@ pub struct EndpointAccess {
     /// Blocks allowed to reach a public endpoint. Required when `public` is true.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub public_access_cidrs: Vec<Ipv4Cidr>,
+    /// Who else may reach the private endpoint (HTTPS, 443) through the control plane's security
+    /// group, besides the cluster's own nodes: hosts (`host:<name>`, such as a VPN gateway),
+    /// other clusters' nodes (`cluster:<name>`), security groups of the VPC (`<sg>`), peerings
+    /// (`peering:<name>`) or IPv4 blocks. Requires `private: true`. Default: none (only the
+    /// nodes). Example: `["host:vpn-gateway"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_access_sources: Vec<String>,
 }
 
 impl Default for EndpointAccess {
     fn default() -> Self {
-        Self { private: true, public: false, public_access_cidrs: Vec::new() }
+        Self { private: true, public: false, public_access_cidrs: Vec::new(), private_access_sources: Vec::new() }
     }
 }
 

@@ -87,9 +87,53 @@ pub struct Workload {
     /// Time from start to Ready (used by `simulate`). Default: `30s`.
     #[serde(default = "crate::defaults::thirty_seconds")]
     pub startup_time: Duration,
+    /// Argo CD Image Updater watches the image's repository (a private ECR repository) and rolls
+    /// newer tags out through Git, so the cluster needs the `argocd-image-updater` chart.
+    /// Default: not watched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_updates: Option<ImageUpdates>,
     /// What it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
+}
+
+/// How Argo CD Image Updater picks a workload's next image tag.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImageUpdates {
+    /// The update strategy. Default: `semver`.
+    #[serde(default)]
+    pub strategy: ImageUpdateStrategy,
+    /// A regular expression the tags considered must match. Default: every tag. Example: `^1\.`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_tags: Option<String>,
+}
+
+/// Argo CD Image Updater's update strategies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImageUpdateStrategy {
+    /// The highest semantic version (the current tag must be one).
+    #[default]
+    Semver,
+    /// The most recently built image.
+    NewestBuild,
+    /// The newest digest of the current tag.
+    Digest,
+    /// The last tag in alphabetical order.
+    Alphabetical,
+}
+
+impl ImageUpdateStrategy {
+    /// The strategy's name in the `update-strategy` annotation.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Semver => "semver",
+            Self::NewestBuild => "newest-build",
+            Self::Digest => "digest",
+            Self::Alphabetical => "alphabetical",
+        }
+    }
 }
 
 /// Deployment or StatefulSet.

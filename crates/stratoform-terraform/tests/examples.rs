@@ -390,3 +390,26 @@ fn launch_templates_tag_instances_volumes_and_network_interfaces() {
     }
     assert!(tags.windows(2).all(|w| w[0] == w[1]), "{tags:?}");
 }
+
+/// infra-config's VPN gateway reaches the private EKS endpoint: the control plane's security
+/// group admits HTTPS from the VPN host's security group, in every environment.
+#[test]
+fn the_vpn_gateway_reaches_the_private_cluster_endpoint() {
+    let (_, tree) = example("infra-config");
+    for stack in ["dev-us-east-1", "prod-us-east-1"] {
+        let main = flat(tree.get(&format!("stacks/{stack}/main.tf")).unwrap());
+        let at = main
+            .find("resource \"aws_vpc_security_group_ingress_rule\" \"eks_main_api_from_host_vpn_gateway\" {")
+            .unwrap_or_else(|| panic!("{stack}: no rule from the VPN gateway to the control plane"));
+        let rule = &main[at..at + main[at..].find('}').unwrap()];
+        for part in [
+            "security_group_id = module.eks_main.control_plane_security_group_id",
+            "ip_protocol = \"tcp\"",
+            "from_port = 443",
+            "to_port = 443",
+            "referenced_security_group_id = module.host_vpn_gateway.security_group_id",
+        ] {
+            assert!(rule.contains(part), "{stack}: {part} missing from {rule}");
+        }
+    }
+}

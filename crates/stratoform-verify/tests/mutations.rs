@@ -119,7 +119,7 @@ fn an_image_under_a_prefix_no_pull_through_cache_rule_serves() {
 
 #[test]
 fn a_gateway_that_no_longer_names_its_load_balancer() {
-    let file = "kubernetes/main/overlays/dev/platform/gateway-istio-ingress-internal-gateway.yaml";
+    let file = "kubernetes/main/overlays/dev/project-ops/gateway-istio-ingress-internal-gateway.yaml";
     let found = findings_after("oneconnect", |d| edit(d, file, "service.beta.kubernetes.io/aws-load-balancer-name:", "example.com/renamed:"));
     assert_only(&found, "VFY005", "terraform/stacks/dev-edge/main.tf");
     assert!(found[0].2.contains("internal-gateway"), "{found:?}");

@@ -90,6 +90,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
             }
             let classes: Vec<&str> = c.storage_classes.iter().map(|s| s.name.as_str()).chain(BUILT_IN_STORAGE_CLASSES.iter().copied()).collect();
             let secrets: Vec<&str> = p.identity.secrets.iter().map(|s| s.name.as_str()).collect();
+            image_updates(ctx, c, &cp);
+            project_ownership(ctx, c, &cp);
             for (wi, w) in c.workloads.iter().enumerate() {
                 for (vi, v) in w.volumes.iter().enumerate() {
                     let vp = format!("{cp}/workloads/{wi}/volumes/{vi}");
@@ -114,6 +116,71 @@ pub fn check(ctx: &mut Ctx<'_>) {
             if !clusters.contains(&m.cluster.as_str()) {
                 ctx.dangling(&format!("/identity/secrets/{si}/mounts/{mi}/cluster"), "cluster", &m.cluster, clusters.iter().copied());
             }
+        }
+    }
+}
+
+/// `argocd.projects[].owns`: each kind owned by one project at most, whose namespaces hold
+/// every object of it (the AppProject admits no other destination).
+fn project_ownership(ctx: &mut Ctx<'_>, c: &stratoform_spec::Cluster, cp: &str) {
+    let Some(argo) = &c.argocd else { return };
+    let mut owners: Vec<(stratoform_spec::ProjectObjects, &str)> = Vec::new();
+    for (pi, p) in argo.projects.iter().enumerate() {
+        for (oi, o) in p.owns.iter().enumerate() {
+            let at = format!("{cp}/argocd/projects/{pi}/owns/{oi}");
+            if let Some((_, first)) = owners.iter().find(|(k, _)| k == o) {
+                ctx.error(
+                    codes::CONFLICTING_FIELDS,
+                    &at,
+                    format!("project `{}` owns the {}, which project `{first}` owns already", p.name, format!("{o:?}").to_ascii_lowercase()),
+                    "owned twice",
+                    "let one project own them",
+                );
+                continue;
+            }
+            owners.push((*o, p.name.as_str()));
+            let stratoform_spec::ProjectObjects::Gateways = o;
+            for g in &c.gateways {
+                if !p.namespaces.contains(&g.namespace) {
+                    ctx.error(
+                        codes::DANGLING_REFERENCE,
+                        &at,
+                        format!("project `{}` owns the gateways, but gateway `{}` is in namespace `{}`, which it does not list", p.name, g.name, g.namespace),
+                        "outside the project's namespaces",
+                        format!("add `{}` to the project's `namespaces`", g.namespace),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Workloads watched by Argo CD Image Updater: the cluster installs the updater, and the image
+/// comes from a private ECR registry (the only registries it is given credentials for).
+fn image_updates(ctx: &mut Ctx<'_>, c: &stratoform_spec::Cluster, cp: &str) {
+    use stratoform_model::image_updates::{watched_image, CHART};
+    let installed = c.charts.iter().any(|x| x.chart_name() == CHART);
+    for (wi, w) in c.workloads.iter().enumerate() {
+        if w.image_updates.is_none() {
+            continue;
+        }
+        let at = format!("{cp}/workloads/{wi}/imageUpdates");
+        if !installed {
+            ctx.error(
+                codes::DANGLING_REFERENCE,
+                &at,
+                format!("workload `{}` asks for image updates, but the cluster installs no `{CHART}` chart", w.name),
+                "nothing watches this image",
+                format!("add the `{CHART}` chart to the cluster's `charts`, or remove `imageUpdates`"),
+            );
+        } else if watched_image(w).is_none() {
+            ctx.error(
+                codes::INVALID_VALUE,
+                &at,
+                format!("image updates need an image from a private ECR registry, not `{}`", w.image),
+                "not an ECR image",
+                "use an image `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`, or remove `imageUpdates`",
+            );
         }
     }
 }

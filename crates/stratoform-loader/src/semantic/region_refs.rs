@@ -97,6 +97,17 @@ pub fn check(ctx: &mut Ctx<'_>) {
         for (ci, c) in r.clusters.iter().enumerate() {
             let cp = format!("{rp}/clusters/{ci}");
             kms(ctx, &format!("{cp}/secretsEncryption/kmsKey"), c.secrets_encryption.kms_key.as_ref());
+            let access = &c.endpoint.private_access_sources;
+            sources(ctx, r, r.vpcs.iter().find(|v| v.name == c.vpc), &format!("{cp}/endpoint/privateAccessSources"), access);
+            if !access.is_empty() && !c.endpoint.private {
+                ctx.error(
+                    codes::CONFLICTING_FIELDS,
+                    &format!("{cp}/endpoint/privateAccessSources"),
+                    "`privateAccessSources` admits sources to a private endpoint, but `private` is false",
+                    "no private endpoint to reach",
+                    "set `endpoint.private: true`, or remove `privateAccessSources` (a public endpoint takes `publicAccessCidrs`)",
+                );
+            }
             for (si, s) in c.storage_classes.iter().enumerate() {
                 kms(ctx, &format!("{cp}/storageClasses/{si}/kmsKey"), s.kms_key.as_ref());
             }

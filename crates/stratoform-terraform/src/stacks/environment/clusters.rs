@@ -24,6 +24,32 @@ fn bootstrap_name(b: stratoform_spec::Bootstrap) -> &'static str {
     }
 }
 
+/// The control plane security group's rules for `endpoint.privateAccessSources` (a VPN gateway,
+/// say): HTTPS from each host's or group's security group, or from each block.
+fn endpoint_access(c: &mut Ctx, cl: &stratoform_spec::Cluster, id: &str, vpc: &str) {
+    let port = n(i64::from(stratoform_model::endpoint_access::API_SERVER_PORT));
+    for src in stratoform_model::endpoint_access::private_endpoint_sources(cl) {
+        let (groups, cidrs) = c.sources(vpc, std::slice::from_ref(&src.source));
+        let from = match (groups.into_iter().next(), cidrs.into_iter().next()) {
+            (Some((_, group)), _) => attr("referenced_security_group_id", group),
+            (None, Some(cidr)) => attr("cidr_ipv4", s(cidr)),
+            (None, None) => continue,
+        };
+        c.b.main.push(block_owned(
+            "resource",
+            vec!["aws_vpc_security_group_ingress_rule".into(), format!("eks_{id}_api_from_{}", src.key)],
+            vec![
+                attr("security_group_id", ex(&format!("module.eks_{id}.control_plane_security_group_id"))),
+                attr("description", s(src.description)),
+                attr("ip_protocol", s("tcp")),
+                attr("from_port", port.clone()),
+                attr("to_port", port.clone()),
+                from,
+            ],
+        ));
+    }
+}
+
 pub(super) fn clusters(c: &mut Ctx) {
     let region = c.region;
     for cl in &region.clusters {
@@ -64,6 +90,7 @@ pub(super) fn clusters(c: &mut Ctx) {
         }
         c.b.module(&crate::cluster_module(cl), "eks", eks_args);
         let eks = crate::cluster_module_address(cl);
+        endpoint_access(c, cl, &id, &vpc);
         if karpenter {
             c.b.module(
                 &format!("karpenter_{id}"),

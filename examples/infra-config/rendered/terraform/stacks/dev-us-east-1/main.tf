@@ -120,6 +120,15 @@ module "eks_main" {
   node_access_entry_type   = "EC2_LINUX"
 }
 
+resource "aws_vpc_security_group_ingress_rule" "eks_main_api_from_host_vpn_gateway" {
+  security_group_id            = module.eks_main.control_plane_security_group_id
+  description                  = "Kubernetes API of main from host vpn-gateway"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = module.host_vpn_gateway.security_group_id
+}
+
 module "ng_main_workers" {
   source                        = "../../modules/node-group"
   cluster_name                  = module.eks_main.name
