@@ -59,9 +59,7 @@ fn stop_leftover(scratch: &Path) {
     let below = |dir: &Path| std::fs::read_dir(dir).into_iter().flatten().filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>();
     for platform in below(&scratch.join(".stratoform")) {
         for env in below(&platform) {
-            if let Ok(pid) = std::fs::read_to_string(env.join("emulator.pid")) {
-                let _ = Command::new("kill").arg(pid.trim()).status();
-            }
+            stratoform_terraform::local::stop_recorded(&env.join("emulator.pid"));
         }
     }
 }

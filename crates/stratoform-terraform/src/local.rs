@@ -116,6 +116,18 @@ pub fn emulator_command(moto_server: &std::path::Path, port: u16) -> std::proces
     cmd
 }
 
+/// Stops the process whose id a `.pid` file records (an emulator `up` started), then removes the
+/// file. Returns the id, or `None` when there is no such file or it holds no process id.
+pub fn stop_recorded(pid_file: &std::path::Path) -> Option<String> {
+    let pid = std::fs::read_to_string(pid_file).ok()?.trim().to_owned();
+    if pid.is_empty() || !pid.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let _ = std::process::Command::new("kill").arg(&pid).status();
+    let _ = std::fs::remove_file(pid_file);
+    Some(pid)
+}
+
 /// A provider override pointing the default provider and each alias at `endpoint`.
 pub fn provider_override(endpoint: &str, aliases: &[(String, String)]) -> String {
     let mut out = String::from("# Test-only: the AWS provider against a local emulator.\n");
@@ -198,6 +210,21 @@ pub fn sg_reference_overrides(main_tf: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_recorded_stops_the_recorded_process_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let file = dir.path().join("emulator.pid");
+        let mut child = std::process::Command::new("sleep").arg("60").spawn().expect("sleep runs");
+        std::fs::write(&file, format!("{}\n", child.id())).expect("write");
+        assert_eq!(stop_recorded(&file), Some(child.id().to_string()));
+        assert!(!child.wait().expect("it ends").success(), "killed, not finished");
+        assert!(!file.exists(), "the pid file is removed");
+        assert_eq!(stop_recorded(&file), None, "no file, nothing to stop");
+        std::fs::write(&file, "1; rm -rf /").expect("write");
+        assert_eq!(stop_recorded(&file), None, "only a process id is taken");
+        assert!(file.exists(), "a file that holds no process id is left alone");
+    }
 
     /// The endpoint key of the AWS service behind a resource or data source type; `Some("")` for
     /// the ones computed by the provider itself.

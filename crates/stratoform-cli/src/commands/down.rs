@@ -130,11 +130,7 @@ fn clusters_first(model: &stratoform_model::Model, run: &stratoform_terraform::r
 
 /// Stops the emulator `up` started for this working copy, by its recorded process id.
 fn stop_emulator(work: &Path) {
-    let Ok(pid) = std::fs::read_to_string(work.join("emulator.pid")) else { return };
-    let pid = pid.trim();
-    if pid.chars().all(|c| c.is_ascii_digit()) && !pid.is_empty() {
-        let _ = std::process::Command::new("kill").arg(pid).status();
-        let _ = std::fs::remove_file(work.join("emulator.pid"));
+    if let Some(pid) = stratoform_terraform::local::stop_recorded(&work.join("emulator.pid")) {
         let _ = std::fs::remove_file(work.join("endpoint"));
         println!("stopped the local emulator (pid {pid})");
     }

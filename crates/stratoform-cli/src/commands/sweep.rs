@@ -11,7 +11,7 @@
 //! Terraform runs.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -59,7 +59,7 @@ impl Aws {
     /// The AWS CLI on PATH (or the one `scripts/setup.sh` installs); with `endpoint`, every call
     /// goes there with the emulator's fixed test credentials.
     pub fn find(endpoint: Option<&str>) -> Option<Self> {
-        let bin = [Path::new(".tools/venv/bin/aws").to_path_buf()].into_iter().find(|p| p.is_file()).or_else(|| super::up::find("aws"))?;
+        let bin = super::up::find_tool("aws")?;
         Some(Self { bin, endpoint: endpoint.filter(|e| !e.is_empty()).map(str::to_owned) })
     }
 

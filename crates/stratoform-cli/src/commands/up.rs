@@ -289,6 +289,11 @@ pub fn find(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()))
 }
 
+/// A program from the tools `scripts/setup.sh` installs (`.tools/venv/bin`), else from PATH.
+pub fn find_tool(name: &str) -> Option<PathBuf> {
+    Some(Path::new(".tools/venv/bin").join(name)).filter(|p| p.is_file()).or_else(|| find(name))
+}
+
 /// Asks before touching a real account: type the environment's name (twice for production).
 fn confirm(model: &Model, verb: &str, yes: bool) -> bool {
     let account = model.names.account.clone().unwrap_or_else(|| "the account of your credentials".into());
@@ -335,10 +340,7 @@ fn emulator(work: &Path, named: Option<&str>) -> Result<String, String> {
             return Ok(url);
         }
     }
-    let bin = [Path::new(".tools/venv/bin/moto_server").to_path_buf()]
-        .into_iter()
-        .find(|p| p.is_file())
-        .or_else(|| find("moto_server"))
+    let bin = find_tool("moto_server")
         .ok_or("`moto_server` is not installed; `pip install 'moto[server]'` (or `bash scripts/setup.sh`), or pass --local-endpoint URL")?;
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| format!("no free port: {e}"))?.port();
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use super::{root, stratoform_in};
+use super::{has, root, stratoform_in};
 
 /// Runs the AWS CLI against the emulator and parses its output.
 fn aws(endpoint: &str, args: &[&str]) -> Value {
@@ -157,14 +157,8 @@ struct StopEmulator<'a>(&'a Path);
 
 impl Drop for StopEmulator<'_> {
     fn drop(&mut self) {
-        if let Ok(pid) = std::fs::read_to_string(self.0.join(".stratoform/aoscloud/dev/emulator.pid")) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
-        }
+        stratoform_terraform::local::stop_recorded(&self.0.join(".stratoform/aoscloud/dev/emulator.pid"));
     }
-}
-
-fn has(tool: &str) -> bool {
-    Command::new("bash").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
 }
 
 #[test]

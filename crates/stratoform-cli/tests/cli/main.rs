@@ -24,6 +24,11 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the workspace root exists")
 }
 
+/// Whether `tool` is on PATH.
+pub fn has(tool: &str) -> bool {
+    Command::new("bash").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
+}
+
 /// What a run printed and how it ended.
 pub struct Run {
     /// Exit code.

@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::root;
+use crate::{has, root};
 
 /// One `$ COMMAND` of a session and what the README says it prints.
 #[derive(Debug)]
@@ -144,10 +144,6 @@ pub(crate) fn progress(line: &str) {
     {
         let _ = file.write_all(format!("{line}\n").as_bytes());
     }
-}
-
-fn has(tool: &str) -> bool {
-    Command::new("bash").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
 }
 
 /// The README's count of the loader's invalid fixture specs is the number in the repository.
