@@ -21,10 +21,6 @@ use crate::exit::ExitStatus;
 pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> ExitStatus {
     let local = target.local;
     let Some((model, run)) = prepare(file, env, &target, color, "down") else { return ExitStatus::Failure };
-    if let Err(e) = run.prepare(&model.stacks, true) {
-        eprintln!("error: {e}");
-        return ExitStatus::Failure;
-    }
     if local {
         // Production turns deletion protection on; release it before destroying.
         if let Err(e) = run.release_protection() {

@@ -78,10 +78,6 @@ pub fn drifted(plan: &Value) -> Vec<Drifted> {
 pub fn run(file: &Path, env: &str, target: Target, format: Format, color: bool) -> ExitStatus {
     let local = target.local;
     let Some((model, run)) = prepare(file, env, &target, color, "drift") else { return ExitStatus::Failure };
-    if let Err(e) = run.prepare(&model.stacks, true) {
-        eprintln!("error: {e}");
-        return ExitStatus::Failure;
-    }
     let mut report = Vec::new();
     for stack in model.stacks.iter().filter(|s| is_aws(s)) {
         if local && !run.state_file(&stack.name).is_file() {

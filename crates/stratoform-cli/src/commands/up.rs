@@ -55,10 +55,6 @@ pub fn run(file: &Path, env: &str, repo: &Path, target: Target, edge: bool, colo
     // The edge stack looks up load balancers that exist only once Argo CD has synced the
     // clusters' Gateways and ingress controllers: it is applied by `up --edge`, afterwards.
     let stacks: Vec<_> = model.stacks.iter().filter(|s| is_aws(s) && (s.kind == StackKind::Edge) == edge).collect();
-    if let Err(e) = run.prepare(&model.stacks, true) {
-        eprintln!("error: {e}");
-        return ExitStatus::Failure;
-    }
     println!("applying {} stack(s) of `{env}` in order: {}", stacks.len(), stacks.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" -> "));
     let t0 = Instant::now();
     for (i, stack) in stacks.iter().enumerate() {
@@ -216,8 +212,8 @@ fn secs(d: Duration) -> String {
     format!("{:.0}s", d.as_secs_f64())
 }
 
-/// Loads the spec, checks the tools, confirms a real-account run, renders the working copy and
-/// finds or starts the emulator.
+/// Loads the spec, checks the tools, confirms a real-account run, renders the working copy, finds
+/// or starts the emulator and writes the runner's overrides.
 pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str) -> Option<(Model, LocalRun)> {
     let model = load_models(file, Some(env), color, "nothing was applied").ok()?.1.remove(0);
     let Some(terraform) = find("terraform") else {
@@ -277,6 +273,10 @@ pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str)
         stacks: model.stacks.clone(),
         step_limit: None,
     };
+    if let Err(e) = run.prepare(&model.stacks, true) {
+        eprintln!("error: {e}");
+        return None;
+    }
     Some((model, run))
 }
 
