@@ -36,3 +36,8 @@ pub use build::build;
 pub use graph::{CycleError, Graph};
 pub use teardown::{Phase, TeardownWave};
 pub use unit::{Because, EdgeKind, Unit, UnitId, UnitKind, Wave};
+
+/// The manifest bundle unit of the SecretProviderClasses a chart's pods mount
+/// ([`stratoform_model::secrets::ChartSecretMount`]): it comes before that chart, while the other
+/// SecretProviderClasses (`secret-mounts`) come before the workloads that mount them.
+pub const CHART_SECRET_MOUNTS: &str = "chart-secret-mounts";

@@ -75,11 +75,9 @@ fn issuer(ctx: &ClusterCtx<'_>, i: &Issuer) -> Value {
                         json!({"dns01": {"route53": {"region": ctx.region.name.as_str()}}})
                     }
                     DnsProvider::Cloudflare => {
-                        let secret = dns
-                            .api_token_secret
-                            .as_ref()
-                            .map_or("cloudflare-api-token", |s| s.as_str());
-                        json!({"dns01": {"cloudflare": {"apiTokenSecretRef": {"name": secret, "key": "api-token"}}}})
+                        let secret = stratoform_model::secrets::dns01_token_secret(dns).unwrap_or_default();
+                        let key = stratoform_model::secrets::CLOUDFLARE_TOKEN_KEY;
+                        json!({"dns01": {"cloudflare": {"apiTokenSecretRef": {"name": secret, "key": key}}}})
                     }
                 };
                 if !dns.zones.is_empty() {

@@ -241,6 +241,27 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
                 json!(false),
             );
         }
+        stratoform_model::secrets::CERT_MANAGER_CHART if ctx.target == Target::Aws => {
+            // The controller mounts the SecretProviderClasses that sync the Secrets its issuers
+            // read: the CSI driver writes a synced Secret only while a pod mounts the volume.
+            let mounts = ctx.model.chart_secret_mounts(ctx.cluster);
+            if !mounts.is_empty() {
+                let volume = |m: &stratoform_model::secrets::ChartSecretMount<'_>| format!("secret-{}", m.secret.name);
+                set(
+                    &mut v,
+                    &["volumes"],
+                    mounts
+                        .iter()
+                        .map(|m| json!({"name": volume(m), "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": true, "volumeAttributes": {"secretProviderClass": m.secret.name.as_str()}}}))
+                        .collect(),
+                );
+                set(
+                    &mut v,
+                    &["volumeMounts"],
+                    mounts.iter().map(|m| json!({"name": volume(m), "mountPath": format!("/var/run/secrets/stratoform/{}", m.secret.name), "readOnly": true})).collect(),
+                );
+            }
+        }
         "argo-cd" => {
             set(
                 &mut v,

@@ -97,13 +97,19 @@ fn members(
                     ("HTTPRoute", "routes"),
                     ("GRPCRoute", "routes"),
                     ("Ingress", "ingresses"),
-                    ("SecretProviderClass", "secret-mounts"),
                     ("Gateway", "mesh"),
                     ("TargetGroupBinding", "target-group-bindings"),
                 ] {
                     if kinds.contains(kind) {
                         bundle(unit);
                     }
+                }
+                // A SecretProviderClass a chart mounts comes before the chart; the others before
+                // the workloads that mount them.
+                let charted = ctx.model.chart_secret_mounts(ctx.cluster);
+                for m in ms.iter().filter(|m| m.kind() == "SecretProviderClass") {
+                    let by_chart = charted.iter().any(|c| c.secret.name.as_str() == m.name() && b == &Bundle::Namespace(c.mount.namespace.to_string()));
+                    bundle(if by_chart { stratoform_graph::CHART_SECRET_MOUNTS } else { "secret-mounts" });
                 }
                 for m in ms.iter().filter(|m| matches!(m.kind(), "Deployment" | "StatefulSet")) {
                     units.push((UnitKind::Workload, m.name().to_owned()));

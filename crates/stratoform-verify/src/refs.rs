@@ -1,7 +1,8 @@
 //! Object references: every Secret, ConfigMap, ServiceAccount, StorageClass, IngressClass,
 //! GatewayClass, PriorityClass and SecretProviderClass that an object Argo CD syncs names exists:
 //! the tree holds it, another synced object makes it (a cert-manager Certificate's `secretName`,
-//! an ExternalSecret's target, a SecretProviderClass's `secretObjects`), an installed chart creates
+//! an ExternalSecret's target, a SecretProviderClass's `secretObjects` while a pod or an installed
+//! chart's pods mount the class), an installed chart creates
 //! it (its values say so), or Kubernetes and EKS provide it.
 //!
 //! A reference the workload marks `optional: true` is not a link.
@@ -35,6 +36,101 @@ const CHART_OBJECTS: &[(&str, &str, &str, Option<&str>)] = &[
 
 /// Gateway classes a controller registers by itself when the Gateway API CRDs are installed.
 const CONTROLLER_GATEWAY_CLASSES: &[(&str, &str)] = &[("istiod", "istio"), ("istiod", "istio-waypoint"), ("istiod", "istio-remote")];
+
+/// Where an ACME solver names a Secret it reads (cert-manager v1).
+const ISSUER_SECRET_REFS: &[&str] = &[
+    "/dns01/cloudflare/apiTokenSecretRef/name",
+    "/dns01/cloudflare/apiKeySecretRef/name",
+    "/dns01/route53/accessKeyIDSecretRef/name",
+    "/dns01/route53/secretAccessKeySecretRef/name",
+    "/dns01/digitalocean/tokenSecretRef/name",
+    "/dns01/rfc2136/tsigSecretSecretRef/name",
+];
+
+/// The namespace whose Secrets ClusterIssuers read: cert-manager's, the destination of the
+/// Application that installs its chart (`cert-manager` when none is synced).
+fn cert_manager_namespace(cluster: &Cluster) -> String {
+    cluster
+        .objects
+        .iter()
+        .filter(|o| o.doc.kind() == "Application")
+        .find(|o| crate::gitops::sources(&o.doc).iter().any(|s| s.chart.as_deref() == Some("cert-manager")))
+        .and_then(|o| text(&o.doc.value, "/spec/destination/namespace"))
+        .unwrap_or_else(|| "cert-manager".to_owned())
+}
+
+/// The SecretProviderClasses named at any depth of `v` (a pod's volumes, a chart's values).
+fn provider_classes(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                match (k.as_str(), child) {
+                    ("secretProviderClass", Value::String(n)) => out.push(n.clone()),
+                    _ => provider_classes(child, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|c| provider_classes(c, out)),
+        _ => {}
+    }
+}
+
+/// The SecretProviderClasses a chart's values mount, with the namespace its pods run in.
+fn chart_mounts(obj: &Obj) -> Option<(String, Vec<String>)> {
+    if obj.doc.kind() != "Application" {
+        return None;
+    }
+    let mut names = Vec::new();
+    for src in crate::gitops::sources(&obj.doc).iter().filter(|s| s.chart.is_some()) {
+        provider_classes(&src.values, &mut names);
+    }
+    Some((text(&obj.doc.value, "/spec/destination/namespace").unwrap_or_default(), names))
+}
+
+/// The SecretProviderClasses some pod mounts, as `(namespace or "", name)`: the pods the tree
+/// holds and those an installed chart's values give a CSI volume.
+fn mounted_provider_classes(cluster: &Cluster) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for obj in &cluster.objects {
+        let (ns, names) = match pod_spec(obj) {
+            Some(pod) => {
+                let mut names = Vec::new();
+                provider_classes(&pod["volumes"], &mut names);
+                (obj.namespace.clone().unwrap_or_default(), names)
+            }
+            None => chart_mounts(obj).unwrap_or_default(),
+        };
+        out.extend(names.into_iter().map(|n| (ns.clone(), n)));
+    }
+    out
+}
+
+/// Every SecretProviderClass a chart's pods mount is synced before the chart: the pods wait in
+/// `ContainerCreating` until it exists, so a class in a later wave would never come.
+fn prove_chart_mounts(tree: &Tree, cluster: &Cluster, findings: &mut Vec<Finding>, links: &mut Links) {
+    for app in &cluster.objects {
+        let Some((ns, names)) = chart_mounts(app) else { continue };
+        for name in names {
+            *links.entry("references").or_default() += 1;
+            let class = cluster
+                .objects
+                .iter()
+                .find(|o| o.doc.kind() == "SecretProviderClass" && o.doc.name() == name && o.namespace.as_deref().unwrap_or("") == ns);
+            let problem = match class {
+                None => "which nothing synced for this cluster creates",
+                Some(c) if !crate::kube::before(&c.order, &app.order) => "which is synced in the same or a later wave: the chart's pods wait for it and the wave never completes",
+                Some(_) => continue,
+            };
+            findings.push(Finding::new(
+                finding::REF_MISSING,
+                &app.doc.file,
+                tree.line_of(&app.doc.file, app.doc.line, &name),
+                format!("the values of chart Application `{}` mount SecretProviderClass `{name}` in namespace `{ns}`, {problem}", app.doc.name()),
+                format!("sync SecretProviderClass `{name}` in `{ns}` in a wave before `{}`", app.doc.name()),
+            ));
+        }
+    }
+}
 
 /// One reference: `(kind, name, namespace or None when cluster-scoped)`.
 type Ref = (&'static str, String, Option<String>);
@@ -129,6 +225,20 @@ fn refs(obj: &Obj) -> Vec<Ref> {
                 out.extend(text(t, "/spec/storageClassName").map(|n| ("StorageClass", n, None)));
             }
         }
+        // The Secrets an issuer's solvers read: an Issuer's in its namespace, a ClusterIssuer's in
+        // cert-manager's (`None` here; `prove` fills it in). The ACME account key is not one:
+        // cert-manager creates it.
+        "Issuer" | "ClusterIssuer" => {
+            let ns = if obj.doc.kind() == "Issuer" { ns.clone() } else { None };
+            let mut add = |v: &Value, pointer: &str| out.extend(text(v, pointer).map(|n| ("Secret", n, ns.clone())));
+            add(v, "/spec/acme/externalAccountBinding/keySecretRef/name");
+            add(v, "/spec/ca/secretName");
+            for solver in v.pointer("/spec/acme/solvers").and_then(Value::as_array).into_iter().flatten() {
+                for pointer in ISSUER_SECRET_REFS {
+                    add(solver, pointer);
+                }
+            }
+        }
         "Ingress" => out.extend(text(v, "/spec/ingressClassName").map(|n| ("IngressClass", n, None))),
         "Gateway" => {
             out.extend(text(v, "/spec/gatewayClassName").map(|n| ("GatewayClass", n, None)));
@@ -165,6 +275,7 @@ fn storage_classes(v: &Value, out: &mut Vec<Ref>) {
 
 /// Every object the cluster's synced objects provide, as `(kind, namespace or "", name)`.
 fn provided(cluster: &Cluster) -> BTreeSet<(String, String, String)> {
+    let mounted = mounted_provider_classes(cluster);
     let mut out = BTreeSet::new();
     let mut add = |kind: &str, ns: Option<&str>, name: String| {
         out.insert((kind.to_owned(), ns.unwrap_or("").to_owned(), name));
@@ -180,7 +291,8 @@ fn provided(cluster: &Cluster) -> BTreeSet<(String, String, String)> {
         match kind {
             "Certificate" => add("Secret", ns, text(v, "/spec/secretName").unwrap_or_default()),
             "ExternalSecret" => add("Secret", ns, text(v, "/spec/target/name").unwrap_or_else(|| obj.doc.name().to_owned())),
-            "SecretProviderClass" => {
+            // The driver writes a synced Secret only while a pod mounts the class's volume.
+            "SecretProviderClass" if mounted.contains(&(ns.unwrap_or("").to_owned(), obj.doc.name().to_owned())) => {
                 for s in v.pointer("/spec/secretObjects").and_then(Value::as_array).into_iter().flatten() {
                     add("Secret", ns, text(s, "/secretName").unwrap_or_default());
                 }
@@ -221,7 +333,9 @@ fn provided(cluster: &Cluster) -> BTreeSet<(String, String, String)> {
 /// Proves the object references of every cluster.
 pub fn prove(tree: &Tree, clusters: &[Cluster], findings: &mut Vec<Finding>, links: &mut Links) {
     for cluster in clusters {
+        prove_chart_mounts(tree, cluster, findings, links);
         let have = provided(cluster);
+        let cert_manager = cert_manager_namespace(cluster);
         let exists = |kind: &str, ns: &Option<String>, name: &str| {
             PROVIDED.iter().any(|(k, _, n)| *k == kind && *n == name)
                 || have.contains(&(kind.to_owned(), ns.clone().unwrap_or_default(), name.to_owned()))
@@ -230,6 +344,7 @@ pub fn prove(tree: &Tree, clusters: &[Cluster], findings: &mut Vec<Finding>, lin
         };
         for obj in &cluster.objects {
             for (kind, name, ns) in refs(obj) {
+                let ns = if obj.doc.kind() == "ClusterIssuer" { Some(cert_manager.clone()) } else { ns };
                 *links.entry("references").or_default() += 1;
                 if exists(kind, &ns, &name) {
                     continue;

@@ -207,3 +207,24 @@ fn a_private_registry_refresher_without_its_sync_hook_or_its_rights() {
     assert_only(&found, "VFY012", &cron);
     assert!(found[0].2.contains("runs as `argocd/argocd-ecr-auth`"), "{found:?}");
 }
+
+#[test]
+fn a_dns01_token_whose_class_the_chart_no_longer_mounts() {
+    // The CSI driver syncs the Secret only while a pod mounts its class: with cert-manager's
+    // volume naming another class, nothing writes the token the ClusterIssuer reads.
+    let app = "kubernetes/eks/overlays/dev/argocd/chain/application-cert-manager.yaml";
+    let found = findings_after("oves", |d| edit(d, app, "secretProviderClass: cloudflare-api-token", "secretProviderClass: cloudflare-renamed"));
+    let issuer = "kubernetes/eks/base/platform/clusterissuer-letsencrypt-prod.yaml";
+    assert!(found.iter().all(|(c, _, _)| c == "VFY021"), "{found:#?}");
+    assert!(found.iter().any(|(_, f, m)| f == app && m.contains("SecretProviderClass `cloudflare-renamed`")), "{found:#?}");
+    assert!(found.iter().any(|(_, f, m)| f == issuer && m.contains("Secret `cloudflare-api-token` in namespace `cert-manager`")), "{found:#?}");
+}
+
+#[test]
+fn a_secret_provider_class_synced_after_the_chart_that_mounts_it() {
+    let bundle = "kubernetes/eks/overlays/dev/argocd/chain/application-manifests-ns-cert-manager.yaml";
+    let found = findings_after("oves", |d| edit(d, bundle, "sync-wave: \"1\"", "sync-wave: \"3\""));
+    let app = "kubernetes/eks/overlays/dev/argocd/chain/application-cert-manager.yaml";
+    assert_only(&found, "VFY021", app);
+    assert!(found[0].2.contains("same or a later wave"), "{found:?}");
+}

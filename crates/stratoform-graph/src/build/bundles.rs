@@ -6,6 +6,7 @@ use stratoform_spec::StorageProvisioner;
 use super::ClusterUnits;
 use crate::catalog::ChartRole;
 use crate::unit::{EdgeKind, UnitKind};
+use crate::CHART_SECRET_MOUNTS;
 
 impl ClusterUnits<'_> {
     pub(super) fn bundles(&mut self) {
@@ -123,8 +124,21 @@ impl ClusterUnits<'_> {
             let reason = format!("the load balancers' target groups are created by stack `{}`", self.stack_name);
             self.b.edge(self.stack, u, EdgeKind::Reference, reason);
         }
-        let mut mounts: Vec<String> = self.model.secret_mounts_in(c.name.as_str()).map(|(s, _)| s.name.to_string()).collect();
+        let by_charts = self.model.chart_secret_mounts(c);
+        let charted = |s: &str, ns: &str| by_charts.iter().any(|m| m.secret.name.as_str() == s && m.mount.namespace.as_str() == ns);
+        let mut mounts: Vec<String> =
+            self.model.secret_mounts_in(c.name.as_str()).filter(|(s, m)| !charted(s.name.as_str(), m.namespace.as_str())).map(|(s, _)| s.name.to_string()).collect();
         mounts.dedup();
+        if !by_charts.is_empty() {
+            let names: Vec<String> = by_charts.iter().map(|m| format!("{} in `{}`", m.secret.name, m.mount.namespace)).collect();
+            let u = self.bundle(CHART_SECRET_MOUNTS, format!("SecretProviderClasses charts mount: {}", names.join(", ")), "", true);
+            self.b.node_mut(u).pointer = Some("/identity/secrets".to_owned());
+            self.needs_chart(u, ChartRole::SecretsStore, EdgeKind::Crds, |n| format!("SecretProviderClass is a CRD of `{n}`"));
+            // The chart's pods start only once the SecretProviderClass they mount exists.
+            if let Some((chart, name)) = self.chart_by_role(ChartRole::CertManager) {
+                self.b.edge(u, chart, EdgeKind::Reference, format!("`{name}` mounts the SecretProviderClasses that sync the Secrets its issuers read"));
+            }
+        }
         if !mounts.is_empty() {
             let u = self.bundle("secret-mounts", format!("SecretProviderClasses: {}", mounts.join(", ")), "", true);
             self.b.node_mut(u).pointer = Some("/identity/secrets".to_owned());

@@ -10,6 +10,7 @@ mod workloads;
 use crate::catalog::{addon_before_nodes, chart_caps, values_storage_class, values_want_load_balancer, Caps, ChartRole};
 use crate::graph::{Builder, CycleError, Graph};
 use crate::unit::{EdgeKind, UnitId, UnitKind};
+use crate::CHART_SECRET_MOUNTS;
 
 /// Builds the dependency graph of one environment.
 pub fn build(model: &Model) -> Result<Graph, CycleError> {
@@ -308,8 +309,9 @@ impl<'a> ClusterUnits<'a> {
             && let Some(ns) = self.namespaces {
                 self.b.edge(ns, u, EdgeKind::Namespace, "its objects live in namespaces declared by the spec".to_owned());
             }
-        // StorageClasses are core, cluster-scoped objects no chart webhook admits.
-        if name != "storage-classes" {
+        // StorageClasses are core, cluster-scoped objects no chart webhook admits; the
+        // SecretProviderClasses a chart mounts come before that chart, webhook or not.
+        if name != "storage-classes" && name != CHART_SECRET_MOUNTS {
             self.webhook_edges(u);
         }
         u

@@ -15,3 +15,11 @@ default_tags = {
 state_bucket     = "oves-terraform-state"
 state_region     = "us-east-1"
 state_key_prefix = "oves"
+secrets = {
+  cloudflare-api-token = {
+    name                 = "oves/dev/cloudflare-api-token"
+    description          = "Cloudflare API token for the DNS-01 challenges of omnivoltaic.com, a JSON object with the key `api-token`"
+    kms_key              = null
+    recovery_window_days = 7
+  }
+}

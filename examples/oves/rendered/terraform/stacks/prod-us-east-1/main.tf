@@ -516,6 +516,30 @@ module "role_eks_cluster_autoscaler" {
   inline_policies = {}
 }
 
+module "role_eks_cert_manager" {
+  source              = "../../modules/identity"
+  name                = "oves-prod-eks-cert-manager"
+  binding             = "irsa"
+  cluster_name        = module.eks_eks.name
+  oidc_provider_arn   = module.eks_eks.oidc_provider_arn
+  oidc_issuer         = module.eks_eks.oidc_issuer
+  service_accounts    = ["cert-manager:cert-manager"]
+  managed_policy_arns = {}
+  inline_policies = {
+    grants = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "Grant1secretsManager"
+          Effect   = "Allow"
+          Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+          Resource = [format("arn:aws:secretsmanager:%s:%s:secret:oves/prod/cloudflare-api-token-*", var.region, local.account_id)]
+        },
+      ]
+    })
+  }
+}
+
 module "role_eks_postgresql" {
   source              = "../../modules/identity"
   name                = "oves-prod-eks-postgresql"
