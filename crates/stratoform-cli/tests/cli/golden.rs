@@ -1,7 +1,11 @@
 //! The golden trees: `examples/<name>/rendered/` is exactly what `stratoform render` writes for
-//! `examples/<name>/platform.yaml`. `STRATOFORM_UPDATE_GOLDEN=1` rewrites them.
+//! `examples/<name>/platform.yaml` (and `rendered-kind/` what `--target kind` writes, for the
+//! examples that run on kind too). `STRATOFORM_UPDATE_GOLDEN=1` rewrites them.
 
 use crate::{examples, root, stratoform_in};
+
+/// The examples whose `--target kind` render is checked in, as `examples/<name>/rendered-kind/`.
+const KIND_EXAMPLES: &[&str] = &["oneconnect"];
 
 #[test]
 fn every_example_renders_to_its_golden_tree() {
@@ -10,14 +14,18 @@ fn every_example_renders_to_its_golden_tree() {
     let examples = examples();
     assert!(examples.len() >= 5, "expected the five examples, found {examples:?}");
     for (name, spec) in examples {
-        let out = format!("examples/{name}/rendered");
-        let mut args = vec!["render", spec.as_str(), "--out", out.as_str()];
-        if !update {
-            args.push("--check");
-        }
-        let run = stratoform_in(&root(), &args);
-        if run.code != 0 {
-            stale.push(format!("{name} (exit {}):\n{}{}", run.code, run.stdout, run.stderr));
+        // OneConnect's engineers run the platform on kind as well as on AWS (seed 000), so its
+        // kind render is checked in beside the AWS one.
+        let kind = KIND_EXAMPLES.contains(&name.as_str());
+        for (out, target) in [(format!("examples/{name}/rendered"), "aws")].into_iter().chain(kind.then(|| (format!("examples/{name}/rendered-kind"), "kind"))) {
+            let mut args = vec!["render", spec.as_str(), "--out", out.as_str(), "--target", target];
+            if !update {
+                args.push("--check");
+            }
+            let run = stratoform_in(&root(), &args);
+            if run.code != 0 {
+                stale.push(format!("{out} (exit {}):\n{}{}", run.code, run.stdout, run.stderr));
+            }
         }
     }
     assert!(
