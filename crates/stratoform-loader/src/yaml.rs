@@ -29,7 +29,12 @@ pub enum NodeKind {
     /// A sequence.
     Seq(Vec<Node>),
     /// A scalar with its text and whether it was quoted (quoted scalars are always strings).
-    Scalar { text: String, quoted: bool },
+    Scalar {
+        /// The scalar's text.
+        text: String,
+        /// Whether it was quoted.
+        quoted: bool,
+    },
 }
 
 /// The byte offset of every 64th character: the parser's marks count characters, spans are

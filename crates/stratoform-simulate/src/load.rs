@@ -10,13 +10,45 @@ pub enum Curve {
     /// Flat.
     Constant(f64),
     /// `base` until `start`, then `peak`.
-    Step { base: f64, peak: f64, start: f64 },
+    Step {
+        /// Requests per second before the step.
+        base: f64,
+        /// Requests per second from `start` on.
+        peak: f64,
+        /// Seconds from the start of the run.
+        start: f64,
+    },
     /// `base` until `start`, rising linearly to `peak` over `over`, then `peak`.
-    Ramp { base: f64, peak: f64, start: f64, over: f64 },
+    Ramp {
+        /// Requests per second before the ramp.
+        base: f64,
+        /// Requests per second at the top of the ramp and after.
+        peak: f64,
+        /// Seconds from the start of the run to the start of the ramp.
+        start: f64,
+        /// Seconds the ramp takes.
+        over: f64,
+    },
     /// A 24-hour cosine between `base` (at `start`) and `peak` (twelve hours later).
-    Diurnal { base: f64, peak: f64, start: f64 },
+    Diurnal {
+        /// Requests per second at the trough.
+        base: f64,
+        /// Requests per second at the crest.
+        peak: f64,
+        /// Seconds from the start of the run to the trough.
+        start: f64,
+    },
     /// `peak` from `start` for `over`, `base` otherwise.
-    Spike { base: f64, peak: f64, start: f64, over: f64 },
+    Spike {
+        /// Requests per second outside the spike.
+        base: f64,
+        /// Requests per second during the spike.
+        peak: f64,
+        /// Seconds from the start of the run to the spike.
+        start: f64,
+        /// Seconds the spike lasts.
+        over: f64,
+    },
     /// Rows of (seconds, rps), linear between rows, the last value held.
     Table(Vec<(f64, f64)>),
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::swap::{Method, Recovery};
 
+/// What a write did, file by file (paths relative to the output directory).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WriteReport {
     /// Files written that did not exist before.
