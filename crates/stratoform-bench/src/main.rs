@@ -6,6 +6,8 @@
 //!        `cargo run -p stratoform-bench --release -- render [--quick]` (from the repository root)
 //!        `cargo run -p stratoform-bench --release -- verify [--quick]` (the proof over each
 //!        example's checked-in `rendered/` tree)
+//!        `cargo run -p stratoform-bench --release -- graph [--quick]` (each example environment's
+//!        dependency graph: units, edges, waves, and how long it takes to build)
 //!        `cargo run -p stratoform-bench --release -- process [--quick] [--compare] [--only CxW]`
 //!        (the real `stratoform` binary, built beside this one, run end to end to disk: each
 //!        example and synthetic specs, with peak memory; `--compare` also times the CDK EKS
@@ -49,6 +51,10 @@ fn main() {
         verify_examples(min_runs, min_time);
         return;
     }
+    if args.get(1).map(String::as_str) == Some("graph") {
+        graph_examples(min_runs, min_time);
+        return;
+    }
     println!("| clusters | workloads | spec lines | spec KiB | load + validate (ms) | resolve, 2 envs (ms) | total (ms) | runs |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &(clusters, workloads) in CASES {
@@ -81,6 +87,17 @@ fn render_examples(min_runs: usize, min_time: Duration) {
     for (name, spec) in &examples {
         println!("{}", render::measure(name, spec, &scratch, min_runs, min_time).markdown());
         let _ = std::fs::remove_dir_all(&scratch);
+    }
+}
+
+/// The dependency graph of every example environment: size and build time.
+fn graph_examples(min_runs: usize, min_time: Duration) {
+    let root = std::env::current_dir().expect("a working directory");
+    let examples = render::examples(&root);
+    assert!(!examples.is_empty(), "no examples under {}/examples: run from the repository root", root.display());
+    println!("{}", stratoform_bench::graph::HEADER);
+    for (name, spec) in &examples {
+        stratoform_bench::graph::rows(name, spec, min_runs, min_time).iter().for_each(|r| println!("{r}"));
     }
 }
 
