@@ -179,7 +179,7 @@ fn nat_gateways(tiers: &[TierPlan], mode: NatMode) -> Vec<NatGateway> {
 }
 
 /// The tier named, else the first of a kind, else the first (how Terraform picks a resource's subnets).
-fn tier_for<'a>(tiers: &'a [TierPlan], name: Option<&Name>, kind: SubnetKind) -> Option<&'a TierPlan> {
+pub(crate) fn tier_for<'a>(tiers: &'a [TierPlan], name: Option<&Name>, kind: SubnetKind) -> Option<&'a TierPlan> {
     match name {
         Some(n) => tiers.iter().find(|t| &t.name == n),
         None => tiers.iter().find(|t| t.kind == kind).or_else(|| tiers.first()),

@@ -25,6 +25,7 @@ duration! {
     kms_deletion_window = 30 * 86_400;
     flow_log_retention = 90 * 86_400;
     cluster_log_retention = 90 * 86_400;
+    trail_retention = 365 * 86_400;
 }
 
 pub(crate) fn yes() -> bool {

@@ -14,10 +14,10 @@
 //! - `edge`: DNS, Cloudflare load balancing, Global Accelerator
 //! - `hosts`: plain EC2 hosts
 //! - `identity`: IAM roles, policies, OIDC providers and secrets
-//! - `network`: regions, VPCs, subnets, NAT, endpoints, security groups
+//! - `network`: regions, VPCs, subnets, NAT, endpoints, network ACLs, security groups
 //! - `newtype`: the macro behind the validated string newtypes
 //! - `nodes`: node groups, Karpenter node pools
-//! - `observability`: SNS topics and CloudWatch alarms
+//! - `observability`: SNS topics, CloudWatch alarms and the CloudTrail trail
 //! - `platform`: the root `Platform`, environments and state backend
 //! - `review`: the architecture review's settings
 //! - `scenarios`: failover and scaling scenarios for `simulate`

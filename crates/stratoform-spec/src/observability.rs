@@ -1,4 +1,4 @@
-//! Account-level observability: SNS topics and CloudWatch alarms.
+//! Account-level observability: SNS topics, CloudWatch alarms and the CloudTrail audit trail.
 
 use std::collections::BTreeMap;
 
@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Duration, Name};
 
-/// SNS topics and alarms.
+/// SNS topics, alarms and the audit trail.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Observability {
@@ -17,6 +17,30 @@ pub struct Observability {
     /// CloudWatch metric alarms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<Alarm>,
+    /// A CloudTrail trail of the account's API calls, once per AWS account (the account stack
+    /// creates it, with its bucket and KMS key). Default: none. Example: `{enabled: true}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud_trail: Option<CloudTrail>,
+}
+
+/// An account-level CloudTrail trail: management events of every region into an S3 bucket of
+/// its own, encrypted with a KMS key of its own, with signed digest files.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CloudTrail {
+    /// Default: `true`, so an environment's override can turn it off with `enabled: false`.
+    #[serde(default = "crate::defaults::yes")]
+    pub enabled: bool,
+    /// Whether the trail records every region, not only the primary. Default: `true`.
+    #[serde(default = "crate::defaults::yes")]
+    pub multi_region: bool,
+    /// Whether CloudTrail writes signed digest files, so a changed or deleted log file shows.
+    /// Default: `true`.
+    #[serde(default = "crate::defaults::yes")]
+    pub log_file_validation: bool,
+    /// How long the bucket keeps log files. Default: `365d`.
+    #[serde(default = "crate::defaults::trail_retention")]
+    pub retention: Duration,
 }
 
 /// An SNS topic.

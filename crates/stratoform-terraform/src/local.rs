@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 /// Endpoint keys of hashicorp/aws 5.x the stacks use (and the services the emulator lacks, so
 /// that nothing falls through to real AWS).
 pub const SERVICES: &[&str] = &[
-    "acm", "autoscaling", "cloudwatch", "dlm", "docdb", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2", "events",
+    "acm", "autoscaling", "cloudtrail", "cloudwatch", "dlm", "docdb", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2", "events",
     "globalaccelerator", "iam", "kms", "logs", "networkfirewall", "rds", "route53", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
 ];
 
@@ -231,6 +231,7 @@ mod tests {
     fn service(ty: &str) -> Option<&'static str> {
         const LOCAL: &[&str] = &["aws_iam_policy_document", "aws_partition", "aws_region"];
         const BY_PREFIX: &[(&str, &str)] = &[
+            ("aws_cloudtrail", "cloudtrail"),
             ("aws_cloudwatch_event_", "events"),
             ("aws_cloudwatch_log_", "logs"),
             ("aws_cloudwatch_", "cloudwatch"),

@@ -1,8 +1,8 @@
 //! Network checks: canonical CIDRs, zones in their region, subnet carving, overlaps within a
-//! VPC and between VPCs that are connected.
+//! VPC and between VPCs that are connected, and the tiers and blocks of network ACL rules.
 
 use stratoform_diagnostics::{codes, Diagnostic};
-use stratoform_spec::{CarveError, Ipv4Cidr};
+use stratoform_spec::{CarveError, Ipv4Cidr, SubnetKind, Vpc};
 
 use super::Ctx;
 
@@ -13,6 +13,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
         for (vi, vpc) in region.vpcs.iter().enumerate() {
             let vp = format!("/regions/{ri}/vpcs/{vi}");
             host_bits(ctx, &format!("{vp}/cidr"), &vpc.cidr);
+            acl_rules(ctx, &vp, vpc);
             for (zi, az) in vpc.azs.iter().enumerate() {
                 if az.region() != region.name.as_str() {
                     ctx.error(
@@ -82,6 +83,32 @@ pub fn check(ctx: &mut Ctx<'_>) {
         }
     }
     connected_overlaps(ctx);
+}
+
+/// The extra rules of a VPC's network ACLs name one of its public, private or database tiers
+/// (an `intra` tier keeps the default ACL) and at least one block.
+fn acl_rules(ctx: &mut Ctx<'_>, vp: &str, vpc: &Vpc) {
+    let Some(acls) = &vpc.network_acls else { return };
+    for (i, rule) in acls.rules.iter().enumerate() {
+        let rp = format!("{vp}/networkAcls/rules/{i}");
+        match vpc.subnets.get(&rule.tier) {
+            None => ctx.dangling(&format!("{rp}/tier"), "subnet tier", rule.tier.as_str(), vpc.subnets.keys().map(|k| k.as_str())),
+            Some(tier) if tier.kind == SubnetKind::Intra => ctx.push(
+                Diagnostic::error(codes::CONFLICTING_FIELDS, format!("tier `{}` is an `intra` tier, which has no network ACL", rule.tier))
+                    .with_path(ctx.path(&format!("{rp}/tier")))
+                    .with_span(ctx.span(&format!("{rp}/tier")), "an intra tier")
+                    .with_secondary(ctx.span(&format!("{vp}/subnets/{}/type", rule.tier)), "its type")
+                    .with_help("put the rule on a public, private or database tier; intra tiers carry traffic passing through and keep the default ACL"),
+            ),
+            Some(_) => {}
+        }
+        if rule.cidrs.is_empty() {
+            ctx.error(codes::EMPTY_LIST, &format!("{rp}/cidrs"), "a network ACL rule needs at least one block", "empty", "list the blocks the rule matches, such as `203.0.113.0/24`");
+        }
+        for (ci, c) in rule.cidrs.iter().enumerate() {
+            host_bits(ctx, &format!("{rp}/cidrs/{ci}"), c);
+        }
+    }
 }
 
 fn host_bits(ctx: &mut Ctx<'_>, pointer: &str, cidr: &Ipv4Cidr) {

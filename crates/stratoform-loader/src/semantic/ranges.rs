@@ -49,12 +49,15 @@ pub fn check(ctx: &mut Ctx<'_>) {
         for (vi, vpc) in r.vpcs.iter().enumerate() {
             for (gi, sg) in vpc.security_groups.iter().enumerate() {
                 let gp = format!("{rp}/vpcs/{vi}/securityGroups/{gi}");
-                port_ranges(ctx, &format!("{gp}/ingress"), &sg.ingress);
-                port_ranges(ctx, &format!("{gp}/egress"), sg.egress.as_deref().unwrap_or_default());
+                port_ranges(ctx, &format!("{gp}/ingress"), security_ports(&sg.ingress));
+                port_ranges(ctx, &format!("{gp}/egress"), security_ports(sg.egress.as_deref().unwrap_or_default()));
+            }
+            if let Some(acls) = &vpc.network_acls {
+                port_ranges(ctx, &format!("{rp}/vpcs/{vi}/networkAcls/rules"), acls.rules.iter().map(|r| (r.from_port, r.to_port)));
             }
         }
         for (hi, h) in r.hosts.iter().enumerate() {
-            port_ranges(ctx, &format!("{rp}/hosts/{hi}/ingress"), &h.ingress);
+            port_ranges(ctx, &format!("{rp}/hosts/{hi}/ingress"), security_ports(&h.ingress));
         }
         for (ci, c) in r.clusters.iter().enumerate() {
             let cp = format!("{rp}/clusters/{ci}");
@@ -160,13 +163,19 @@ fn load_balancer_health(ctx: &mut Ctx<'_>, pointer: &str, lb: &LoadBalancer) {
     }
 }
 
-fn port_ranges(ctx: &mut Ctx<'_>, pointer: &str, rules: &[SecurityRule]) {
-    for (i, rule) in rules.iter().enumerate() {
-        let Some(to) = rule.to_port else { continue };
-        if rule.from_port > to {
+/// The ports of security group rules, as [`port_ranges`] takes them.
+fn security_ports(rules: &[SecurityRule]) -> impl Iterator<Item = (u16, Option<u16>)> + '_ {
+    rules.iter().map(|r| (r.from_port, r.to_port))
+}
+
+/// Reports rules (`fromPort`, `toPort`, in list order) whose range runs backwards.
+fn port_ranges(ctx: &mut Ctx<'_>, pointer: &str, rules: impl Iterator<Item = (u16, Option<u16>)>) {
+    for (i, (from, to)) in rules.enumerate() {
+        let Some(to) = to else { continue };
+        if from > to {
             let rp = format!("{pointer}/{i}");
             ctx.push(
-                Diagnostic::error(codes::MIN_MAX, format!("port range {}-{to} runs backwards", rule.from_port))
+                Diagnostic::error(codes::MIN_MAX, format!("port range {from}-{to} runs backwards"))
                     .with_path(ctx.path(&format!("{rp}/fromPort")))
                     .with_span(ctx.span(&format!("{rp}/fromPort")), "first port")
                     .with_secondary(ctx.span(&format!("{rp}/toPort")), "last port")

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod certificate;
+pub mod cloudtrail;
 pub mod database;
 pub mod dns;
 pub mod document_db;
@@ -54,6 +55,7 @@ pub fn all() -> Vec<Module> {
     vec![
         cache::module(),
         certificate::module(),
+        cloudtrail::module(),
         database::module(),
         dns::module(),
         document_db::module(),

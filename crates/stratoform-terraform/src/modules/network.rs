@@ -1,6 +1,7 @@
 //! `modules/network`: one VPC with its subnets keyed by name, internet gateway, NAT gateways with
 //! Elastic IPs (none, single or per zone), a route table per subnet, gateway and interface
-//! endpoints, flow logs to CloudWatch Logs and the spec's extra security groups.
+//! endpoints, flow logs to CloudWatch Logs, network ACLs per tier and the spec's extra security
+//! groups.
 
 use crate::dsl::*;
 use crate::modules::{name_tag, service_trust, Module};
@@ -33,6 +34,12 @@ pub fn module() -> Module {
             "bool",
             "Whether a Network Firewall inspects the VPC's internet traffic: the public subnets' default route then goes through its endpoints (`modules/transit` writes it).",
             Some(false.into()),
+        ),
+        variable(
+            "network_acls",
+            "map(object({ name = string, ingress = list(object({ rule_no = number, action = string, protocol = string, cidr_block = string, from_port = number, to_port = number, icmp_type = optional(number), icmp_code = optional(number) })), egress = list(object({ rule_no = number, action = string, protocol = string, cidr_block = string, from_port = number, to_port = number, icmp_type = optional(number), icmp_code = optional(number) })) }))",
+            "Network ACLs by tier, each associated with every subnet of its tier; a tier not listed keeps the VPC's default ACL.",
+            Some(obj::<&str>([])),
         ),
         variable("security_groups", "map(string)", "Extra security groups by name, with their descriptions.", Some(obj::<&str>([]))),
         variable(
@@ -253,6 +260,26 @@ pub fn module() -> Module {
         ),
         block(
             "resource",
+            &["aws_network_acl", "this"],
+            vec![
+                attr("for_each", ex("var.network_acls")),
+                attr("vpc_id", ex("aws_vpc.this.id")),
+                acl_rules("ingress"),
+                acl_rules("egress"),
+                name_tag("each.value.name"),
+            ],
+        ),
+        block(
+            "resource",
+            &["aws_network_acl_association", "this"],
+            vec![
+                attr("for_each", ex("{ for k, v in var.subnets : k => v if contains(keys(var.network_acls), v.tier) }")),
+                attr("network_acl_id", ex("aws_network_acl.this[each.value.tier].id")),
+                attr("subnet_id", ex("aws_subnet.this[each.key].id")),
+            ],
+        ),
+        block(
+            "resource",
             &["aws_security_group", "extra"],
             vec![
                 attr("for_each", ex("var.security_groups")),
@@ -291,9 +318,27 @@ pub fn module() -> Module {
         output("route_table_ids", "Route table IDs by subnet key (`<tier>-<zone>`).", ex("{ for k, v in aws_route_table.this : k => v.id }")),
         output("internet_gateway_id", "The internet gateway's ID, or null.", ex("one(aws_internet_gateway.this[*].id)")),
         output("nat_public_ips", "The NAT gateways' public addresses by zone.", ex("{ for k, v in aws_eip.nat : k => v.public_ip }")),
+        output("network_acl_ids", "Network ACL IDs by tier.", ex("{ for k, v in aws_network_acl.this : k => v.id }")),
         output("security_group_ids", "The extra security groups' IDs by name.", ex("{ for k, v in aws_security_group.extra : k => v.id }")),
     ];
     Module { name: "network", aliases: &[], variables, main, outputs }
+}
+
+/// The `ingress` or `egress` rules of a tier's ACL, one block per rule.
+fn acl_rules(direction: &str) -> hcl::structure::Structure {
+    let field = |k: &str| attr(k, ex(&format!("{direction}.value.{k}")));
+    block(
+        "dynamic",
+        &[direction],
+        vec![
+            attr("for_each", ex(&format!("each.value.{direction}"))),
+            block(
+                "content",
+                &[],
+                ["rule_no", "action", "protocol", "cidr_block", "from_port", "to_port", "icmp_type", "icmp_code"].into_iter().map(field).collect(),
+            ),
+        ],
+    )
 }
 
 fn rule_body(direction: &str) -> Vec<hcl::structure::Structure> {

@@ -2,6 +2,7 @@
 //! SSE-S3), a public access block, owner-enforced objects, a TLS-only policy, lifecycle rules,
 //! server access logging and cross-region replication.
 
+use hcl::structure::Structure;
 use hcl::Expression;
 
 use crate::dsl::*;
@@ -13,7 +14,8 @@ pub fn tls_only_policy(bucket_arn: &str) -> Expression {
     call("jsonencode", [obj([("Version", s("2012-10-17")), ("Statement", list([deny_insecure(bucket_arn)]))])])
 }
 
-fn deny_insecure(bucket_arn: &str) -> Expression {
+/// The statement that refuses any request to a bucket (`bucket_arn`, an expression) over plain HTTP.
+pub fn deny_insecure(bucket_arn: &str) -> Expression {
     obj([
         ("Sid", s("DenyInsecureTransport")),
         ("Effect", s("Deny")),
@@ -22,6 +24,30 @@ fn deny_insecure(bucket_arn: &str) -> Expression {
         ("Resource", list([ex(bucket_arn), ex(&format!(r#""${{{bucket_arn}}}/*""#))])),
         ("Condition", obj([("Bool", obj([("aws:SecureTransport", s("false"))]))])),
     ])
+}
+
+/// The ownership controls (the owner owns every object; ACLs are off) and the public access
+/// block of bucket `aws_s3_bucket.<name>`.
+pub fn private_bucket(name: &str) -> [Structure; 2] {
+    let bucket = || attr("bucket", ex(&format!("aws_s3_bucket.{name}.id")));
+    [
+        block_owned(
+            "resource",
+            vec!["aws_s3_bucket_ownership_controls".into(), name.into()],
+            vec![bucket(), block("rule", &[], vec![attr("object_ownership", s("BucketOwnerEnforced"))])],
+        ),
+        block_owned(
+            "resource",
+            vec!["aws_s3_bucket_public_access_block".into(), name.into()],
+            vec![
+                bucket(),
+                attr("block_public_acls", true),
+                attr("block_public_policy", true),
+                attr("ignore_public_acls", true),
+                attr("restrict_public_buckets", true),
+            ],
+        ),
+    ]
 }
 
 /// The module.
@@ -58,29 +84,16 @@ pub fn module() -> Module {
         "jsonencode",
         [obj([("Version", s("2012-10-17")), ("Statement", list([deny_insecure("aws_s3_bucket.this.arn"), logging_allow]))])],
     );
-    let main = vec![
+    let mut main = vec![
         block(
             "locals",
             &[],
             vec![attr("policy_tls_only", tls_only_policy("aws_s3_bucket.this.arn")), attr("policy_with_logs", policy_with_logs)],
         ),
         block("resource", &["aws_s3_bucket", "this"], vec![attr("bucket", ex("var.name")), attr("force_destroy", ex("var.force_destroy"))]),
-        block(
-            "resource",
-            &["aws_s3_bucket_ownership_controls", "this"],
-            vec![attr("bucket", ex("aws_s3_bucket.this.id")), block("rule", &[], vec![attr("object_ownership", s("BucketOwnerEnforced"))])],
-        ),
-        block(
-            "resource",
-            &["aws_s3_bucket_public_access_block", "this"],
-            vec![
-                attr("bucket", ex("aws_s3_bucket.this.id")),
-                attr("block_public_acls", true),
-                attr("block_public_policy", true),
-                attr("ignore_public_acls", true),
-                attr("restrict_public_buckets", true),
-            ],
-        ),
+    ];
+    main.extend(private_bucket("this"));
+    main.extend([
         block(
             "resource",
             &["aws_s3_bucket_policy", "this"],
@@ -266,7 +279,7 @@ pub fn module() -> Module {
                 attr("depends_on", ex("[aws_s3_bucket_versioning.this]")),
             ],
         ),
-    ];
+    ]);
     let outputs = vec![
         output("arn", "The bucket's ARN.", ex("aws_s3_bucket.this.arn")),
         output("name", "The bucket's name.", ex("aws_s3_bucket.this.id")),

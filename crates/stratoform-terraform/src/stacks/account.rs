@@ -1,6 +1,6 @@
 //! The account stack: what exists once per AWS account and outlives every environment — public
 //! Route 53 zones and their literal records, OIDC providers, ECR repositories (with the KMS keys
-//! that encrypt them) and pull-through cache rules. One directory serves every account
+//! that encrypt them), pull-through cache rules and the CloudTrail trail. One directory serves every account
 //! (`<account scope>.tfvars`); the values of the environments that share an account are merged,
 //! so each object is created once however many environments read it. Regions other than the
 //! primary get provider aliases.
@@ -146,6 +146,22 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         cache.push(attr("credentials", ex("each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)")));
         b.main.push(block_owned("module", vec![format!("pull_through_cache_{id}")], cache));
     }
+    // Only a platform that turns the trail on somewhere gets its variable and module call.
+    if let Some(region) = models.iter().find_map(|m| m.account_audit_trail()).map(|t| t.region) {
+        b.variables.push(variable(
+            "cloud_trail",
+            "object({ name = string, bucket = string, kms_alias = string, multi_region = bool, log_file_validation = bool, retention_days = number })",
+            "The account's CloudTrail trail with its bucket and key; null for none.",
+            Some(Expression::Null),
+        ));
+        let providers = (region != primary).then(|| obj([("aws", ex(&b.alias(&region)))]));
+        let mut args = vec![("count", ex("var.cloud_trail == null ? 0 : 1"))];
+        for k in ["name", "bucket", "kms_alias", "multi_region", "log_file_validation", "retention_days"] {
+            args.push((k, ex(&format!("var.cloud_trail.{k}"))));
+        }
+        b.module_with("cloudtrail", "cloudtrail", providers, args);
+        b.outputs.push(output("cloudtrail_arn", "The account's CloudTrail trail, or null.", ex("one(module.cloudtrail[*].arn)")));
+    }
     b.outputs.push(output("zone_ids", "Route 53 zone IDs by domain.", ex("module.dns.zone_ids")));
     b.outputs.push(output("name_servers", "Name servers by domain, for the registrar.", ex("module.dns.name_servers")));
     b.outputs.push(output("oidc_provider_arns", "OIDC providers by name.", ex("{ for k, v in aws_iam_openid_connect_provider.this : k => v.arn }")));
@@ -225,5 +241,18 @@ fn values(models: &[&Model]) -> Vec<(String, Expression)> {
     push("kms_keys", kms.0);
     push("ecr_repositories", ecr.into_expr());
     push("pull_through_caches", caches.into_expr());
+    if let Some(t) = models.first().and_then(|m| m.account_audit_trail()) {
+        out.push((
+            "cloud_trail".to_owned(),
+            obj([
+                ("name", s(t.name)),
+                ("bucket", s(t.bucket)),
+                ("kms_alias", s(t.kms_alias)),
+                ("multi_region", t.multi_region.into()),
+                ("log_file_validation", t.log_file_validation.into()),
+                ("retention_days", n(t.retention_days as i64)),
+            ]),
+        ));
+    }
     out
 }

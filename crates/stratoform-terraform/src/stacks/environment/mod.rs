@@ -149,23 +149,7 @@ impl Ctx<'_> {
     }
     /// The block on the other side of a peering named in any region.
     fn peer_cidr(&self, name: &str) -> Option<String> {
-        for r in self.model.regions() {
-            for p in &r.peerings {
-                if p.name.as_str() == name {
-                    if let Some(c) = p.peer.cidr {
-                        return Some(c.to_string());
-                    }
-                    // Seen from the accepter: the requester's block; from the requester: the peer's.
-                    let (reg, vpc) = if r.name == self.region.name {
-                        (p.peer.region.clone().map(|x| x.to_string()).unwrap_or_else(|| r.name.to_string()), p.peer.vpc.as_ref().map(ToString::to_string)?)
-                    } else {
-                        (r.name.to_string(), p.vpc.to_string())
-                    };
-                    return self.model.network.vpc(&reg, &vpc).map(|v| v.cidr.to_string());
-                }
-            }
-        }
-        None
+        self.model.peer_block(self.region, name).map(|c| c.to_string())
     }
 }
 

@@ -1,7 +1,8 @@
-//! VPCs: the network module of each VPC, with its tiers, NAT, endpoints and flow logs.
+//! VPCs: the network module of each VPC, with its tiers, NAT, endpoints, flow logs and network ACLs.
 
 use hcl::Expression;
-use stratoform_spec::SubnetKind;
+use stratoform_model::{AclEntry, TierAcl};
+use stratoform_spec::{AclAction, SubnetKind};
 
 use super::kms::LOGS_KEY;
 use super::Ctx;
@@ -114,10 +115,8 @@ pub(super) fn network(c: &mut Ctx) {
             }
         }
         let net = format!("network_{}", ident(vpc.name.as_str()));
-        c.b.module(
-            &net,
-            "network",
-            vec![
+        let acls = c.model.network_acls(region, vpc);
+        let mut args = vec![
                 ("name", s(vpc_name)),
                 ("cidr", s(vpc.cidr.to_string())),
                 ("subnets", subnets),
@@ -138,8 +137,11 @@ pub(super) fn network(c: &mut Ctx) {
                 ("security_groups", obj(sgs)),
                 ("security_group_rules", obj(rules)),
                 ("internet_via_firewall", plan.inspection.is_some().into()),
-            ],
-        );
+            ];
+        if !acls.is_empty() {
+            args.push(("network_acls", network_acls(&acls)));
+        }
+        c.b.module(&net, "network", args);
         // Rules whose source is a cluster's nodes or a host live here, after both exist.
         for (sg, dir, i, src, proto, from, to, desc) in cross {
             let (groups, _) = c.sources(vpc.name.as_str(), std::slice::from_ref(&src));
@@ -166,4 +168,25 @@ pub(super) fn network(c: &mut Ctx) {
             ex(&format!("module.{net}.tier_route_table_ids")),
         ));
     }
+}
+
+/// The network module's `network_acls`: each tier's ACL with its rules as the model numbers them.
+fn network_acls(acls: &[TierAcl]) -> Expression {
+    let rules = |entries: &[AclEntry]| {
+        list(entries.iter().map(|e| {
+            let mut fields = vec![
+                ("rule_no", n(i64::from(e.rule_no))),
+                ("action", s(if e.action == AclAction::Allow { "allow" } else { "deny" })),
+                ("protocol", s(e.protocol_name())),
+                ("cidr_block", s(e.cidr.to_string())),
+                ("from_port", n(i64::from(e.from_port))),
+                ("to_port", n(i64::from(e.to_port))),
+            ];
+            if let Some((ty, code)) = e.icmp {
+                fields.extend([("icmp_type", n(i64::from(ty))), ("icmp_code", n(i64::from(code)))]);
+            }
+            obj(fields)
+        }))
+    };
+    obj(acls.iter().map(|a| (a.tier.to_string(), obj([("name", s(a.name.clone())), ("ingress", rules(&a.ingress)), ("egress", rules(&a.egress))]))))
 }

@@ -200,6 +200,51 @@ resource "aws_flow_log" "this" {
   }
 }
 
+resource "aws_network_acl" "this" {
+  for_each = var.network_acls
+  vpc_id   = aws_vpc.this.id
+
+  dynamic "ingress" {
+    for_each = each.value.ingress
+
+    content {
+      rule_no    = ingress.value.rule_no
+      action     = ingress.value.action
+      protocol   = ingress.value.protocol
+      cidr_block = ingress.value.cidr_block
+      from_port  = ingress.value.from_port
+      to_port    = ingress.value.to_port
+      icmp_type  = ingress.value.icmp_type
+      icmp_code  = ingress.value.icmp_code
+    }
+  }
+
+  dynamic "egress" {
+    for_each = each.value.egress
+
+    content {
+      rule_no    = egress.value.rule_no
+      action     = egress.value.action
+      protocol   = egress.value.protocol
+      cidr_block = egress.value.cidr_block
+      from_port  = egress.value.from_port
+      to_port    = egress.value.to_port
+      icmp_type  = egress.value.icmp_type
+      icmp_code  = egress.value.icmp_code
+    }
+  }
+
+  tags = {
+    Name = each.value.name
+  }
+}
+
+resource "aws_network_acl_association" "this" {
+  for_each       = { for k, v in var.subnets : k => v if contains(keys(var.network_acls), v.tier) }
+  network_acl_id = aws_network_acl.this[each.value.tier].id
+  subnet_id      = aws_subnet.this[each.key].id
+}
+
 resource "aws_security_group" "extra" {
   #checkov:skip=CKV2_AWS_5:a group of `vpcs[].securityGroups` exists to be joined by members stratoform does not create (named in rules and `allowedFrom`); checkov scores the `for_each` block even when the map is empty, as it is in every example
   for_each    = var.security_groups

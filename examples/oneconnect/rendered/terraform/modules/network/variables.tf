@@ -78,6 +78,34 @@ variable "internet_via_firewall" {
   default     = false
 }
 
+variable "network_acls" {
+  type = map(object({
+    name = string
+    ingress = list(object({
+      rule_no    = number
+      action     = string
+      protocol   = string
+      cidr_block = string
+      from_port  = number
+      to_port    = number
+      icmp_type  = optional(number)
+      icmp_code  = optional(number)
+    }))
+    egress = list(object({
+      rule_no    = number
+      action     = string
+      protocol   = string
+      cidr_block = string
+      from_port  = number
+      to_port    = number
+      icmp_type  = optional(number)
+      icmp_code  = optional(number)
+    }))
+  }))
+  description = "Network ACLs by tier, each associated with every subnet of its tier; a tier not listed keeps the VPC's default ACL."
+  default     = {}
+}
+
 variable "security_groups" {
   type        = map(string)
   description = "Extra security groups by name, with their descriptions."

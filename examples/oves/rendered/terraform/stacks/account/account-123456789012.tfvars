@@ -58,3 +58,11 @@ pull_through_caches = {
     }
   }
 }
+cloud_trail = {
+  name                = "oves-account-trail"
+  bucket              = "oves-account-trail-123456789012"
+  kms_alias           = "alias/oves-account-trail"
+  multi_region        = true
+  log_file_validation = true
+  retention_days      = 365
+}

@@ -93,3 +93,14 @@ module "pull_through_cache_eu_central_1" {
   credential_secret_name = each.value.credential_secret_name
   credentials            = each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)
 }
+
+module "cloudtrail" {
+  source              = "../../modules/cloudtrail"
+  count               = var.cloud_trail == null ? 0 : 1
+  name                = var.cloud_trail.name
+  bucket              = var.cloud_trail.bucket
+  kms_alias           = var.cloud_trail.kms_alias
+  multi_region        = var.cloud_trail.multi_region
+  log_file_validation = var.cloud_trail.log_file_validation
+  retention_days      = var.cloud_trail.retention_days
+}

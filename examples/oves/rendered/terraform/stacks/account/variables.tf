@@ -121,3 +121,16 @@ variable "pull_through_cache_credentials" {
   default     = {}
   sensitive   = true
 }
+
+variable "cloud_trail" {
+  type = object({
+    name                = string
+    bucket              = string
+    kms_alias           = string
+    multi_region        = bool
+    log_file_validation = bool
+    retention_days      = number
+  })
+  description = "The account's CloudTrail trail with its bucket and key; null for none."
+  default     = null
+}

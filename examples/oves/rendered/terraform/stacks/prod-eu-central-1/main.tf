@@ -59,6 +59,103 @@ module "network_database" {
   security_groups       = {}
   security_group_rules  = {}
   internet_via_firewall = false
+  network_acls = {
+    database = {
+      name = "oves-prod-database-database"
+      ingress = [
+        {
+          rule_no    = 1000
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.30.0.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1010
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.30.1.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1020
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.30.2.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1030
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 5432
+          to_port    = 5432
+        },
+        {
+          rule_no    = 1040
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 3306
+          to_port    = 3306
+        },
+        {
+          rule_no    = 1050
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 6379
+          to_port    = 6379
+        },
+        {
+          rule_no    = 1060
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 27017
+          to_port    = 27017
+        },
+      ]
+      egress = [
+        {
+          rule_no    = 1000
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.30.0.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1010
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.30.1.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1020
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.30.2.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1030
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 1024
+          to_port    = 65535
+        },
+      ]
+    }
+  }
 }
 
 module "db_postgres" {

@@ -128,6 +128,217 @@ module "network_main" {
   security_groups       = {}
   security_group_rules  = {}
   internet_via_firewall = false
+  network_acls = {
+    public = {
+      name = "oves-prod-main-public"
+      ingress = [
+        {
+          rule_no    = 1000
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1010
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 80
+          to_port    = 80
+        },
+        {
+          rule_no    = 1020
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 443
+          to_port    = 443
+        },
+        {
+          rule_no    = 1030
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 1883
+          to_port    = 1883
+        },
+        {
+          rule_no    = 1040
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 1024
+          to_port    = 65535
+        },
+        {
+          rule_no    = 1050
+          action     = "allow"
+          protocol   = "icmp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 0
+          to_port    = 0
+          icmp_type  = 3
+          icmp_code  = 4
+        },
+      ]
+      egress = [
+        {
+          rule_no    = 1000
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1010
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 80
+          to_port    = 80
+        },
+        {
+          rule_no    = 1020
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 443
+          to_port    = 443
+        },
+        {
+          rule_no    = 1030
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 1024
+          to_port    = 65535
+        },
+      ]
+    }
+    private = {
+      name = "oves-prod-main-private"
+      ingress = [
+        {
+          rule_no    = 1000
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1010
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 1024
+          to_port    = 65535
+        },
+        {
+          rule_no    = 1020
+          action     = "allow"
+          protocol   = "icmp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 0
+          to_port    = 0
+          icmp_type  = 3
+          icmp_code  = 4
+        },
+      ]
+      egress = [
+        {
+          rule_no    = 1000
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.0.0/16"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1010
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 80
+          to_port    = 80
+        },
+        {
+          rule_no    = 1020
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 443
+          to_port    = 443
+        },
+        {
+          rule_no    = 1030
+          action     = "allow"
+          protocol   = "tcp"
+          cidr_block = "0.0.0.0/0"
+          from_port  = 1024
+          to_port    = 65535
+        },
+      ]
+    }
+    database = {
+      name = "oves-prod-main-database"
+      ingress = [
+        {
+          rule_no    = 1000
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.200.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1010
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.201.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1020
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.202.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+      ]
+      egress = [
+        {
+          rule_no    = 1000
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.200.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1010
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.201.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+        {
+          rule_no    = 1020
+          action     = "allow"
+          protocol   = "-1"
+          cidr_block = "10.0.202.0/24"
+          from_port  = 0
+          to_port    = 0
+        },
+      ]
+    }
+  }
 }
 
 module "eks_eks" {

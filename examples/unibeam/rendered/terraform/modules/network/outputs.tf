@@ -41,6 +41,11 @@ output "nat_public_ips" {
   value       = { for k, v in aws_eip.nat : k => v.public_ip }
 }
 
+output "network_acl_ids" {
+  description = "Network ACL IDs by tier."
+  value       = { for k, v in aws_network_acl.this : k => v.id }
+}
+
 output "security_group_ids" {
   description = "The extra security groups' IDs by name."
   value       = { for k, v in aws_security_group.extra : k => v.id }
