@@ -128,6 +128,11 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
             monitor.push(attr("expected_body", s(body.clone())));
         }
         monitor.push(attr("description", s(format!("{} health", lb.hostname))));
+        // The origin is the load balancer's AWS name, which its certificate does not cover: the
+        // probe asks for the hostname clients use (Cloudflare sends it as SNI too).
+        if matches!(m.protocol.as_str(), "http" | "https") {
+            monitor.push(block("header", &[], vec![attr("header", s("Host".to_owned())), attr("values", list([s(lb.hostname.to_string())]))]));
+        }
         main.push(block_owned("resource", vec!["cloudflare_load_balancer_monitor".into(), id.clone()], monitor));
         for pool in &lb.pools {
             let remote = ident(&format!("{env}-{}", pool.region));

@@ -58,6 +58,11 @@ resource "cloudflare_load_balancer_monitor" "api" {
   expected_codes = "200"
   expected_body  = "{\"status\":\"UP\"}"
   description    = "api.dev.atnt.unibeam.com health"
+
+  header {
+    header = "Host"
+    values = ["api.dev.atnt.unibeam.com"]
+  }
 }
 
 resource "cloudflare_load_balancer_pool" "api_us_east_1" {

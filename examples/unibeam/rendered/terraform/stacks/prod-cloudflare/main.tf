@@ -67,6 +67,11 @@ resource "cloudflare_load_balancer_monitor" "api" {
   expected_codes = "200"
   expected_body  = "{\"status\":\"UP\"}"
   description    = "api.atnt.unibeam.com health"
+
+  header {
+    header = "Host"
+    values = ["api.atnt.unibeam.com"]
+  }
 }
 
 resource "cloudflare_load_balancer_pool" "api_us_east_1" {
