@@ -77,6 +77,25 @@ pub const MODULE_RESOURCES: &[ResourceSkips] = &[
         skips: &[("CKV2_AWS_57", "the AUTH token is set on the replication group by Terraform; a new token must reach the group with `auth_token_update_strategy` ROTATE while clients move over, which a rotation Lambda cannot coordinate with the group")],
     },
     ResourceSkips {
+        module: "cloudtrail",
+        ty: "aws_cloudtrail",
+        name: "this",
+        skips: &[
+            ("CKV_AWS_252", "nothing reads a notice per delivered log file; log file validation (the trail's digest files) is what proves the record unaltered"),
+            ("CKV2_AWS_10", "the audit record is the trail's versioned, KMS-encrypted S3 bucket; a copy of every event in CloudWatch Logs needs a role and a log group and doubles its storage, for alarms on API calls that no design states"),
+        ],
+    },
+    ResourceSkips {
+        module: "cloudtrail",
+        ty: "aws_s3_bucket",
+        name: "this",
+        skips: &[
+            ("CKV2_AWS_62", NO_EVENT_NOTIFICATIONS),
+            ("CKV_AWS_144", "the trail already records every region's events into this one versioned bucket; a replica in another region would be a second copy of the account's audit record"),
+            ("CKV_AWS_18", "server access logs of the audit bucket would need a second bucket, which would need its own; this one admits writes from its trail only, blocks public access and denies insecure transport"),
+        ],
+    },
+    ResourceSkips {
         module: "database",
         ty: "aws_db_instance",
         name: "this",
@@ -188,6 +207,15 @@ pub const MODULE_RESOURCES: &[ResourceSkips] = &[
         ],
     },
     ResourceSkips { module: "network", ty: "aws_cloudwatch_log_group", name: "flow_logs", skips: &[("CKV_AWS_338", LOG_RETENTION)] },
+    ResourceSkips {
+        module: "network",
+        ty: "aws_network_acl",
+        name: "this",
+        skips: &[
+            ("CKV2_AWS_1", "each tier's ACL is attached to the tier's subnets by `aws_network_acl_association` (`for_each` over the subnets), which checkov does not connect to the ACL"),
+            ("CKV_AWS_231", "the only rule that covers 3389 from anywhere is the stateless return path, TCP 1024-65535, for replies to the tier's own outbound connections (through NAT too); a new connection to 3389 still needs a security group that admits it"),
+        ],
+    },
     ResourceSkips {
         module: "network",
         ty: "aws_security_group",

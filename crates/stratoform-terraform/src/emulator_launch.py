@@ -9,6 +9,7 @@ import json
 import sys
 import types
 
+from moto.cloudtrail import models as cloudtrail
 from moto.ec2.models import transit_gateway_route_tables as tgw_route_tables
 from moto.eks import models as eks
 from moto.rds import models as rds
@@ -97,10 +98,35 @@ def _unique_oidc_issuers():
     cls.__init__ = init
 
 
+def _trails_found_by_arn():
+    """moto (5.2.1) finds a trail by its ARN in GetTrail and UpdateTrail but only by its name in
+    StartLogging, StopLogging and DeleteTrail. The AWS provider names the trail by its ARN, so
+    StartLogging fails with an HTTP 500 (KeyError) and DeleteTrail leaves the trail behind. Look
+    the ARN up as GetTrail does."""
+    cls = getattr(cloudtrail, "CloudTrailBackend", None)
+    if cls is None or not hasattr(cls, "get_trail"):
+        print("emulator_launch: moto.cloudtrail.models.CloudTrailBackend.get_trail not found; trails left as moto finds them", file=sys.stderr)
+        return
+
+    def by_name(method):
+        original = getattr(cls, method)
+
+        def call(self, name, *args, **kwargs):
+            if name not in self.trails:
+                name = next((key for key, trail in self.trails.items() if trail.arn == name), name)
+            return original(self, name, *args, **kwargs)
+
+        setattr(cls, method, call)
+
+    for method in ("start_logging", "stop_logging", "delete_trail"):
+        by_name(method)
+
+
 _unique_dbi_resource_ids()
 _unique_oidc_issuers()
 _transit_gateway_routes_list_their_attachment()
 _bucket_logging_reads_any_principal()
+_trails_found_by_arn()
 
 from moto.server import main  # noqa: E402  (after the corrections)
 
