@@ -5,7 +5,7 @@ use std::fmt::Write;
 use stratoform_output::OutputTree;
 
 use crate::waivers::codes;
-use crate::{Group, Rule, RULES};
+use crate::{open_items, Group, Rule, RULES};
 
 /// Where the checked-in copy of the pages lives, for links from SARIF and the CLI.
 pub fn help_uri(id: &str) -> String {
@@ -60,6 +60,12 @@ reported, marked waived (in SARIF, as suppressions). The review's own diagnostic
     for (code, name, summary) in codes::ALL {
         let _ = writeln!(s, "| {code} | `{name}` | {summary} |");
     }
+    s.push_str("\n## Open items\n\nA step that stratoform does not generate (a setting in a SaaS vendor's console, a \
+human process) is recorded under `manualSteps` in the spec with what is done, why it is not generated, its owner \
+and optionally the system and environments. The review lists each one as an open item in every output format; \
+an open item never fails the check and no waiver applies to it. The environment's docs list the same steps under \
+\"Not generated\".\n\n| Code | Name | Meaning |\n|---|---|---|\n");
+    let _ = writeln!(s, "| {} | `{}` | {} |", open_items::CODE, open_items::NAME, open_items::SUMMARY);
     s
 }
 

@@ -5,7 +5,7 @@ use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
 use crate::waivers::{self, Waived};
-use crate::{Context, Date, RULES};
+use crate::{open_items, Context, Date, OpenItem, RULES};
 
 /// One finding, waived or not.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -16,12 +16,23 @@ pub struct Finding {
     /// The waiver that accepts it, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<Waived>,
+    /// For an open item (code [`open_items::CODE`]): the manual step it lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<OpenItem>,
 }
 
 impl Finding {
+    /// A finding of a rule or of the review itself, not yet waived.
+    pub fn new(diagnostic: Diagnostic) -> Self {
+        Self { diagnostic, waiver: None, open: None }
+    }
     /// Whether it fails the review: an error nobody waived.
     pub fn fails(&self) -> bool {
         self.waiver.is_none() && self.diagnostic.severity == Severity::Error
+    }
+    /// Whether it is an open item: a step done by hand, listed and never failing.
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
     }
 }
 
@@ -44,11 +55,20 @@ impl Report {
         let open = |s| self.findings.iter().filter(|f| f.waiver.is_none() && f.diagnostic.severity == s).count();
         (open(Severity::Error), open(Severity::Warning), self.findings.iter().filter(|f| f.waiver.is_some()).count())
     }
-    /// A one-line summary such as `1 error, 2 warnings, 3 waived`.
+    /// The number of open items: manual steps left to their owners.
+    pub fn open_items(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_open()).count()
+    }
+    /// A one-line summary such as `1 error, 2 warnings, 3 waived`, followed by `, 2 open items`
+    /// when there are any.
     pub fn summary(&self) -> String {
         let (e, w, x) = self.counts();
         let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
-        format!("{}, {}, {x} waived", plural(e, "error"), plural(w, "warning"))
+        let open = match self.open_items() {
+            0 => String::new(),
+            n => format!(", {}", plural(n, "open item")),
+        };
+        format!("{}, {}, {x} waived{open}", plural(e, "error"), plural(w, "warning"))
     }
 }
 
@@ -76,7 +96,9 @@ pub fn check_models(models: &[Model], today: Date, rendered: &[Option<&OutputTre
     for (i, model) in models.iter().enumerate() {
         let raw = run_rules(model, rendered.get(i).copied().flatten());
         let (mut findings, problems, env_used) = waivers::apply(model, raw, today);
-        findings.extend(problems.into_iter().map(|d| Finding { diagnostic: d, waiver: None }));
+        findings.extend(problems.into_iter().map(Finding::new));
+        // Open items bypass the waivers: nothing hides a step left to do by hand.
+        findings.extend(open_items::of(model));
         if used.len() < env_used.len() {
             used.resize(env_used.len(), waivers::Use::Inactive);
         }
@@ -89,7 +111,7 @@ pub fn check_models(models: &[Model], today: Date, rendered: &[Option<&OutputTre
     if let Some(model) = models.first() {
         for (i, u) in used.iter().enumerate() {
             if *u == waivers::Use::Unused {
-                findings.push(Finding { diagnostic: waivers::unused(model, i), waiver: None });
+                findings.push(Finding::new(waivers::unused(model, i)));
             }
         }
     }
@@ -114,7 +136,7 @@ fn merge(per_env: Vec<(String, Vec<Finding>)>) -> Vec<Finding> {
             let candidates = index.entry(key).or_default();
             let same = candidates.iter().copied().find(|&i| {
                 let m = &merged[i].0;
-                m.diagnostic.severity == f.diagnostic.severity && m.waiver == f.waiver
+                m.diagnostic.severity == f.diagnostic.severity && m.waiver == f.waiver && m.open == f.open
             });
             match same {
                 Some(i) => merged[i].1.push(env.clone()),

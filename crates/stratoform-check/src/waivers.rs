@@ -159,7 +159,7 @@ pub fn apply(model: &Model, diagnostics: Vec<Diagnostic>, today: Date) -> (Vec<F
                     waiver: stratoform_loader::tree::spec_path(&format!("/review/waivers/{i}")),
                 }
             });
-            Finding { diagnostic: d, waiver }
+            Finding { waiver, ..Finding::new(d) }
         })
         .collect();
     (findings, problems, used)

@@ -77,7 +77,7 @@ fn sarif_validates_against_the_2_1_0_schema() {
     let schema = read_schema(&path);
     let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut inputs = vec![root.join("tests/waivers/platform.yaml")];
+    let mut inputs = vec![root.join("tests/waivers/platform.yaml"), root.join("tests/open_items/platform.yaml")];
     inputs.extend(stratoform_check::RULES.iter().map(|r| root.join(format!("tests/fixtures/{}/fail.yaml", r.id))));
     if let Ok(dir) = std::fs::read_dir(root.join("../../examples")) {
         let mut ex: Vec<PathBuf> = dir.filter_map(Result::ok).map(|e| e.path().join("platform.yaml")).filter(|p| p.exists()).collect();

@@ -137,6 +137,13 @@ const FACTS: &[(&str, &str, &[&str])] = &[
             "| twistlock-defender |",
             "| mktxp-exporter |",
             "| reflector |",
+            // Not generated: the SaaS vendors' own settings, with their owner
+            "| `atlas-iam-database-users` | Create the Atlas database users that authenticate with AWS IAM",
+            "| unibeam-devops | MongoDB Atlas | seed: Atlas uses an IAM-based ACL",
+            "| `atlas-minimum-tls` | Set the Atlas cluster's minimum TLS protocol version to TLS 1.2 | unibeam-devops | MongoDB Atlas |",
+            "| `redislabs-acl-user` | Create the Redis ACL user (username and password)",
+            "| `redislabs-tls` | Require TLS on the Redis database, accepting TLS 1.2 and 1.3 | unibeam-devops | Redis Labs |",
+            "| `redislabs-replication-backups` | Run the Redis database as an active/active cluster with replication and frequent backups | unibeam-devops | Redis Labs |",
         ],
     ),
     (
@@ -189,6 +196,10 @@ const FACTS: &[(&str, &str, &[&str])] = &[
             "| long-lived |",
             "| `account` | `bootstrap` |",
             "| `long-lived` | `account` |",
+            // Not generated: a human review and the Atlas lifecycle, with their owner
+            "| `architecture-review-process` | Send new code that conflicts with the architectural goals",
+            "through the Architecture Review Process | oneconnect-platform |",
+            "| `atlas-lifecycle` | Keep the MongoDB Atlas project and cluster on their own lifecycle",
         ],
     ),
 ];

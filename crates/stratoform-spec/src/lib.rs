@@ -14,6 +14,7 @@
 //! - `edge`: DNS, Cloudflare load balancing, Global Accelerator
 //! - `hosts`: plain EC2 hosts
 //! - `identity`: IAM roles, policies, OIDC providers and secrets
+//! - `manual_steps`: steps done by hand that stratoform does not generate
 //! - `network`: regions, VPCs, subnets, NAT, endpoints, network ACLs, security groups
 //! - `newtype`: the macro behind the validated string newtypes
 //! - `nodes`: node groups, Karpenter node pools
@@ -34,6 +35,7 @@ mod defaults;
 pub mod edge;
 pub mod hosts;
 pub mod identity;
+pub mod manual_steps;
 pub mod network;
 pub mod newtype;
 pub mod nodes;
@@ -53,6 +55,7 @@ pub use data::*;
 pub use edge::*;
 pub use hosts::*;
 pub use identity::*;
+pub use manual_steps::*;
 pub use network::*;
 pub use newtype::ParseError;
 pub use nodes::*;

@@ -6,8 +6,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AccountId, DomainName, Duration, Edge, Identity, Name, Observability, Region, ResourceName, Review,
-    Scenario, TrafficProfile,
+    AccountId, DomainName, Duration, Edge, Identity, ManualStep, Name, Observability, Region, ResourceName,
+    Review, Scenario, TrafficProfile,
 };
 
 /// The only `apiVersion` this build reads.
@@ -51,6 +51,12 @@ pub struct Platform {
     /// The architecture review's settings: recovery objectives, allowed instance types, waivers.
     #[serde(default)]
     pub review: Review,
+    /// Steps done by hand that stratoform does not generate (a SaaS vendor's setting, a human
+    /// process), each with its owner. The docs list them under "Not generated" and `check`
+    /// reports each as an open item. Default: none.
+    /// Example: `[{name: atlas-database-users, description: ..., reason: ..., owner: platform-team, system: MongoDB Atlas}]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual_steps: Vec<ManualStep>,
     /// Failover and scaling scenarios for `stratoform simulate`, with their assertions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<Scenario>,

@@ -22,7 +22,9 @@ struct Item<'a> {
     location: Option<Location>,
 }
 
-/// Renders `{"file", "environments", "failed", "errors", "warnings", "waived", "findings": [...]}`.
+/// Renders `{"file", "environments", "failed", "errors", "warnings", "waived", "open", "findings": [...]}`.
+/// An open item is a finding with code `OPEN001` and an `open` object: the manual step's name,
+/// description, reason, owner and system.
 pub fn render(file: &SourceFile, report: &Report) -> String {
     let items: Vec<Item<'_>> = report
         .findings
@@ -44,6 +46,7 @@ pub fn render(file: &SourceFile, report: &Report) -> String {
         "errors": errors,
         "warnings": warnings,
         "waived": waived,
+        "open": report.open_items(),
         "findings": items,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("findings serialize");

@@ -1,12 +1,13 @@
 //! SARIF 2.1.0 output, as GitHub code scanning reads it: rule metadata with help and links,
-//! results located in the spec file, and waived findings as accepted suppressions.
+//! results located in the spec file, waived findings as accepted suppressions, and open items
+//! (steps done by hand) as results of kind `review`, which code scanning does not count as failures.
 
 use serde_json::{json, Value};
 use stratoform_diagnostics::{Severity, SourceFile};
 
 use crate::docs::help_uri;
 use crate::waivers::codes;
-use crate::{Report, RULES};
+use crate::{open_items, Report, RULES};
 
 /// The schema the output declares.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -59,6 +60,15 @@ fn driver_rules() -> Vec<Value> {
             "properties": { "tags": ["waivers"] },
         }));
     }
+    rules.push(json!({
+        "id": open_items::CODE,
+        "name": open_items::NAME,
+        "shortDescription": { "text": open_items::SUMMARY },
+        "help": { "text": "see the open items section of the rule index" },
+        "helpUri": help_uri("index"),
+        "defaultConfiguration": { "level": "none" },
+        "properties": { "tags": ["open-items"] },
+    }));
     rules
 }
 
@@ -102,6 +112,11 @@ pub fn render(file: &SourceFile, report: &Report) -> String {
             });
             if let Some(i) = index_of(&d.code) {
                 result["ruleIndex"] = json!(i);
+            }
+            if f.is_open() {
+                // SARIF: a result of any kind but `fail` has level `none`.
+                result["kind"] = json!("review");
+                result["level"] = json!("none");
             }
             if let Some(w) = &f.waiver {
                 let until = w.expires.as_ref().map(|e| format!(" (until {e})")).unwrap_or_default();

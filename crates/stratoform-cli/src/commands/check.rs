@@ -1,6 +1,6 @@
 //! `stratoform check FILE [--env NAME] [--format human|json|sarif] [--explain RULE]
 //! [--rendered DIR]`: the architecture review. Exit 1 when an unwaived error-severity finding
-//! exists. The rules that read rendered Terraform review it rendered in memory, or, with
+//! exists. Open items (the spec's `manualSteps`) are listed in every format and never fail it. The rules that read rendered Terraform review it rendered in memory, or, with
 //! `--rendered DIR`, as `stratoform render` wrote it to DIR.
 //!
 //! Waiver expiry is judged against today's date (UTC); `STRATOFORM_TODAY=YYYY-MM-DD` fixes it,
@@ -10,7 +10,7 @@ use std::path::Path;
 
 use stratoform_check::render::{human as check_human, json, sarif};
 use stratoform_check::waivers::codes;
-use stratoform_check::{Date, Report, RULES};
+use stratoform_check::{open_items, Date, Report, RULES};
 use stratoform_model::Model;
 use stratoform_output::OutputTree;
 
@@ -130,6 +130,15 @@ fn explain_rule(id: &str) -> ExitStatus {
             ExitStatus::Clean
         }
         None => {
+            if id.eq_ignore_ascii_case(open_items::CODE) {
+                println!(
+                    "{} ({}): {}.\n\nManual steps live under `manualSteps` in the spec; an open item never fails the check and no waiver applies to it. `--explain all` prints the rule index with the open items.",
+                    open_items::CODE,
+                    open_items::NAME,
+                    open_items::SUMMARY
+                );
+                return ExitStatus::Clean;
+            }
             if let Some((code, name, summary)) = codes::ALL.iter().find(|(c, _, _)| c.eq_ignore_ascii_case(id)) {
                 println!("{code} ({name}): {summary}.\n\nWaivers live under `review.waivers` in the spec; `--explain all` prints the rule index with the waiver format.");
                 return ExitStatus::Clean;

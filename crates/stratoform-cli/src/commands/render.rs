@@ -111,7 +111,7 @@ pub fn run(file: &Path, out: &Path, env: Option<&str>, options: Options, color: 
     let (errors, warnings, _) = report.counts();
     let see = format!("`stratoform check {}` lists them", file.display());
     if errors == 0 {
-        if warnings > 0 {
+        if warnings > 0 || report.open_items() > 0 {
             println!("review: {}; {see}", report.summary());
         }
         return status;

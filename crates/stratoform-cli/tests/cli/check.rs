@@ -87,3 +87,36 @@ fn check_reviews_rendered_terraform() {
     let run = check(&[PASSING, "--rendered", "no/such/dir"]);
     assert_eq!(run.code, 2);
 }
+
+const OPEN_ITEMS: &str = "crates/stratoform-check/tests/open_items/platform.yaml";
+
+#[test]
+fn check_lists_open_items_without_failing() {
+    let run = check(&[OPEN_ITEMS]);
+    assert_eq!(run.code, 0, "open items do not fail the review:\n{}", run.stderr);
+    assert_eq!(run.stderr.matches("note[OPEN001]: open item: manual step").count(), 2, "{}", run.stderr);
+    assert!(run.stderr.contains("= help: by hand: Have each production change approved by the change board"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("0 errors, 0 warnings, 0 waived, 2 open items (2 environments: dev, prod)\n"), "{}", run.stderr);
+    let run = check(&[OPEN_ITEMS, "--format", "json"]);
+    assert_eq!(run.code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((doc["open"].as_u64(), doc["failed"].as_bool()), (Some(2), Some(false)));
+    let owners: Vec<&str> = doc["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "OPEN001").map(|f| f["open"]["owner"].as_str().unwrap()).collect();
+    assert_eq!(owners, ["shop-platform", "change-board"]);
+    // One environment: the prod-only step is not listed for dev.
+    let run = check(&[OPEN_ITEMS, "--env", "dev", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["open"], 1);
+    let run = check(&["--explain", "open001"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("OPEN001 (manual-step): "), "{}", run.stdout);
+}
+
+#[test]
+fn render_names_the_open_items_of_a_clean_review() {
+    let dir = tempfile::Builder::new().prefix("stratoform-open-items-").tempdir().unwrap();
+    let out = dir.path().join("out").to_string_lossy().into_owned();
+    let run = stratoform_with(&root(), &["render", OPEN_ITEMS, "--out", &out], &[("STRATOFORM_TODAY", "2026-11-21")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(&format!("review: 0 errors, 0 warnings, 0 waived, 2 open items; `stratoform check {OPEN_ITEMS}` lists them")), "{}", run.stdout);
+}

@@ -7,6 +7,7 @@ mod deployment;
 mod edge;
 mod identity;
 mod network;
+mod not_generated;
 mod overview;
 mod review;
 mod traffic;

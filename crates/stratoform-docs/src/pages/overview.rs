@@ -38,6 +38,7 @@ pub(crate) fn page(model: &Model, graph: &Graph) -> String {
     doc.h2("Overview");
     doc.table(&t);
     components(model, &mut doc);
+    super::not_generated::section(model, &mut doc);
     doc.h2("Documents");
     doc.raw(
         "- [Network](network.md): VPCs, subnets per availability zone, endpoints, peering\n\

@@ -36,8 +36,14 @@ pub(crate) fn page(model: &Model, report: &Report) -> String {
         let waived = f.waiver.as_ref().map_or(String::new(), |w| {
             format!("{}{} ({})", w.reason, w.expires.as_ref().map(|e| format!(", until {e}")).unwrap_or_default(), w.waiver)
         });
+        // Rules have a page each; open items and the review's own codes are in the index.
+        let page = match (stratoform_check::lookup(&d.code), f.is_open()) {
+            (Some(_), _) => format!("{}.md", d.code),
+            (None, true) => "index.md#open-items".to_owned(),
+            (None, false) => "index.md#waivers".to_owned(),
+        };
         t.row(vec![
-            format!("[{}](../rules/{}.md)", d.code, d.code),
+            format!("[{}](../rules/{page})", d.code),
             d.severity.as_str().to_owned(),
             d.message.clone(),
             d.help.clone().unwrap_or_default(),

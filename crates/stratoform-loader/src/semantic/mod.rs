@@ -8,6 +8,7 @@ mod context;
 mod databases;
 mod edge_refs;
 mod firewalls;
+mod manual_steps;
 pub mod names;
 mod network;
 mod node_images;
@@ -47,5 +48,6 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     replication::check(&mut ctx);
     databases::check(&mut ctx);
     pull_through::check(&mut ctx);
+    manual_steps::check(&mut ctx);
     ctx.into_diagnostics()
 }

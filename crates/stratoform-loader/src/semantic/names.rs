@@ -62,6 +62,7 @@ pub fn check(doc: &Value, spans: &SpanMap) -> Vec<Diagnostic> {
         .collect();
     lists.push(("/edge/zones".into(), Key::Field("domain")));
     lists.push(("/scenarios".into(), NAME));
+    lists.push(("/manualSteps".into(), NAME));
     for (ri, region) in items(doc, "/regions") {
         let rp = format!("/regions/{ri}");
         lists.extend(REGION_LISTS.iter().map(|l| (format!("{rp}/{l}"), NAME)));
