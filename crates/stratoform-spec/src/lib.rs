@@ -15,7 +15,8 @@
 //! - `hosts`: plain EC2 hosts
 //! - `identity`: IAM roles, policies, OIDC providers and secrets
 //! - `manual_steps`: steps done by hand that stratoform does not generate
-//! - `network`: regions, VPCs, subnets, NAT, endpoints, network ACLs, security groups
+//! - `network`: regions, VPCs, subnets, NAT, endpoints, security groups
+//! - `network_acls`: the network ACLs of a VPC's subnet tiers
 //! - `newtype`: the macro behind the validated string newtypes
 //! - `nodes`: node groups, Karpenter node pools
 //! - `observability`: SNS topics, CloudWatch alarms and the CloudTrail trail
@@ -37,6 +38,7 @@ pub mod hosts;
 pub mod identity;
 pub mod manual_steps;
 pub mod network;
+pub mod network_acls;
 pub mod newtype;
 pub mod nodes;
 pub mod observability;
@@ -57,6 +59,7 @@ pub use hosts::*;
 pub use identity::*;
 pub use manual_steps::*;
 pub use network::*;
+pub use network_acls::*;
 pub use newtype::ParseError;
 pub use nodes::*;
 pub use observability::*;

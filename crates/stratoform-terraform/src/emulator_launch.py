@@ -11,6 +11,7 @@ import types
 
 from moto.cloudtrail import models as cloudtrail
 from moto.ec2.models import transit_gateway_route_tables as tgw_route_tables
+from moto.ec2.responses import network_acls as network_acl_responses
 from moto.eks import models as eks
 from moto.rds import models as rds
 from moto.s3 import models as s3
@@ -122,11 +123,37 @@ def _trails_found_by_arn():
         by_name(method)
 
 
+
+def _network_acl_entries_keep_icmp():
+    """moto (5.2.1) looks for an ACL entry's ICMP type and code under `Icmp`, the query's wire
+    name, while its parsed request holds them under `IcmpTypeCode`, so it drops them: an inline
+    ICMP rule of `aws_network_acl` reads back as type 0 code 0, a change on every plan. Copy them
+    to where it looks."""
+    cls = getattr(network_acl_responses, "NetworkACLs", None)
+    if cls is None:
+        print("emulator_launch: moto.ec2.responses.network_acls.NetworkACLs not found; ICMP entries left as moto reads them", file=sys.stderr)
+        return
+
+    def keep_icmp(method):
+        original = getattr(cls, method)
+
+        def call(self):
+            params = getattr(self, "params", None)
+            if isinstance(params, dict) and isinstance(params.get("IcmpTypeCode"), dict) and "Icmp" not in params:
+                params["Icmp"] = params["IcmpTypeCode"]
+            return original(self)
+
+        setattr(cls, method, call)
+
+    for method in ("create_network_acl_entry", "replace_network_acl_entry"):
+        keep_icmp(method)
+
 _unique_dbi_resource_ids()
 _unique_oidc_issuers()
 _transit_gateway_routes_list_their_attachment()
 _bucket_logging_reads_any_principal()
 _trails_found_by_arn()
+_network_acl_entries_keep_icmp()
 
 from moto.server import main  # noqa: E402  (after the corrections)
 
