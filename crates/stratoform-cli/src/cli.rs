@@ -242,6 +242,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Write a spec to start from (a commented starter, or an example's spec) and, next to it,
+    /// the JSON Schema its first line names for editors; never overwrites a file.
+    Init {
+        /// Write this example's spec instead of the starter.
+        #[arg(long, value_name = "EXAMPLE", value_parser = clap::builder::PossibleValuesParser::new(crate::commands::init::examples::names()))]
+        from: Option<String>,
+        /// The spec to write: a `.yaml` or `.yml` file, or a directory (created when missing) to
+        /// write `platform.yaml` into. The schema goes next to it as `platform.schema.json`.
+        #[arg(default_value = "platform.yaml")]
+        path: PathBuf,
+    },
     /// Print the JSON Schema (draft 2020-12) of the spec.
     Schema,
     /// Print shell completions.

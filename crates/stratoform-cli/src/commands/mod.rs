@@ -5,6 +5,7 @@ mod check;
 mod completions;
 mod down;
 mod drift;
+pub mod init;
 mod plan;
 mod render;
 mod schema;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Drift { at, format } => {
             drift::run(&at.file, &at.env, up::Target { local: at.local, endpoint: at.local_endpoint.as_deref(), yes: false, read_only: true }, format, color)
         }
+        Command::Init { from, path } => init::run(from.as_deref(), &path),
         Command::Schema => schema::run(),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),

@@ -7,6 +7,7 @@ mod e2e;
 mod facts;
 mod golden;
 mod hostile;
+mod init;
 mod layout;
 mod lifecycle;
 mod links;

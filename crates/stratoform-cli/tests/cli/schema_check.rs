@@ -1,7 +1,7 @@
 //! An independent check of `stratoform schema`: Python's `jsonschema` (Draft 2020-12, from the
-//! tooling venv) validates every example against it — the raw file and each environment's
-//! effective spec — and rejects invalid fixtures, so the schema editors see is the one the loader
-//! enforces. Needs the venv: fails under `STRATOFORM_REQUIRE_TOOLS=1` when it is missing,
+//! tooling venv) validates every example and the starter of `stratoform init` against it — the
+//! raw file and each environment's effective spec — and rejects invalid fixtures, so the schema
+//! editors see is the one the loader enforces. Needs the venv: fails under `STRATOFORM_REQUIRE_TOOLS=1` when it is missing,
 //! otherwise skips with the reason.
 
 use std::path::PathBuf;
@@ -55,7 +55,9 @@ fn python_jsonschema_accepts_the_examples_and_rejects_invalid_fixtures() {
     std::fs::write(&schema_path, &schema.stdout).expect("write the schema");
 
     let mut valid = Vec::new();
-    for (name, spec) in examples() {
+    // The examples, and the starter `stratoform init` writes.
+    let starter = ("init-starter".to_owned(), "crates/stratoform-cli/src/commands/init/starter.yaml".to_owned());
+    for (name, spec) in examples().into_iter().chain([starter]) {
         let text = std::fs::read_to_string(root().join(&spec)).expect("read the example");
         let raw = dir.path().join(format!("{name}.json"));
         std::fs::write(&raw, as_json(&text).to_string()).expect("write");
@@ -94,5 +96,5 @@ fn python_jsonschema_accepts_the_examples_and_rejects_invalid_fixtures() {
         let line = format!("{}: 0 error(s)", path.display());
         assert!(!report.contains(&line), "jsonschema accepts the invalid fixture {}:\n{report}", path.display());
     }
-    assert!(valid.len() >= 15, "five examples with two environments each, and their raw files: {}", valid.len());
+    assert!(valid.len() >= 18, "five examples and the starter, with two environments each, and their raw files: {}", valid.len());
 }
