@@ -3,13 +3,15 @@
 use std::collections::BTreeSet;
 
 use stratoform_model::Model;
-use stratoform_spec::{catalog, CapacityType, Cluster as SpecCluster, Region, SubnetKind, TaintEffect};
+use stratoform_spec::{catalog, regional_prices, CapacityType, Cluster as SpecCluster, Region, SubnetKind, TaintEffect};
 
 use crate::cluster::{Cluster, Hpa, InstanceType, Pool, Workload};
 use crate::edge::EntryPoint;
 use crate::params;
 
-fn instance(name: &str) -> Option<InstanceType> {
+/// An instance type at its price in `region` (us-east-1's where the table has none; the cost
+/// summary warns about that region).
+fn instance(name: &str, region: &str) -> Option<InstanceType> {
     let f = catalog::instance_type(name)?;
     Some(InstanceType {
         name: name.to_owned(),
@@ -17,7 +19,7 @@ fn instance(name: &str) -> Option<InstanceType> {
         cpu_m: params::allocatable_cpu_m(f.vcpu),
         mem_mi: params::allocatable_memory_mi(f.memory_gib, f.max_pods),
         pods: f.max_pods,
-        hourly: f.hourly_usd,
+        hourly: regional_prices::hourly_usd(name, region)?,
     })
 }
 
@@ -59,7 +61,7 @@ pub fn cluster(model: &Model, region: &Region, spec: &SpecCluster, group_of: &dy
     let startup = if spec.autoscaler.is_some() { ca.node_startup_time.as_millis() } else { params::DEFAULT_NODE_STARTUP_MS };
     let cluster_tier = spec.subnet_tier.as_deref();
     for ng in &spec.node_groups {
-        let types: Vec<InstanceType> = ng.instance_types.iter().filter_map(|t| instance(t)).collect();
+        let types: Vec<InstanceType> = ng.instance_types.iter().filter_map(|t| instance(t, region.name.as_str())).collect();
         if types.is_empty() {
             continue;
         }
@@ -91,7 +93,7 @@ pub fn cluster(model: &Model, region: &Region, spec: &SpecCluster, group_of: &dy
                 };
                 allowed && (np.architectures.is_empty() || np.architectures.contains(&f.arch))
             })
-            .filter_map(|(name, _)| instance(name))
+            .filter_map(|(name, _)| instance(name, region.name.as_str()))
             .collect();
         types.sort_by(|a, b| a.hourly.total_cmp(&b.hourly).then_with(|| a.name.cmp(&b.name)));
         if types.is_empty() {

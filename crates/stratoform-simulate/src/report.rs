@@ -249,7 +249,10 @@ pub fn human(report: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "stratoform simulate: {}", report.spec);
     for c in &report.costs {
-        let _ = writeln!(o, "  {}: ${:.0} a month in nodes at rest (list prices of {}, {})", c.environment, c.monthly_usd, c.prices_as_of, c.prices_region);
+        let _ = writeln!(o, "  {}: ${:.0} a month in nodes at rest ({})", c.environment, c.monthly_usd, c.source());
+        for w in &c.warnings {
+            let _ = writeln!(o, "  warning: {}: {w}", c.environment);
+        }
     }
     for s in &report.scenarios {
         let _ = writeln!(o);

@@ -30,7 +30,7 @@ impl Architecture {
 
 /// The date the prices below were read.
 pub const PRICES_AS_OF: &str = "2026-11-01";
-/// The region the prices below are for.
+/// The region the prices below are for; `regional_prices` scales them to other regions.
 pub const PRICES_REGION: &str = "us-east-1";
 
 /// Facts about one instance type.

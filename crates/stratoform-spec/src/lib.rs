@@ -21,6 +21,7 @@
 //! - `nodes`: node groups, Karpenter node pools
 //! - `observability`: SNS topics, CloudWatch alarms and the CloudTrail trail
 //! - `platform`: the root `Platform`, environments and state backend
+//! - `regional_prices`: how each region's EC2 prices compare with the catalog's
 //! - `review`: the architecture review's settings
 //! - `scenarios`: failover and scaling scenarios for `simulate`
 //! - `schema`: the generated JSON Schema
@@ -43,6 +44,7 @@ pub mod newtype;
 pub mod nodes;
 pub mod observability;
 pub mod platform;
+pub mod regional_prices;
 pub mod review;
 pub mod scenarios;
 pub mod schema;
