@@ -9,8 +9,9 @@
 //!
 //! Resource types the emulator cannot create (`stratoform_terraform::local::EMULATOR_GAPS`) are
 //! planned, then kept out of the apply by override files that empty their `for_each`.
-//! `STRATOFORM_EMULATOR_EXAMPLES=a,b` limits the examples; examples run in parallel, each with its
-//! own emulator (one per account).
+//! `STRATOFORM_EMULATOR_EXAMPLES=a,b` limits the examples; the accounts of every example run in
+//! parallel, each with its own emulator (an example whose environments live in separate accounts
+//! proves each account on its own, as AWS keeps them apart).
 //!
 //! [`PENDING`] lists the example environments whose apply is not proven yet, each with the reason;
 //! the test names them in its report instead of applying them, and `STRATOFORM_EMULATOR_ALL=1`
@@ -335,19 +336,31 @@ fn examples_apply_replan_and_destroy_against_the_emulator() {
     }
     let only: Option<Vec<String>> = std::env::var("STRATOFORM_EMULATOR_EXAMPLES").ok().map(|v| v.split(',').map(str::to_owned).collect());
     let examples: Vec<(String, std::path::PathBuf)> = examples().into_iter().filter(|(n, _)| only.as_ref().is_none_or(|o| o.contains(n))).collect();
-    let handles: Vec<_> = examples
+    // One emulator per example and account: accounts share nothing, as in AWS, and the
+    // environments of one account share its stacks.
+    let mut groups: Vec<(String, std::path::PathBuf, Vec<String>)> = Vec::new();
+    for (name, spec) in examples {
+        let loaded = stratoform_loader::load_file(&spec).unwrap();
+        let mut accounts: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        for env in &loaded.environments {
+            if let Some(why) = pending(&name, &env.name) {
+                eprintln!("NOT PROVEN {name}/{}: {why}", env.name);
+                continue;
+            }
+            let account = env.platform.environments.iter().find(|e| e.name.as_str() == env.name).and_then(|e| e.account.as_ref()).map(|a| a.as_str().to_owned());
+            match accounts.iter_mut().find(|(a, _)| *a == account) {
+                Some((_, envs)) => envs.push(env.name.clone()),
+                None => accounts.push((account, vec![env.name.clone()])),
+            }
+        }
+        for (_, envs) in accounts {
+            groups.push((name.clone(), spec.clone(), envs));
+        }
+    }
+    let handles: Vec<_> = groups
         .into_iter()
-        .map(|(name, spec)| {
+        .map(|(name, spec, proven)| {
             std::thread::spawn(move || {
-                let loaded = stratoform_loader::load_file(&spec).unwrap();
-                let envs: Vec<String> = loaded.environments.iter().map(|e| e.name.clone()).collect();
-                let mut proven = Vec::new();
-                for env in envs {
-                    match pending(&name, &env) {
-                        Some(why) => eprintln!("NOT PROVEN {name}/{env}: {why}"),
-                        None => proven.push(env),
-                    }
-                }
                 let t0 = std::time::Instant::now();
                 let r = prove(&name, &spec, &proven);
                 if let Err(e) = &r {

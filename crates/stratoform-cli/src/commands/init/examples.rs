@@ -5,6 +5,7 @@
 pub const EXAMPLES: &[(&str, &str)] = &[
     ("aoscloud", include_str!("../../../../../examples/aoscloud/platform.yaml")),
     ("infra-config", include_str!("../../../../../examples/infra-config/platform.yaml")),
+    ("larkspur", include_str!("../../../../../examples/larkspur/platform.yaml")),
     ("oneconnect", include_str!("../../../../../examples/oneconnect/platform.yaml")),
     ("oves", include_str!("../../../../../examples/oves/platform.yaml")),
     ("unibeam", include_str!("../../../../../examples/unibeam/platform.yaml")),

@@ -14,6 +14,6 @@ default_tags = {
 state_bucket                  = "larkspur-staging-terraform-state"
 state_region                  = "eu-west-1"
 state_key_prefix              = "larkspur"
-state_lock_table              = "larkspur-terraform-locks"
+state_lock_table              = "larkspur-staging-terraform-locks"
 state_kms                     = true
 state_noncurrent_version_days = 90

@@ -6,7 +6,7 @@ terraform {
     bucket         = "larkspur-integration-terraform-state"
     key            = "larkspur/integration/integration-eu-west-1/terraform.tfstate"
     region         = "eu-west-1"
-    dynamodb_table = "larkspur-terraform-locks"
+    dynamodb_table = "larkspur-integration-terraform-locks"
     encrypt        = true
   }
 }

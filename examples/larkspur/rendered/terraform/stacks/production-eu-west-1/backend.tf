@@ -6,7 +6,7 @@ terraform {
     bucket         = "larkspur-production-terraform-state"
     key            = "larkspur/production/production-eu-west-1/terraform.tfstate"
     region         = "eu-west-1"
-    dynamodb_table = "larkspur-terraform-locks"
+    dynamodb_table = "larkspur-production-terraform-locks"
     encrypt        = true
   }
 }

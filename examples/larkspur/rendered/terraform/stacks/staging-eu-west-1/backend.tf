@@ -6,7 +6,7 @@ terraform {
     bucket         = "larkspur-staging-terraform-state"
     key            = "larkspur/staging/staging-eu-west-1/terraform.tfstate"
     region         = "eu-west-1"
-    dynamodb_table = "larkspur-terraform-locks"
+    dynamodb_table = "larkspur-staging-terraform-locks"
     encrypt        = true
   }
 }
