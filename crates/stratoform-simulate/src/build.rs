@@ -9,15 +9,17 @@ use crate::cluster::{Cluster, Hpa, InstanceType, Pool, Workload};
 use crate::edge::EntryPoint;
 use crate::params;
 
+/// A simulated instance type: the catalogue's facts, or those derived from the name of a type it
+/// does not list (priced at 0: `stratoform cost` notes that it has no price for it).
 fn instance(name: &str) -> Option<InstanceType> {
-    let f = catalog::instance_type(name)?;
+    let f = catalog::instance_facts(name)?;
     Some(InstanceType {
         name: name.to_owned(),
         vcpu: f.vcpu,
         cpu_m: params::allocatable_cpu_m(f.vcpu),
         mem_mi: params::allocatable_memory_mi(f.memory_gib, f.max_pods),
         pods: f.max_pods,
-        hourly: f.hourly_usd,
+        hourly: f.hourly_usd.unwrap_or(0.0),
     })
 }
 

@@ -56,7 +56,7 @@ pub fn environment_cost(model: &Model) -> EnvironmentCost {
     for (region, cluster) in model.clusters() {
         for ng in &cluster.node_groups {
             let Some(ty) = ng.instance_types.first() else { continue };
-            let Some(facts) = catalog::instance_type(ty) else {
+            let Some(hourly_usd) = catalog::instance_type(ty).and_then(|f| f.hourly_usd) else {
                 notes.push(format!("`{ty}` of {}/{}/{} has no price in the table", region.name, cluster.name, ng.name));
                 continue;
             };
@@ -66,9 +66,9 @@ pub fn environment_cost(model: &Model) -> EnvironmentCost {
                 instance_type: ty.to_string(),
                 nodes,
                 max_nodes: ng.max,
-                hourly_usd: facts.hourly_usd,
-                monthly_usd: round2(f64::from(nodes) * facts.hourly_usd * HOURS_PER_MONTH),
-                monthly_max_usd: round2(f64::from(ng.max) * facts.hourly_usd * HOURS_PER_MONTH),
+                hourly_usd,
+                monthly_usd: round2(f64::from(nodes) * hourly_usd * HOURS_PER_MONTH),
+                monthly_max_usd: round2(f64::from(ng.max) * hourly_usd * HOURS_PER_MONTH),
                 capacity_type: match ng.capacity_type {
                     CapacityType::OnDemand => "onDemand".into(),
                     CapacityType::Spot => "spot".into(),

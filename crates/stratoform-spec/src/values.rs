@@ -89,9 +89,11 @@ impl KubernetesVersion {
 }
 
 string_newtype!(
-    /// An EC2 instance type: family, then size.
+    /// An EC2 instance type: `<class><generation><attributes>[-<variant>].<size>`, such as
+    /// `m7g.large`, `m7i-flex.xlarge`, `c8gd.2xlarge` or `m7i.metal-24xl` (or a `u-<n>tb1` high
+    /// memory type). Types stratoform's catalogue does not list are accepted with a warning.
     InstanceType,
-    pattern = r"^[a-z][a-z0-9-]*\.[0-9]*(nano|micro|small|medium|large|xlarge|metal)(-[0-9a-z]+)?$",
+    pattern = r"^([a-z]+[0-9]+[a-z]*(-[a-z0-9]+)?|u-[0-9]+tb1)\.(nano|micro|small|medium|large|[1-9][0-9]*xlarge|xlarge|metal(-[1-9][0-9]*xl)?)$",
     example = "m5.2xlarge",
     check = ok
 );
