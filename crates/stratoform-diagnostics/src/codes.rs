@@ -1,4 +1,7 @@
-//! The loader's stable diagnostic codes. Codes are never reused or renumbered.
+//! The loader's stable diagnostic codes. Codes are never reused or renumbered. A code is an error
+//! unless declared a warning (a spec with warnings loads and renders).
+
+use crate::Severity;
 
 /// A diagnostic code and what it means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -9,16 +12,20 @@ pub struct Code {
     pub name: &'static str,
     /// One line on what it reports.
     pub summary: &'static str,
+    /// The severity of its diagnostics.
+    pub severity: Severity,
 }
 
 macro_rules! codes {
-    ($($ident:ident = $code:literal, $name:literal, $summary:literal;)*) => {
+    (@severity) => { Severity::Error };
+    (@severity $severity:ident) => { Severity::$severity };
+    ($($ident:ident = $code:literal, $name:literal, $summary:literal $(, $severity:ident)?;)*) => {
         $(
             #[doc = $summary]
             pub const $ident: &str = $code;
         )*
         /// Every loader code, in order.
-        pub const CODES: &[Code] = &[$(Code { code: $code, name: $name, summary: $summary }),*];
+        pub const CODES: &[Code] = &[$(Code { code: $code, name: $name, summary: $summary, severity: codes!(@severity $($severity)?) }),*];
     };
 }
 
@@ -38,7 +45,7 @@ codes! {
     SUBNET_OUTSIDE_VPC = "SF013", "subnet-outside-vpc", "a subnet does not fit in its VPC";
     VPC_OVERLAP = "SF014", "vpc-overlap", "VPCs that are peered or share a Transit Gateway overlap";
     MIN_MAX = "SF015", "min-greater-than-max", "a minimum above its maximum, or a desired size outside them";
-    UNKNOWN_INSTANCE_TYPE = "SF016", "unknown-instance-type", "an instance type stratoform does not know";
+    UNKNOWN_INSTANCE_TYPE = "SF016", "unknown-instance-type", "a value that cannot be an EC2 instance type";
     ARCH_MISMATCH = "SF017", "architecture-mismatch", "an instance type of another architecture than the AMI";
     DANGLING_REFERENCE = "SF018", "dangling-reference", "a reference to something the spec does not define";
     DUPLICATE_NAME = "SF019", "duplicate-name", "two items of a list share a name";
@@ -50,7 +57,7 @@ codes! {
     NO_ENVIRONMENTS = "SF025", "no-environments", "a platform without environments";
     INVALID_OVERRIDE = "SF026", "invalid-override", "an environment override that cannot be merged";
     SUBNET_PLAN = "SF027", "subnet-plan", "a subnet tier that cannot be carved";
-    UNKNOWN_MANAGED_POLICY = "SF028", "unknown-managed-policy", "an AWS managed policy stratoform does not know";
+    UNKNOWN_MANAGED_POLICY = "SF028", "unknown-managed-policy", "a value that cannot be an AWS managed policy";
     CHART_SOURCE = "SF029", "chart-source", "a chart with neither or both of `repo` and `localPath`";
     OUT_OF_RANGE = "SF030", "out-of-range", "a number outside its allowed range";
     MISSING_ACCOUNT = "SF031", "missing-account", "an environment without the account its ARNs need";
@@ -72,6 +79,14 @@ codes! {
     TOO_LONG = "SF047", "too-long", "a line, key or value longer than 1 MiB";
     TOO_MANY_DOCUMENTS = "SF048", "too-many-documents", "a file of more than one YAML document";
     UNKNOWN_OVERRIDE_TARGET = "SF049", "unknown-override-target", "an environment override of a list item the base spec does not have, and too incomplete to be a new one";
+    UNLISTED_INSTANCE_TYPE = "SF050", "unlisted-instance-type", "an instance type of the right form that stratoform's catalogue does not list", Warning;
+    UNLISTED_MANAGED_POLICY = "SF051", "unlisted-managed-policy", "an AWS managed policy of the right form that stratoform's catalogue does not list", Warning;
+    UNLISTED_ENGINE_VERSION = "SF052", "unlisted-engine-version", "a database engine version of the right form in a line stratoform does not list", Warning;
+}
+
+/// The severity of a code's diagnostics (an error for a code this build does not know).
+pub fn severity(code: &str) -> Severity {
+    lookup(code).map_or(Severity::Error, |c| c.severity)
 }
 
 /// Looks a code up.

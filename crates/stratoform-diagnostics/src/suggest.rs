@@ -12,6 +12,15 @@ pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a st
         .map(|(_, c)| c)
 }
 
+/// The `n` candidates closest to `input`, closest first (ties in candidate order), however far:
+/// for naming the nearest known entries when a value is accepted without being known.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+    let lower = input.to_ascii_lowercase();
+    let mut scored: Vec<(f64, &'a str)> = candidates.into_iter().map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -21,5 +30,11 @@ mod tests {
         assert_eq!(did_you_mean("instanceType", ["instanceTypes", "min", "max"]), Some("instanceTypes"));
         assert_eq!(did_you_mean("nodegroups", ["nodeGroups", "nodePools"]), Some("nodeGroups"));
         assert_eq!(did_you_mean("zzz", ["nodeGroups"]), None);
+    }
+
+    #[test]
+    fn names_the_nearest_entries() {
+        assert_eq!(closest("m8g.large", ["c5.large", "m7g.large", "m7g.xlarge"], 2), ["m7g.large", "m7g.xlarge"]);
+        assert!(closest("x", [], 3).is_empty());
     }
 }

@@ -3,6 +3,9 @@
 //! run on what remains, so one run reports a typo in one place and an overlap in another.
 //! Findings that the cut itself could cause are dropped: every dangling reference, missing tier
 //! or account (their target may have been cut), and anything inside an object that lost a field.
+//! Cutting a key the schema does not define loses nothing the typed spec would hold, so when only
+//! such keys were cut (misspelt or unknown keys), every finding is kept: an unknown key in one
+//! place never hides a dangling reference or an impossible bound in another.
 
 use serde_json::Value;
 use stratoform_diagnostics::{codes, Diagnostic};
@@ -16,13 +19,13 @@ const ROUNDS: usize = 8;
 
 /// The semantic findings of what remains of `doc` once the values at `pointers` are cut.
 pub fn semantic_findings(env: &str, mut doc: Value, mut pointers: Vec<String>, spans: &SpanMap) -> Vec<Diagnostic> {
-    let mut pruned = Vec::new();
+    let mut pruned: Vec<Cut> = Vec::new();
     for _ in 0..ROUNDS {
-        let removed = prune(&mut doc, &pointers);
+        let removed = cut(&mut doc, &pointers);
         if removed.is_empty() {
             return Vec::new();
         }
-        pruned.extend(removed);
+        pruned.extend(removed.into_iter().filter(|c| !cut_only_an_unknown_key(&c.pointer)));
         let (errors, next) = structure::validate_with_pointers(&doc, spans);
         if !errors.is_empty() {
             pointers = next;
@@ -41,7 +44,20 @@ pub fn semantic_findings(env: &str, mut doc: Value, mut pointers: Vec<String>, s
 
 /// Removes the nearest optional field enclosing each pointer; returns what was removed.
 pub fn prune(doc: &mut Value, pointers: &[String]) -> Vec<String> {
-    let mut removed: Vec<String> = Vec::new();
+    cut(doc, pointers).into_iter().map(|c| c.pointer).collect()
+}
+
+/// A field cut from the document.
+struct Cut {
+    /// Where it was.
+    pointer: String,
+    /// Whether it held a list (of items the spec names), not a value of its object.
+    list: bool,
+}
+
+/// [`prune`], saying of each cut whether it held a list.
+fn cut(doc: &mut Value, pointers: &[String]) -> Vec<Cut> {
+    let mut removed: Vec<Cut> = Vec::new();
     // What was cut, to skip pointers inside it by looking up their ancestors (not every cut).
     let mut cut_set: std::collections::HashSet<String> = std::collections::HashSet::new();
     for pointer in pointers {
@@ -54,8 +70,8 @@ pub fn prune(doc: &mut Value, pointers: &[String]) -> Vec<String> {
             let parent_is_object = doc.pointer(parent).is_some_and(Value::is_object);
             if parent_is_object && structure::is_required(parent, &key) == Some(false) {
                 if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
-                    map.remove(&key);
-                    removed.push(at.to_owned());
+                    let list = map.remove(&key).is_some_and(|v| v.is_array());
+                    removed.push(Cut { pointer: at.to_owned(), list });
                     cut_set.insert(at.to_owned());
                 }
                 break;
@@ -66,20 +82,38 @@ pub fn prune(doc: &mut Value, pointers: &[String]) -> Vec<String> {
     removed
 }
 
-/// Whether a finding cannot have been caused by cutting `pruned`.
-fn unaffected(d: &Diagnostic, pruned: &[String]) -> bool {
+/// Whether the cut at `pointer` removed a key the schema does not define.
+fn cut_only_an_unknown_key(pointer: &str) -> bool {
+    pointer.rfind('/').is_some_and(|cut| structure::is_unknown_key(&pointer[..cut], &unescape(&pointer[cut + 1..])))
+}
+
+/// Whether a finding cannot have been caused by cutting `pruned` (the cuts of defined fields). A
+/// cut value may change what its object means, so findings in that object go; a cut list only
+/// empties itself, so findings inside the object's other lists and maps stay (an item with a
+/// missing field in `hosts` does not hide a bound in `clusters`).
+fn unaffected(d: &Diagnostic, pruned: &[Cut]) -> bool {
+    if pruned.is_empty() {
+        return true;
+    }
     if [codes::DANGLING_REFERENCE, codes::MISSING_TIER, codes::MISSING_ACCOUNT].contains(&d.code.as_str()) {
         return false;
     }
     let Some(path) = &d.path else { return false };
-    !pruned.iter().any(|p| {
+    !pruned.iter().any(|c| {
+        let p = c.pointer.as_str();
+        let within = |scope: &str| path == scope || path.starts_with(&format!("{scope}.")) || path.starts_with(&format!("{scope}["));
         // The object that lost a field (or, for a top-level field, the field itself).
-        let scope = match p.rfind('/') {
-            Some(0) | None => p.as_str(),
+        let object = match p.rfind('/') {
+            Some(0) | None => p,
             Some(cut) => &p[..cut],
         };
-        let scope = spec_path(scope);
-        path == &scope || path.starts_with(&format!("{scope}.")) || path.starts_with(&format!("{scope}["))
+        let object = spec_path(object);
+        if !c.list {
+            return within(&object);
+        }
+        // A cut list: the list itself, and the object's own values (not what its other fields hold).
+        let own = path.strip_prefix(&format!("{object}.")).is_some_and(|rest| !rest.contains(['.', '[']));
+        within(&spec_path(p)) || path == &object || own
     })
 }
 
@@ -104,5 +138,13 @@ mod tests {
         assert_eq!(removed, ["/regions/0/clusters"]);
         // Nothing optional encloses a required root field.
         assert!(prune(&mut doc, &["/apiVersion".into()]).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_key_is_a_harmless_cut() {
+        assert!(cut_only_an_unknown_key("/regions/0/clusters/0/bogus"));
+        assert!(cut_only_an_unknown_key("/metadata/onwer"));
+        assert!(!cut_only_an_unknown_key("/regions/0/clusters/0/vpc"));
+        assert!(!cut_only_an_unknown_key("/regions/0/clusters"));
     }
 }

@@ -142,6 +142,16 @@ pub fn is_required(parent: &str, key: &str) -> Option<bool> {
     Some(node.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|k| k == key)))
 }
 
+/// Whether `key` is one the schema of the object at `parent` does not define (and the object
+/// takes no keys but its properties): a key the typed spec would never hold.
+pub fn is_unknown_key(parent: &str, key: &str) -> bool {
+    schema_at(parent).is_some_and(|node| {
+        node.get("properties").and_then(|p| p.get(key)).is_none()
+            && node.get("additionalProperties") == Some(&Value::Bool(false))
+            && node.get("patternProperties").is_none()
+    })
+}
+
 fn value_span(spans: &SpanMap, pointer: &str) -> Option<Span> {
     span_of(spans, pointer).map(|s| s.value)
 }
@@ -313,6 +323,12 @@ fn pattern_error(pointer: &str, schema: &str, instance: &Value, pattern: &str, s
         (codes::INVALID_AZ, "availability zone", "write the region followed by a zone letter, such as `us-east-1a`".into())
     } else if pattern == spec::Duration::PATTERN {
         (codes::INVALID_DURATION, "duration", "write a whole number and a unit (`ms`, `s`, `m`, `h`, `d`), such as `30s`".into())
+    } else if pattern == spec::InstanceType::PATTERN {
+        (
+            codes::UNKNOWN_INSTANCE_TYPE,
+            "instance type",
+            "write `<class><generation><attributes>.<size>`, such as `m7g.large`, `m7i-flex.xlarge`, `c8gd.2xlarge` or `m7i.metal-24xl`".into(),
+        )
     } else if pattern == spec::KubernetesVersion::PATTERN {
         (codes::INVALID_VERSION, "Kubernetes version", "write the minor version as EKS names it, quoted, such as `\"1.35\"`".into())
     } else {

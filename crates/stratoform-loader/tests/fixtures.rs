@@ -1,5 +1,5 @@
 //! Invalid fixtures: each folder under `tests/fixtures/` holds a `platform.yaml` that is wrong on
-//! purpose (its first line says how). A folder named after a code (`sf012-...`) must produce that
+//! purpose (its first line says how), or, for a warning code, that warns on purpose and loads. A folder named after a code (`sf012-...`) must produce that
 //! code; every loader code has such a folder; the human (no colour) and JSON diagnostics of every
 //! fixture are pinned by snapshots (`cargo insta review` after an intended change). A fixture
 //! may lower the loader's limits in a `limits` file (`name = value` lines, names as in
@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use stratoform_diagnostics::{human, json, CODES};
+use stratoform_diagnostics::{codes, human, json, Severity, CODES};
 use stratoform_loader::Limits;
 
 fn fixtures() -> Vec<(String, String, Limits)> {
@@ -60,8 +60,14 @@ fn every_fixture_is_invalid_and_its_diagnostics_are_pinned() {
     assert!(fixtures.len() >= 30, "the issue asks for at least 30 invalid fixtures, found {}", fixtures.len());
     for (name, text, limits) in fixtures {
         let loaded = stratoform_loader::load_str_with_limits(&format!("{name}/platform.yaml"), &text, &limits);
-        assert!(loaded.has_errors(), "fixture `{name}` loads without errors");
-        assert!(loaded.environments.is_empty(), "fixture `{name}`: an invalid spec yields no environments");
+        let warns = code_of(&name).is_some_and(|c| codes::severity(&c) == Severity::Warning);
+        if warns {
+            assert!(!loaded.has_errors(), "fixture `{name}` of a warning code has errors");
+            assert!(!loaded.environments.is_empty(), "fixture `{name}`: a spec with warnings only loads");
+        } else {
+            assert!(loaded.has_errors(), "fixture `{name}` loads without errors");
+            assert!(loaded.environments.is_empty(), "fixture `{name}`: an invalid spec yields no environments");
+        }
         if let Some(code) = code_of(&name) {
             let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code.as_str()).collect();
             assert!(codes.contains(&code.as_str()), "fixture `{name}` should report {code}, reports {codes:?}");
@@ -69,6 +75,7 @@ fn every_fixture_is_invalid_and_its_diagnostics_are_pinned() {
         for d in &loaded.diagnostics {
             assert!(d.primary.is_some(), "fixture `{name}`: `{}` points nowhere", d.message);
             assert!(d.help.is_some(), "fixture `{name}`: `{}` has no help", d.message);
+            assert_eq!(d.severity, codes::severity(&d.code), "fixture `{name}`: `{}` has another severity than its code", d.message);
         }
         insta::assert_snapshot!(format!("{name}.human"), human::render(&loaded.file, &loaded.diagnostics, false));
         insta::assert_snapshot!(format!("{name}.json"), json::render(&loaded.file, &loaded.diagnostics));

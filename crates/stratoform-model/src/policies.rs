@@ -14,9 +14,13 @@ impl Names {
 }
 
 /// The ARN of an AWS managed policy the spec names: the catalogue's, with its path, for a policy
-/// stratoform knows, else the name directly under `arn:aws:iam::aws:policy/`.
+/// stratoform knows; else the ARN as written, or the name (with the path it was written with)
+/// under `arn:aws:iam::aws:policy/`.
 pub fn managed_policy_arn(name: &str) -> String {
-    stratoform_spec::catalog::managed_policy_arn(name).unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{name}"))
+    use stratoform_spec::catalog::{self, MANAGED_POLICY_ARN_PREFIX};
+    catalog::managed_policy_arn(name).unwrap_or_else(|| {
+        if name.starts_with(MANAGED_POLICY_ARN_PREFIX) { name.to_owned() } else { format!("{MANAGED_POLICY_ARN_PREFIX}{name}") }
+    })
 }
 
 /// The ARNs of the AWS managed policies a cluster's node role carries besides those every node
@@ -67,6 +71,16 @@ mod tests {
             ]
         );
         assert!(super::node_role_policy_arns(&cluster(serde_json::json!([group("a", &[])]))).is_empty());
+    }
+
+    #[test]
+    fn unknown_managed_policies_keep_their_path_or_arn() {
+        use super::managed_policy_arn;
+        assert_eq!(managed_policy_arn("AmazonEBSCSIDriverPolicy"), "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
+        assert_eq!(managed_policy_arn("AWSSupportAccess"), "arn:aws:iam::aws:policy/AWSSupportAccess");
+        assert_eq!(managed_policy_arn("job-function/NetworkAdministrator"), "arn:aws:iam::aws:policy/job-function/NetworkAdministrator");
+        let arn = "arn:aws:iam::aws:policy/service-role/AWSAppSyncPushToCloudWatchLogs";
+        assert_eq!(managed_policy_arn(arn), arn);
     }
 
     #[test]

@@ -9,17 +9,18 @@ use crate::cluster::{Cluster, Hpa, InstanceType, Pool, Workload};
 use crate::edge::EntryPoint;
 use crate::params;
 
-/// An instance type at its price in `region` (us-east-1's where the table has none; the cost
-/// summary warns about that region).
+/// A simulated instance type in `region`: the catalogue's facts at its price there (us-east-1's
+/// where the table has none; the cost summary warns about that region), or those derived from the
+/// name of a type it does not list (priced at 0: `stratoform cost` notes that it has no price).
 fn instance(name: &str, region: &str) -> Option<InstanceType> {
-    let f = catalog::instance_type(name)?;
+    let f = catalog::instance_facts(name)?;
     Some(InstanceType {
         name: name.to_owned(),
         vcpu: f.vcpu,
         cpu_m: params::allocatable_cpu_m(f.vcpu),
         mem_mi: params::allocatable_memory_mi(f.memory_gib, f.max_pods),
         pods: f.max_pods,
-        hourly: regional_prices::hourly_usd(name, region)?,
+        hourly: f.hourly_usd.map_or(0.0, |usd| usd * regional_prices::region_pricing(region).factor()),
     })
 }
 

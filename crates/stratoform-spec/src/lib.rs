@@ -26,6 +26,7 @@
 //! - `scenarios`: failover and scaling scenarios for `simulate`
 //! - `schema`: the generated JSON Schema
 //! - `traffic`: load balancers, gateways, mesh, ingress, certificates
+//! - `cidr`: IPv4 CIDR blocks
 //! - `values`: validated scalar types
 //! - `workloads`: Deployments and StatefulSets and what they carry
 
@@ -49,6 +50,7 @@ pub mod review;
 pub mod scenarios;
 pub mod schema;
 pub mod traffic;
+pub mod cidr;
 pub mod values;
 pub mod workloads;
 
@@ -69,6 +71,7 @@ pub use platform::*;
 pub use review::*;
 pub use scenarios::*;
 pub use traffic::*;
+pub use cidr::Ipv4Cidr;
 pub use values::*;
 pub use workloads::*;
 

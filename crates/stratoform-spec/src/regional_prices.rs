@@ -66,7 +66,7 @@ fn reference_price(region: &str) -> Option<f64> {
 /// The on-demand Linux price per hour of `instance_type` in `region` (us-east-1's for a region
 /// without prices; [`region_pricing`] tells which), if the catalog knows the type.
 pub fn hourly_usd(instance_type: &str, region: &str) -> Option<f64> {
-    catalog::instance_type(instance_type).map(|f| f.hourly_usd * region_pricing(region).factor())
+    catalog::instance_type(instance_type).and_then(|f| f.hourly_usd).map(|usd| usd * region_pricing(region).factor())
 }
 
 /// Every region with prices, sorted.
@@ -83,7 +83,7 @@ mod tests {
         assert!(REFERENCE_PRICES.windows(2).all(|w| w[0].0 < w[1].0), "sorted by region, for the binary search");
         assert_eq!(region_pricing(catalog::PRICES_REGION), RegionPricing::Listed(1.0));
         let m5 = catalog::instance_type(REFERENCE_TYPE).expect("the reference type is in the catalog");
-        assert!((m5.hourly_usd - reference_price(catalog::PRICES_REGION).unwrap()).abs() < 1e-9, "the catalog's price of the reference type is the table's");
+        assert!((m5.hourly_usd.expect("a listed price") - reference_price(catalog::PRICES_REGION).unwrap()).abs() < 1e-9, "the catalog's price of the reference type is the table's");
     }
 
     #[test]

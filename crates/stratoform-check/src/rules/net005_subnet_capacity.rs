@@ -51,7 +51,7 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut plans = BTreeMap::new();
     for (p, r, c, ng) in ctx.node_groups() {
         let Some(tier) = ctx.node_group_tier(r, c, ng) else { continue };
-        let pods = ng.instance_types.iter().filter_map(|t| catalog::instance_type(t)).map(|f| u64::from(f.max_pods)).max();
+        let pods = ng.instance_types.iter().filter_map(|t| catalog::instance_facts(t)).map(|f| u64::from(f.max_pods)).max();
         let Some(pods) = pods else { continue };
         let need = u64::from(ng.max) * pods;
         let key = (r.name.to_string(), c.vpc.to_string(), tier.name.to_string());

@@ -27,9 +27,10 @@ impl<'a> Ctx<'a> {
     pub fn key_span(&self, pointer: &str) -> Option<Span> {
         span_of(&self.env.spans, pointer).map(|s| s.key.unwrap_or(s.value))
     }
-    /// Reports an error at a pointer.
+    /// Reports a finding at a pointer, with its code's severity (an error but for the codes
+    /// declared warnings).
     pub fn error(&mut self, code: &str, pointer: &str, message: impl Into<String>, label: &str, help: impl Into<String>) {
-        let d = Diagnostic::error(code, message)
+        let d = Diagnostic::new(code, codes::severity(code), message)
             .with_path(spec_path(pointer))
             .with_span(self.span(pointer), label)
             .with_help(help);

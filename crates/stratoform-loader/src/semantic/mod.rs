@@ -2,6 +2,8 @@
 //! references, overlaps, ranges, catalog facts. Each check lives in its own file.
 
 mod accounts;
+mod bounds;
+mod catalogue;
 mod cluster_refs;
 mod conflicts;
 mod context;
@@ -40,6 +42,7 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     cluster_refs::check(&mut ctx);
     edge_refs::check(&mut ctx);
     ranges::check(&mut ctx);
+    bounds::check(&mut ctx);
     conflicts::check(&mut ctx);
     accounts::check(&mut ctx);
     node_images::check(&mut ctx);

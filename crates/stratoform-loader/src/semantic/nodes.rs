@@ -1,9 +1,9 @@
-//! Compute checks: scaling bounds, known instance types, architecture, HPA bounds.
+//! Compute checks: scaling bounds, instance types and their architecture, the node, cluster and
+//! host roles' managed policies, HPA bounds.
 
 use stratoform_diagnostics::{codes, Diagnostic};
-use stratoform_spec::catalog;
 
-use super::Ctx;
+use super::{catalogue, Ctx};
 
 /// Runs the compute checks.
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -19,6 +19,15 @@ pub fn check(ctx: &mut Ctx<'_>) {
                             .with_span(ctx.span(&format!("{np}/min")), "minimum")
                             .with_secondary(ctx.span(&format!("{np}/max")), "maximum")
                             .with_help("lower `min` or raise `max`"),
+                    );
+                }
+                if ng.max == 0 {
+                    ctx.error(
+                        codes::OUT_OF_RANGE,
+                        &format!("{np}/max"),
+                        format!("node group `{}` has `max` 0: EKS needs room for at least one node", ng.name),
+                        "no room for a node",
+                        "raise `max` to 1 or more (a group that should stand empty keeps `min: 0` and `desired: 0`), or remove the node group",
                     );
                 }
                 if let Some(d) = ng.desired
@@ -37,30 +46,23 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 let arch = ng.ami_type.architecture();
                 for (ti, it) in ng.instance_types.iter().enumerate() {
                     let tp = format!("{np}/instanceTypes/{ti}");
-                    match catalog::instance_type(it) {
-                        None => {
-                            let known: Vec<&str> = catalog::instance_types().map(|(n, _)| n).filter(|n| n.starts_with(it.family())).collect();
-                            let hint = crate::suggest::did_you_mean(it, known.iter().copied())
-                                .map(|s| format!("did you mean `{s}`?"))
-                                .unwrap_or_else(|| "use a type of a known family (t3, t3a, t4g, m5, m5a, m6a, m6i, m6g, m7g, c5, c6g, c7g, r5, r6g, ...)".to_owned());
-                            ctx.error(codes::UNKNOWN_INSTANCE_TYPE, &tp, format!("unknown instance type `{it}`"), "not in the catalog", hint);
-                        }
-                        Some(facts) if facts.arch != arch => {
-                            ctx.push(
-                                Diagnostic::error(
-                                    codes::ARCH_MISMATCH,
-                                    format!("`{it}` is {} but AMI type `{}` is {}", facts.arch.as_kubernetes(), ng.ami_type.as_eks(), arch.as_kubernetes()),
-                                )
-                                .with_path(ctx.path(&tp))
-                                .with_span(ctx.span(&tp), "instance type")
-                                .with_secondary(ctx.span(&format!("{np}/amiType")), "AMI type")
-                                .with_help("pick an instance type of the AMI's architecture, or the AMI type of the instance's"),
-                            );
-                        }
-                        Some(_) => {}
+                    let Some(facts) = catalogue::instance_type(ctx, &tp, it) else { continue };
+                    if facts.arch != arch {
+                        ctx.push(
+                            Diagnostic::error(
+                                codes::ARCH_MISMATCH,
+                                format!("`{it}` is {} but AMI type `{}` is {}", facts.arch.as_kubernetes(), ng.ami_type.as_eks(), arch.as_kubernetes()),
+                            )
+                            .with_path(ctx.path(&tp))
+                            .with_span(ctx.span(&tp), "instance type")
+                            .with_secondary(ctx.span(&format!("{np}/amiType")), "AMI type")
+                            .with_help("pick an instance type of the AMI's architecture, or the AMI type of the instance's"),
+                        );
                     }
                 }
+                catalogue::managed_policies(ctx, &format!("{np}/nodeRolePolicies"), &ng.node_role_policies);
             }
+            catalogue::managed_policies(ctx, &format!("/regions/{ri}/clusters/{ci}/clusterRolePolicies"), &cluster.cluster_role_policies);
             for (wi, w) in cluster.workloads.iter().enumerate() {
                 let Some(a) = &w.autoscaling else { continue };
                 let wp = format!("/regions/{ri}/clusters/{ci}/workloads/{wi}/autoscaling");
@@ -77,10 +79,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
             }
         }
         for (hi, h) in region.hosts.iter().enumerate() {
-            if catalog::instance_type(&h.instance_type).is_none() {
-                let hp = format!("/regions/{ri}/hosts/{hi}/instanceType");
-                ctx.error(codes::UNKNOWN_INSTANCE_TYPE, &hp, format!("unknown instance type `{}`", h.instance_type), "not in the catalog", "use a type of a known family");
-            }
+            catalogue::instance_type(ctx, &format!("/regions/{ri}/hosts/{hi}/instanceType"), &h.instance_type);
+            catalogue::managed_policies(ctx, &format!("/regions/{ri}/hosts/{hi}/managedPolicies"), &h.managed_policies);
         }
     }
 }

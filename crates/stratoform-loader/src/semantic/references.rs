@@ -3,7 +3,6 @@
 use stratoform_diagnostics::codes;
 
 use super::Ctx;
-use crate::suggest::did_you_mean;
 
 fn dangling<'a>(ctx: &mut Ctx<'_>, pointer: &str, what: &str, name: &str, known: impl IntoIterator<Item = &'a str>) {
     ctx.dangling(pointer, what, name, known);
@@ -73,15 +72,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 }
             }
             for (ri2, role) in c.roles.iter().enumerate() {
-                for (mi, m) in role.managed_policies.iter().enumerate() {
-                    if stratoform_spec::catalog::managed_policy_arn(m).is_none() {
-                        let mp = format!("{cp}/roles/{ri2}/managedPolicies/{mi}");
-                        let hint = did_you_mean(m, stratoform_spec::catalog::managed_policy_names())
-                            .map(|s| format!("did you mean `{s}`?"))
-                            .unwrap_or_else(|| "use a managed policy stratoform knows, or a custom policy in `identity.policies`".into());
-                        ctx.error(codes::UNKNOWN_MANAGED_POLICY, &mp, format!("unknown AWS managed policy `{m}`"), "not known", hint);
-                    }
-                }
+                super::catalogue::managed_policies(ctx, &format!("{cp}/roles/{ri2}/managedPolicies"), &role.managed_policies);
                 for (pi, pol) in role.policies.iter().enumerate() {
                     if !p.identity.policies.iter().any(|x| x.name == *pol) {
                         let known = p.identity.policies.iter().map(|x| x.name.as_str());

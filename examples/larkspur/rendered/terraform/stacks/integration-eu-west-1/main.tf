@@ -146,6 +146,7 @@ module "eks_core" {
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
   log_kms_key_arn          = module.kms_logs.arn
+  node_role_policy_arns    = ["arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"]
 }
 
 module "ng_core_general" {

@@ -146,6 +146,7 @@ module "eks_core" {
   service_ipv4_cidr        = null
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
   log_kms_key_arn          = module.kms_logs.arn
+  node_role_policy_arns    = ["arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"]
 }
 
 module "ng_core_general" {
@@ -156,7 +157,7 @@ module "ng_core_general" {
   ami_type                      = "AL2023_ARM_64_STANDARD"
   ami_ssm_parameter             = "/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id"
   bootstrap                     = "nodeadm"
-  instance_types                = ["m7g.xlarge"]
+  instance_types                = ["m8g.xlarge"]
   capacity_type                 = "ON_DEMAND"
   min_size                      = 3
   max_size                      = 6
