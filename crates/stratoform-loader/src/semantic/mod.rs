@@ -2,6 +2,7 @@
 //! references, overlaps, ranges, catalog facts. Each check lives in its own file.
 
 mod accounts;
+mod caches;
 mod cluster_refs;
 mod conflicts;
 mod context;
@@ -47,6 +48,7 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     transit::check(&mut ctx);
     replication::check(&mut ctx);
     databases::check(&mut ctx);
+    caches::check(&mut ctx);
     pull_through::check(&mut ctx);
     manual_steps::check(&mut ctx);
     ctx.into_diagnostics()
