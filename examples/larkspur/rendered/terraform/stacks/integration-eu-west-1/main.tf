@@ -544,6 +544,20 @@ module "caches" {
       auth_secret_name        = "larkspur/integration/redis/sessions/auth-token"
       auth_kms_key_arn        = data.terraform_remote_state.long_lived.outputs.kms_key_arns["data"]
     }
+    larkspur-integration-pages = {
+      engine               = "memcached"
+      engine_version       = "1.6.22"
+      node_type            = "cache.r7g.large"
+      port                 = 11211
+      nodes                = 3
+      parameter_group_name = "default.memcached1.6"
+      transit_encryption   = true
+      subnet_ids           = module.network_main.tier_subnet_ids["database"]
+      allowed_security_group_ids = {
+        cluster-core = module.eks_core.node_security_group_id
+      }
+      allowed_cidrs = []
+    }
   }
 }
 
