@@ -29,7 +29,7 @@ impl<'a> Ctx<'a> {
     }
     /// Whether the spec writes a value at exactly this pointer (not a default).
     pub fn written(&self, pointer: &str) -> bool {
-        self.env.spans.get(pointer).is_some()
+        self.env.spans.contains_key(pointer)
     }
     /// Reports an error at a pointer.
     pub fn error(&mut self, code: &str, pointer: &str, message: impl Into<String>, label: &str, help: impl Into<String>) {
