@@ -8,6 +8,7 @@ pub mod argo_projects;
 pub mod audit;
 pub mod bootstrap;
 pub mod buckets;
+pub mod caches;
 pub mod chart_requirements;
 pub mod controllers;
 pub mod data_stores;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bounds;
+mod caches;
 mod catalogue;
 mod cluster_refs;
 mod conflicts;
@@ -50,6 +51,7 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     transit::check(&mut ctx);
     replication::check(&mut ctx);
     databases::check(&mut ctx);
+    caches::check(&mut ctx);
     pull_through::check(&mut ctx);
     manual_steps::check(&mut ctx);
     ctx.into_diagnostics()
