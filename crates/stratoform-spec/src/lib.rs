@@ -20,10 +20,12 @@
 //! - `newtype`: the macro behind the validated string newtypes
 //! - `nodes`: node groups, Karpenter node pools
 //! - `observability`: SNS topics, CloudWatch alarms and the CloudTrail trail
-//! - `platform`: the root `Platform`, environments and state backend
+//! - `platform`: the root `Platform` and its environments
 //! - `review`: the architecture review's settings
 //! - `scenarios`: failover and scaling scenarios for `simulate`
 //! - `schema`: the generated JSON Schema
+//! - `state`: the Terraform state backend (S3 or HCP Terraform)
+//! - `terraform`: the Terraform and provider version constraints
 //! - `traffic`: load balancers, gateways, mesh, ingress, certificates
 //! - `values`: validated scalar types
 //! - `workloads`: Deployments and StatefulSets and what they carry
@@ -46,6 +48,8 @@ pub mod platform;
 pub mod review;
 pub mod scenarios;
 pub mod schema;
+pub mod state;
+pub mod terraform;
 pub mod traffic;
 pub mod values;
 pub mod workloads;
@@ -66,6 +70,8 @@ pub use observability::*;
 pub use platform::*;
 pub use review::*;
 pub use scenarios::*;
+pub use state::*;
+pub use terraform::*;
 pub use traffic::*;
 pub use values::*;
 pub use workloads::*;

@@ -19,6 +19,7 @@ mod ranges;
 mod references;
 mod region_refs;
 mod replication;
+mod state;
 mod transit;
 pub mod unique_names;
 
@@ -49,5 +50,6 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     databases::check(&mut ctx);
     pull_through::check(&mut ctx);
     manual_steps::check(&mut ctx);
+    state::check(&mut ctx);
     ctx.into_diagnostics()
 }
