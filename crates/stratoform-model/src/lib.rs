@@ -55,7 +55,7 @@ pub use network::{ClusterPlacement, Inspection, NatGateway, NetworkPlan, SubnetP
 pub use network_acls::{AclEntry, TierAcl};
 pub use registry_auth::{ChartRepository, EcrRegistry, RegistryAuth};
 pub use stacks::{Stack, StackKind};
-pub use state::StateBackendNames;
+pub use state::{CloudState, StateBackendNames, Versions};
 pub use traffic::Traffic;
 pub use zones::{ZoneAssociation, ZoneHome};
 

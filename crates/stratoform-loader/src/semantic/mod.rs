@@ -22,6 +22,7 @@ mod ranges;
 mod references;
 mod region_refs;
 mod replication;
+mod state;
 mod transit;
 pub mod unique_names;
 
@@ -54,5 +55,6 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     caches::check(&mut ctx);
     pull_through::check(&mut ctx);
     manual_steps::check(&mut ctx);
+    state::check(&mut ctx);
     ctx.into_diagnostics()
 }
