@@ -28,6 +28,7 @@
 //! - `values`: validated scalar types
 //! - `workloads`: Deployments and StatefulSets and what they carry
 
+pub mod alb;
 pub mod catalog;
 pub mod charts;
 pub mod cluster;
@@ -50,6 +51,7 @@ pub mod traffic;
 pub mod values;
 pub mod workloads;
 
+pub use alb::*;
 pub use catalog::Architecture;
 pub use charts::*;
 pub use cluster::*;
