@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod after_apply;
+pub mod alb;
 pub mod argo_projects;
 pub mod audit;
 pub mod bootstrap;

@@ -111,6 +111,10 @@ pub struct Cluster {
     /// Ingress objects (NGINX), one per exposed application.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ingresses: Vec<Ingress>,
+    /// What every ALB of the cluster shares (workloads with `expose.type: alb`): TLS policy, WAFv2
+    /// web ACL, Shield Advanced. Default: the TLS 1.3/1.2 policy, no web ACL, no Shield.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alb_ingress: Option<crate::AlbIngress>,
     /// cert-manager issuers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub issuers: Vec<Issuer>,

@@ -32,6 +32,7 @@
 //! - `values`: validated scalar types
 //! - `workloads`: Deployments and StatefulSets and what they carry
 
+pub mod alb;
 pub mod catalog;
 pub mod charts;
 pub mod cluster;
@@ -58,6 +59,7 @@ pub mod cidr;
 pub mod values;
 pub mod workloads;
 
+pub use alb::*;
 pub use catalog::Architecture;
 pub use charts::*;
 pub use cluster::*;

@@ -31,6 +31,7 @@ pub mod transit;
 pub mod transit_peering;
 pub mod vendor_endpoints;
 pub mod vendor_peering;
+pub mod web_acl;
 
 use hcl::structure::Structure;
 use stratoform_model::Versions;
@@ -83,6 +84,7 @@ pub fn all() -> Vec<Module> {
         transit_peering::module(),
         vendor_endpoints::module(),
         vendor_peering::module(),
+        web_acl::module(),
     ]
 }
 

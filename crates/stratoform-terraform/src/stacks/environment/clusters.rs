@@ -305,6 +305,7 @@ pub(super) fn kubernetes_files(c: &mut Ctx, dirs: &BTreeMap<(String, String), St
                         AfterApply::FileSystemId(fs) => ex(&format!("module.efs_{}.id", ident(fs))),
                         AfterApply::AccessPointIds(fs) => ex(&format!("module.efs_{}.access_point_ids", ident(fs))),
                         AfterApply::KmsKeyArn(key) => c.kms(Some(key)),
+                        AfterApply::WebAclArn(cluster) => ex(&format!("module.waf_{}.arn", ident(cluster))),
                     };
                     (v.variable(), value)
                 })
