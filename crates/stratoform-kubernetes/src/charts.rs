@@ -269,6 +269,18 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
                 json!(APPLICATION_HEALTH_LUA),
             );
         }
+        stratoform_model::alb::LOAD_BALANCER_CONTROLLER_CHART if ctx.target == Target::Aws && (ctx.model.has_alb_workloads(ctx.cluster) || ctx.cluster.alb_ingress.is_some()) => {
+            // The IngressClass every ALB Ingress names, with the settings its ALBs share.
+            let alb = ctx.model.alb_ingress(ctx.cluster);
+            set(&mut v, &["ingressClass"], json!(stratoform_model::alb::ALB_INGRESS_CLASS));
+            set(&mut v, &["createIngressClassResource"], json!(true));
+            set(&mut v, &["ingressClassParams", "create"], json!(true));
+            set(&mut v, &["ingressClassParams", "name"], json!(stratoform_model::alb::ALB_INGRESS_CLASS));
+            set(&mut v, &["ingressClassParams", "spec", "sslPolicy"], json!(alb.ssl_policy));
+            if let Some(reference) = ctx.model.web_acl_reference(ctx.cluster) {
+                set(&mut v, &["ingressClassParams", "spec", "wafv2AclArn"], json!(format!("${{{reference}}}")));
+            }
+        }
         "ingress-nginx" => {
             if let Some(n) = &ctx.cluster.ingress_nginx {
                 set(

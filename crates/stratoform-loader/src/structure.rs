@@ -331,6 +331,12 @@ fn pattern_error(pointer: &str, schema: &str, instance: &Value, pattern: &str, s
         )
     } else if pattern == spec::KubernetesVersion::PATTERN {
         (codes::INVALID_VERSION, "Kubernetes version", "write the minor version as EKS names it, quoted, such as `\"1.35\"`".into())
+    } else if pattern == spec::VersionConstraint::PATTERN {
+        (
+            codes::INVALID_VERSION,
+            "version constraint",
+            "write Terraform constraint syntax: conditions such as `>= 1.6.0` or `~> 5.100`, separated by commas".into(),
+        )
     } else {
         let example = schema_at(schema)
             .and_then(|n| n.get("examples"))

@@ -71,8 +71,11 @@ impl Model {
     pub fn unique_names(&self) -> Vec<UniqueName> {
         let mut out = Vec::new();
         let named = self.state().bucket.is_some();
-        let bucket = self.state_backend().bucket;
-        out.push(UniqueName { kind: "S3 bucket", name: bucket, region: None, uniqueness: Uniqueness::Global, per_account: true, pointer: if named { "/state/bucket".into() } else { "/metadata/name".into() } });
+        let state = self.state_backend();
+        // HCP Terraform keeps the state: there is no bucket to create.
+        if state.cloud.is_none() {
+            out.push(UniqueName { kind: "S3 bucket", name: state.bucket, region: None, uniqueness: Uniqueness::Global, per_account: true, pointer: if named { "/state/bucket".into() } else { "/metadata/name".into() } });
+        }
         for (ri, r) in self.regions().iter().enumerate() {
             for (ci, c) in r.clusters.iter().enumerate() {
                 let field = if c.full_name.is_some() { "fullName" } else { "name" };

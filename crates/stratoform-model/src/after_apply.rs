@@ -38,6 +38,8 @@ pub enum AfterApply {
     AccessPointIds(String),
     /// The ARN of a key of `identity.kmsKeys` in the region.
     KmsKeyArn(String),
+    /// The ARN of a cluster's WAFv2 web ACL (by the cluster's spec name).
+    WebAclArn(String),
 }
 
 /// A spec name as a Terraform identifier and template variable part: lower-case letters and
@@ -57,6 +59,7 @@ impl AfterApply {
             Self::FileSystemId(f) => format!("efs_{}_id", snake(f)),
             Self::AccessPointIds(f) => format!("efs_{}_access_point_ids", snake(f)),
             Self::KmsKeyArn(k) => format!("kms_{}_arn", snake(k)),
+            Self::WebAclArn(c) => format!("waf_{}_arn", snake(c)),
         }
     }
 
@@ -83,6 +86,10 @@ impl AfterApply {
                 let value = Self::AccessPointIds((*fs).to_owned());
                 let expr = format!("{}.{ap}", value.variable());
                 return Some((value, expr));
+            }
+            ["webAcl", name, "arn"] if *name == cluster.name.as_str() => {
+                model.web_acl_reference(cluster)?;
+                Self::WebAclArn((*name).to_owned())
             }
             ["kmsKey", name, "arn"] => {
                 model.kms_key(name)?;
@@ -210,6 +217,9 @@ impl Model {
             }
             if chart.chart_name() == "ingress-nginx" {
                 keys.extend(self.ingress_nginx_certificate(cluster));
+            }
+            if chart.chart_name() == crate::alb::LOAD_BALANCER_CONTROLLER_CHART {
+                keys.extend(self.web_acl_reference(cluster));
             }
             let values = keys.iter().filter_map(|k| AfterApply::reference(self, region, cluster, k)).map(|(v, _)| v).collect();
             push(values_file(dir, env, &self.release_name(region, cluster, chart.release.as_str())), values);

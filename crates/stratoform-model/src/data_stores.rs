@@ -10,7 +10,7 @@ use crate::Model;
 pub enum DataStoreKind {
     /// `regions[].databases[]`: Aurora or RDS.
     Database,
-    /// `regions[].caches[]`: ElastiCache Redis.
+    /// `regions[].caches[]`: ElastiCache (Redis OSS, Valkey or Memcached).
     Cache,
     /// `regions[].documentDbs[]`.
     DocumentDb,
@@ -51,7 +51,7 @@ pub struct DataStore<'a> {
     pub pointer: String,
     /// Its name within the region.
     pub name: &'a Name,
-    /// The port its security group opens: the engine's for a database, 6379, 27017 or 2049.
+    /// The port its security group opens: the engine's for a database or cache, 27017 or 2049.
     pub port: u16,
     /// Its `allowedFrom`, as written.
     pub allowed_from: &'a [String],
@@ -75,7 +75,7 @@ impl Model {
                 push(DataStoreKind::Database, i, &d.name, d.engine.port(), &d.allowed_from, d.vpc.as_ref(), d.subnet_tier.as_ref());
             }
             for (i, c) in r.caches.iter().enumerate() {
-                push(DataStoreKind::Cache, i, &c.name, 6379, &c.allowed_from, c.vpc.as_ref(), c.subnet_tier.as_ref());
+                push(DataStoreKind::Cache, i, &c.name, crate::caches::shape(c).port, &c.allowed_from, c.vpc.as_ref(), c.subnet_tier.as_ref());
             }
             for (i, d) in r.document_dbs.iter().enumerate() {
                 push(DataStoreKind::DocumentDb, i, &d.name, 27017, &d.allowed_from, d.vpc.as_ref(), d.subnet_tier.as_ref());
@@ -105,7 +105,8 @@ mod tests {
                  "databases": [{"name": "orders", "engine": "auroraMysql", "version": "8.0.mysql_aurora.3.08.2", "instanceClass": "db.r6g.large", "allowedFrom": ["cluster:main"]}],
                  "fileSystems": [{"name": "shared", "purpose": "p"}]},
                 {"name": "eu-west-1",
-                 "caches": [{"name": "sessions", "version": "7.1", "nodeType": "cache.r6g.large"}],
+                 "caches": [{"name": "sessions", "version": "7.1", "nodeType": "cache.r6g.large"},
+                            {"name": "pages", "engine": "memcached", "version": "1.6.22", "nodeType": "cache.r7g.large"}],
                  "documentDbs": [{"name": "devices", "version": "5.0.0", "instanceClass": "db.r6g.large"}]}
             ]
         }));
@@ -117,6 +118,7 @@ mod tests {
                 ("/regions/0/databases/0".to_owned(), 3306, 1),
                 ("/regions/0/fileSystems/0".to_owned(), 2049, 0),
                 ("/regions/1/caches/0".to_owned(), 6379, 0),
+                ("/regions/1/caches/1".to_owned(), 11211, 0),
                 ("/regions/1/documentDbs/0".to_owned(), 27017, 0),
             ]
         );

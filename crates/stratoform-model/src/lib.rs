@@ -4,10 +4,12 @@
 
 pub mod account;
 pub mod after_apply;
+pub mod alb;
 pub mod argo_projects;
 pub mod audit;
 pub mod bootstrap;
 pub mod buckets;
+pub mod caches;
 pub mod chart_requirements;
 pub mod controllers;
 pub mod data_stores;
@@ -54,7 +56,7 @@ pub use network::{ClusterPlacement, Inspection, NatGateway, NetworkPlan, SubnetP
 pub use network_acls::{AclEntry, TierAcl};
 pub use registry_auth::{ChartRepository, EcrRegistry, RegistryAuth};
 pub use stacks::{Stack, StackKind};
-pub use state::StateBackendNames;
+pub use state::{CloudState, StateBackendNames, Versions};
 pub use traffic::Traffic;
 pub use zones::{ZoneAssociation, ZoneHome};
 

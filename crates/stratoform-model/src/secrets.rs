@@ -81,12 +81,13 @@ impl Model {
     }
 
     /// The cache whose AUTH token a grant resource names (`cache:<name>`), with its region: the
-    /// one in `first` if it has one by that name, else the first region's in spec order.
+    /// one in `first` if it has one by that name, else the first region's in spec order. Only
+    /// Redis OSS and Valkey caches have a token; a Memcached cluster is never found.
     pub fn granted_cache(&self, resource: &str, first: &str) -> Option<(&Region, &Cache)> {
         let name = resource.strip_prefix(CACHE_GRANT_PREFIX)?;
         let regions = self.platform.regions.iter();
         let ordered = regions.clone().filter(|r| r.name.as_str() == first).chain(regions.filter(|r| r.name.as_str() != first));
-        ordered.into_iter().find_map(|r| r.caches.iter().find(|c| c.name.as_str() == name).map(|c| (r, c)))
+        ordered.into_iter().find_map(|r| r.caches.iter().find(|c| c.name.as_str() == name && c.engine.replicates()).map(|c| (r, c)))
     }
 
     /// A secret of `identity.secrets` by name.

@@ -3,7 +3,7 @@
 //! them here rather than from the raw spec; every name, identifier and default derived from them
 //! has its own resolved accessor elsewhere in this crate.
 
-use stratoform_spec::{Edge, Environment, Identity, Metadata, Region, Review, Scenario, StateBackend};
+use stratoform_spec::{Edge, Environment, Identity, Metadata, Region, Review, Scenario, StateBackend, TerraformSettings};
 
 use crate::Model;
 
@@ -46,6 +46,11 @@ impl Model {
     /// The Terraform state backend as written.
     pub fn state(&self) -> &StateBackend {
         &self.platform.state
+    }
+
+    /// The Terraform and provider version constraints as written.
+    pub fn terraform_settings(&self) -> &TerraformSettings {
+        &self.platform.terraform
     }
 
     /// The failure and load scenarios of this environment's effective spec.

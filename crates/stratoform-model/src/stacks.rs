@@ -65,6 +65,11 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         Stack { name: "account".into(), kind: StackKind::Account, region: primary.clone(), after: vec!["bootstrap".into()], scope: account },
         Stack { name: "long-lived".into(), kind: StackKind::LongLived, region: primary.clone(), after: vec!["account".into()], scope: env.clone() },
     ];
+    // HCP Terraform keeps the state: there is no bucket to create first.
+    if platform.state.cloud.is_some() {
+        stacks.remove(0);
+        stacks[0].after.clear();
+    }
     let env_stack = |region: &str| format!("{}-{region}", names.env);
     let primary_name = primary.clone().unwrap_or_default();
     for region in &platform.regions {

@@ -80,6 +80,12 @@ impl Model {
         self.platform.edge.zones.iter().filter(|z| z.provider == DnsProvider::Route53 && Self::zone_home(z) == home).collect()
     }
 
+    /// The sub-zones of `home` delegated from a parent zone of the same home, as (sub-zone,
+    /// parent) domains: the stack that creates both writes the `NS` record.
+    pub fn delegations(&self, home: ZoneHome) -> Vec<(String, String)> {
+        self.zones_of(home).into_iter().filter_map(|z| Some((z.domain.to_string(), z.delegated_from.as_ref()?.to_string()))).collect()
+    }
+
     /// A zone's comment in Route 53: its purpose, or what it is.
     pub fn zone_comment(&self, zone: &DnsZone) -> String {
         zone.purpose.clone().unwrap_or_else(|| format!("{} zone of {}", zone.domain, self.names.platform))

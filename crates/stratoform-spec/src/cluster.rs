@@ -47,6 +47,20 @@ pub struct Cluster {
     /// Who may administer the cluster (EKS access entries). The caller that creates it is admin.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<AccessEntry>,
+    /// How the cluster authenticates IAM principals (`access_config.authentication_mode`): `API`
+    /// (access entries only), `API_AND_CONFIG_MAP` (access entries and the `aws-auth` ConfigMap) or
+    /// `CONFIG_MAP` (the `aws-auth` ConfigMap only: no access entries, so no `access`, Karpenter
+    /// node pools or self-managed node groups, and `check` flags it). EKS only moves a cluster
+    /// towards `API`, never back. Default: `API_AND_CONFIG_MAP`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_mode: Option<AuthenticationMode>,
+    /// Which security group the nodes (and `cluster:<name>` sources of data stores and rules)
+    /// use: `dedicated` (a node group stratoform creates, with node-to-node and control plane
+    /// rules) or `clusterPrimary` (only the cluster security group EKS creates, which admits
+    /// everything between the control plane and the nodes; no Karpenter node pools then, as
+    /// their node class finds its group by the dedicated group's tag). Default: `dedicated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_security_group: Option<NodeSecurityGroup>,
     /// EKS managed add-ons at pinned versions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<Addon>,
@@ -97,6 +111,10 @@ pub struct Cluster {
     /// Ingress objects (NGINX), one per exposed application.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ingresses: Vec<Ingress>,
+    /// What every ALB of the cluster shares (workloads with `expose.type: alb`): TLS policy, WAFv2
+    /// web ACL, Shield Advanced. Default: the TLS 1.3/1.2 policy, no web ACL, no Shield.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alb_ingress: Option<crate::AlbIngress>,
     /// cert-manager issuers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub issuers: Vec<Issuer>,
@@ -136,6 +154,43 @@ pub struct EndpointAccess {
 impl Default for EndpointAccess {
     fn default() -> Self {
         Self { private: true, public: false, public_access_cidrs: Vec::new(), private_access_sources: Vec::new() }
+    }
+}
+
+/// The security group of a cluster's nodes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum NodeSecurityGroup {
+    /// A node security group stratoform creates. The default.
+    #[default]
+    Dedicated,
+    /// Only the cluster security group EKS creates.
+    ClusterPrimary,
+}
+
+/// How EKS authenticates IAM principals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum AuthenticationMode {
+    /// Access entries only.
+    #[serde(rename = "API")]
+    Api,
+    /// Access entries and the `aws-auth` ConfigMap. The default.
+    #[default]
+    #[serde(rename = "API_AND_CONFIG_MAP")]
+    ApiAndConfigMap,
+    /// The `aws-auth` ConfigMap only.
+    #[serde(rename = "CONFIG_MAP")]
+    ConfigMap,
+}
+
+impl AuthenticationMode {
+    /// The value EKS takes.
+    pub fn as_api(self) -> &'static str {
+        match self {
+            Self::Api => "API",
+            Self::ApiAndConfigMap => "API_AND_CONFIG_MAP",
+            Self::ConfigMap => "CONFIG_MAP",
+        }
     }
 }
 

@@ -43,6 +43,12 @@ pub struct DnsZone {
     /// What it serves (copied into the docs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
+    /// The parent zone (another Route 53 zone of `zones`, created in the same stack: the same
+    /// `lifecycle`) that delegates this sub-zone: an `NS` record for this domain in the parent,
+    /// with this zone's name servers. Public Route 53 zones stratoform creates only.
+    /// Default: none (delegate by hand, or at the registrar). Example: `example.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegated_from: Option<DomainName>,
 }
 
 /// A DNS record.

@@ -20,16 +20,19 @@
 //! - `newtype`: the macro behind the validated string newtypes
 //! - `nodes`: node groups, Karpenter node pools
 //! - `observability`: SNS topics, CloudWatch alarms and the CloudTrail trail
-//! - `platform`: the root `Platform`, environments and state backend
+//! - `platform`: the root `Platform` and its environments
 //! - `regional_prices`: how each region's EC2 prices compare with the catalog's
 //! - `review`: the architecture review's settings
 //! - `scenarios`: failover and scaling scenarios for `simulate`
 //! - `schema`: the generated JSON Schema
+//! - `state`: the Terraform state backend (S3 or HCP Terraform)
+//! - `terraform`: the Terraform and provider version constraints
 //! - `traffic`: load balancers, gateways, mesh, ingress, certificates
 //! - `cidr`: IPv4 CIDR blocks
 //! - `values`: validated scalar types
 //! - `workloads`: Deployments and StatefulSets and what they carry
 
+pub mod alb;
 pub mod catalog;
 pub mod charts;
 pub mod cluster;
@@ -49,11 +52,14 @@ pub mod regional_prices;
 pub mod review;
 pub mod scenarios;
 pub mod schema;
+pub mod state;
+pub mod terraform;
 pub mod traffic;
 pub mod cidr;
 pub mod values;
 pub mod workloads;
 
+pub use alb::*;
 pub use catalog::Architecture;
 pub use charts::*;
 pub use cluster::*;
@@ -70,6 +76,8 @@ pub use observability::*;
 pub use platform::*;
 pub use review::*;
 pub use scenarios::*;
+pub use state::*;
+pub use terraform::*;
 pub use traffic::*;
 pub use cidr::Ipv4Cidr;
 pub use values::*;

@@ -143,6 +143,11 @@ pub struct SubnetTier {
     /// Explicit blocks, one per zone in `azs` order (or one for `single`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidrs: Option<Vec<Ipv4Cidr>>,
+    /// Public tiers only: whether instances launched into these subnets get a public IPv4 address
+    /// (`map_public_ip_on_launch`), for hosts that reach the internet without an Elastic IP.
+    /// Load balancers and NAT gateways do not need it. Default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_public_ip_on_launch: Option<bool>,
     /// Extra tags, such as the `kubernetes.io/role/elb` tags the load balancer controller reads
     /// (stratoform adds those for public and private tiers automatically).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -202,9 +207,13 @@ pub struct Endpoints {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gateway: Vec<GatewayEndpointService>,
     /// Interface endpoints by service suffix (`ecr.api`, `ecr.dkr`, `sts`, `logs`, ...), in the
-    /// private tier, with private DNS.
+    /// `subnetTier` subnets, with private DNS.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interface: Vec<InterfaceEndpointService>,
+    /// The subnet tier (a key of `subnets`) whose subnets hold the interface endpoints' network
+    /// interfaces. Default: the first `private` tier, else the first tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_tier: Option<Name>,
 }
 
 /// A gateway endpoint service.

@@ -20,6 +20,13 @@ pub struct NodeGroup {
     /// The AMI type, which fixes the OS and architecture. Default: `AL2023_x86_64_STANDARD`.
     #[serde(default)]
     pub ami_type: AmiType,
+    /// Pins a managed group's AMI to one EKS release (`release_version` of the node group), such as
+    /// `1.33.0-20250704` (Amazon Linux: the Kubernetes version, then the build date) or
+    /// `1.42.0-b1ec5a1b` (Bottlerocket: its own version). Only for `management: managed`.
+    /// Default: none (the latest release for the cluster's Kubernetes version when the group is
+    /// created; later releases are taken only on request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_version: Option<AmiReleaseVersion>,
     /// Instance types, the first preferred. Example: `[m5.2xlarge]`.
     pub instance_types: Vec<InstanceType>,
     /// `onDemand` or `spot`. Default: `onDemand`.
@@ -404,3 +411,11 @@ impl Default for ClusterAutoscaler {
         serde_json::from_value(serde_json::json!({})).expect("defaults deserialize")
     }
 }
+
+crate::string_newtype!(
+    /// An EKS-optimized AMI release: three numbers, `-`, and a build date or commit, such as `1.33.0-20250704`.
+    AmiReleaseVersion,
+    pattern = r"^[0-9]+\.[0-9]+\.[0-9]+-[0-9a-z]+$",
+    example = "1.33.0-20250704",
+    check = |_| Ok(())
+);

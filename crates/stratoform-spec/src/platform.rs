@@ -1,4 +1,4 @@
-//! The root of a spec: `Platform`, its metadata, environments and the remote state backend.
+//! The root of a spec: `Platform`, its metadata and environments.
 
 use std::collections::BTreeMap;
 
@@ -6,8 +6,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AccountId, DomainName, Duration, Edge, Identity, ManualStep, Name, Observability, Region, ResourceName,
-    Review, Scenario, TrafficProfile,
+    AccountId, DomainName, Edge, Identity, ManualStep, Name, Observability, Region, Review, Scenario, StateBackend,
+    TerraformSettings, TrafficProfile,
 };
 
 /// The only `apiVersion` this build reads.
@@ -33,6 +33,11 @@ pub struct Platform {
     /// DynamoDB lock table `{platform}-terraform-locks` in the primary region.
     #[serde(default)]
     pub state: StateBackend,
+    /// The Terraform and `hashicorp/aws` provider versions every module and stack requires.
+    /// Default: Terraform `>= 1.6.0` (`>= 1.10.0` with `state.lockWith: lockfile` or `both`) and
+    /// provider `~> 5.100`.
+    #[serde(default, skip_serializing_if = "TerraformSettings::is_default")]
+    pub terraform: TerraformSettings,
     /// The AWS regions the platform runs in, each with its VPCs, clusters and data stores.
     pub regions: Vec<Region>,
     /// Account-level identity: OIDC identity providers, custom IAM policies, KMS keys, secrets.
@@ -127,35 +132,6 @@ impl Environment {
     pub fn is_production(&self) -> bool {
         self.production.unwrap_or(matches!(self.name.as_str(), "prod" | "production"))
     }
-}
-
-/// The Terraform remote state backend.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct StateBackend {
-    /// The S3 bucket that holds state. Default: `{platform}-terraform-state`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<ResourceName>,
-    /// The DynamoDB table used for state locking. Default: `{platform}-terraform-locks`. Set
-    /// `locking: false` to go without (the review flags it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lock_table: Option<ResourceName>,
-    /// Whether state is locked. Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locking: Option<bool>,
-    /// The region of the state bucket. Default: the primary region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::RegionName>,
-    /// The prefix of every state key. Default: `{platform}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_prefix: Option<String>,
-    /// Whether state objects are encrypted with a KMS key of the bootstrap stack (else SSE-S3).
-    /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms: Option<bool>,
-    /// How long noncurrent state versions are kept. Default: `90d`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub noncurrent_version_retention: Option<Duration>,
 }
 
 /// Which stack a resource lives in.

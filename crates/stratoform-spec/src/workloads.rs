@@ -262,6 +262,19 @@ pub struct Expose {
     /// The port (of `ports`) exposed. Default: the first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    /// `alb` only: the host name the ALB routes to this workload. With a host the ALB listens on
+    /// HTTPS 443 with the ACM certificate the controller finds for the host (a certificate of
+    /// `regions[].certificates`) and redirects HTTP 80 to it; without one it listens on HTTP 80
+    /// only. Default: none. Example: `api.example.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<DomainName>,
+    /// `alb` only: the path prefix routed to this workload. Default: `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// `alb` only: the ingress group, one ALB shared by every workload of the cluster with the same
+    /// group and scheme. Default: `{cluster}` for internet-facing, `{cluster}-internal` for internal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<Name>,
 }
 
 /// Probes.

@@ -10,7 +10,7 @@ use stratoform_spec::DnsProvider;
 
 use crate::dsl::*;
 use crate::file::tf_file;
-use crate::modules::TERRAFORM_VERSION;
+use crate::stacks::state;
 
 /// The Cloudflare provider constraint.
 pub const CLOUDFLARE_PROVIDER_VERSION: &str = "~> 4.40";
@@ -21,11 +21,12 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
     let path = |f: &str| format!("stacks/{dir}/{f}");
     let env = model.env_name();
     let zones: Vec<String> = model.cloudflare_zones().iter().map(|z| z.domain.to_string()).collect();
+    let st = model.state_backend();
     let mut main = vec![block(
         "terraform",
         &[],
         vec![
-            attr("required_version", s(TERRAFORM_VERSION)),
+            attr("required_version", s(model.versions().terraform)),
             block(
                 "required_providers",
                 &[],
@@ -39,12 +40,7 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
             vec!["terraform_remote_state".into(), ident(up)],
             vec![
                 attr("backend", ex("var.state_backend")),
-                attr(
-                    "config",
-                    ex(&format!(
-                        r#"var.state_backend == "s3" ? tomap({{ bucket = var.state_bucket, key = "${{var.state_key_prefix}}/${{var.env}}/{up}/terraform.tfstate", region = var.state_region }}) : tomap({{ path = "${{var.local_state_dir}}/${{var.env}}/{up}.tfstate" }})"#
-                    )),
-                ),
+                attr("config", state::decoded(&st, &state::config_text(&st, "${var.env}", up))),
             ],
         ));
     }
@@ -170,29 +166,28 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
             ],
         ));
     }
-    let variables = vec![
+    let mut variables = vec![
         variable("env", "string", "The environment.", None),
         variable("zones", "list(string)", "The Cloudflare zones records are written into.", None),
         variable("cloudflare_account_id", "string", "The Cloudflare account of load balancer pools and monitors.", Some(Expression::Null)),
-        variable("state_backend", "string", "Where the AWS stacks' state is read: s3 or local.", Some(s("s3"))),
-        variable("state_bucket", "string", "The state bucket.", None),
-        variable("state_region", "string", "The state bucket's region.", None),
-        variable("state_key_prefix", "string", "The prefix of state keys.", None),
-        variable("local_state_dir", "string", "The directory of local state files.", Some(s("../../.state"))),
     ];
-    let st = model.state_backend();
-    let tfvars = vec![
-        attr("env", s(env)),
-        attr("zones", strs(zones.clone())),
-        attr("state_bucket", s(st.bucket.clone())),
-        attr("state_region", s(st.region.clone())),
-        attr("state_key_prefix", s(st.key_prefix.clone())),
-    ];
-    let mut backend = vec![attr("bucket", s(st.bucket.clone())), attr("key", s(st.key(env, dir))), attr("region", s(st.region.clone()))];
-    if let Some(t) = &st.lock_table {
-        backend.push(attr("dynamodb_table", s(t.clone())));
+    if st.cloud.is_some() {
+        variables.extend(state::variables(&st));
+    } else {
+        variables.extend([
+            variable("state_backend", "string", "Where the AWS stacks' state is read: s3 or local.", Some(s("s3"))),
+            variable("state_bucket", "string", "The state bucket.", None),
+            variable("state_region", "string", "The state bucket's region.", None),
+            variable("state_key_prefix", "string", "The prefix of state keys.", None),
+            variable("local_state_dir", "string", "The directory of local state files.", Some(s("../../.state"))),
+        ]);
     }
-    backend.push(attr("encrypt", true));
+    let mut tfvars = vec![attr("env", s(env)), attr("zones", strs(zones.clone()))];
+    tfvars.extend(state::values(&st));
+    let backend = match state::cloud_block(&st, dir, &[env.to_owned()]) {
+        Some((cloud, header)) => (header, cloud),
+        None => ("Cloudflare stack: state in S3.".to_owned(), block("terraform", &[], vec![block("backend", &["s3"], state::s3_body(&st, env, dir))])),
+    };
     vec![
         (path("main.tf"), tf_file(source, "Cloudflare stack: DNS records and load balancers.", main)),
         (
@@ -200,7 +195,7 @@ pub fn render(model: &Model, stack: &Stack, source: &str) -> Vec<(String, String
             tf_file(source, "Cloudflare stack: the provider reads CLOUDFLARE_API_TOKEN from the environment.", vec![block("provider", &["cloudflare"], vec![])]),
         ),
         (path("variables.tf"), tf_file(source, "Cloudflare stack: inputs.", variables)),
-        (path("backend.tf"), tf_file(source, "Cloudflare stack: state in S3.", vec![block("terraform", &[], vec![block("backend", &["s3"], backend)])])),
+        (path("backend.tf"), tf_file(source, &backend.0, vec![backend.1])),
         (path("terraform.tfvars"), tf_file(source, &format!("Cloudflare stack: values of environment `{env}`."), tfvars)),
     ]
 }

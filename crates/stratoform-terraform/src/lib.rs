@@ -40,8 +40,9 @@ pub fn render(models: &[Model]) -> Result<OutputTree, RenderError> {
     let first = models.first().ok_or(RenderError::NoModels)?;
     let source = first.spec_from_output.as_str();
     let mut tree = OutputTree::new();
+    let versions = first.versions();
     for module in modules::all() {
-        for (path, contents) in module.files(source) {
+        for (path, contents) in module.files(source, &versions) {
             tree.insert(path, contents);
         }
     }

@@ -79,6 +79,9 @@ pub struct LocalRun {
     /// The stacks of the environment (their state scopes: the environment's, or the account's
     /// for the stacks applied once per account).
     pub stacks: Vec<Stack>,
+    /// The HCP Terraform workspace of each stack, by stack name (`TF_WORKSPACE` of a run against
+    /// a real account); empty with S3 state.
+    pub workspaces: Vec<(String, String)>,
     /// How long one terraform step may run before it is interrupted and reported as stuck
     /// (`None`: as long as it takes). A provider waiting on an answer that never comes would
     /// otherwise hold the run forever.
@@ -207,6 +210,10 @@ impl LocalRun {
         c.current_dir(self.stack_dir(stack)).args(args).env("TF_IN_AUTOMATION", "1").env("CHECKPOINT_DISABLE", "1");
         for (k, v) in &self.envs {
             c.env(k, v);
+        }
+        // A stack directory selects its HCP Terraform workspaces by tags: this picks the scope's.
+        if let Some((_, workspace)) = self.workspaces.iter().find(|(s, _)| s == stack).filter(|_| !self.local) {
+            c.env("TF_WORKSPACE", workspace);
         }
         c
     }
@@ -400,6 +407,7 @@ mod tests {
             envs: Vec::new(),
             local: true,
             stacks: Vec::new(),
+            workspaces: Vec::new(),
             step_limit: None,
         };
         run.release_protection().unwrap();

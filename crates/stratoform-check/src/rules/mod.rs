@@ -14,6 +14,7 @@ pub mod net005_subnet_capacity;
 mod net006_open_data_store;
 mod net007_wide_public_range;
 pub mod net008_admin_port_public;
+mod net009_public_ip_on_launch;
 mod ops001_version_compat;
 mod ops002_state_lock;
 mod rel001_multi_az_nodes;
@@ -29,6 +30,7 @@ mod sec002_encryption;
 mod sec003_kms;
 mod sec004_endpoint;
 pub mod sec005_tls;
+mod sec006_config_map_auth;
 
 use crate::Rule;
 
@@ -39,6 +41,7 @@ pub const RULES: &[Rule] = &[
     sec003_kms::RULE,
     sec004_endpoint::RULE,
     sec005_tls::RULE,
+    sec006_config_map_auth::RULE,
     rel001_multi_az_nodes::RULE,
     rel002_nat_per_az::RULE,
     rel003_multi_az_data::RULE,
@@ -55,6 +58,7 @@ pub const RULES: &[Rule] = &[
     net006_open_data_store::RULE,
     net007_wide_public_range::RULE,
     net008_admin_port_public::RULE,
+    net009_public_ip_on_launch::RULE,
     iam001_trust_scope::RULE,
     iam002_policy_wildcards::RULE,
     ops001_version_compat::RULE,

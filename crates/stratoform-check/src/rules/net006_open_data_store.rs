@@ -20,7 +20,7 @@ block shorter than /8 (IPv6: /16). A **warning** for any other block outside pri
 (RFC 1918 `10.0.0.0/8`, `172.16.0.0/12`, `192.168.0.0/16`; RFC 6598 `100.64.0.0/10`; IPv6 `fc00::/7`), \
 however narrow. Named sources (`cluster:`, `host:`, a security group, a peering between the platform's own \
 VPCs) pass.",
-    why: "Each block becomes an inbound rule on the store's port (5432 or 3306, 6379, 27017, 2049). Data \
+    why: "Each block becomes an inbound rule on the store's port (5432 or 3306, 6379 or 11211, 27017, 2049). Data \
 stores hold what an attacker is after, and NFS checks no credential at all; once a route or a public \
 subnet appears, that rule is all that stands between the store and the internet. The clients of a data \
 store are workloads, hosts and peered networks, which all have private addresses, so a public block in \

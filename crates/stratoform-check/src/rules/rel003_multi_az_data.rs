@@ -14,8 +14,9 @@ pub const RULE: Rule = Rule {
     production_only: true,
     summary: "production databases, caches and DocumentDB clusters have a standby in another zone",
     checks: "In production environments: RDS databases must not set `multiAz: false`; Aurora clusters \
-and DocumentDB clusters need `instances` of at least 2; caches need `replicas` of at least 1; and the \
-subnet tier of each must span two or more zones.",
+and DocumentDB clusters need `instances` of at least 2; Redis OSS and Valkey caches need `replicas` of at \
+least 1, Memcached caches `nodes` of at least 2 (a single node is in one zone and its keys are lost \
+with it); and the subnet tier of each must span two or more zones.",
     why: "A single-instance database is down for the whole zone outage, and a restore from backup loses \
 everything since the last snapshot. A standby in another zone fails over in about a minute.",
     failing: "databases:\n  - name: orders\n    engine: postgres\n    version: \"16.4\"\n    instanceClass: db.m6g.large\n    multiAz: false\n",
@@ -43,8 +44,12 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
         }
         for (i, c) in r.caches.iter().enumerate() {
             let p = format!("{rp}/caches/{i}");
-            if c.replicas < 1 {
+            if c.engine.replicates() && c.replicas < 1 {
                 out.push(ctx.finding(&RULE, &format!("{p}/replicas"), format!("cache `{}` has no replica", c.name), "no replica"));
+            }
+            if !c.engine.replicates() && stratoform_model::caches::shape(c).nodes < 2 {
+                let what = format!("Memcached cache `{}` has a single node, in one zone", c.name);
+                out.push(ctx.finding(&RULE, &format!("{p}/nodes"), what, "one node").with_help("set `nodes: 2` or more: the nodes spread across the zones (`cross-az`)"));
             }
             if single_zone(c.vpc.as_ref(), c.subnet_tier.as_ref()) {
                 out.push(ctx.finding(&RULE, &p, format!("cache `{}` is in a single-zone subnet tier", c.name), "single zone"));

@@ -12,14 +12,16 @@ pub const RULE: Rule = Rule {
     group: Group::Sec,
     severity: Severity::Error,
     production_only: false,
-    summary: "TLS listeners use a policy with TLS 1.2 or later; SaaS connections accept nothing older",
+    summary: "TLS listeners use a policy with TLS 1.2 or later; SaaS connections accept nothing older; caches encrypt in transit",
     checks: "The `sslPolicy` of every `TLS` and `HTTPS` listener of `regions[].loadBalancers[]` (the \
 default, `ELBSecurityPolicy-TLS13-1-2-2021-06`, passes), and the `tlsVersions` of \
-`regions[].externalDatabases[]`. A policy passes when its name says its minimum is TLS 1.2 or 1.3 \
+`regions[].externalDatabases[]`, and the version of every Memcached cache of `regions[].caches[]` \
+(ElastiCache serves Memcached over TLS from 1.6.12 on; Redis OSS and Valkey always use TLS). A policy passes when its name says its minimum is TLS 1.2 or 1.3 \
 (`TLS13-1-2`, `TLS13-1-3`, `TLS-1-2`, `FS-1-2`); the older named policies \
 (`ELBSecurityPolicy-2016-08`, `ELBSecurityPolicy-TLS-1-1-2017-01`, ...) accept TLS 1.0 or 1.1.",
     why: "TLS 1.0 and 1.1 are deprecated (RFC 8996), lack modern AEAD cipher suites and fail PCI DSS; \
-every client stratoform's platforms serve speaks TLS 1.2.",
+every client stratoform's platforms serve speaks TLS 1.2. A Memcached release before 1.6.12 sends every \
+key and value in clear text across the VPC.",
     failing: "listeners:\n  - port: 443\n    protocol: TLS\n    certificate: wildcard\n    sslPolicy: ELBSecurityPolicy-2016-08\n",
     fix: "Use a TLS 1.2+ policy, or drop `sslPolicy` for the default.",
     fixed: "listeners:\n  - port: 443\n    protocol: TLS\n    certificate: wildcard\n    sslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06\n",
@@ -61,6 +63,16 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
                         "below TLS 1.2",
                     ));
                 }
+            }
+        }
+    }
+    for (rp, r) in ctx.regions() {
+        for (i, c) in r.caches.iter().enumerate() {
+            if !stratoform_model::caches::shape(c).transit_encryption {
+                out.push(
+                    ctx.finding(&RULE, &format!("{rp}/caches/{i}/version"), format!("Memcached cache `{}` runs {}, which ElastiCache serves without TLS", c.name, c.version), "before 1.6.12")
+                        .with_help("choose Memcached 1.6.12 or later, such as `1.6.22`, which stratoform renders with encryption in transit"),
+                );
             }
         }
     }

@@ -271,6 +271,7 @@ pub fn prepare(file: &Path, env: &str, target: &Target, color: bool, verb: &str)
         envs,
         local: target.local,
         stacks: model.stacks.clone(),
+        workspaces: model.stack_workspaces(),
         step_limit: None,
     };
     if let Err(e) = run.prepare(&model.stacks, true) {

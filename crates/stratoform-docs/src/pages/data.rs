@@ -45,7 +45,14 @@ pub(crate) fn page(model: &Model) -> String {
             doc.h2(&format!("Caches ({})", r.name));
             let mut t = Table::new(&["Name", "Engine", "Version", "Node type", "Replicas", "Snapshots", "KMS key", "Purpose", "Spec"]);
             for (i, c) in r.caches.iter().enumerate() {
-                t.row(vec![c.name.to_string(), "ElastiCache Redis".into(), c.version.clone(), c.node_type.clone(), c.replicas.to_string(), c.snapshot_retention.to_string(), c.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string), c.purpose.clone().unwrap_or_default(), md(model, &p("caches", i))]);
+                let shape = stratoform_model::caches::shape(c);
+                let (replicas, snapshots, key) = if shape.engine.replicates() {
+                    (c.replicas.to_string(), c.snapshot_retention.to_string(), c.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string))
+                } else {
+                    let tls = if shape.transit_encryption { "TLS" } else { "no TLS (before 1.6.12)" };
+                    (format!("none: {} nodes across zones, port {}, {tls}", shape.nodes, shape.port), "none (Memcached)".into(), "none (no encryption at rest)".into())
+                };
+                t.row(vec![c.name.to_string(), cache_kind(c.engine).into(), c.version.clone(), c.node_type.clone(), replicas, snapshots, key, c.purpose.clone().unwrap_or_default(), md(model, &p("caches", i))]);
             }
             doc.table(&t);
         }
@@ -175,4 +182,13 @@ pub(crate) fn page(model: &Model) -> String {
         }
     }
     doc.finish()
+}
+
+/// What a cache is called in the docs.
+pub(crate) fn cache_kind(engine: stratoform_spec::CacheEngine) -> &'static str {
+    match engine {
+        stratoform_spec::CacheEngine::Redis => "ElastiCache Redis",
+        stratoform_spec::CacheEngine::Valkey => "ElastiCache Valkey",
+        stratoform_spec::CacheEngine::Memcached => "ElastiCache Memcached",
+    }
 }

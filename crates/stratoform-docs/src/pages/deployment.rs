@@ -55,12 +55,31 @@ pub(crate) fn page(model: &Model, graph: &Graph, diagram: &Diagram) -> String {
     doc.h2("Terraform state");
     let st = model.state_backend();
     let mut t = Table::new(&["Parameter", "Value", "Spec"]);
-    t.row(vec!["State bucket".into(), code(&st.bucket), md(model, "/state/bucket")]);
-    t.row(vec!["Lock table".into(), st.lock_table.as_deref().map_or_else(|| "none (locking off)".into(), code), md(model, "/state/lockTable")]);
-    t.row(vec!["Region".into(), st.region.clone(), md(model, "/state/region")]);
-    t.row(vec!["Key prefix".into(), code(&st.key_prefix), md(model, "/state/keyPrefix")]);
-    t.row(vec!["Encryption".into(), if st.kms { "KMS key of the bootstrap stack".into() } else { "SSE-S3".into() }, md(model, "/state/kms")]);
-    t.row(vec!["Noncurrent versions kept".into(), st.noncurrent_version_retention.to_string(), md(model, "/state/noncurrentVersionRetention")]);
+    if let Some(cloud) = &st.cloud {
+        t.row(vec!["Backend".into(), "HCP Terraform (`cloud` block)".into(), md(model, "/state/cloud")]);
+        t.row(vec!["Organization".into(), code(&cloud.organization), md(model, "/state/cloud/organization")]);
+        t.row(vec!["Host".into(), cloud.hostname.as_deref().map_or_else(|| "HCP Terraform".into(), code), md(model, "/state/cloud/hostname")]);
+        t.row(vec!["Project".into(), cloud.project.as_deref().map_or_else(|| "the organization's default".into(), code), md(model, "/state/cloud/project")]);
+        let selection = if cloud.by_name { "by name where a stack serves one scope, else by tags" } else { "by tags, `TF_WORKSPACE` picks one" };
+        t.row(vec!["Workspaces".into(), format!("`{}-<scope>-<stack>`, {selection}", st.key_prefix), md(model, "/state/cloud/workspaces")]);
+    } else {
+        t.row(vec!["State bucket".into(), code(&st.bucket), md(model, "/state/bucket")]);
+        let table = if st.locking() { "none".into() } else { "none (locking off)".into() };
+        t.row(vec!["Lock table".into(), st.lock_table.as_deref().map_or(table, code), md(model, "/state/lockTable")]);
+        if st.lockfile {
+            t.row(vec!["Lock file".into(), "S3 native locking (`use_lockfile`)".into(), md(model, "/state/lockWith")]);
+        }
+        t.row(vec!["Region".into(), st.region.clone(), md(model, "/state/region")]);
+        t.row(vec!["Key prefix".into(), code(&st.key_prefix), md(model, "/state/keyPrefix")]);
+        t.row(vec!["Encryption".into(), if st.kms { "KMS key of the bootstrap stack".into() } else { "SSE-S3".into() }, md(model, "/state/kms")]);
+        t.row(vec!["Noncurrent versions kept".into(), st.noncurrent_version_retention.to_string(), md(model, "/state/noncurrentVersionRetention")]);
+    }
+    // The version constraints, when the spec sets them (else the defaults in every stack's main.tf).
+    if !model.terraform_settings().is_default() {
+        let v = model.versions();
+        t.row(vec!["Terraform".into(), code(&v.terraform), md(model, "/terraform/requiredVersion")]);
+        t.row(vec!["AWS provider".into(), code(&v.aws_provider), md(model, "/terraform/awsProviderVersion")]);
+    }
     doc.table(&t);
     doc.h2("Waves");
     let mut t = Table::new(&["Wave", "Unit", "Kind", "Cluster", "After", "Why", "Spec"]);

@@ -189,7 +189,7 @@ pub(crate) fn page(model: &Model) -> String {
                 network(kind, d.name.as_str(), d.purpose.as_ref(), &d.allowed_from, format!("/regions/{ri}/databases/{di}"));
             }
             for (k, x) in region.caches.iter().enumerate() {
-                network("ElastiCache Redis", x.name.as_str(), x.purpose.as_ref(), &x.allowed_from, format!("/regions/{ri}/caches/{k}"));
+                network(super::data::cache_kind(x.engine), x.name.as_str(), x.purpose.as_ref(), &x.allowed_from, format!("/regions/{ri}/caches/{k}"));
             }
             for (k, x) in region.document_dbs.iter().enumerate() {
                 network("DocumentDB", x.name.as_str(), x.purpose.as_ref(), &x.allowed_from, format!("/regions/{ri}/documentDbs/{k}"));

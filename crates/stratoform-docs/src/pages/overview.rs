@@ -124,7 +124,13 @@ fn components(model: &Model, doc: &mut Doc) {
         add("RDS / Aurora", format!("{n} database(s)"), Some(ptr));
     }
     if let Some((n, ptr)) = first(&|r| r.caches.len(), "caches") {
-        add("ElastiCache", format!("{n} Redis replication group(s)"), Some(ptr));
+        let memcached = first(&|r| r.caches.iter().filter(|c| !c.engine.replicates()).count(), "caches").map_or(0, |(m, _)| m);
+        let what = match (n - memcached, memcached) {
+            (groups, 0) => format!("{groups} Redis replication group(s)"),
+            (0, m) => format!("{m} Memcached cluster(s)"),
+            (groups, m) => format!("{groups} Redis/Valkey replication group(s), {m} Memcached cluster(s)"),
+        };
+        add("ElastiCache", what, Some(ptr));
     }
     if let Some((n, ptr)) = first(&|r| r.document_dbs.len(), "documentDbs") {
         add("DocumentDB", format!("{n} cluster(s)"), Some(ptr));

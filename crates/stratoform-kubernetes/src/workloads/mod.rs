@@ -8,10 +8,12 @@
 //! - `controller`: the Deployment or StatefulSet: volumes, pod template and replicas
 //! - `placement`: node selectors, tolerations and zone spreading
 //! - `service`: the Service (load balancer, or headless for a StatefulSet)
+//! - `alb_ingress`: the Ingress of a workload exposed through an ALB
 //! - `scaling`: HorizontalPodAutoscaler, VerticalPodAutoscaler and PodDisruptionBudget
 //! - `network_policy`: the NetworkPolicy admitting the workload's callers
 
 mod account;
+mod alb_ingress;
 mod container;
 mod controller;
 mod network_policy;
@@ -47,6 +49,7 @@ pub fn build(ctx: &ClusterCtx<'_>) -> Vec<Manifest> {
         out.push(controller::controller(ctx, w, &sa));
         if !w.ports.is_empty() {
             out.push(service::service(ctx, w));
+            out.extend(alb_ingress::ingress(ctx, w));
         }
         if let Some(a) = &w.autoscaling {
             out.push(scaling::hpa(ctx, w, a));

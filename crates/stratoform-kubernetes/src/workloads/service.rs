@@ -1,7 +1,8 @@
-//! A workload's Service: a network load balancer when exposed, headless for a StatefulSet.
+//! A workload's Service: a network load balancer when exposed through an NLB (an ALB reaches it
+//! through the workload's Ingress), headless for a StatefulSet.
 
 use serde_json::{Value, json};
-use stratoform_spec::{Scheme, Workload, WorkloadKind};
+use stratoform_spec::{LoadBalancerType, Scheme, Workload, WorkloadKind};
 
 use super::{labels, protocol, selector};
 use crate::{Bundle, ClusterCtx, Manifest, Target, metadata};
@@ -30,6 +31,8 @@ pub(super) fn service(ctx: &ClusterCtx<'_>, w: &Workload) -> Manifest {
             v
         }).collect());
         match ctx.target {
+            // The ALB reaches the pods by IP through the Ingress; the Service stays in the cluster.
+            Target::Aws if e.kind == LoadBalancerType::Alb => {}
             Target::Aws => {
                 spec["type"] = json!("LoadBalancer");
                 spec["loadBalancerClass"] = json!("service.k8s.aws/nlb");

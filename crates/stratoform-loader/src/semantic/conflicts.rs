@@ -38,6 +38,12 @@ pub fn check(ctx: &mut Ctx<'_>) {
         }
         for (ci, c) in r.clusters.iter().enumerate() {
             let cp = format!("{rp}/clusters/{ci}");
+            if c.authentication_mode == Some(stratoform_spec::AuthenticationMode::ConfigMap) {
+                config_map_only(ctx, &cp, c);
+            }
+            if c.node_security_group == Some(stratoform_spec::NodeSecurityGroup::ClusterPrimary) && !c.node_pools.is_empty() {
+                both(ctx, &cp, "nodeSecurityGroup", "nodePools", "Karpenter's node class finds the dedicated node security group by its tag");
+            }
             for (si, s) in c.storage_classes.iter().enumerate() {
                 let sp = format!("{cp}/storageClasses/{si}");
                 match (s.provisioner, &s.file_system) {
@@ -117,7 +123,26 @@ fn workload(ctx: &mut Ctx<'_>, wp: &str, w: &Workload) {
     }
 }
 
-fn both(ctx: &mut Ctx<'_>, pointer: &str, a: &str, b: &str, why: &str) {
+/// A cluster authenticated through the `aws-auth` ConfigMap only has no access entries: what
+/// needs one (its `access` list, Karpenter's node role, self-managed nodes' role) cannot be made.
+fn config_map_only(ctx: &mut Ctx<'_>, pointer: &str, c: &stratoform_spec::Cluster) {
+    let needs_entries = [
+        ("access", !c.access.is_empty(), "its `access` entries"),
+        ("nodePools", !c.node_pools.is_empty(), "the access entry of Karpenter's node role"),
+        ("nodeGroups", c.node_groups.iter().any(|g| g.management == stratoform_spec::NodeManagement::SelfManaged), "the access entry of its self-managed nodes' role"),
+    ];
+    for (field, _, what) in needs_entries.into_iter().filter(|n| n.1) {
+        ctx.push(
+            Diagnostic::error(codes::CONFLICTING_FIELDS, format!("cluster `{}` authenticates through the `aws-auth` ConfigMap only and cannot have {what}", c.name))
+                .with_path(ctx.path(pointer))
+                .with_span(ctx.key_span(&format!("{pointer}/{field}")), format!("`{field}` needs access entries"))
+                .with_secondary(ctx.key_span(&format!("{pointer}/authenticationMode")), "`CONFIG_MAP` here")
+                .with_help("use `authenticationMode: API_AND_CONFIG_MAP` (the default) or `API`, which have access entries"),
+        );
+    }
+}
+
+pub(super) fn both(ctx: &mut Ctx<'_>, pointer: &str, a: &str, b: &str, why: &str) {
     ctx.push(
         Diagnostic::error(codes::CONFLICTING_FIELDS, format!("`{a}` and `{b}` cannot be set together"))
             .with_path(ctx.path(pointer))

@@ -27,10 +27,22 @@ impl<'a> Ctx<'a> {
     pub fn key_span(&self, pointer: &str) -> Option<Span> {
         span_of(&self.env.spans, pointer).map(|s| s.key.unwrap_or(s.value))
     }
+    /// Whether the spec writes a value at exactly this pointer (not a default).
+    pub fn written(&self, pointer: &str) -> bool {
+        self.env.spans.contains_key(pointer)
+    }
     /// Reports a finding at a pointer, with its code's severity (an error but for the codes
     /// declared warnings).
     pub fn error(&mut self, code: &str, pointer: &str, message: impl Into<String>, label: &str, help: impl Into<String>) {
         let d = Diagnostic::new(code, codes::severity(code), message)
+            .with_path(spec_path(pointer))
+            .with_span(self.span(pointer), label)
+            .with_help(help);
+        self.out.push(d);
+    }
+    /// Reports a warning at a pointer: accepted, but worth a second look.
+    pub fn warning(&mut self, code: &str, pointer: &str, message: impl Into<String>, label: &str, help: impl Into<String>) {
+        let d = Diagnostic::warning(code, message)
             .with_path(spec_path(pointer))
             .with_span(self.span(pointer), label)
             .with_help(help);

@@ -21,6 +21,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
             record_target(ctx, &format!("/edge/records/{i}/target"), t);
         }
     }
+    for (zi, zone) in p.edge.zones.iter().enumerate() {
+        if let Some(parent) = &zone.delegated_from {
+            delegation(ctx, &format!("/edge/zones/{zi}"), zone, parent);
+        }
+    }
     for (li, lb) in p.edge.cloudflare_load_balancers.iter().enumerate() {
         let lp = format!("/edge/cloudflareLoadBalancers/{li}");
         if !zones.contains(&lb.zone.as_str()) {
@@ -142,4 +147,45 @@ fn dedup(mut v: Vec<&str>) -> Vec<&str> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// A delegated sub-zone and its parent are public Route 53 zones stratoform creates in the same
+/// stack (the same `lifecycle`), where the NS record can read the sub-zone's name servers.
+fn delegation(ctx: &mut Ctx<'_>, zp: &str, zone: &stratoform_spec::DnsZone, parent: &stratoform_spec::DomainName) {
+    let at = format!("{zp}/delegatedFrom");
+    let created = |z: &stratoform_spec::DnsZone| z.provider == stratoform_spec::DnsProvider::Route53 && !z.private && z.managed.unwrap_or(true);
+    if !created(zone) {
+        ctx.error(
+            codes::CONFLICTING_FIELDS,
+            &at,
+            format!("zone `{}` is not a public Route 53 zone stratoform creates, so it has no name servers to delegate to", zone.domain),
+            "not delegable",
+            "remove `delegatedFrom`, or make the zone `provider: route53`, public and managed",
+        );
+        return;
+    }
+    let zones = &ctx.platform.edge.zones;
+    let Some(p) = zones.iter().find(|z| z.domain == *parent) else {
+        let known: Vec<String> = zones.iter().filter(|z| z.domain != zone.domain).map(|z| z.domain.to_string()).collect();
+        ctx.dangling(&at, "DNS zone", parent.as_str(), known.iter().map(String::as_str));
+        return;
+    };
+    let inside = zone.domain.as_str().strip_suffix(parent.as_str()).is_some_and(|head| head.ends_with('.'));
+    if !inside {
+        ctx.error(
+            codes::INVALID_VALUE,
+            &at,
+            format!("`{}` is not a sub-domain of `{parent}`", zone.domain),
+            "not the parent zone",
+            format!("name the zone `{}` is a sub-domain of", zone.domain),
+        );
+    } else if !created(p) || p.lifecycle != zone.lifecycle {
+        ctx.error(
+            codes::INVALID_VALUE,
+            &at,
+            format!("parent zone `{parent}` is not a public Route 53 zone created in the same stack as `{}`", zone.domain),
+            "another stack's zone",
+            "delegate from a public, managed Route 53 zone with the same `lifecycle`, or write the NS record by hand",
+        );
+    }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bounds;
+mod caches;
 mod catalogue;
 mod cluster_refs;
 mod conflicts;
@@ -21,6 +22,7 @@ mod ranges;
 mod references;
 mod region_refs;
 mod replication;
+mod state;
 mod transit;
 pub mod unique_names;
 
@@ -50,7 +52,9 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     transit::check(&mut ctx);
     replication::check(&mut ctx);
     databases::check(&mut ctx);
+    caches::check(&mut ctx);
     pull_through::check(&mut ctx);
     manual_steps::check(&mut ctx);
+    state::check(&mut ctx);
     ctx.into_diagnostics()
 }

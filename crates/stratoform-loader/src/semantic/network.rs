@@ -14,6 +14,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             let vp = format!("/regions/{ri}/vpcs/{vi}");
             host_bits(ctx, &format!("{vp}/cidr"), &vpc.cidr);
             acl_rules(ctx, &vp, vpc);
+            placement_knobs(ctx, &vp, vpc);
             for (zi, az) in vpc.azs.iter().enumerate() {
                 if az.region() != region.name.as_str() {
                     ctx.error(
@@ -171,6 +172,26 @@ fn connected_overlaps(ctx: &mut Ctx<'_>) {
                     .with_span(ctx.span(&a_ptr), "this block")
                     .with_secondary(ctx.span(&b_ptr), "overlaps this one")
                     .with_help("connected VPCs need disjoint blocks; renumber one of them"),
+            );
+        }
+    }
+}
+
+/// The tier of interface endpoints is a tier of the VPC, and only public tiers map public IPs.
+fn placement_knobs(ctx: &mut Ctx<'_>, vp: &str, vpc: &stratoform_spec::Vpc) {
+    if let Some(tier) = &vpc.endpoints.subnet_tier
+        && !vpc.subnets.contains_key(tier)
+    {
+        ctx.dangling(&format!("{vp}/endpoints/subnetTier"), "subnet tier", tier.as_str(), vpc.subnets.keys().map(|k| k.as_str()));
+    }
+    for (name, tier) in &vpc.subnets {
+        if tier.map_public_ip_on_launch == Some(true) && tier.kind != stratoform_spec::SubnetKind::Public {
+            ctx.error(
+                codes::CONFLICTING_FIELDS,
+                &format!("{vp}/subnets/{name}/mapPublicIpOnLaunch"),
+                format!("subnet tier `{name}` is not public and cannot give instances public IP addresses"),
+                "not a public tier",
+                "remove `mapPublicIpOnLaunch`, or set it on a `type: public` tier (the only one routed to the internet gateway)",
             );
         }
     }

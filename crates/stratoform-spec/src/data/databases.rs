@@ -1,5 +1,4 @@
-//! Databases: Aurora and RDS, ElastiCache, DocumentDB and SaaS databases reached from the
-//! clusters.
+//! Databases: Aurora and RDS, DocumentDB and SaaS databases reached from the clusters.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -88,39 +87,6 @@ impl DatabaseEngine {
             Self::AuroraMysql | Self::Mysql => 3306,
         }
     }
-}
-
-/// An ElastiCache Redis replication group.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Cache {
-    /// Name within the region.
-    pub name: Name,
-    /// Engine version. Example: `7.1`.
-    pub version: String,
-    /// Node type. Example: `cache.r6g.large`.
-    pub node_type: String,
-    /// Replicas per shard. Default: `1`.
-    #[serde(default = "crate::defaults::one")]
-    pub replicas: u32,
-    /// The VPC. Default: the region's first VPC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc: Option<Name>,
-    /// Subnet tier. Default: the VPC's first database tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnet_tier: Option<Name>,
-    /// Who may connect on port 6379.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allowed_from: Vec<String>,
-    /// Snapshot retention. Default: `7d`.
-    #[serde(default = "crate::defaults::seven_days")]
-    pub snapshot_retention: Duration,
-    /// The KMS key. Default: the AWS managed key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key: Option<Name>,
-    /// What it caches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
 }
 
 /// A DocumentDB cluster.

@@ -1,7 +1,8 @@
 //! Data and storage: databases, caches, DocumentDB, SaaS databases, S3, EFS, ECR, EBS snapshot
 //! schedules, storage classes and log groups.
 //!
-//! - `databases`: Aurora and RDS databases, caches, DocumentDB, SaaS databases
+//! - `databases`: Aurora and RDS databases, DocumentDB, SaaS databases
+//! - `caches`: ElastiCache (Redis OSS, Valkey, Memcached)
 //! - `buckets`: S3 buckets, lifecycle rules, replication
 //! - `file_systems`: EFS file systems and access points
 //! - `registries`: ECR repositories and pull-through caches
@@ -9,6 +10,7 @@
 //! - `logs`: CloudWatch log groups
 
 mod buckets;
+mod caches;
 mod databases;
 mod file_systems;
 mod logs;
@@ -16,6 +18,7 @@ mod registries;
 mod volumes;
 
 pub use buckets::*;
+pub use caches::*;
 pub use databases::*;
 pub use file_systems::*;
 pub use logs::*;

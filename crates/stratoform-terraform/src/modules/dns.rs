@@ -1,5 +1,6 @@
 //! `modules/dns`: Route 53 zones (public, or private with their VPC associations), records
-//! (literal or aliases of load balancers) and HTTPS health checks.
+//! (literal or aliases of load balancers), the NS records that delegate sub-zones, and HTTPS
+//! health checks.
 
 use crate::dsl::*;
 use crate::modules::Module;
@@ -27,6 +28,7 @@ pub fn module() -> Module {
             "Records by key: literal values, or an alias of a load balancer.",
             Some(obj::<&str>([])),
         ),
+        variable("delegations", "map(string)", "Sub-zones created here by domain, each with the zone (its parent) that gets their NS record.", Some(obj::<&str>([]))),
         variable("health_checks", "map(object({ fqdn = string, port = number, path = string }))", "HTTPS health checks by name.", Some(obj::<&str>([]))),
     ];
     let main = vec![
@@ -94,6 +96,19 @@ pub fn module() -> Module {
                         ),
                     ],
                 ),
+            ],
+        ),
+        // A sub-zone's name servers, in its parent: what makes resolvers find it.
+        block(
+            "resource",
+            &["aws_route53_record", "delegation"],
+            vec![
+                attr("for_each", ex("var.delegations")),
+                attr("zone_id", ex("local.zone_ids[each.value]")),
+                attr("name", ex("each.key")),
+                attr("type", s("NS")),
+                attr("ttl", n(172_800)),
+                attr("records", ex("aws_route53_zone.this[each.key].name_servers")),
             ],
         ),
         block(

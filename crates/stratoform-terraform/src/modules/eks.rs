@@ -43,6 +43,18 @@ pub fn module() -> Module {
             "Managed policies of the node IAM role besides the worker, CNI, ECR and SSM ones every node role carries, for node-level agents that use the role.",
             Some(list([])),
         ),
+        variable(
+            "nodes_use_cluster_security_group",
+            "bool",
+            "Whether the nodes use only the cluster security group EKS creates instead of the dedicated node group.",
+            Some(false.into()),
+        ),
+        variable(
+            "authentication_mode",
+            "string",
+            "How EKS authenticates IAM principals: API, API_AND_CONFIG_MAP or CONFIG_MAP (no access entries then).",
+            Some(s("API_AND_CONFIG_MAP")),
+        ),
         variable("node_security_group_tags", "map(string)", "Extra tags of the node security group (Karpenter's discovery tag).", Some(obj::<&str>([]))),
     ];
 
@@ -201,7 +213,7 @@ pub fn module() -> Module {
                     "access_config",
                     &[],
                     vec![
-                        attr("authentication_mode", s("API_AND_CONFIG_MAP")),
+                        attr("authentication_mode", ex("var.authentication_mode")),
                         attr("bootstrap_cluster_creator_admin_permissions", true),
                     ],
                 ),
@@ -272,7 +284,11 @@ pub fn module() -> Module {
         output("endpoint", "The API server endpoint.", ex("aws_eks_cluster.this.endpoint")),
         output("certificate_authority", "The cluster CA, base64-encoded.", ex("aws_eks_cluster.this.certificate_authority[0].data")),
         output("control_plane_security_group_id", "The control plane's security group.", ex("aws_security_group.control_plane.id")),
-        output("node_security_group_id", "The nodes' security group.", ex("aws_security_group.nodes.id")),
+        output(
+            "node_security_group_id",
+            "The nodes' security group: the dedicated one, or the cluster security group EKS creates.",
+            ex("var.nodes_use_cluster_security_group ? aws_eks_cluster.this.vpc_config[0].cluster_security_group_id : aws_security_group.nodes.id"),
+        ),
         output("oidc_provider_arn", "The IRSA OIDC provider's ARN.", ex("aws_iam_openid_connect_provider.this.arn")),
         output("oidc_issuer", "The OIDC issuer without its scheme, as trust conditions name it.", ex(r#"trimprefix(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://")"#)),
         // Node groups read the role after its access entry exists: a managed group created first

@@ -31,8 +31,10 @@ pub mod transit;
 pub mod transit_peering;
 pub mod vendor_endpoints;
 pub mod vendor_peering;
+pub mod web_acl;
 
 use hcl::structure::Structure;
+use stratoform_model::Versions;
 
 use crate::dsl::{attr, block, ex, obj, s, strs};
 
@@ -82,17 +84,13 @@ pub fn all() -> Vec<Module> {
         transit_peering::module(),
         vendor_endpoints::module(),
         vendor_peering::module(),
+        web_acl::module(),
     ]
 }
 
-/// The `hashicorp/aws` constraint: the 5.x line from 5.100 on (the version installed offline).
-pub const AWS_PROVIDER_VERSION: &str = "~> 5.100";
-/// The Terraform versions the output is written for.
-pub const TERRAFORM_VERSION: &str = ">= 1.6.0";
-
 /// `terraform { required_version, required_providers }` for a module.
-pub fn terraform_block(aliases: &[&str]) -> Structure {
-    let mut aws = vec![("source", s("hashicorp/aws")), ("version", s(AWS_PROVIDER_VERSION))];
+pub fn terraform_block(aliases: &[&str], versions: &Versions) -> Structure {
+    let mut aws = vec![("source", s("hashicorp/aws")), ("version", s(versions.aws_provider.clone()))];
     if !aliases.is_empty() {
         let list = aliases.iter().map(|a| format!("aws.{a}")).collect::<Vec<_>>().join(", ");
         aws.push(("configuration_aliases", ex(&format!("[{list}]"))));
@@ -100,7 +98,7 @@ pub fn terraform_block(aliases: &[&str]) -> Structure {
     block(
         "terraform",
         &[],
-        vec![attr("required_version", s(TERRAFORM_VERSION)), block("required_providers", &[], vec![attr("aws", obj(aws))])],
+        vec![attr("required_version", s(versions.terraform.clone())), block("required_providers", &[], vec![attr("aws", obj(aws))])],
     )
 }
 
@@ -170,10 +168,10 @@ pub fn name_tag(expr: &str) -> Structure {
 }
 
 impl Module {
-    /// The module's three files, by path under `terraform/`.
-    pub fn files(self, source: &str) -> Vec<(String, String)> {
+    /// The module's three files, by path under `terraform/`, written for `versions`.
+    pub fn files(self, source: &str, versions: &Versions) -> Vec<(String, String)> {
         let dir = format!("modules/{}", self.name);
-        let mut main = vec![terraform_block(self.aliases)];
+        let mut main = vec![terraform_block(self.aliases, versions)];
         main.extend(self.main);
         crate::checkov::annotate(crate::checkov::Scope::Module(self.name), &mut main);
         vec![

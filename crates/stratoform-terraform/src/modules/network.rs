@@ -13,8 +13,8 @@ pub fn module() -> Module {
         variable("cidr", "string", "The VPC's IPv4 block.", None),
         variable(
             "subnets",
-            "map(object({ cidr = string, az = string, tier = string, kind = string, tags = map(string) }))",
-            "Subnets keyed `<tier>-<zone>`: block, zone, tier name and kind (public, private, database or intra).",
+            "map(object({ cidr = string, az = string, tier = string, kind = string, tags = map(string), map_public_ip = optional(bool, false) }))",
+            "Subnets keyed `<tier>-<zone>`: block, zone, tier name and kind (public, private, database or intra), and whether instances launched in it get a public IPv4 address.",
             None,
         ),
         variable("nat_mode", "string", "NAT gateways: none, single (in the first zone) or perAz.", Some(s("single"))),
@@ -95,6 +95,7 @@ pub fn module() -> Module {
                 attr("vpc_id", ex("aws_vpc.this.id")),
                 attr("cidr_block", ex("each.value.cidr")),
                 attr("availability_zone", ex("each.value.az")),
+                attr("map_public_ip_on_launch", ex("each.value.map_public_ip")),
                 attr("tags", ex(r#"merge(each.value.tags, { Name = "${var.name}-${each.key}", Tier = each.value.tier })"#)),
             ],
         ),

@@ -92,14 +92,13 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         ],
     ));
 
-    b.module(
-        "dns",
-        "dns",
-        vec![
-            ("zones", ex("var.zones")),
-            ("records", ex(r#"{ for k, v in var.records : k => merge(v, { alias = null }) }"#)),
-        ],
-    );
+    let mut dns = vec![("zones", ex("var.zones")), ("records", ex(r#"{ for k, v in var.records : k => merge(v, { alias = null }) }"#))];
+    // Sub-zones delegated from a parent zone of the account, when any environment has one.
+    if models.iter().any(|m| !m.delegations(ZoneHome::Account).is_empty()) {
+        b.variables.push(variable("delegations", "map(string)", "Sub-zones by domain, each with the parent zone that gets their NS record.", Some(obj::<&str>([]))));
+        dns.push(("delegations", ex("var.delegations")));
+    }
+    b.module("dns", "dns", dns);
     b.main.push(block(
         "resource",
         &["aws_iam_openid_connect_provider", "this"],
@@ -180,6 +179,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
 /// The account-level values of the environments of one account, merged.
 fn values(models: &[&Model]) -> Vec<(String, Expression)> {
     let mut zones = Merged::default();
+    let mut delegations = Merged::default();
     let mut records = Merged::default();
     let mut oidc = Merged::default();
     let mut kms = Merged::default();
@@ -188,6 +188,9 @@ fn values(models: &[&Model]) -> Vec<(String, Expression)> {
     for m in models {
         for z in m.zones_of(ZoneHome::Account) {
             zones.add(z.domain.to_string(), obj([("comment", s(m.zone_comment(z)))]));
+        }
+        for (child, parent) in m.delegations(ZoneHome::Account) {
+            delegations.add(child, s(parent));
         }
         for r in m.literal_records(ZoneHome::Account) {
             let (k, v) = super::literal_record(r, vec![]);
@@ -237,6 +240,7 @@ fn values(models: &[&Model]) -> Vec<(String, Expression)> {
     };
     push("zones", zones.0);
     push("records", records.0);
+    push("delegations", delegations.0);
     push("oidc_providers", oidc.0);
     push("kms_keys", kms.0);
     push("ecr_repositories", ecr.into_expr());

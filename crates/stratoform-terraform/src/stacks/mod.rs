@@ -2,7 +2,8 @@
 //! region, edge records and Cloudflare. Each is a
 //! directory under `terraform/stacks/` with `main.tf`, `providers.tf`, `variables.tf`,
 //! `outputs.tf`, `backend.tf` and its tfvars. Stacks read each other through
-//! `terraform_remote_state` (S3, or local files for `stratoform up --local`), never hard-coded IDs.
+//! `terraform_remote_state` (S3 or HCP Terraform, or local files for `stratoform up --local`),
+//! never hard-coded IDs.
 
 pub mod account;
 pub mod bootstrap;
@@ -11,16 +12,16 @@ pub mod edge;
 pub mod environment;
 pub mod long_lived;
 pub mod policies;
+pub mod state;
 
 use std::collections::BTreeMap;
 
 use hcl::structure::Structure;
 use hcl::Expression;
-use stratoform_model::{Model, StateBackendNames};
+use stratoform_model::Model;
 
 use crate::dsl::*;
 use crate::file::tf_file;
-use crate::modules::{AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
 
 /// A root stack being built.
 #[derive(Default)]
@@ -99,14 +100,16 @@ impl StackBuilder {
         let mut files = Vec::new();
         let path = |f: &str| format!("stacks/{dir}/{f}");
         let first = models[0].0;
+        let versions = first.versions();
+        let first_state = first.state_backend();
 
         // Remote state reads.
         let mut main = vec![block(
             "terraform",
             &[],
             vec![
-                attr("required_version", s(TERRAFORM_VERSION)),
-                block("required_providers", &[], vec![attr("aws", obj([("source", s("hashicorp/aws")), ("version", s(AWS_PROVIDER_VERSION))]))]),
+                attr("required_version", s(versions.terraform.clone())),
+                block("required_providers", &[], vec![attr("aws", obj([("source", s("hashicorp/aws")), ("version", s(versions.aws_provider.clone()))]))]),
             ],
         )];
         if !self.reads.is_empty() {
@@ -123,8 +126,9 @@ impl StackBuilder {
                 vec![attr(
                     "remote_state",
                     ex(&format!(
-                        r#"{{ for name, scope in {} : name => var.state_backend == "s3" ? tomap({{ bucket = var.state_bucket, key = "${{var.state_key_prefix}}/${{scope}}/${{name}}/terraform.tfstate", region = var.state_region }}) : tomap({{ path = "${{var.local_state_dir}}/${{scope}}/${{name}}.tfstate" }}) }}"#,
-                        crate::printer::inline_pub(&scopes)
+                        "{{ for name, scope in {} : name => {} }}",
+                        crate::printer::inline_pub(&scopes),
+                        state::config_text(&first_state, "${scope}", "${name}")
                     )),
                 )],
             ));
@@ -132,7 +136,7 @@ impl StackBuilder {
                 main.push(block_owned(
                     "data",
                     vec!["terraform_remote_state".into(), ident(r)],
-                    vec![attr("backend", ex("var.state_backend")), attr("config", ex(&format!("local.remote_state[{r:?}]")))],
+                    vec![attr("backend", ex("var.state_backend")), attr("config", state::decoded(&first_state, &format!("local.remote_state[{r:?}]")))],
                 ));
             }
         }
@@ -163,6 +167,7 @@ impl StackBuilder {
         // Variables.
         let per_account = first.stacks.iter().any(|s| s.name == dir && s.per_account());
         let mut variables = common_variables(per_account);
+        variables.extend(state::variables(&first_state));
         variables.append(&mut self.variables);
         files.push((path("variables.tf"), tf_file(source, &format!("Root stack `{dir}`: inputs."), variables)));
         files.push((path("outputs.tf"), tf_file(source, &format!("Root stack `{dir}`: outputs other stacks read."), std::mem::take(&mut self.outputs))));
@@ -171,19 +176,10 @@ impl StackBuilder {
         let stack = first.stacks.iter().find(|s| s.name == dir);
         let per_account = stack.is_some_and(stratoform_model::Stack::per_account);
         let scope_of = |m: &Model| m.stacks.iter().find(|s| s.name == dir).map_or_else(|| m.env_name().to_owned(), |s| s.scope.clone());
-        let backend_body = |st: &StateBackendNames, scope: &str| {
-            let mut b = vec![
-                attr("bucket", s(st.bucket.clone())),
-                attr("key", s(st.key(scope, dir))),
-                attr("region", s(st.region.clone())),
-            ];
-            if let Some(t) = &st.lock_table {
-                b.push(attr("dynamodb_table", s(t.clone())));
-            }
-            b.push(attr("encrypt", true));
-            b
-        };
-        if shared {
+        let scopes: Vec<String> = models.iter().map(|(m, _)| scope_of(m)).collect();
+        if let Some((cloud, header)) = state::cloud_block(&first_state, dir, &scopes) {
+            files.push((path("backend.tf"), tf_file(source, &header, vec![cloud])));
+        } else if shared {
             let whose = if per_account { "account" } else { "environment" };
             files.push((
                 path("backend.tf"),
@@ -198,8 +194,8 @@ impl StackBuilder {
                 path("backend.tf"),
                 tf_file(
                     source,
-                    &format!("Root stack `{dir}`: state in S3 with DynamoDB locking."),
-                    vec![block("terraform", &[], vec![block("backend", &["s3"], backend_body(&first.state_backend(), &scope_of(first)))])],
+                    &format!("Root stack `{dir}`: state in S3 with {} locking.", lock_kind(&first_state)),
+                    vec![block("terraform", &[], vec![block("backend", &["s3"], state::s3_body(&first_state, &scope_of(first), dir))])],
                 ),
             ));
         }
@@ -215,9 +211,7 @@ impl StackBuilder {
             values.push(attr("account_scope", s(model.names.account_scope())));
             let tags = if per_account { model.names.account_tags() } else { model.names.tags.clone() };
             values.push(attr("default_tags", string_map(tags.iter())));
-            values.push(attr("state_bucket", s(st.bucket.clone())));
-            values.push(attr("state_region", s(st.region.clone())));
-            values.push(attr("state_key_prefix", s(st.key_prefix.clone())));
+            values.extend(state::values(&st));
             values.extend(extra.iter().map(|(k, v)| attr(k, v.clone())));
             let name = if shared { format!("{scope}.tfvars") } else { "terraform.tfvars".into() };
             let whose = if per_account {
@@ -227,8 +221,8 @@ impl StackBuilder {
                 format!("environment `{}`", model.env_name())
             };
             files.push((path(&name), tf_file(source, &format!("Root stack `{dir}`: values of {whose}."), values)));
-            if shared {
-                files.push((path(&format!("{scope}.s3.tfbackend")), tf_file(source, &format!("Root stack `{dir}`: state of {whose}."), backend_body(&st, &scope))));
+            if shared && st.cloud.is_none() {
+                files.push((path(&format!("{scope}.s3.tfbackend")), tf_file(source, &format!("Root stack `{dir}`: state of {whose}."), state::s3_body(&st, &scope, dir))));
             }
         }
         files
@@ -276,7 +270,18 @@ fn stack_region(model: &Model, dir: &str) -> String {
         .unwrap_or_else(|| model.primary_region().name.to_string())
 }
 
-/// Variables every stack has; `env` only in stacks applied per environment.
+/// What locks S3 state, for a backend file's header.
+fn lock_kind(st: &stratoform_model::StateBackendNames) -> &'static str {
+    match (st.lock_table.is_some(), st.lockfile) {
+        (true, false) => "DynamoDB",
+        (false, true) => "S3 native",
+        (true, true) => "DynamoDB and S3 native",
+        (false, false) => "no",
+    }
+}
+
+/// Variables every stack has besides the state's ([`state::variables`]); `env` only in stacks
+/// applied per environment.
 fn common_variables(per_account: bool) -> Vec<Structure> {
     let env = (!per_account).then(|| variable("env", "string", "The environment.", None));
     env.into_iter().chain([
@@ -284,11 +289,6 @@ fn common_variables(per_account: bool) -> Vec<Structure> {
         variable("region", "string", "The region of the default provider.", None),
         variable("account_id", "string", "The only account the providers may act in; null allows the caller's.", Some(Expression::Null)),
         variable("default_tags", "map(string)", "Tags on every resource.", Some(obj::<&str>([]))),
-        variable("state_backend", "string", "Where other stacks' state is read: s3, or local files (`stratoform up --local`).", Some(s("s3"))),
-        variable("state_bucket", "string", "The state bucket.", None),
-        variable("state_region", "string", "The state bucket's region.", None),
-        variable("state_key_prefix", "string", "The prefix of state keys.", None),
-        variable("local_state_dir", "string", "The directory of local state files, by scope (state_backend = local).", Some(s("../../.state"))),
     ])
     .collect()
 }

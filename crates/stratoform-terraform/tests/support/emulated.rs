@@ -108,6 +108,7 @@ pub fn local_run(root: PathBuf, state_dir: PathBuf, model: &Model, endpoint: &st
         envs,
         local: true,
         stacks: model.stacks.clone(),
+        workspaces: Vec::new(),
         // The largest step (unibeam's environment stack) takes minutes on a loaded two-core
         // machine; a step past this waits on an answer the emulator will not give.
         step_limit: Some(std::time::Duration::from_secs(20 * 60)),

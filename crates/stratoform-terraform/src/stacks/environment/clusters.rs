@@ -85,6 +85,12 @@ pub(super) fn clusters(c: &mut Ctx) {
         if !node_policies.is_empty() {
             eks_args.push(("node_role_policy_arns", strs(node_policies)));
         }
+        if cl.node_security_group == Some(stratoform_spec::NodeSecurityGroup::ClusterPrimary) {
+            eks_args.push(("nodes_use_cluster_security_group", true.into()));
+        }
+        if let Some(mode) = cl.authentication_mode {
+            eks_args.push(("authentication_mode", s(mode.as_api())));
+        }
         if karpenter {
             eks_args.push(("node_security_group_tags", obj([("karpenter.sh/discovery", s(name.clone()))])));
         }
@@ -115,57 +121,57 @@ pub(super) fn clusters(c: &mut Ctx) {
         for ng in &cl.node_groups {
             let ng_subnets = if ng.subnet_tier.is_some() { c.tier(&vpc, ng.subnet_tier.as_ref(), SubnetKind::Private) } else { subnets.clone() };
             let br = ng.bottlerocket.clone().unwrap_or(stratoform_spec::Bottlerocket { admin_container: false, control_container: true });
-            c.b.module(
-                &format!("ng_{id}_{}", ident(ng.name.as_str())),
-                "node-group",
-                vec![
-                    ("cluster_name", ex(&format!("{eks}.name"))),
-                    ("name", s(ng.name.to_string())),
-                    ("management", s(if ng.management == NodeManagement::Managed { "managed" } else { "selfManaged" })),
-                    ("ami_type", s(ng.ami_type.as_eks())),
-                    ("ami_ssm_parameter", s(ng.ami_type.image_parameter(&cl.version))),
-                    ("bootstrap", s(bootstrap_name(ng.ami_type.bootstrap()))),
-                    ("instance_types", strs(ng.instance_types.iter().map(|t| t.to_string()))),
-                    ("capacity_type", s(if ng.capacity_type == stratoform_spec::CapacityType::Spot { "SPOT" } else { "ON_DEMAND" })),
-                    ("min_size", n(ng.min as i64)),
-                    ("max_size", n(ng.max as i64)),
-                    ("desired_size", n(ng.desired_size() as i64)),
-                    ("subnet_ids", ng_subnets),
-                    ("security_group_ids", ex(&format!("[{eks}.node_security_group_id]"))),
-                    ("node_role_arn", ex(&format!("{eks}.node_role_arn"))),
-                    ("instance_profile", ex(&format!("{eks}.node_instance_profile"))),
-                    ("cluster_endpoint", ex(&format!("{eks}.endpoint"))),
-                    ("cluster_certificate_authority", ex(&format!("{eks}.certificate_authority"))),
-                    ("cluster_service_cidr", ex(&format!("{eks}.service_cidr"))),
-                    (
-                        "root_volume",
-                        obj([
-                            ("size_gib", n(ng.root_volume.size_gib as i64)),
-                            ("type", s(ng.root_volume.volume_type.as_str())),
-                            ("encrypted", ng.root_volume.encrypted.into()),
-                            ("iops", ng.root_volume.iops.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
-                            ("throughput", ng.root_volume.throughput.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
-                        ]),
-                    ),
-                    ("imdsv2_required", ng.metadata.imdsv2_required.into()),
-                    ("metadata_hop_limit", n(ng.metadata.hop_limit as i64)),
-                    ("labels", string_map(ng.labels.iter())),
-                    (
-                        "taints",
-                        list(ng.taints.iter().map(|t| {
-                            let effect = match t.effect {
-                                stratoform_spec::TaintEffect::NoSchedule => "NO_SCHEDULE",
-                                stratoform_spec::TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
-                                stratoform_spec::TaintEffect::NoExecute => "NO_EXECUTE",
-                            };
-                            obj([("key", s(t.key.clone())), ("value", t.value.clone().map(s).unwrap_or(Expression::Null)), ("effect", s(effect))])
-                        })),
-                    ),
-                    ("autoscaler", ng.autoscaler.into()),
-                    ("bottlerocket_admin_container", br.admin_container.into()),
-                    ("bottlerocket_control_container", br.control_container.into()),
-                ],
-            );
+            let mut ng_args = vec![
+                ("cluster_name", ex(&format!("{eks}.name"))),
+                ("name", s(ng.name.to_string())),
+                ("management", s(if ng.management == NodeManagement::Managed { "managed" } else { "selfManaged" })),
+                ("ami_type", s(ng.ami_type.as_eks())),
+                ("ami_ssm_parameter", s(ng.ami_type.image_parameter(&cl.version))),
+                ("bootstrap", s(bootstrap_name(ng.ami_type.bootstrap()))),
+                ("instance_types", strs(ng.instance_types.iter().map(|t| t.to_string()))),
+                ("capacity_type", s(if ng.capacity_type == stratoform_spec::CapacityType::Spot { "SPOT" } else { "ON_DEMAND" })),
+                ("min_size", n(ng.min as i64)),
+                ("max_size", n(ng.max as i64)),
+                ("desired_size", n(ng.desired_size() as i64)),
+                ("subnet_ids", ng_subnets),
+                ("security_group_ids", ex(&format!("[{eks}.node_security_group_id]"))),
+                ("node_role_arn", ex(&format!("{eks}.node_role_arn"))),
+                ("instance_profile", ex(&format!("{eks}.node_instance_profile"))),
+                ("cluster_endpoint", ex(&format!("{eks}.endpoint"))),
+                ("cluster_certificate_authority", ex(&format!("{eks}.certificate_authority"))),
+                ("cluster_service_cidr", ex(&format!("{eks}.service_cidr"))),
+                (
+                    "root_volume",
+                    obj([
+                        ("size_gib", n(ng.root_volume.size_gib as i64)),
+                        ("type", s(ng.root_volume.volume_type.as_str())),
+                        ("encrypted", ng.root_volume.encrypted.into()),
+                        ("iops", ng.root_volume.iops.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
+                        ("throughput", ng.root_volume.throughput.map(|x| n(x as i64)).unwrap_or(Expression::Null)),
+                    ]),
+                ),
+                ("imdsv2_required", ng.metadata.imdsv2_required.into()),
+                ("metadata_hop_limit", n(ng.metadata.hop_limit as i64)),
+                ("labels", string_map(ng.labels.iter())),
+                (
+                    "taints",
+                    list(ng.taints.iter().map(|t| {
+                        let effect = match t.effect {
+                            stratoform_spec::TaintEffect::NoSchedule => "NO_SCHEDULE",
+                            stratoform_spec::TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
+                            stratoform_spec::TaintEffect::NoExecute => "NO_EXECUTE",
+                        };
+                        obj([("key", s(t.key.clone())), ("value", t.value.clone().map(s).unwrap_or(Expression::Null)), ("effect", s(effect))])
+                    })),
+                ),
+                ("autoscaler", ng.autoscaler.into()),
+                ("bottlerocket_admin_container", br.admin_container.into()),
+                ("bottlerocket_control_container", br.control_container.into()),
+            ];
+            if let Some(v) = &ng.release_version {
+                ng_args.push(("release_version", s(v.to_string())));
+            }
+            c.b.module(&format!("ng_{id}_{}", ident(ng.name.as_str())), "node-group", ng_args);
         }
         // The EBS CSI driver creates the volumes of the cluster's StorageClasses: their keys exist
         // in this region and its role may use them.
@@ -299,6 +305,7 @@ pub(super) fn kubernetes_files(c: &mut Ctx, dirs: &BTreeMap<(String, String), St
                         AfterApply::FileSystemId(fs) => ex(&format!("module.efs_{}.id", ident(fs))),
                         AfterApply::AccessPointIds(fs) => ex(&format!("module.efs_{}.access_point_ids", ident(fs))),
                         AfterApply::KmsKeyArn(key) => c.kms(Some(key)),
+                        AfterApply::WebAclArn(cluster) => ex(&format!("module.waf_{}.arn", ident(cluster))),
                     };
                     (v.variable(), value)
                 })

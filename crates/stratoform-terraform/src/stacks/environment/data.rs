@@ -2,7 +2,7 @@
 //! node roles' access to the pull-through caches.
 
 use hcl::Expression;
-use stratoform_spec::{BucketEncryption, Lifecycle, SubnetKind};
+use stratoform_spec::{BucketEncryption, CacheEngine, Lifecycle, SubnetKind};
 
 use super::kms::CACHES_KEY;
 use super::Ctx;
@@ -111,32 +111,48 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
         for cache in &region.caches {
             let cvpc = c.vpc_name(cache.vpc.as_ref());
             let (groups, cidrs) = c.sources(&cvpc, &cache.allowed_from);
-            let kms = c.kms(cache.kms_key.as_ref().map(|k| k.as_str()));
-            // The AUTH token is encrypted by the cache's own key, else by the stack's.
-            let token_key = if kms == Expression::Null {
-                c.cache_key = true;
-                ex(CACHES_KEY)
+            let shape = stratoform_model::caches::shape(cache);
+            let mut fields = Vec::new();
+            // A Redis OSS cache leaves engine and port to the module's defaults.
+            if shape.engine != CacheEngine::Redis {
+                fields.push(("engine", s(shape.engine.as_str())));
+            }
+            fields.push(("engine_version", s(cache.version.clone())));
+            fields.push(("node_type", s(cache.node_type.clone())));
+            if shape.engine != CacheEngine::Redis {
+                fields.push(("port", n(shape.port as i64)));
+            }
+            if shape.engine.replicates() {
+                fields.push(("replicas", n(cache.replicas as i64)));
             } else {
-                kms.clone()
-            };
-            caches.push((
-                format!("{}-{}", c.prefix(), cache.name),
-                obj([
-                    ("engine_version", s(cache.version.clone())),
-                    ("node_type", s(cache.node_type.clone())),
-                    ("replicas", n(cache.replicas as i64)),
-                    ("subnet_ids", c.tier(&cvpc, cache.subnet_tier.as_ref(), SubnetKind::Database)),
-                    ("allowed_security_group_ids", obj(groups)),
-                    ("allowed_cidrs", strs(cidrs)),
-                    ("snapshot_retention_days", n(days(&cache.snapshot_retention) as i64)),
-                    ("kms_key_arn", kms),
-                    ("auth_secret_name", s(model.names.cache_auth_secret(cache.name.as_str()))),
-                    ("auth_kms_key_arn", token_key),
-                ]),
-            ));
+                fields.push(("nodes", n(shape.nodes as i64)));
+                fields.push(("parameter_group_name", shape.parameter_group.clone().map_or(Expression::Null, s)));
+                fields.push(("transit_encryption", shape.transit_encryption.into()));
+            }
+            fields.push(("subnet_ids", c.tier(&cvpc, cache.subnet_tier.as_ref(), SubnetKind::Database)));
+            fields.push(("allowed_security_group_ids", obj(groups)));
+            fields.push(("allowed_cidrs", strs(cidrs)));
+            if shape.engine.replicates() {
+                let kms = c.kms(cache.kms_key.as_ref().map(|k| k.as_str()));
+                // The AUTH token is encrypted by the cache's own key, else by the stack's.
+                let token_key = if kms == Expression::Null {
+                    c.cache_key = true;
+                    ex(CACHES_KEY)
+                } else {
+                    kms.clone()
+                };
+                fields.push(("snapshot_retention_days", n(days(&cache.snapshot_retention) as i64)));
+                fields.push(("kms_key_arn", kms));
+                fields.push(("auth_secret_name", s(model.names.cache_auth_secret(cache.name.as_str()))));
+                fields.push(("auth_kms_key_arn", token_key));
+            }
+            caches.push((format!("{}-{}", c.prefix(), cache.name), obj(fields)));
         }
         c.b.module("caches", "cache", vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))), ("caches", obj(caches))]);
         c.b.outputs.push(output("cache_auth_secret_arns", "The secrets holding the caches' AUTH tokens, by cache.", ex("module.caches.auth_secret_arns")));
+        if region.caches.iter().any(|x| !x.engine.replicates()) {
+            c.b.outputs.push(output("cache_configuration_endpoints", "The Memcached clusters' configuration endpoints, by cache.", ex("module.caches.configuration_endpoints")));
+        }
     }
     if !region.document_dbs.is_empty() {
         let vpc = c.vpc_name(region.document_dbs[0].vpc.as_ref());

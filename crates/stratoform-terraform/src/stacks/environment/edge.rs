@@ -198,6 +198,8 @@ fn zones(c: &mut Ctx) {
     } else {
         Vec::new()
     };
+    let delegations: Vec<(String, Expression)> =
+        if c.primary { model.delegations(ZoneHome::Environment).into_iter().map(|(child, parent)| (child, s(parent))).collect() } else { Vec::new() };
     if public.is_empty() && private.is_empty() && associations.is_empty() {
         return;
     }
@@ -205,7 +207,7 @@ fn zones(c: &mut Ctx) {
     remote_zones.dedup();
     let ids: Vec<(String, Expression)> = remote_zones.iter().filter_map(|d| c.zone_id(d).map(|id| (d.clone(), id))).collect();
     let mut args = Vec::new();
-    for (k, v) in [("zones", public), ("private_zones", private), ("associations", associations), ("records", records), ("zone_ids", ids)] {
+    for (k, v) in [("zones", public), ("private_zones", private), ("associations", associations), ("records", records), ("zone_ids", ids), ("delegations", delegations)] {
         if !v.is_empty() {
             args.push((k, obj(v)));
         }

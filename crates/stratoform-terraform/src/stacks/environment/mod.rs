@@ -16,6 +16,7 @@
 //! - `observability`: alarm topics, alarms and log groups.
 //! - `kms`: the stack's ephemeral KMS keys and the keys of its logs and caches.
 
+mod alb;
 mod clusters;
 mod connectivity;
 mod data;
@@ -161,6 +162,7 @@ fn build(model: &Model, region: &Region, dirs: &BTreeMap<(String, String), Strin
     let mut extra: Vec<(String, Expression)> = Vec::new();
     network::network(&mut c);
     clusters::clusters(&mut c);
+    alb::web_acls(&mut c);
     data::pull_through_access(&mut c);
     data::data_stores(&mut c, &mut extra);
     hosts::hosts(&mut c);

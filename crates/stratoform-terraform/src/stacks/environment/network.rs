@@ -28,6 +28,7 @@ pub(super) fn network(c: &mut Ctx) {
         let vpc_name = format!("{}-{}", c.prefix(), vpc.name);
         let subnets = obj(plan.tiers.iter().flat_map(|t| {
             let spec_tags = vpc.subnets.get(&t.name).map(|x| x.tags.clone()).unwrap_or_default();
+            let public_ip = vpc.subnets.get(&t.name).and_then(|x| x.map_public_ip_on_launch).unwrap_or(false);
             let clusters = &clusters;
             let discovery = &discovery;
             t.subnets.iter().map(move |sn| {
@@ -52,19 +53,23 @@ pub(super) fn network(c: &mut Ctx) {
                         }
                     }
                 }
-                (
-                    sn.key.clone(),
-                    obj([
-                        ("cidr", s(sn.cidr.to_string())),
-                        ("az", s(sn.az.to_string())),
-                        ("tier", s(t.name.to_string())),
-                        ("kind", s(serde_name(&t.kind))),
-                        ("tags", string_map(tags.iter())),
-                    ]),
-                )
+                let mut fields = vec![
+                    ("cidr", s(sn.cidr.to_string())),
+                    ("az", s(sn.az.to_string())),
+                    ("tier", s(t.name.to_string())),
+                    ("kind", s(serde_name(&t.kind))),
+                    ("tags", string_map(tags.iter())),
+                ];
+                if public_ip {
+                    fields.push(("map_public_ip", true.into()));
+                }
+                (sn.key.clone(), obj(fields))
             })
         }));
-        let endpoint_tier = plan.first_tier(SubnetKind::Private).or(plan.tiers.first()).map(|t| t.name.to_string()).unwrap_or_default();
+        let endpoint_tier = match &vpc.endpoints.subnet_tier {
+            Some(tier) => tier.to_string(),
+            None => plan.first_tier(SubnetKind::Private).or(plan.tiers.first()).map(|t| t.name.to_string()).unwrap_or_default(),
+        };
         let mut sgs = Vec::new();
         let mut rules = Vec::new();
         let mut cross = Vec::new();

@@ -66,6 +66,15 @@ resource "aws_route53_record" "this" {
   }
 }
 
+resource "aws_route53_record" "delegation" {
+  for_each = var.delegations
+  zone_id  = local.zone_ids[each.value]
+  name     = each.key
+  type     = "NS"
+  ttl      = 172800
+  records  = aws_route53_zone.this[each.key].name_servers
+}
+
 resource "aws_route53_health_check" "this" {
   for_each          = var.health_checks
   fqdn              = each.value.fqdn
