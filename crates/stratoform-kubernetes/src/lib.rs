@@ -52,6 +52,7 @@
 pub mod argocd;
 pub mod certificates;
 pub mod charts;
+mod chart_placement;
 pub mod checkov;
 pub mod context;
 pub mod efs;

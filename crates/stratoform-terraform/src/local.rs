@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 pub const SERVICES: &[&str] = &[
     "acm", "autoscaling", "cloudtrail", "cloudwatch", "dlm", "docdb", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2", "events",
     "globalaccelerator", "iam", "kms", "logs", "networkfirewall", "rds", "route53", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
+    "wafv2",
 ];
 
 /// Resource types the emulator cannot create, by module: each is planned but kept out of the
@@ -259,6 +260,7 @@ mod tests {
             ("aws_sns_", "sns"),
             ("aws_sqs_", "sqs"),
             ("aws_ssm_", "ssm"),
+            ("aws_wafv2_", "wafv2"),
         ];
         const EC2: &[&str] = &[
             "aws_ami", "aws_availability_zones", "aws_default_", "aws_ebs_", "aws_ec2_", "aws_eip", "aws_flow_log", "aws_instance",

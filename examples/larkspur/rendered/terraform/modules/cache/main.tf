@@ -2,7 +2,7 @@
 # Module `cache`: resources.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {
@@ -13,37 +13,44 @@ terraform {
 }
 
 locals {
-  group_rules = merge([for c, v in var.caches : { for g, id in v.allowed_security_group_ids : "${c}/${g}" => { cache = c, group = id } }]...)
-  cidr_rules  = merge([for c, v in var.caches : { for cidr in v.allowed_cidrs : "${c}/${cidr}" => { cache = c, cidr = cidr } }]...)
+  titles = {
+    redis     = "Redis"
+    valkey    = "Valkey"
+    memcached = "Memcached"
+  }
+  groups      = { for c, v in var.caches : c => v if v.engine != "memcached" }
+  memcached   = { for c, v in var.caches : c => v if v.engine == "memcached" }
+  group_rules = merge([for c, v in var.caches : { for g, id in v.allowed_security_group_ids : "${c}/${g}" => { cache = c, group = id, port = v.port, title = local.titles[v.engine] } }]...)
+  cidr_rules  = merge([for c, v in var.caches : { for cidr in v.allowed_cidrs : "${c}/${cidr}" => { cache = c, cidr = cidr, port = v.port, title = local.titles[v.engine] } }]...)
 }
 
 resource "aws_security_group" "this" {
   for_each    = var.caches
-  name        = "${each.key}-redis"
-  description = "Redis port of ${each.key} from named sources only"
+  name        = "${each.key}-${each.value.engine}"
+  description = "${local.titles[each.value.engine]} port of ${each.key} from named sources only"
   vpc_id      = var.vpc_id
   tags = {
-    Name = "${each.key}-redis"
+    Name = "${each.key}-${each.value.engine}"
   }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "from_groups" {
   for_each                     = local.group_rules
   security_group_id            = aws_security_group.this[each.value.cache].id
-  description                  = "Redis from a named source"
+  description                  = "${each.value.title} from a named source"
   ip_protocol                  = "tcp"
-  from_port                    = 6379
-  to_port                      = 6379
+  from_port                    = each.value.port
+  to_port                      = each.value.port
   referenced_security_group_id = each.value.group
 }
 
 resource "aws_vpc_security_group_ingress_rule" "from_cidrs" {
   for_each          = local.cidr_rules
   security_group_id = aws_security_group.this[each.value.cache].id
-  description       = "Redis from a peered block"
+  description       = "${each.value.title} from a peered block"
   ip_protocol       = "tcp"
-  from_port         = 6379
-  to_port           = 6379
+  from_port         = each.value.port
+  to_port           = each.value.port
   cidr_ipv4         = each.value.cidr
 }
 
@@ -54,22 +61,22 @@ resource "aws_elasticache_subnet_group" "this" {
 }
 
 data "aws_secretsmanager_random_password" "auth" {
-  for_each            = var.caches
+  for_each            = local.groups
   password_length     = 64
   exclude_punctuation = true
 }
 
 resource "aws_secretsmanager_secret" "auth" {
   #checkov:skip=CKV2_AWS_57:the AUTH token is set on the replication group by Terraform; a new token must reach the group with `auth_token_update_strategy` ROTATE while clients move over, which a rotation Lambda cannot coordinate with the group
-  for_each                = var.caches
+  for_each                = local.groups
   name                    = each.value.auth_secret_name
-  description             = "Redis AUTH token of ${each.key}"
+  description             = "${local.titles[each.value.engine]} AUTH token of ${each.key}"
   kms_key_id              = each.value.auth_kms_key_arn
   recovery_window_in_days = 0
 }
 
 resource "aws_secretsmanager_secret_version" "auth" {
-  for_each      = var.caches
+  for_each      = local.groups
   secret_id     = aws_secretsmanager_secret.auth[each.key].id
   secret_string = data.aws_secretsmanager_random_password.auth[each.key].random_password
 
@@ -80,16 +87,16 @@ resource "aws_secretsmanager_secret_version" "auth" {
 
 resource "aws_elasticache_replication_group" "this" {
   #checkov:skip=CKV2_AWS_50:failover and Multi-AZ are `replicas > 0`, which checkov does not evaluate; rule REL003 requires a replica for a production cache, and a development cache may run on one node
-  for_each                   = var.caches
+  for_each                   = local.groups
   replication_group_id       = each.key
-  description                = "Redis ${each.key}"
-  engine                     = "redis"
+  description                = "${local.titles[each.value.engine]} ${each.key}"
+  engine                     = each.value.engine
   engine_version             = each.value.engine_version
   node_type                  = each.value.node_type
   num_cache_clusters         = each.value.replicas + 1
   automatic_failover_enabled = each.value.replicas > 0
   multi_az_enabled           = each.value.replicas > 0
-  port                       = 6379
+  port                       = each.value.port
   subnet_group_name          = aws_elasticache_subnet_group.this[each.key].name
   security_group_ids         = [aws_security_group.this[each.key].id]
   at_rest_encryption_enabled = true
@@ -97,4 +104,19 @@ resource "aws_elasticache_replication_group" "this" {
   auth_token                 = aws_secretsmanager_secret_version.auth[each.key].secret_string
   kms_key_id                 = each.value.kms_key_arn
   snapshot_retention_limit   = each.value.snapshot_retention_days
+}
+
+resource "aws_elasticache_cluster" "this" {
+  for_each                   = local.memcached
+  cluster_id                 = each.key
+  engine                     = "memcached"
+  engine_version             = each.value.engine_version
+  node_type                  = each.value.node_type
+  num_cache_nodes            = each.value.nodes
+  az_mode                    = each.value.nodes > 1 ? "cross-az" : "single-az"
+  port                       = each.value.port
+  parameter_group_name       = each.value.parameter_group_name
+  subnet_group_name          = aws_elasticache_subnet_group.this[each.key].name
+  security_group_ids         = [aws_security_group.this[each.key].id]
+  transit_encryption_enabled = each.value.transit_encryption
 }

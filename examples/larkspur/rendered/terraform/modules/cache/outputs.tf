@@ -2,8 +2,13 @@
 # Module `cache`: outputs.
 
 output "primary_endpoints" {
-  description = "Primary endpoints by name."
+  description = "Primary endpoints of the replication groups by name."
   value       = { for k, v in aws_elasticache_replication_group.this : k => v.primary_endpoint_address }
+}
+
+output "configuration_endpoints" {
+  description = "Configuration endpoints (`host:port`, for node discovery) of the Memcached clusters by name."
+  value       = { for k, v in aws_elasticache_cluster.this : k => v.configuration_endpoint }
 }
 
 output "auth_secret_arns" {

@@ -8,16 +8,21 @@ variable "vpc_id" {
 
 variable "caches" {
   type = map(object({
+    engine                     = optional(string, "redis")
     engine_version             = string
     node_type                  = string
-    replicas                   = number
+    port                       = optional(number, 6379)
+    replicas                   = optional(number, 0)
+    nodes                      = optional(number, 1)
+    parameter_group_name       = optional(string)
+    transit_encryption         = optional(bool, true)
     subnet_ids                 = list(string)
     allowed_security_group_ids = map(string)
     allowed_cidrs              = list(string)
-    snapshot_retention_days    = number
+    snapshot_retention_days    = optional(number, 0)
     kms_key_arn                = optional(string)
-    auth_secret_name           = string
-    auth_kms_key_arn           = string
+    auth_secret_name           = optional(string)
+    auth_kms_key_arn           = optional(string)
   }))
-  description = "Replication groups by name."
+  description = "Caches by name: `engine` redis or valkey (a replication group of `replicas` plus a primary, with an AUTH token) or memcached (a cluster of `nodes`)."
 }

@@ -2,7 +2,7 @@
 # Module `dns`: resources.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {
@@ -64,6 +64,15 @@ resource "aws_route53_record" "this" {
       evaluate_target_health = true
     }
   }
+}
+
+resource "aws_route53_record" "delegation" {
+  for_each = var.delegations
+  zone_id  = local.zone_ids[each.value]
+  name     = each.key
+  type     = "NS"
+  ttl      = 172800
+  records  = aws_route53_zone.this[each.key].name_servers
 }
 
 resource "aws_route53_health_check" "this" {

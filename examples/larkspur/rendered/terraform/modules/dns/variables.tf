@@ -51,6 +51,12 @@ variable "records" {
   default     = {}
 }
 
+variable "delegations" {
+  type        = map(string)
+  description = "Sub-zones created here by domain, each with the zone (its parent) that gets their NS record."
+  default     = {}
+}
+
 variable "health_checks" {
   type = map(object({
     fqdn = string

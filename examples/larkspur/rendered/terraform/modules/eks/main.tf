@@ -2,7 +2,7 @@
 # Module `eks`: resources.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {
@@ -155,7 +155,7 @@ resource "aws_eks_cluster" "this" {
   }
 
   access_config {
-    authentication_mode                         = "API_AND_CONFIG_MAP"
+    authentication_mode                         = var.authentication_mode
     bootstrap_cluster_creator_admin_permissions = true
   }
 

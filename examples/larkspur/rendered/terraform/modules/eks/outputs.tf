@@ -27,8 +27,8 @@ output "control_plane_security_group_id" {
 }
 
 output "node_security_group_id" {
-  description = "The nodes' security group."
-  value       = aws_security_group.nodes.id
+  description = "The nodes' security group: the dedicated one, or the cluster security group EKS creates."
+  value       = var.nodes_use_cluster_security_group ? aws_eks_cluster.this.vpc_config[0].cluster_security_group_id : aws_security_group.nodes.id
 }
 
 output "oidc_provider_arn" {

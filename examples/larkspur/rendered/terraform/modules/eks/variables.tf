@@ -92,6 +92,18 @@ variable "node_role_policy_arns" {
   default     = []
 }
 
+variable "nodes_use_cluster_security_group" {
+  type        = bool
+  description = "Whether the nodes use only the cluster security group EKS creates instead of the dedicated node group."
+  default     = false
+}
+
+variable "authentication_mode" {
+  type        = string
+  description = "How EKS authenticates IAM principals: API, API_AND_CONFIG_MAP or CONFIG_MAP (no access entries then)."
+  default     = "API_AND_CONFIG_MAP"
+}
+
 variable "node_security_group_tags" {
   type        = map(string)
   description = "Extra tags of the node security group (Karpenter's discovery tag)."

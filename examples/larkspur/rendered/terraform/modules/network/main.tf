@@ -2,7 +2,7 @@
 # Module `network`: resources.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {
@@ -47,10 +47,11 @@ resource "aws_internet_gateway" "this" {
 }
 
 resource "aws_subnet" "this" {
-  for_each          = var.subnets
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = each.value.cidr
-  availability_zone = each.value.az
+  for_each                = var.subnets
+  vpc_id                  = aws_vpc.this.id
+  cidr_block              = each.value.cidr
+  availability_zone       = each.value.az
+  map_public_ip_on_launch = each.value.map_public_ip
   tags = merge(each.value.tags, {
     Name = "${var.name}-${each.key}"
     Tier = each.value.tier

@@ -13,13 +13,14 @@ variable "cidr" {
 
 variable "subnets" {
   type = map(object({
-    cidr = string
-    az   = string
-    tier = string
-    kind = string
-    tags = map(string)
+    cidr          = string
+    az            = string
+    tier          = string
+    kind          = string
+    tags          = map(string)
+    map_public_ip = optional(bool, false)
   }))
-  description = "Subnets keyed `<tier>-<zone>`: block, zone, tier name and kind (public, private, database or intra)."
+  description = "Subnets keyed `<tier>-<zone>`: block, zone, tier name and kind (public, private, database or intra), and whether instances launched in it get a public IPv4 address."
 }
 
 variable "nat_mode" {

@@ -2,7 +2,7 @@
 # Module `node-group`: resources.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {
@@ -122,6 +122,7 @@ resource "aws_eks_node_group" "this" {
   node_role_arn   = var.node_role_arn
   subnet_ids      = var.subnet_ids
   ami_type        = var.ami_type
+  release_version = var.release_version
   instance_types  = var.instance_types
   capacity_type   = var.capacity_type
   labels          = var.labels

@@ -22,6 +22,12 @@ variable "ami_type" {
   description = "The EKS AMI type, such as BOTTLEROCKET_x86_64."
 }
 
+variable "release_version" {
+  type        = string
+  description = "Managed groups: the AMI release, such as 1.33.0-20250704; null takes the latest at creation."
+  default     = null
+}
+
 variable "ami_ssm_parameter" {
   type        = string
   description = "The public SSM parameter holding the family's EKS image for the cluster's version (self-managed groups)."

@@ -2,7 +2,7 @@
 # Module `vendor-peering`: resources.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {

@@ -11,13 +11,19 @@ default_tags = {
   Platform   = "larkspur"
   Project    = "larkspur"
 }
-state_bucket     = "larkspur-staging-terraform-state"
-state_region     = "eu-west-1"
-state_key_prefix = "larkspur"
+state_organization = "larkspur-freight"
+state_hostname     = null
+state_key_prefix   = "larkspur"
 zones = {
   "larkspur.example.com" = {
     comment = "Public zone of the API and the portal; external-dns writes the records"
   }
+  "partners.larkspur.example.com" = {
+    comment = "Partner integration hostnames, delegated so the partner team can take it over"
+  }
+}
+delegations = {
+  "partners.larkspur.example.com" = "larkspur.example.com"
 }
 ecr_repositories = {
   eu-west-1 = {

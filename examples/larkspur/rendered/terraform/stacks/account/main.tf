@@ -2,7 +2,7 @@
 # Root stack `account`: module calls.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {
@@ -13,9 +13,10 @@ terraform {
 }
 
 module "dns" {
-  source  = "../../modules/dns"
-  zones   = var.zones
-  records = { for k, v in var.records : k => merge(v, { alias = null }) }
+  source      = "../../modules/dns"
+  zones       = var.zones
+  records     = { for k, v in var.records : k => merge(v, { alias = null }) }
+  delegations = var.delegations
 }
 
 resource "aws_iam_openid_connect_provider" "this" {

@@ -25,23 +25,24 @@ variable "default_tags" {
 
 variable "state_backend" {
   type        = string
-  description = "Where other stacks' state is read: s3, or local files (`stratoform up --local`)."
-  default     = "s3"
+  description = "Where other stacks' state is read: remote, or local files (`stratoform up --local`)."
+  default     = "remote"
 }
 
-variable "state_bucket" {
+variable "state_organization" {
   type        = string
-  description = "The state bucket."
+  description = "The HCP Terraform organization."
 }
 
-variable "state_region" {
+variable "state_hostname" {
   type        = string
-  description = "The state bucket's region."
+  description = "The Terraform Enterprise host; null for HCP Terraform."
+  default     = null
 }
 
 variable "state_key_prefix" {
   type        = string
-  description = "The prefix of state keys."
+  description = "The prefix of workspace names."
 }
 
 variable "local_state_dir" {
@@ -120,4 +121,10 @@ variable "pull_through_cache_credentials" {
   description = "Upstream registry credentials by pull-through cache prefix, for the caches with a `credential_secret_name`. Set by the pipeline (TF_VAR_pull_through_cache_credentials), never in tfvars."
   default     = {}
   sensitive   = true
+}
+
+variable "delegations" {
+  type        = map(string)
+  description = "Sub-zones by domain, each with the parent zone that gets their NS record."
+  default     = {}
 }

@@ -2,7 +2,7 @@
 # Root stack `integration-eu-west-1`: module calls.
 
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {
@@ -13,12 +13,12 @@ terraform {
 }
 
 locals {
-  remote_state = { for name, scope in { long-lived = var.env } : name => var.state_backend == "s3" ? tomap({ bucket = var.state_bucket, key = "${var.state_key_prefix}/${scope}/${name}/terraform.tfstate", region = var.state_region }) : tomap({ path = "${var.local_state_dir}/${scope}/${name}.tfstate" }) }
+  remote_state = { for name, scope in { long-lived = var.env } : name => var.state_backend == "remote" ? jsonencode({ hostname = var.state_hostname, organization = var.state_organization, workspaces = { name = "${var.state_key_prefix}-${scope}-${name}" } }) : jsonencode({ path = "${var.local_state_dir}/${scope}/${name}.tfstate" }) }
 }
 
 data "terraform_remote_state" "long_lived" {
   backend = var.state_backend
-  config  = local.remote_state["long-lived"]
+  config  = jsondecode(local.remote_state["long-lived"])
 }
 
 data "aws_caller_identity" "current" {}
@@ -92,6 +92,27 @@ module "network_main" {
         "kubernetes.io/role/internal-elb"                 = "1"
       }
     }
+    endpoints-eu-west-1a = {
+      cidr = "10.10.100.0/24"
+      az   = "eu-west-1a"
+      tier = "endpoints"
+      kind = "intra"
+      tags = {}
+    }
+    endpoints-eu-west-1b = {
+      cidr = "10.10.101.0/24"
+      az   = "eu-west-1b"
+      tier = "endpoints"
+      kind = "intra"
+      tags = {}
+    }
+    endpoints-eu-west-1c = {
+      cidr = "10.10.102.0/24"
+      az   = "eu-west-1c"
+      tier = "endpoints"
+      kind = "intra"
+      tags = {}
+    }
     database-eu-west-1a = {
       cidr = "10.10.200.0/24"
       az   = "eu-west-1a"
@@ -118,7 +139,7 @@ module "network_main" {
   internet_gateway    = true
   gateway_endpoints   = ["s3"]
   interface_endpoints = ["ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"]
-  endpoint_tier       = "private"
+  endpoint_tier       = "endpoints"
   flow_logs = {
     enabled        = true
     traffic        = "ALL"
@@ -147,6 +168,7 @@ module "eks_core" {
   cluster_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]
   log_kms_key_arn          = module.kms_logs.arn
   node_role_policy_arns    = ["arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"]
+  authentication_mode      = "API"
 }
 
 module "ng_core_general" {
@@ -185,6 +207,7 @@ module "ng_core_general" {
   autoscaler                     = true
   bottlerocket_admin_container   = false
   bottlerocket_control_container = true
+  release_version                = "1.33.0-20250704"
 }
 
 resource "aws_iam_policy" "policy_cluster_autoscaler" {
@@ -545,6 +568,20 @@ module "caches" {
       kms_key_arn             = data.terraform_remote_state.long_lived.outputs.kms_key_arns["data"]
       auth_secret_name        = "larkspur/integration/redis/sessions/auth-token"
       auth_kms_key_arn        = data.terraform_remote_state.long_lived.outputs.kms_key_arns["data"]
+    }
+    larkspur-integration-pages = {
+      engine               = "memcached"
+      engine_version       = "1.6.22"
+      node_type            = "cache.r7g.large"
+      port                 = 11211
+      nodes                = 3
+      parameter_group_name = "default.memcached1.6"
+      transit_encryption   = true
+      subnet_ids           = module.network_main.tier_subnet_ids["database"]
+      allowed_security_group_ids = {
+        cluster-core = module.eks_core.node_security_group_id
+      }
+      allowed_cidrs = []
     }
   }
 }

@@ -13,9 +13,9 @@ default_tags = {
   Platform    = "larkspur"
   Project     = "larkspur"
 }
-state_bucket     = "larkspur-staging-terraform-state"
-state_region     = "eu-west-1"
-state_key_prefix = "larkspur"
+state_organization = "larkspur-freight"
+state_hostname     = null
+state_key_prefix   = "larkspur"
 kms_keys = {
   data = {
     alias                = "larkspur-staging-data"

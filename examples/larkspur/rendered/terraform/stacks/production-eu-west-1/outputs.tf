@@ -31,6 +31,11 @@ output "cache_auth_secret_arns" {
   value       = module.caches.auth_secret_arns
 }
 
+output "cache_configuration_endpoints" {
+  description = "The Memcached clusters' configuration endpoints, by cache."
+  value       = module.caches.configuration_endpoints
+}
+
 output "kubernetes_files" {
   description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
   value = {

@@ -30,23 +30,24 @@ variable "default_tags" {
 
 variable "state_backend" {
   type        = string
-  description = "Where other stacks' state is read: s3, or local files (`stratoform up --local`)."
-  default     = "s3"
+  description = "Where other stacks' state is read: remote, or local files (`stratoform up --local`)."
+  default     = "remote"
 }
 
-variable "state_bucket" {
+variable "state_organization" {
   type        = string
-  description = "The state bucket."
+  description = "The HCP Terraform organization."
 }
 
-variable "state_region" {
+variable "state_hostname" {
   type        = string
-  description = "The state bucket's region."
+  description = "The Terraform Enterprise host; null for HCP Terraform."
+  default     = null
 }
 
 variable "state_key_prefix" {
   type        = string
-  description = "The prefix of state keys."
+  description = "The prefix of workspace names."
 }
 
 variable "local_state_dir" {
