@@ -18,12 +18,15 @@
 //!   synced, an installed chart, or the cluster itself;
 //! - [`edge`]: every load balancer the edge stack looks up by name is one a synced Gateway,
 //!   Service or chart value asks the AWS Load Balancer Controller for;
+//! - [`alb`]: every host an ALB Ingress serves over TLS is covered by an ACM certificate the
+//!   environment creates in the cluster's region.
 //! - [`docs`]: every DNS zone, DNS record and pull-through cache the docs show is created by a
 //!   stack the environment applies.
 //!
 //! The spec (through the model) gives only the environments, each environment's stack order,
 //! and the spec line a finding maps to.
 
+pub mod alb;
 pub mod argocd;
 pub mod aws;
 pub mod docs;
@@ -85,6 +88,7 @@ pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
     kube::prove(tree, &gitops, &mut findings, &mut links);
     refs::prove(tree, &gitops.clusters, &mut findings, &mut links);
     edge::prove(tree, &env, &created, &gitops, &mut findings, &mut links);
+    alb::prove(tree, &env, &created, &gitops, &mut findings, &mut links);
     docs::prove(tree, &env, &created, &mut findings, &mut links);
     for f in &mut findings {
         f.environment = env.clone();

@@ -15,8 +15,13 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The findings of environment `dev` after `break_it` ran over a copy of the example's tree.
 fn findings_after(name: &str, break_it: impl FnOnce(&Path)) -> Vec<(String, String, String)> {
+    findings_in_env_after(name, "dev", break_it)
+}
+
+/// The findings of environment `env` after `break_it` ran over a copy of the example's tree.
+fn findings_in_env_after(name: &str, env: &str, break_it: impl FnOnce(&Path)) -> Vec<(String, String, String)> {
     let loaded = stratoform_loader::load_file(&example(name).join("platform.yaml")).expect("loads");
-    let models = Model::resolve_all(&loaded, Some("dev")).expect("resolves");
+    let models = Model::resolve_all(&loaded, Some(env)).expect("resolves");
     let dir = tempfile::tempdir().expect("tempdir");
     copy_dir(&example(name).join("rendered"), dir.path());
     let before = stratoform_verify::verify_dir(&models, dir.path()).expect("reads");
@@ -227,4 +232,23 @@ fn a_secret_provider_class_synced_after_the_chart_that_mounts_it() {
     let app = "kubernetes/eks/overlays/dev/argocd/chain/application-cert-manager.yaml";
     assert_only(&found, "VFY021", app);
     assert!(found[0].2.contains("same or a later wave"), "{found:?}");
+}
+
+#[test]
+fn an_alb_host_no_certificate_covers() {
+    let file = "kubernetes/core/overlays/production/ns-shipping/ingress-shipment-api.yaml";
+    let found = findings_in_env_after("larkspur", "production", |d| edit(d, file, "- api.larkspur.example.com", "- api.larkspur.example.org"));
+    assert_only(&found, "VFY006", file);
+    assert!(found[0].2.contains("`api.larkspur.example.org`"), "{found:?}");
+}
+
+#[test]
+fn a_certificate_that_no_longer_covers_the_alb_hosts() {
+    let stack = "terraform/stacks/production-eu-west-1/main.tf";
+    let found = findings_in_env_after("larkspur", "production", |d| edit(d, stack, r#"domain             = "*.larkspur.example.com""#, r#"domain             = "*.api.larkspur.example.com""#));
+    let files: Vec<&str> = found.iter().map(|(c, f, _)| {
+        assert_eq!(c, "VFY006", "{found:?}");
+        f.as_str()
+    }).collect();
+    assert_eq!(files, ["kubernetes/core/overlays/production/ns-shipping/ingress-partner-portal.yaml", "kubernetes/core/overlays/production/ns-shipping/ingress-shipment-api.yaml"]);
 }

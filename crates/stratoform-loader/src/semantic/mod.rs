@@ -2,6 +2,7 @@
 //! references, overlaps, ranges, catalog facts. Each check lives in its own file.
 
 mod accounts;
+mod alb;
 mod bounds;
 mod caches;
 mod catalogue;
@@ -53,6 +54,7 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     replication::check(&mut ctx);
     databases::check(&mut ctx);
     caches::check(&mut ctx);
+    alb::check(&mut ctx);
     pull_through::check(&mut ctx);
     manual_steps::check(&mut ctx);
     state::check(&mut ctx);

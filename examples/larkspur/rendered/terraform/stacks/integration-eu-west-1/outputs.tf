@@ -26,6 +26,11 @@ output "eks_core_oidc_provider_arn" {
   value       = module.eks_core.oidc_provider_arn
 }
 
+output "waf_core_arn" {
+  description = "The ARN of cluster `core`'s web ACL (the AWS Load Balancer Controller's `wafv2AclArn`)."
+  value       = module.waf_core.arn
+}
+
 output "cache_auth_secret_arns" {
   description = "The secrets holding the caches' AUTH tokens, by cache."
   value       = module.caches.auth_secret_arns
@@ -36,11 +41,22 @@ output "cache_configuration_endpoints" {
   value       = module.caches.configuration_endpoints
 }
 
+output "cert_public_arn" {
+  description = "The `public` certificate's ARN."
+  value       = module.cert_public.arn
+}
+
+output "cert_public_validation_records" {
+  description = "DNS validation records of `public` (for a zone outside Route 53)."
+  value       = module.cert_public.validation_records
+}
+
 output "kubernetes_files" {
   description = "Kubernetes files whose values exist only after this apply, by path in the rendered tree (`stratoform up` writes them there)."
   value = {
     "kubernetes/core/overlays/integration/terraform-values/aws-load-balancer-controller.yaml" = templatefile("${path.module}/../../../kubernetes/core/overlays/integration/terraform-values/aws-load-balancer-controller.yaml.tftpl", {
       network_main_vpc_id = module.network_main.vpc_id
+      waf_core_arn        = module.waf_core.arn
     })
   }
 }

@@ -13,7 +13,12 @@ terraform {
 }
 
 locals {
-  remote_state = { for name, scope in { long-lived = var.env } : name => var.state_backend == "remote" ? jsonencode({ hostname = var.state_hostname, organization = var.state_organization, workspaces = { name = "${var.state_key_prefix}-${scope}-${name}" } }) : jsonencode({ path = "${var.local_state_dir}/${scope}/${name}.tfstate" }) }
+  remote_state = { for name, scope in { account = var.account_scope, long-lived = var.env } : name => var.state_backend == "remote" ? jsonencode({ hostname = var.state_hostname, organization = var.state_organization, workspaces = { name = "${var.state_key_prefix}-${scope}-${name}" } }) : jsonencode({ path = "${var.local_state_dir}/${scope}/${name}.tfstate" }) }
+}
+
+data "terraform_remote_state" "account" {
+  backend = var.state_backend
+  config  = jsondecode(local.remote_state["account"])
 }
 
 data "terraform_remote_state" "long_lived" {
@@ -530,6 +535,14 @@ module "addons_core" {
   access_entries = {}
 }
 
+module "waf_core" {
+  source              = "../../modules/web-acl"
+  name                = "larkspur-production-core-alb"
+  managed_rule_groups = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"]
+  rate_limit          = 2000
+  log_kms_key_arn     = module.kms_logs.arn
+}
+
 module "db_shipments" {
   source         = "../../modules/database"
   name           = "larkspur-production-shipments"
@@ -604,6 +617,15 @@ module "document_dbs" {
       kms_key_arn           = data.terraform_remote_state.long_lived.outputs.kms_key_arns["data"]
     }
   }
+}
+
+module "cert_public" {
+  #checkov:skip=CKV2_AWS_71:the spec issues `public` for `*.larkspur.example.com` (`certificates[].domain`): one certificate for the hosts behind a shared ingress, validated through DNS
+  source             = "../../modules/certificate"
+  domain             = "*.larkspur.example.com"
+  sans               = []
+  route53_validation = true
+  zone_id            = data.terraform_remote_state.account.outputs.zone_ids["larkspur.example.com"]
 }
 
 module "kms_logs" {

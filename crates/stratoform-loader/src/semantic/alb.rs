@@ -1,0 +1,112 @@
+//! ALBs of the AWS Load Balancer Controller: a workload exposed with `expose.type: alb` needs the
+//! controller's chart in its cluster (nothing else turns an Ingress into an ALB); `host`, `path`
+//! and `group` are ALB settings, refused on an NLB where they would be dropped; a path is a prefix
+//! starting with `/`. The cluster's `albIngress` names an ELB TLS policy, AWS managed rule groups
+//! (each once, as WAF keys rules by name) and a rate limit WAF accepts (10 to 2,000,000,000 requests
+//! per IP in 5 minutes).
+
+use stratoform_diagnostics::codes;
+use stratoform_spec::{Cluster, LoadBalancerType};
+
+use super::Ctx;
+
+/// The chart that creates ALBs from Ingresses.
+const CONTROLLER_CHART: &str = "aws-load-balancer-controller";
+/// WAF's bounds of a rate-based rule's limit.
+const RATE_LIMIT: (u64, u64) = (10, 2_000_000_000);
+
+/// Runs the ALB checks.
+pub fn check(ctx: &mut Ctx<'_>) {
+    let p = ctx.platform;
+    for (ri, region) in p.regions.iter().enumerate() {
+        for (ci, c) in region.clusters.iter().enumerate() {
+            let at = format!("/regions/{ri}/clusters/{ci}");
+            workloads(ctx, &at, c);
+            settings(ctx, &at, c);
+        }
+    }
+}
+
+fn workloads(ctx: &mut Ctx<'_>, at: &str, c: &Cluster) {
+    let has_controller = c.charts.iter().any(|h| h.chart_name() == CONTROLLER_CHART);
+    for (wi, w) in c.workloads.iter().enumerate() {
+        let Some(e) = &w.expose else { continue };
+        let pointer = format!("{at}/workloads/{wi}/expose");
+        if e.kind == LoadBalancerType::Alb {
+            if !has_controller {
+                ctx.error(
+                    codes::DANGLING_REFERENCE,
+                    &format!("{pointer}/type"),
+                    format!("workload `{}` is exposed through an ALB, and cluster `{}` does not install the AWS Load Balancer Controller", w.name, c.name),
+                    "no controller to create it",
+                    format!("add the `{CONTROLLER_CHART}` chart to the cluster's `charts` (with a role for its service account), or expose the workload with `type: nlb`"),
+                );
+            }
+            if let Some(path) = e.path.as_deref().filter(|p| !p.starts_with('/')) {
+                ctx.error(codes::INVALID_FORMAT, &format!("{pointer}/path"), format!("the path `{path}` does not start with `/`"), "not a path prefix", format!("write it as `/{path}`"));
+            }
+            continue;
+        }
+        for (key, set) in [("host", e.host.is_some()), ("path", e.path.is_some()), ("group", e.group.is_some())] {
+            if set && ctx.written(&format!("{pointer}/{key}")) {
+                ctx.error(
+                    codes::CONFLICTING_FIELDS,
+                    &format!("{pointer}/{key}"),
+                    format!("`{key}` is an ALB setting; workload `{}` is exposed through an NLB, which would drop it", w.name),
+                    "ALB only",
+                    format!("set `type: alb` to route by host and path, or remove `{key}`"),
+                );
+            }
+        }
+    }
+}
+
+fn settings(ctx: &mut Ctx<'_>, at: &str, c: &Cluster) {
+    let Some(alb) = &c.alb_ingress else { return };
+    let at = format!("{at}/albIngress");
+    if !alb.ssl_policy.starts_with("ELBSecurityPolicy-") {
+        ctx.error(
+            codes::INVALID_FORMAT,
+            &format!("{at}/sslPolicy"),
+            format!("`{}` is not an ELB security policy", alb.ssl_policy),
+            "not an ELB policy name",
+            "name a predefined policy such as `ELBSecurityPolicy-TLS13-1-2-2021-06` (`aws elbv2 describe-ssl-policies` lists them)",
+        );
+    }
+    let Some(acl) = &alb.web_acl else { return };
+    let mut seen: Vec<&str> = Vec::new();
+    for (gi, g) in acl.managed_rule_groups.iter().enumerate() {
+        let pointer = format!("{at}/webAcl/managedRuleGroups/{gi}");
+        let well_formed = g.strip_prefix("AWSManagedRules").is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if !well_formed {
+            ctx.error(
+                codes::INVALID_FORMAT,
+                &pointer,
+                format!("`{g}` is not the name of an AWS managed rule group"),
+                "not an AWS managed rule group",
+                "name one such as `AWSManagedRulesCommonRuleSet` (`aws wafv2 list-available-managed-rule-groups --scope REGIONAL` lists them)",
+            );
+        } else if seen.contains(&g.as_str()) {
+            ctx.error(codes::DUPLICATE_NAME, &pointer, format!("rule group `{g}` is listed twice"), "listed before", "list each rule group once; WAF names a rule after its group");
+        }
+        seen.push(g);
+    }
+    if acl.managed_rule_groups.is_empty() && acl.rate_limit.is_none() {
+        ctx.error(
+            codes::EMPTY_LIST,
+            &format!("{at}/webAcl/managedRuleGroups"),
+            "the web ACL has no rule group and no rate limit: it would allow every request",
+            "no rules",
+            "keep the default rule groups (remove `managedRuleGroups`), list some, or set `rateLimit`",
+        );
+    }
+    if let Some(limit) = acl.rate_limit.filter(|l| !(RATE_LIMIT.0..=RATE_LIMIT.1).contains(l)) {
+        ctx.error(
+            codes::OUT_OF_RANGE,
+            &format!("{at}/webAcl/rateLimit"),
+            format!("WAF takes a rate limit of {} to {} requests per IP in 5 minutes, not {limit}", RATE_LIMIT.0, RATE_LIMIT.1),
+            "out of range",
+            "set `rateLimit` between 10 and 2000000000",
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! ALB links: every host an Ingress of the AWS Load Balancer Controller serves over TLS is covered
+//! by an ACM certificate that a stack of the environment creates in the cluster's region. The
+//! controller finds the certificate from the Ingress's TLS hosts (certificate discovery); with no
+//! certificate covering a host it cannot build the HTTPS listener, and the Ingress never gets an
+//! address.
+
+use serde_json::Value;
+
+use crate::finding::{self, Finding};
+use crate::gitops::GitOps;
+use crate::hcl_eval::{Created, V};
+use crate::tree::Tree;
+use crate::Links;
+
+/// The chart of the AWS Load Balancer Controller.
+const CONTROLLER_CHART: &str = "aws-load-balancer-controller";
+
+/// Whether the certificate name `name` (exact, or a `*.` wildcard of one label) covers `host`.
+pub fn covers(name: &str, host: &str) -> bool {
+    let (name, host) = (name.trim_end_matches('.').to_ascii_lowercase(), host.trim_end_matches('.').to_ascii_lowercase());
+    match name.strip_prefix("*.") {
+        Some(parent) => host.split_once('.').is_some_and(|(label, rest)| !label.is_empty() && label != "*" && rest == parent) || host == name,
+        None => host == name,
+    }
+}
+
+/// The names a created certificate covers: its domain and its subject alternative names.
+fn names(c: &Created) -> Vec<String> {
+    let mut out: Vec<String> = c.attr("domain_name").into_iter().collect();
+    if let Some(V::List(sans)) = c.attrs.get("subject_alternative_names") {
+        out.extend(sans.iter().filter_map(V::as_str));
+    }
+    out
+}
+
+/// The region the controller of a cluster runs for (its chart's `region` value), when set.
+fn controller_region(gitops_cluster: &crate::gitops::Cluster) -> Option<String> {
+    gitops_cluster.apps.iter().flat_map(|a| &a.sources).find(|s| s.chart.as_deref() == Some(CONTROLLER_CHART)).and_then(|s| s.values.get("region").and_then(Value::as_str).map(str::to_owned))
+}
+
+/// Proves the ALB links of one environment.
+pub fn prove(tree: &Tree, env: &str, created: &[Created], gitops: &GitOps, findings: &mut Vec<Finding>, links: &mut Links) {
+    let certificates: Vec<&Created> = created.iter().filter(|c| c.rtype == "aws_acm_certificate").collect();
+    for cluster in &gitops.clusters {
+        let region = controller_region(cluster);
+        for obj in cluster.objects.iter().filter(|o| o.doc.kind() == "Ingress") {
+            let spec = &obj.doc.value["spec"];
+            if spec["ingressClassName"].as_str() != Some("alb") {
+                continue;
+            }
+            let hosts = spec["tls"].as_array().into_iter().flatten().flat_map(|t| t["hosts"].as_array().into_iter().flatten()).filter_map(Value::as_str);
+            for host in hosts {
+                *links.entry("alb").or_default() += 1;
+                let in_region = |c: &&&Created| region.as_ref().is_none_or(|r| c.region.as_ref().is_none_or(|cr| cr == r));
+                if certificates.iter().filter(in_region).any(|c| names(c).iter().any(|n| covers(n, host))) {
+                    continue;
+                }
+                let name = obj.doc.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?");
+                let at = region.as_deref().map_or(String::new(), |r| format!(" in {r}"));
+                findings.push(Finding::new(
+                    finding::ALB_HOST_NO_CERTIFICATE,
+                    &obj.doc.file,
+                    tree.line_of(&obj.doc.file, obj.doc.line, host),
+                    format!("Ingress `{name}` serves `{host}` over HTTPS, and no ACM certificate that `{env}` creates{at} covers it: the controller cannot build the listener"),
+                    format!("add `{host}` (or a wildcard of its parent) to a certificate under `regions[].certificates` of the cluster's region, or drop the workload's `expose.host`"),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn a_wildcard_covers_one_label_only() {
+        assert!(covers("*.example.com", "api.example.com"));
+        assert!(covers("API.example.com.", "api.example.com"));
+        assert!(!covers("*.example.com", "example.com"));
+        assert!(!covers("*.example.com", "a.b.example.com"));
+        assert!(!covers("api.example.com", "www.example.com"));
+    }
+}
