@@ -5,15 +5,13 @@
 //! address.
 
 use serde_json::Value;
+use stratoform_model::alb::{ALB_INGRESS_CLASS, LOAD_BALANCER_CONTROLLER_CHART};
 
 use crate::finding::{self, Finding};
 use crate::gitops::GitOps;
 use crate::hcl_eval::{Created, V};
 use crate::tree::Tree;
 use crate::Links;
-
-/// The chart of the AWS Load Balancer Controller.
-const CONTROLLER_CHART: &str = "aws-load-balancer-controller";
 
 /// Whether the certificate name `name` (exact, or a `*.` wildcard of one label) covers `host`.
 pub fn covers(name: &str, host: &str) -> bool {
@@ -35,7 +33,7 @@ fn names(c: &Created) -> Vec<String> {
 
 /// The region the controller of a cluster runs for (its chart's `region` value), when set.
 fn controller_region(gitops_cluster: &crate::gitops::Cluster) -> Option<String> {
-    gitops_cluster.apps.iter().flat_map(|a| &a.sources).find(|s| s.chart.as_deref() == Some(CONTROLLER_CHART)).and_then(|s| s.values.get("region").and_then(Value::as_str).map(str::to_owned))
+    gitops_cluster.apps.iter().flat_map(|a| &a.sources).find(|s| s.chart.as_deref() == Some(LOAD_BALANCER_CONTROLLER_CHART)).and_then(|s| s.values.get("region").and_then(Value::as_str).map(str::to_owned))
 }
 
 /// Proves the ALB links of one environment.
@@ -45,7 +43,7 @@ pub fn prove(tree: &Tree, env: &str, created: &[Created], gitops: &GitOps, findi
         let region = controller_region(cluster);
         for obj in cluster.objects.iter().filter(|o| o.doc.kind() == "Ingress") {
             let spec = &obj.doc.value["spec"];
-            if spec["ingressClassName"].as_str() != Some("alb") {
+            if spec["ingressClassName"].as_str() != Some(ALB_INGRESS_CLASS) {
                 continue;
             }
             let hosts = spec["tls"].as_array().into_iter().flatten().flat_map(|t| t["hosts"].as_array().into_iter().flatten()).filter_map(Value::as_str);
