@@ -138,7 +138,7 @@ impl Model {
     fn cluster_objects(&self, region: &Region, cluster: &Cluster) -> Vec<ControllerObjects> {
         let eks = self.names.cluster_in(cluster, region);
         let at = |kind, controller, tags| ControllerObjects { kind, controller, region: region.name.to_string(), cluster: eks.clone(), tags };
-        let lbc = "aws-load-balancer-controller";
+        let lbc = crate::alb::LOAD_BALANCER_CONTROLLER_CHART;
         let mut out = vec![
             at(ObjectKind::LoadBalancer, lbc, vec![TagFilter::is(LBC_CLUSTER_TAG, &eks)]),
             at(ObjectKind::TargetGroup, lbc, vec![TagFilter::is(LBC_CLUSTER_TAG, &eks)]),

@@ -1,5 +1,5 @@
-//! The data stores that take network connections (databases, caches, DocumentDB clusters and EFS
-//! file systems) as one list: where each is written, the port it listens on and who may connect.
+//! The data stores that take network connections (databases, caches, DocumentDB clusters,
+//! OpenSearch domains and EFS file systems) as one list: where each is written, the port it listens on and who may connect.
 
 use stratoform_spec::{Name, Region};
 
@@ -14,6 +14,8 @@ pub enum DataStoreKind {
     Cache,
     /// `regions[].documentDbs[]`.
     DocumentDb,
+    /// `regions[].searchDomains[]`: OpenSearch Service, over HTTPS.
+    SearchDomain,
     /// `regions[].fileSystems[]`: EFS, mounted over NFS.
     FileSystem,
 }
@@ -25,6 +27,7 @@ impl DataStoreKind {
             Self::Database => "databases",
             Self::Cache => "caches",
             Self::DocumentDb => "documentDbs",
+            Self::SearchDomain => "searchDomains",
             Self::FileSystem => "fileSystems",
         }
     }
@@ -35,6 +38,7 @@ impl DataStoreKind {
             Self::Database => "database",
             Self::Cache => "cache",
             Self::DocumentDb => "DocumentDB cluster",
+            Self::SearchDomain => "search domain",
             Self::FileSystem => "file system",
         }
     }
@@ -51,7 +55,8 @@ pub struct DataStore<'a> {
     pub pointer: String,
     /// Its name within the region.
     pub name: &'a Name,
-    /// The port its security group opens: the engine's for a database or cache, 27017 or 2049.
+    /// The port its security group opens: the engine's for a database or cache, 27017, 443 or
+    /// 2049.
     pub port: u16,
     /// Its `allowedFrom`, as written.
     pub allowed_from: &'a [String],
@@ -63,7 +68,7 @@ pub struct DataStore<'a> {
 
 impl Model {
     /// Every data store of every region, region by region in spec order, each region's
-    /// databases, caches, DocumentDB clusters and file systems in that order.
+    /// databases, caches, DocumentDB clusters, search domains and file systems in that order.
     pub fn data_stores<'a>(&'a self) -> Vec<DataStore<'a>> {
         let mut out = Vec::new();
         for (ri, r) in self.platform.regions.iter().enumerate() {
@@ -79,6 +84,9 @@ impl Model {
             }
             for (i, d) in r.document_dbs.iter().enumerate() {
                 push(DataStoreKind::DocumentDb, i, &d.name, 27017, &d.allowed_from, d.vpc.as_ref(), d.subnet_tier.as_ref());
+            }
+            for (i, d) in r.search_domains.iter().enumerate() {
+                push(DataStoreKind::SearchDomain, i, &d.name, crate::search::HTTPS_PORT, &d.allowed_from, d.vpc.as_ref(), d.subnet_tier.as_ref());
             }
             for (i, f) in r.file_systems.iter().enumerate() {
                 push(DataStoreKind::FileSystem, i, &f.name, 2049, &f.allowed_from, f.vpc.as_ref(), f.subnet_tier.as_ref());
@@ -107,7 +115,8 @@ mod tests {
                 {"name": "eu-west-1",
                  "caches": [{"name": "sessions", "version": "7.1", "nodeType": "cache.r6g.large"},
                             {"name": "pages", "engine": "memcached", "version": "1.6.22", "nodeType": "cache.r7g.large"}],
-                 "documentDbs": [{"name": "devices", "version": "5.0.0", "instanceClass": "db.r6g.large"}]}
+                 "documentDbs": [{"name": "devices", "version": "5.0.0", "instanceClass": "db.r6g.large"}],
+                 "searchDomains": [{"name": "events", "version": "OpenSearch_2.17", "instanceType": "r7g.large.search", "allowedFrom": ["cluster:main"]}]}
             ]
         }));
         let m = Model::resolve_all(&spec, None).expect("valid spec").remove(0);
@@ -120,6 +129,7 @@ mod tests {
                 ("/regions/1/caches/0".to_owned(), 6379, 0),
                 ("/regions/1/caches/1".to_owned(), 11211, 0),
                 ("/regions/1/documentDbs/0".to_owned(), 27017, 0),
+                ("/regions/1/searchDomains/0".to_owned(), 443, 1),
             ]
         );
     }

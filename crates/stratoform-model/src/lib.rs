@@ -30,6 +30,7 @@ pub mod pointers;
 pub mod policies;
 pub mod refs;
 pub mod registry_auth;
+pub mod search;
 pub mod secrets;
 pub mod spec_view;
 pub mod stacks;

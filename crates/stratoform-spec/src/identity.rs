@@ -82,8 +82,8 @@ pub enum RoleBinding {
 pub struct Grant {
     /// The service.
     pub service: GrantService,
-    /// Resources by spec name (bucket, key, secret, log group names; `cache:<name>` for the
-    /// secret holding a cache's AUTH token); empty means the service's account-wide actions
+    /// Resources by spec name (bucket, key, secret, log group, search domain names; `cache:<name>`
+    /// for the secret holding a cache's AUTH token); empty means the service's account-wide actions
     /// (needed for EC2 and Auto Scaling describe calls).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
@@ -115,6 +115,9 @@ pub enum GrantService {
     Route53,
     /// SQS queues.
     Sqs,
+    /// OpenSearch Service domains of the region (`searchDomains[]` by name), over their HTTPS API:
+    /// `read` is `GET` and `HEAD`; a search with a body is a `POST`, which needs `readWrite`.
+    Opensearch,
 }
 
 /// How much a grant allows.

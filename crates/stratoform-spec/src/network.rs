@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     AccountId, AzName, Bucket, Cache, Cluster, Database, DocumentDb, Duration, Ecr, ExternalDatabase,
-    FileSystem, Host, Ipv4Cidr, LoadBalancer, LogGroup, Name, NetworkAcls, RegionName, SnapshotSchedule,
+    FileSystem, Host, Ipv4Cidr, LoadBalancer, LogGroup, Name, NetworkAcls, RegionName, SearchDomain, SnapshotSchedule,
 };
 
 /// One AWS region and everything the platform runs in it.
@@ -47,6 +47,9 @@ pub struct Region {
     /// Databases run by a SaaS vendor and reached privately (MongoDB Atlas, Redis Labs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external_databases: Vec<ExternalDatabase>,
+    /// OpenSearch Service domains in the VPC.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub search_domains: Vec<SearchDomain>,
     /// S3 buckets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<Bucket>,

@@ -62,6 +62,10 @@ const NO_EVENT_NOTIFICATIONS: &str = "nothing in these platforms consumes bucket
 
 const NO_SECRET_ROTATION: &str = "the value is set by the team that owns the credential (vendor API keys, SaaS database users, an upstream registry token), outside AWS, so a rotation Lambda has nothing to rotate it with";
 
+const DEDICATED_MASTERS: &str = "dedicated masters are `searchDomains[].dedicatedMasters` (3 or 5, validated), set on production domains and left off small development ones, where the data nodes elect a master among themselves; checkov does not read the `for_each` map";
+
+const IAM_AUTHORISED_SEARCH: &str = "requests are authorised by IAM: the domain's access policy admits only the account's principals, each of which needs `es:ESHttp*` on the domain, and the domain answers only HTTPS from the security groups in `allowedFrom`; fine-grained access control would add a second user store (an internal database or SAML) that the designs do not run";
+
 /// Skips of module resources, by module, type and name.
 pub const MODULE_RESOURCES: &[ResourceSkips] = &[
     ResourceSkips {
@@ -154,6 +158,18 @@ pub const MODULE_RESOURCES: &[ResourceSkips] = &[
         ty: "aws_globalaccelerator_accelerator",
         name: "this",
         skips: &[("CKV_AWS_75", "the accelerator passes TCP through to network load balancers with client IP preservation, so the services behind them see and log every client; accelerator flow logs would need an S3 bucket per accelerator that none of the designs calls for")],
+    },
+    ResourceSkips {
+        module: "search-domain",
+        ty: "aws_opensearch_domain",
+        name: "this",
+        skips: &[
+            ("CKV_AWS_318", DEDICATED_MASTERS),
+            ("CKV2_AWS_59", DEDICATED_MASTERS),
+            ("CKV_AWS_228", "the TLS policy is `searchDomains[].tlsPolicy` through the `for_each` map, `Policy-Min-TLS-1-2-PFS-2023-10` (TLS 1.2 and later, forward secrecy only) unless the spec names an older one; checkov does not read the map"),
+            ("CKV2_AWS_52", IAM_AUTHORISED_SEARCH),
+            ("CKV_AWS_317", "audit logs are a feature of fine-grained access control, which these domains leave off: requests are authorised by IAM (see CKV2_AWS_52), the slow logs and the application log are published, and CloudTrail records every configuration call"),
+        ],
     },
     ResourceSkips { module: "eks", ty: "aws_cloudwatch_log_group", name: "cluster", skips: &[("CKV_AWS_338", LOG_RETENTION)] },
     ResourceSkips {

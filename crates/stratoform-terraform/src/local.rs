@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// that nothing falls through to real AWS).
 pub const SERVICES: &[&str] = &[
     "acm", "autoscaling", "cloudtrail", "cloudwatch", "dlm", "docdb", "dynamodb", "ec2", "ecr", "efs", "eks", "elasticache", "elbv2", "events",
-    "globalaccelerator", "iam", "kms", "logs", "networkfirewall", "rds", "route53", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
+    "globalaccelerator", "iam", "kms", "logs", "networkfirewall", "opensearch", "rds", "route53", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
     "wafv2",
 ];
 
@@ -37,6 +37,7 @@ pub const EMULATOR_GAPS: &[(&str, &str, &str)] = &[
     ("transit", "aws_networkfirewall_firewall", "DeleteFirewall is not implemented"),
     ("transit", "aws_networkfirewall_logging_configuration", "depends on the firewall"),
     ("transit", "aws_route", "the inspection routes target the firewall's endpoints"),
+    ("search-domain", "aws_opensearch_domain", "the provider waits 10 minutes before its first read of a new domain (and before it sees one deleted): a larkspur environment took 684 s to apply instead of about 75; the emulator takes the domain with every setting, re-planned clean"),
     ("vendor-peering", "aws_vpc_peering_connection", "the vendor's VPC does not exist in the emulator"),
     ("vendor-peering", "aws_route", "depends on the vendor peering"),
     ("snapshots", "aws_dlm_lifecycle_policy", "Data Lifecycle Manager is not emulated (CreateLifecyclePolicy returns 500)"),
@@ -255,6 +256,7 @@ mod tests {
             ("aws_iam_", "iam"),
             ("aws_kms_", "kms"),
             ("aws_networkfirewall_", "networkfirewall"),
+            ("aws_opensearch_", "opensearch"),
             ("aws_s3_", "s3"),
             ("aws_secretsmanager_", "secretsmanager"),
             ("aws_sns_", "sns"),

@@ -19,7 +19,9 @@
 //! - [`edge`]: every load balancer the edge stack looks up by name is one a synced Gateway,
 //!   Service or chart value asks the AWS Load Balancer Controller for;
 //! - [`alb`]: every host an ALB Ingress serves over TLS is covered by an ACM certificate the
-//!   environment creates in the cluster's region.
+//!   environment creates in the cluster's region;
+//! - [`search`]: every OpenSearch domain in a VPC comes after a stack that creates OpenSearch
+//!   Service's service-linked role in its account;
 //! - [`docs`]: every DNS zone, DNS record and pull-through cache the docs show is created by a
 //!   stack the environment applies.
 //!
@@ -37,6 +39,7 @@ pub mod hcl_eval;
 pub mod kube;
 pub mod refs;
 pub mod report;
+pub mod search;
 pub mod tree;
 
 use std::collections::BTreeMap;
@@ -89,6 +92,7 @@ pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
     refs::prove(tree, &gitops.clusters, &mut findings, &mut links);
     edge::prove(tree, &env, &created, &gitops, &mut findings, &mut links);
     alb::prove(tree, &env, &created, &gitops, &mut findings, &mut links);
+    search::prove(tree, &env, &created, &mut findings, &mut links);
     docs::prove(tree, &env, &created, &mut findings, &mut links);
     for f in &mut findings {
         f.environment = env.clone();

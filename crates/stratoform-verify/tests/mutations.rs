@@ -252,3 +252,18 @@ fn a_certificate_that_no_longer_covers_the_alb_hosts() {
     }).collect();
     assert_eq!(files, ["kubernetes/core/overlays/production/ns-shipping/ingress-partner-portal.yaml", "kubernetes/core/overlays/production/ns-shipping/ingress-shipment-api.yaml"]);
 }
+
+#[test]
+fn a_search_domain_whose_account_lacks_the_service_linked_role() {
+    let values = "terraform/stacks/account/account-333333333333.tfvars";
+    let found = findings_in_env_after("larkspur", "production", |d| edit(d, values, "opensearch_service_linked_role = true", "opensearch_service_linked_role = false"));
+    assert_only(&found, "VFY007", "terraform/modules/search-domain/main.tf");
+    assert!(found[0].2.contains("production-eu-west-1"), "{found:?}");
+}
+
+#[test]
+fn a_service_linked_role_for_another_service_does_not_count() {
+    let stack = "terraform/stacks/account/main.tf";
+    let found = findings_in_env_after("larkspur", "staging", |d| edit(d, stack, r#""opensearchservice.amazonaws.com""#, r#""es.amazonaws.com""#));
+    assert_only(&found, "VFY007", "terraform/modules/search-domain/main.tf");
+}

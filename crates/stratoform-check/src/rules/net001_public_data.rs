@@ -1,4 +1,4 @@
-//! NET001: no database or cache in a public subnet.
+//! NET001: no database, cache or search domain in a public subnet.
 
 use stratoform_diagnostics::{Diagnostic, Severity};
 use stratoform_spec::SubnetKind;
@@ -12,8 +12,8 @@ pub const RULE: Rule = Rule {
     group: Group::Net,
     severity: Severity::Error,
     production_only: false,
-    summary: "databases, caches and DocumentDB clusters sit in database or private subnets",
-    checks: "The subnet tier of every `regions[].databases[]`, `caches[]` and `documentDbs[]` (its \
+    summary: "databases, caches, DocumentDB clusters and search domains sit in database or private subnets",
+    checks: "The subnet tier of every `regions[].databases[]`, `caches[]`, `documentDbs[]` and `searchDomains[]` (its \
 `subnetTier`, else the VPC's first `database` tier) must not be of type `public`.",
     why: "A public subnet routes to the internet gateway: one mistaken security group rule or \
 `publicly_accessible` flag and the database answers the internet. Database tiers have no route out of the \
@@ -43,6 +43,9 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
         }
         for (i, d) in r.document_dbs.iter().enumerate() {
             check("DocumentDB cluster", "documentDbs", i, &d.name, d.vpc.as_ref(), d.subnet_tier.as_ref());
+        }
+        for (i, d) in r.search_domains.iter().enumerate() {
+            check("search domain", "searchDomains", i, &d.name, d.vpc.as_ref(), d.subnet_tier.as_ref());
         }
     }
     out

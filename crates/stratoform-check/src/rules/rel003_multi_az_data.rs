@@ -1,4 +1,4 @@
-//! REL003: production databases and caches survive a zone failure.
+//! REL003: production databases, caches and search domains survive a zone failure.
 
 use stratoform_diagnostics::{Diagnostic, Severity};
 use stratoform_spec::SubnetKind;
@@ -12,11 +12,12 @@ pub const RULE: Rule = Rule {
     group: Group::Rel,
     severity: Severity::Error,
     production_only: true,
-    summary: "production databases, caches and DocumentDB clusters have a standby in another zone",
+    summary: "production databases, caches, DocumentDB clusters and search domains have a standby in another zone",
     checks: "In production environments: RDS databases must not set `multiAz: false`; Aurora clusters \
 and DocumentDB clusters need `instances` of at least 2; Redis OSS and Valkey caches need `replicas` of at \
 least 1, Memcached caches `nodes` of at least 2 (a single node is in one zone and its keys are lost \
-with it); and the subnet tier of each must span two or more zones.",
+with it); OpenSearch domains must spread their data nodes over two or more zones; and the subnet tier of \
+each must span two or more zones.",
     why: "A single-instance database is down for the whole zone outage, and a restore from backup loses \
 everything since the last snapshot. A standby in another zone fails over in about a minute.",
     failing: "databases:\n  - name: orders\n    engine: postgres\n    version: \"16.4\"\n    instanceClass: db.m6g.large\n    multiAz: false\n",
@@ -62,6 +63,14 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
             }
             if single_zone(d.vpc.as_ref(), d.subnet_tier.as_ref()) {
                 out.push(ctx.finding(&RULE, &p, format!("DocumentDB cluster `{}` is in a single-zone subnet tier", d.name), "single zone"));
+            }
+        }
+        for (i, d) in r.search_domains.iter().enumerate() {
+            let p = format!("{rp}/searchDomains/{i}");
+            if ctx.model.search_shape(r, d).zones < 2 {
+                let what = format!("search domain `{}` keeps its data nodes in one zone", d.name);
+                let pointer = if d.zones.is_some() { format!("{p}/zones") } else { format!("{p}/instances") };
+                out.push(ctx.finding(&RULE, &pointer, what, "one zone").with_help("give it 2 or more data nodes (3 for three zones) in a tier that spans the zones; with one zone its shards are lost with that zone"));
             }
         }
     }

@@ -1,5 +1,5 @@
-//! `data.md`: databases, caches, DocumentDB, SaaS databases, buckets, file systems, ECR,
-//! storage classes and EC2 hosts.
+//! `data.md`: databases, caches, DocumentDB, OpenSearch domains, SaaS databases, buckets, file
+//! systems, ECR, storage classes and EC2 hosts.
 
 use stratoform_model::Model;
 
@@ -63,6 +63,30 @@ pub(crate) fn page(model: &Model) -> String {
                 t.row(vec![c.name.to_string(), c.version.clone(), c.instance_class.clone(), c.instances.to_string(), c.backup_retention.to_string(), c.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string), c.purpose.clone().unwrap_or_default(), md(model, &p("documentDbs", i))]);
             }
             doc.table(&t);
+        }
+        if !r.search_domains.is_empty() {
+            doc.h2(&format!("OpenSearch domains ({})", r.name));
+            let mut t = Table::new(&["Name", "Domain", "Engine", "Data nodes", "Zones", "Dedicated masters", "Volume (gp3)", "TLS policy", "KMS key", "Purpose", "Spec"]);
+            for (i, d) in r.search_domains.iter().enumerate() {
+                let shape = model.search_shape(r, d);
+                let masters = d.dedicated_masters.as_ref().map_or("none".into(), |m| format!("{} × {}", m.count, m.instance_type));
+                let v = &d.volume;
+                t.row(vec![
+                    d.name.to_string(),
+                    shape.domain,
+                    d.version.replace('_', " "),
+                    format!("{} × {}", d.instances, d.instance_type),
+                    shape.zones.to_string(),
+                    masters,
+                    format!("{} GiB, {} IOPS, {} MiB/s", v.size_gib, v.iops, v.throughput_mibps),
+                    d.tls_policy.clone(),
+                    d.kms_key.as_ref().map_or("AWS managed".into(), ToString::to_string),
+                    d.purpose.clone().unwrap_or_default(),
+                    md(model, &p("searchDomains", i)),
+                ]);
+            }
+            doc.table(&t);
+            doc.para("Each domain sits in its VPC and answers HTTPS only on port 443, to the sources in `allowedFrom`; requests are authorised by IAM (the domain's access policy admits the account's principals, whose own policies grant `es:ESHttp*`). Data is encrypted at rest and between nodes; the slow logs and the application log go to CloudWatch Logs under `/aws/opensearch/<domain>/`, encrypted with the stack's log key. The account stack creates OpenSearch Service's service-linked role, which a domain in a VPC needs.");
         }
         if !r.external_databases.is_empty() {
             doc.h2(&format!("SaaS databases ({})", r.name));

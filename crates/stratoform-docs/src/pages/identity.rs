@@ -20,6 +20,7 @@ fn service_name(s: GrantService) -> &'static str {
         GrantService::Elasticloadbalancing => "ELB",
         GrantService::Route53 => "Route 53",
         GrantService::Sqs => "SQS",
+        GrantService::Opensearch => "OpenSearch",
     }
 }
 
@@ -193,6 +194,9 @@ pub(crate) fn page(model: &Model) -> String {
             }
             for (k, x) in region.document_dbs.iter().enumerate() {
                 network("DocumentDB", x.name.as_str(), x.purpose.as_ref(), &x.allowed_from, format!("/regions/{ri}/documentDbs/{k}"));
+            }
+            for (k, x) in region.search_domains.iter().enumerate() {
+                network("OpenSearch", x.name.as_str(), x.purpose.as_ref(), &x.allowed_from, format!("/regions/{ri}/searchDomains/{k}"));
             }
             for (k, x) in region.file_systems.iter().enumerate() {
                 network("EFS", x.name.as_str(), Some(&x.purpose), &x.allowed_from, format!("/regions/{ri}/fileSystems/{k}"));

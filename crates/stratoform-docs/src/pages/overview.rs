@@ -135,6 +135,9 @@ fn components(model: &Model, doc: &mut Doc) {
     if let Some((n, ptr)) = first(&|r| r.document_dbs.len(), "documentDbs") {
         add("DocumentDB", format!("{n} cluster(s)"), Some(ptr));
     }
+    if let Some((n, ptr)) = first(&|r| r.search_domains.len(), "searchDomains") {
+        add("OpenSearch Service", format!("{n} domain(s)"), Some(ptr));
+    }
     if let Some((_, ptr)) = first(&|r| r.external_databases.len(), "externalDatabases") {
         let saas: Vec<String> = p.regions().iter().flat_map(|r| &r.external_databases).map(|x| x.name.to_string()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         add("SaaS databases", saas.join(", "), Some(ptr));

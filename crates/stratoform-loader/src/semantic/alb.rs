@@ -6,12 +6,11 @@
 //! per IP in 5 minutes).
 
 use stratoform_diagnostics::codes;
+use stratoform_model::alb::LOAD_BALANCER_CONTROLLER_CHART as CONTROLLER_CHART;
 use stratoform_spec::{Cluster, LoadBalancerType};
 
 use super::Ctx;
 
-/// The chart that creates ALBs from Ingresses.
-const CONTROLLER_CHART: &str = "aws-load-balancer-controller";
 /// WAF's bounds of a rate-based rule's limit.
 const RATE_LIMIT: (u64, u64) = (10, 2_000_000_000);
 

@@ -40,14 +40,6 @@ impl<'a> Ctx<'a> {
             .with_help(help);
         self.out.push(d);
     }
-    /// Reports a warning at a pointer: accepted, but worth a second look.
-    pub fn warning(&mut self, code: &str, pointer: &str, message: impl Into<String>, label: &str, help: impl Into<String>) {
-        let d = Diagnostic::warning(code, message)
-            .with_path(spec_path(pointer))
-            .with_span(self.span(pointer), label)
-            .with_help(help);
-        self.out.push(d);
-    }
     /// Reports a prepared diagnostic.
     pub fn push(&mut self, d: Diagnostic) {
         self.out.push(d);

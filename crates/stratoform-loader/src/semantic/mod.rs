@@ -23,6 +23,7 @@ mod ranges;
 mod references;
 mod region_refs;
 mod replication;
+mod search;
 mod state;
 mod transit;
 pub mod unique_names;
@@ -54,6 +55,7 @@ pub fn validate(env: &LoadedEnvironment) -> Vec<Diagnostic> {
     replication::check(&mut ctx);
     databases::check(&mut ctx);
     caches::check(&mut ctx);
+    search::check(&mut ctx);
     alb::check(&mut ctx);
     pull_through::check(&mut ctx);
     manual_steps::check(&mut ctx);

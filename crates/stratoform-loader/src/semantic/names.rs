@@ -39,8 +39,9 @@ impl Key {
 const NAME: Key = Key::Field("name");
 
 /// The named lists under a region, and under a cluster.
-const REGION_LISTS: [&str; 11] =
-    ["vpcs", "clusters", "buckets", "databases", "caches", "documentDbs", "fileSystems", "hosts", "loadBalancers", "peerings", "certificates"];
+const REGION_LISTS: [&str; 12] = [
+    "vpcs", "clusters", "buckets", "databases", "caches", "documentDbs", "searchDomains", "fileSystems", "hosts", "loadBalancers", "peerings", "certificates",
+];
 const CLUSTER_LISTS: [(&str, Key); 10] = [
     ("nodeGroups", NAME),
     ("nodePools", NAME),

@@ -23,6 +23,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
             let at = format!("{rp}/documentDbs/{i}");
             place(ctx, r, &at, d.vpc.as_ref(), d.subnet_tier.as_ref(), Some(SubnetKind::Database));
         }
+        for (i, d) in r.search_domains.iter().enumerate() {
+            let at = format!("{rp}/searchDomains/{i}");
+            place(ctx, r, &at, d.vpc.as_ref(), d.subnet_tier.as_ref(), Some(SubnetKind::Database));
+        }
         for (i, f) in r.file_systems.iter().enumerate() {
             let at = format!("{rp}/fileSystems/{i}");
             place(ctx, r, &at, f.vpc.as_ref(), f.subnet_tier.as_ref(), Some(SubnetKind::Private));

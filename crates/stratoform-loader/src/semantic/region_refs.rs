@@ -49,6 +49,11 @@ pub fn check(ctx: &mut Ctx<'_>) {
             kms(ctx, &format!("{at}/kmsKey"), d.kms_key.as_ref());
             sources(ctx, r, vpc_of(d.vpc.as_ref()), &format!("{at}/allowedFrom"), &d.allowed_from);
         }
+        for (i, d) in r.search_domains.iter().enumerate() {
+            let at = format!("{rp}/searchDomains/{i}");
+            kms(ctx, &format!("{at}/kmsKey"), d.kms_key.as_ref());
+            sources(ctx, r, vpc_of(d.vpc.as_ref()), &format!("{at}/allowedFrom"), &d.allowed_from);
+        }
         for (i, f) in r.file_systems.iter().enumerate() {
             let at = format!("{rp}/fileSystems/{i}");
             kms(ctx, &format!("{at}/kmsKey"), f.kms_key.as_ref());

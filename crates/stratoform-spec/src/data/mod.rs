@@ -1,8 +1,9 @@
-//! Data and storage: databases, caches, DocumentDB, SaaS databases, S3, EFS, ECR, EBS snapshot
-//! schedules, storage classes and log groups.
+//! Data and storage: databases, caches, DocumentDB, SaaS databases, OpenSearch, S3, EFS, ECR, EBS
+//! snapshot schedules, storage classes and log groups.
 //!
 //! - `databases`: Aurora and RDS databases, DocumentDB, SaaS databases
 //! - `caches`: ElastiCache (Redis OSS, Valkey, Memcached)
+//! - `search`: OpenSearch Service domains
 //! - `buckets`: S3 buckets, lifecycle rules, replication
 //! - `file_systems`: EFS file systems and access points
 //! - `registries`: ECR repositories and pull-through caches
@@ -15,6 +16,7 @@ mod databases;
 mod file_systems;
 mod logs;
 mod registries;
+mod search;
 mod volumes;
 
 pub use buckets::*;
@@ -23,4 +25,5 @@ pub use databases::*;
 pub use file_systems::*;
 pub use logs::*;
 pub use registries::*;
+pub use search::*;
 pub use volumes::*;

@@ -3,6 +3,7 @@
 //! security group admitting only port 27017 from the named sources.
 
 use crate::dsl::*;
+use crate::modules::named_sources::NamedSources;
 use crate::modules::Module;
 
 /// The module.
@@ -16,53 +17,27 @@ pub fn module() -> Module {
             None,
         ),
     ];
-    let main = vec![
-        block(
-            "locals",
-            &[],
-            vec![
-                attr("group_rules", ex(r#"merge([for c, v in var.clusters : { for g, id in v.allowed_security_group_ids : "${c}/${g}" => { cluster = c, group = id } }]...)"#)),
-                attr("cidr_rules", ex(r#"merge([for c, v in var.clusters : { for cidr in v.allowed_cidrs : "${c}/${cidr}" => { cluster = c, cidr = cidr } }]...)"#)),
-                attr("instances", ex(r#"merge([for c, v in var.clusters : { for i in range(v.instances) : "${c}-${i + 1}" => { cluster = c, class = v.instance_class } }]...)"#)),
-            ],
-        ),
-        block(
-            "resource",
-            &["aws_security_group", "this"],
-            vec![
-                attr("for_each", ex("var.clusters")),
-                attr("name", ex(r#""${each.key}-docdb""#)),
-                attr("description", ex(r#""DocumentDB port of ${each.key} from named sources only""#)),
-                attr("vpc_id", ex("var.vpc_id")),
-                attr("tags", obj([("Name", ex(r#""${each.key}-docdb""#))])),
-            ],
-        ),
-        block(
-            "resource",
-            &["aws_vpc_security_group_ingress_rule", "from_groups"],
-            vec![
-                attr("for_each", ex("local.group_rules")),
-                attr("security_group_id", ex("aws_security_group.this[each.value.cluster].id")),
-                attr("description", s("DocumentDB from a named source")),
-                attr("ip_protocol", s("tcp")),
-                attr("from_port", n(27017)),
-                attr("to_port", n(27017)),
-                attr("referenced_security_group_id", ex("each.value.group")),
-            ],
-        ),
-        block(
-            "resource",
-            &["aws_vpc_security_group_ingress_rule", "from_cidrs"],
-            vec![
-                attr("for_each", ex("local.cidr_rules")),
-                attr("security_group_id", ex("aws_security_group.this[each.value.cluster].id")),
-                attr("description", s("DocumentDB from a peered block")),
-                attr("ip_protocol", s("tcp")),
-                attr("from_port", n(27017)),
-                attr("to_port", n(27017)),
-                attr("cidr_ipv4", ex("each.value.cidr")),
-            ],
-        ),
+    let ingress = NamedSources {
+        map: "clusters",
+        item: "cluster",
+        suffix: "docdb",
+        port: 27017,
+        description: "DocumentDB port of ${each.key} from named sources only",
+        from_group: "DocumentDB from a named source",
+        from_cidr: "DocumentDB from a peered block",
+    };
+    let [group_rules, cidr_rules] = ingress.locals();
+    let mut main = vec![block(
+        "locals",
+        &[],
+        vec![
+            group_rules,
+            cidr_rules,
+            attr("instances", ex(r#"merge([for c, v in var.clusters : { for i in range(v.instances) : "${c}-${i + 1}" => { cluster = c, class = v.instance_class } }]...)"#)),
+        ],
+    )];
+    main.extend(ingress.resources());
+    main.extend([
         block(
             "resource",
             &["aws_docdb_subnet_group", "this"],
@@ -99,7 +74,7 @@ pub fn module() -> Module {
                 attr("instance_class", ex("each.value.class")),
             ],
         ),
-    ];
+    ]);
     let outputs = vec![output("endpoints", "Cluster endpoints by name.", ex("{ for k, v in aws_docdb_cluster.this : k => v.endpoint }"))];
     Module { name: "document-db", aliases: &[], variables, main, outputs }
 }

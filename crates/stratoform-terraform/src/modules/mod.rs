@@ -18,12 +18,14 @@ pub mod hosts;
 pub mod identity;
 pub mod karpenter;
 pub mod kms;
+pub mod named_sources;
 pub mod load_balancing;
 pub mod network;
 pub mod node_group;
 pub mod observability;
 pub mod peering;
 pub mod s3;
+pub mod search_domain;
 pub mod secrets;
 pub mod snapshots;
 pub mod state_backend;
@@ -77,6 +79,7 @@ pub fn all() -> Vec<Module> {
         observability::module(),
         peering::module(),
         s3::module(),
+        search_domain::module(),
         secrets::module(),
         snapshots::module(),
         state_backend::module(),

@@ -161,6 +161,25 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         b.module_with("cloudtrail", "cloudtrail", providers, args);
         b.outputs.push(output("cloudtrail_arn", "The account's CloudTrail trail, or null.", ex("one(module.cloudtrail[*].arn)")));
     }
+    // OpenSearch Service creates a domain in a VPC only once its service-linked role exists in
+    // the account; the role is the account's, whichever environments have domains.
+    if models.iter().any(|m| m.needs_search_service_role()) {
+        b.variables.push(variable(
+            "opensearch_service_linked_role",
+            "bool",
+            "Whether the account gets OpenSearch Service's service-linked role (an environment of it has a search domain).",
+            Some(false.into()),
+        ));
+        b.main.push(block(
+            "resource",
+            &["aws_iam_service_linked_role", "opensearch"],
+            vec![
+                attr("count", ex("var.opensearch_service_linked_role ? 1 : 0")),
+                attr("aws_service_name", s(stratoform_model::search::SERVICE_LINKED_ROLE_SERVICE)),
+                attr("description", s("Lets OpenSearch Service place the domains of this account's environments in their VPCs")),
+            ],
+        ));
+    }
     b.outputs.push(output("zone_ids", "Route 53 zone IDs by domain.", ex("module.dns.zone_ids")));
     b.outputs.push(output("name_servers", "Name servers by domain, for the registrar.", ex("module.dns.name_servers")));
     b.outputs.push(output("oidc_provider_arns", "OIDC providers by name.", ex("{ for k, v in aws_iam_openid_connect_provider.this : k => v.arn }")));
@@ -245,6 +264,9 @@ fn values(models: &[&Model]) -> Vec<(String, Expression)> {
     push("kms_keys", kms.0);
     push("ecr_repositories", ecr.into_expr());
     push("pull_through_caches", caches.into_expr());
+    if models.iter().any(|m| m.needs_search_service_role()) {
+        out.push(("opensearch_service_linked_role".to_owned(), true.into()));
+    }
     if let Some(t) = models.first().and_then(|m| m.account_audit_trail()) {
         out.push((
             "cloud_trail".to_owned(),

@@ -23,6 +23,8 @@ pub trait Resolve {
     fn cache_token(&mut self, resource: &str) -> Option<(Expression, String)>;
     /// The ARN pattern of every KMS key of the account in a region.
     fn keys_in(&mut self, region: &str) -> Expression;
+    /// The ARN pattern of the HTTP paths of a search domain by spec name.
+    fn search_domain_arn(&mut self, name: &str) -> Expression;
 }
 
 fn actions(service: GrantService, access: AccessLevel) -> Vec<&'static str> {
@@ -39,6 +41,7 @@ fn actions(service: GrantService, access: AccessLevel) -> Vec<&'static str> {
         Elasticloadbalancing => (&["elasticloadbalancing:Describe*"], &["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]),
         Route53 => (&["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:GetChange"], &["route53:ChangeResourceRecordSets"]),
         Sqs => (&["sqs:ReceiveMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"], &["sqs:SendMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]),
+        Opensearch => (&["es:ESHttpGet", "es:ESHttpHead"], &["es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"]),
     };
     let prefix = match service {
         S3 => "s3:*",
@@ -51,6 +54,7 @@ fn actions(service: GrantService, access: AccessLevel) -> Vec<&'static str> {
         Elasticloadbalancing => "elasticloadbalancing:*",
         Route53 => "route53:*",
         Sqs => "sqs:*",
+        Opensearch => "es:*",
     };
     match access {
         Read => read.to_vec(),
@@ -102,6 +106,7 @@ pub fn grant_policy(grants: &[Grant], resolve: &mut dyn Resolve) -> Expression {
                 .collect(),
             GrantService::SecretsManager => vec![resolve.secret_arn(None)],
             GrantService::Logs if !names.is_empty() => names.iter().map(|n| resolve.log_group_arn(Some(n))).collect(),
+            GrantService::Opensearch if !names.is_empty() => names.iter().map(|n| resolve.search_domain_arn(n)).collect(),
             _ => vec![s("*")],
         };
         if names.is_empty()
@@ -373,6 +378,9 @@ mod tests {
         fn keys_in(&mut self, region: &str) -> Expression {
             s(format!("key/{region}/*"))
         }
+        fn search_domain_arn(&mut self, name: &str) -> Expression {
+            s(format!("domain/{name}/*"))
+        }
     }
 
     fn grant(service: GrantService, resources: &[&str], access: AccessLevel) -> Grant {
@@ -387,6 +395,13 @@ mod tests {
             doc.contains(r#"Action = ["kms:Decrypt"], Resource = ["key/us-west-2/*"], Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.us-west-2.amazonaws.com" }, StringLike = { "kms:EncryptionContext:SecretARN" = "secret/redis/main/auth-token-*" } }"#),
             "{doc}"
         );
+    }
+
+    #[test]
+    fn a_search_grant_names_the_domains_http_paths_and_reads_with_get_and_head() {
+        let doc = inline_pub(&grant_policy(&[grant(GrantService::Opensearch, &["events"], AccessLevel::Read), grant(GrantService::Opensearch, &["events"], AccessLevel::ReadWrite)], &mut Names));
+        assert!(doc.contains(r#"Sid = "Grant1opensearch", Effect = "Allow", Action = ["es:ESHttpGet", "es:ESHttpHead"], Resource = ["domain/events/*"]"#), "{doc}");
+        assert!(doc.contains(r#"Action = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"], Resource = ["domain/events/*"]"#), "{doc}");
     }
 
     #[test]

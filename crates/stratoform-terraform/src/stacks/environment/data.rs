@@ -178,6 +178,9 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
         }
         c.b.module("document_dbs", "document-db", vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))), ("clusters", obj(clusters))]);
     }
+    if !region.search_domains.is_empty() {
+        super::search::search_domains(c);
+    }
     // Ephemeral ECR repositories and secrets.
     let repos: Vec<_> = region.ecr.iter().flat_map(|e| &e.repositories).filter(|r| !r.lifecycle.is_long_lived()).collect();
     for r in repos {

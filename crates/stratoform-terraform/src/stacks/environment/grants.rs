@@ -44,6 +44,15 @@ impl Resolve for GrantResolver<'_, '_> {
     fn regional_arn(&mut self, service: &str, resource: &str) -> Expression {
         call("format", [s(format!("arn:aws:{service}:%s:%s:{resource}")), ex("var.region"), ex("local.account_id")])
     }
+    fn search_domain_arn(&mut self, name: &str) -> Expression {
+        let m = self.ctx.model;
+        let here = self.ctx.region.name.to_string();
+        let (region, domain) = match m.search_domain(name, &here) {
+            Some((r, d)) => (r.name.to_string(), stratoform_model::search::domain_name(&m.names, d)),
+            None => (here, format!("{}-{name}", self.ctx.prefix())),
+        };
+        call("format", [s(format!("arn:aws:es:{region}:%s:domain/{domain}/*")), ex("local.account_id")])
+    }
     fn log_group_arn(&mut self, name: Option<&str>) -> Expression {
         match name {
             Some(n) => call("format", [s(format!("arn:aws:logs:%s:%s:log-group:{n}:*")), ex("var.region"), ex("local.account_id")]),

@@ -9,11 +9,13 @@ use crate::dsl::*;
 use crate::stacks::days;
 
 /// Whether a region's stack creates the key of its log groups (`logGroups[].kmsKey` defaults to a
-/// key created for the stack; clusters' control-plane and VPC flow-log groups use it too).
+/// key created for the stack; clusters' control-plane, VPC flow-log and search domain log groups
+/// use it too).
 fn needs_logs_key(region: &Region) -> bool {
     !region.clusters.is_empty()
         || region.vpcs.iter().any(|v| v.flow_logs.enabled || v.network_firewall.is_some())
         || region.log_groups.iter().any(|l| l.kms_key.is_none())
+        || !region.search_domains.is_empty()
 }
 
 /// The stack's log group key (it also encrypts Network Firewalls, whose logs it holds).

@@ -26,6 +26,7 @@ mod hosts;
 mod kms;
 mod network;
 mod observability;
+mod search;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -50,3 +50,4 @@ ecr_repositories = {
     }
   }
 }
+opensearch_service_linked_role = true

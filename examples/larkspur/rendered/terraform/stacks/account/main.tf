@@ -56,3 +56,9 @@ module "pull_through_cache_eu_west_1" {
   credential_secret_name = each.value.credential_secret_name
   credentials            = each.value.credential_secret_name == null ? null : lookup(var.pull_through_cache_credentials, each.key, null)
 }
+
+resource "aws_iam_service_linked_role" "opensearch" {
+  count            = var.opensearch_service_linked_role ? 1 : 0
+  aws_service_name = "opensearchservice.amazonaws.com"
+  description      = "Lets OpenSearch Service place the domains of this account's environments in their VPCs"
+}

@@ -128,3 +128,9 @@ variable "delegations" {
   description = "Sub-zones by domain, each with the parent zone that gets their NS record."
   default     = {}
 }
+
+variable "opensearch_service_linked_role" {
+  type        = bool
+  description = "Whether the account gets OpenSearch Service's service-linked role (an environment of it has a search domain)."
+  default     = false
+}

@@ -469,6 +469,30 @@ module "role_core_external_dns" {
   inline_policies = {}
 }
 
+module "role_core_shipment_search" {
+  source              = "../../modules/identity"
+  name                = "larkspur-integration-core-shipment-search"
+  binding             = "irsa"
+  cluster_name        = module.eks_core.name
+  oidc_provider_arn   = module.eks_core.oidc_provider_arn
+  oidc_issuer         = module.eks_core.oidc_issuer
+  service_accounts    = ["shipping:shipment-api", "shipping:tracking-worker"]
+  managed_policy_arns = {}
+  inline_policies = {
+    grants = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "Grant1opensearch"
+          Effect   = "Allow"
+          Action   = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"]
+          Resource = [format("arn:aws:es:eu-west-1:%s:domain/larkspur-integration-events/*", local.account_id)]
+        },
+      ]
+    })
+  }
+}
+
 module "role_core_external_secrets" {
   source              = "../../modules/identity"
   name                = "larkspur-integration-core-external-secrets"
@@ -617,6 +641,34 @@ module "document_dbs" {
       kms_key_arn           = data.terraform_remote_state.long_lived.outputs.kms_key_arns["data"]
     }
   }
+}
+
+module "search_domains" {
+  source = "../../modules/search-domain"
+  vpc_id = module.network_main.vpc_id
+  name   = "larkspur-integration"
+  domains = {
+    larkspur-integration-events = {
+      engine_version     = "OpenSearch_2.17"
+      instance_type      = "t3.medium.search"
+      instances          = 1
+      zones              = 1
+      masters            = 0
+      volume_size        = 20
+      iops               = 3000
+      throughput         = 125
+      tls_policy         = "Policy-Min-TLS-1-2-PFS-2023-10"
+      log_retention_days = 90
+      snapshot_hour      = 2
+      subnet_ids         = module.network_main.tier_subnet_ids["database"]
+      allowed_security_group_ids = {
+        cluster-core = module.eks_core.node_security_group_id
+      }
+      allowed_cidrs = []
+      kms_key_arn   = data.terraform_remote_state.long_lived.outputs.kms_key_arns["data"]
+    }
+  }
+  log_kms_key_arn = module.kms_logs.arn
 }
 
 module "cert_public" {

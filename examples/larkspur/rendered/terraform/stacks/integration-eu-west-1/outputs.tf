@@ -41,6 +41,11 @@ output "cache_configuration_endpoints" {
   value       = module.caches.configuration_endpoints
 }
 
+output "search_endpoints" {
+  description = "The OpenSearch domains' HTTPS endpoints in the VPC, by domain."
+  value       = module.search_domains.endpoints
+}
+
 output "cert_public_arn" {
   description = "The `public` certificate's ARN."
   value       = module.cert_public.arn
