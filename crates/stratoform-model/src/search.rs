@@ -29,16 +29,6 @@ pub enum SearchEngine {
     Elasticsearch,
 }
 
-impl SearchEngine {
-    /// What it is called in messages and docs.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::OpenSearch => "OpenSearch",
-            Self::Elasticsearch => "Elasticsearch",
-        }
-    }
-}
-
 /// The engine and `(major, minor)` of a version written as the API writes it
 /// (`OpenSearch_2.17`, `Elasticsearch_7.10`); `None` when it is not in that form.
 pub fn engine_version(version: &str) -> Option<(SearchEngine, u32, u32)> {
