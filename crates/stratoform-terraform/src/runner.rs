@@ -276,6 +276,16 @@ impl LocalRun {
         self.exec(stack, "apply", args, &[0]).map(|r| r.2)
     }
 
+    /// The apply after [`LocalRun::release_protection`]: `-refresh=false`, so that it changes the
+    /// protection settings and nothing else. A refreshing apply would also take back what changed
+    /// outside Terraform since the last plan (a controller's rule on the cluster's security group,
+    /// which `down` sweeps later), and read every object of the stack again only to find that.
+    pub fn apply_release(&self, stack: &str) -> Result<Duration, RunError> {
+        let mut args = vec!["apply".to_owned(), "-auto-approve".to_owned(), "-refresh=false".to_owned(), "-parallelism=20".to_owned()];
+        args.extend(self.var_args(stack));
+        self.exec(stack, "apply", args, &[0]).map(|r| r.2)
+    }
+
     /// `terraform plan -detailed-exitcode`.
     pub fn plan(&self, stack: &str) -> Result<PlanResult, RunError> {
         let mut args = vec!["plan".to_owned(), "-detailed-exitcode".to_owned(), "-parallelism=20".to_owned()];

@@ -267,7 +267,7 @@ fn prove(example: &str, spec: &Path, envs: &[String]) -> Result<Times, String> {
         // Production turns deletion protection on; release it the way an operator would first.
         runner.release_protection().map_err(|e| e.to_string())?;
         for stack in stacks.iter().filter(|s| s.kind == StackKind::Environment) {
-            t.apply += once_more(&format!("emulator: {example}/{env}: applied {} again", stack.name), || runner.apply(&stack.name))?;
+            t.apply += once_more(&format!("emulator: {example}/{env}: released protection of {}", stack.name), || runner.apply_release(&stack.name))?;
         }
         // Records go before the load balancers they name; the controller deletes those with the
         // Services, before the cluster goes.

@@ -30,7 +30,7 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
         for stack in model.stacks.iter().filter(|s| s.kind == StackKind::Environment) {
             if run.state_file(&stack.name).is_file() {
                 println!("{}: releasing deletion protection", stack.name);
-                if let Err(e) = run.init(&stack.name).and_then(|_| run.apply(&stack.name)) {
+                if let Err(e) = run.init(&stack.name).and_then(|_| run.apply_release(&stack.name)) {
                     eprintln!("error: {e}");
                     return ExitStatus::Failure;
                 }

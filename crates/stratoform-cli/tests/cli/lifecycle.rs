@@ -1,8 +1,10 @@
-//! The lifecycle of an environment on the local emulator, for aoscloud's `dev`: `up`, then the
-//! objects the clusters' controllers would create outside Terraform are planted, tagged as the
-//! controllers tag them (a load balancer with a listener and target group, its security group
-//! with a rule on the cluster's security group that names it, a Karpenter node with a volume
-//! attached, a detached VPC CNI interface); `down` must leave none of them and none of the
+//! The lifecycle of an environment on the local emulator, for the `dev` of a small platform
+//! (`fixtures/lifecycle`: one cluster, and a zone and an image repository in the account stack;
+//! the examples' environments are applied and destroyed by stratoform-terraform's emulator proof):
+//! `up`, then the objects the clusters' controllers would create outside Terraform are planted,
+//! tagged as the controllers tag them (a load balancer with a listener and target group, its
+//! security group with a rule on the cluster's security group that names it, a Karpenter node with
+//! a volume attached, a detached VPC CNI interface); `down` must leave none of them and none of the
 //! environment's network, and keep the long-lived and account-level stacks, which a second `up`
 //! re-uses unchanged. A volume of another environment is planted too and must survive: the
 //! sweep removes only what is the environment's. `drift` is clean right after `up` and then names
@@ -88,7 +90,7 @@ fn plant(endpoint: &str, cluster: &str) -> Planted {
         "/Instances/0/InstanceId",
     );
     let volume_of = |env: &str| {
-        let t = tags("volume", &[("ebs.csi.aws.com/cluster", "true"), ("Platform", "aoscloud"), ("Environment", env), ("CSIVolumeName", "pvc-1")]);
+        let t = tags("volume", &[("ebs.csi.aws.com/cluster", "true"), ("Platform", "demo"), ("Environment", env), ("CSIVolumeName", "pvc-1")]);
         text(&a(&["ec2", "create-volume", "--availability-zone", &zone, "--size", "10", "--volume-type", "gp3", "--tag-specifications", &t]), "/VolumeId")
     };
     let volume = volume_of("dev");
@@ -135,7 +137,7 @@ fn left(endpoint: &str, p: &Planted) -> Vec<String> {
 
 /// The resources of a stack's local state, as `address => id`.
 fn state_ids(dir: &Path, stack: &str) -> Vec<(String, String)> {
-    let file = std::fs::read_dir(dir.join(".stratoform/aoscloud/dev/state"))
+    let file = std::fs::read_dir(dir.join(".stratoform/demo/dev/state"))
         .expect("the state folder")
         .filter_map(Result::ok)
         .map(|e| e.path().join(format!("{stack}.tfstate")))
@@ -157,7 +159,7 @@ struct StopEmulator<'a>(&'a Path);
 
 impl Drop for StopEmulator<'_> {
     fn drop(&mut self) {
-        stratoform_terraform::local::stop_recorded(&self.0.join(".stratoform/aoscloud/dev/emulator.pid"));
+        stratoform_terraform::local::stop_recorded(&self.0.join(".stratoform/demo/dev/emulator.pid"));
     }
 }
 
@@ -171,7 +173,7 @@ fn down_removes_what_the_controllers_created_and_keeps_what_lives_longer() {
     let scratch = tempfile::tempdir().expect("a temp dir");
     let dir = scratch.path();
     let _stop = StopEmulator(dir);
-    let spec = root().join("examples/aoscloud/platform.yaml");
+    let spec = root().join("crates/stratoform-cli/tests/cli/fixtures/lifecycle/platform.yaml");
     let spec = spec.to_str().expect("a UTF-8 path");
     let step = |args: &[&str]| {
         let t0 = Instant::now();
@@ -183,7 +185,7 @@ fn down_removes_what_the_controllers_created_and_keeps_what_lives_longer() {
     step(&["render", spec, "--out", "out"]);
     let up = step(&["up", spec, "--env", "dev", "--out", "out", "--local", "--yes"]);
     assert!(up.contains("`dev` is up: 4 stack(s)"), "{up}");
-    let endpoint = std::fs::read_to_string(dir.join(".stratoform/aoscloud/dev/endpoint")).expect("the emulator's endpoint");
+    let endpoint = std::fs::read_to_string(dir.join(".stratoform/demo/dev/endpoint")).expect("the emulator's endpoint");
     let kept_before = state_ids(dir, "account");
     assert!(!kept_before.is_empty(), "the account stack holds the DNS zone and the image repositories");
 
@@ -193,7 +195,7 @@ fn down_removes_what_the_controllers_created_and_keeps_what_lives_longer() {
         assert!(clean.contains(&format!("  {stack}: no drift\n")), "{clean}");
     }
 
-    let planted = plant(&endpoint, "aoscloud-dev-main");
+    let planted = plant(&endpoint, "demo-dev-main");
     assert_eq!(left(&endpoint, &planted).len(), 8, "everything planted is there before `down`");
 
     // A hand-made tag on the VPC and the controller's rule on the cluster's group are drift.
@@ -214,7 +216,7 @@ fn down_removes_what_the_controllers_created_and_keeps_what_lives_longer() {
 
     let down = step(&["down", spec, "--env", "dev", "--local", "--yes"]);
     assert!(
-        down.contains("aoscloud-dev-main (us-east-1): removed 1 load balancer, 1 target group, 1 instance, 1 volume, 1 security group, 1 network interface"),
+        down.contains("demo-dev-main (us-east-1): removed 1 load balancer, 1 target group, 1 instance, 1 volume, 1 security group, 1 network interface"),
         "{down}"
     );
     assert!(down.contains("kept bootstrap, account, long-lived"), "{down}");
