@@ -269,6 +269,15 @@ fn injected(ctx: &ClusterCtx<'_>, c: &HelmChart) -> Map<String, Value> {
             if let Some(reference) = ctx.model.web_acl_reference(ctx.cluster) {
                 set(&mut v, &["ingressClassParams", "spec", "wafv2AclArn"], json!(format!("${{{reference}}}")));
             }
+            if let Some(logs) = ctx.model.alb_logs(ctx.region, ctx.cluster) {
+                use stratoform_model::alb::{ACCESS_LOGS_BUCKET, ACCESS_LOGS_ENABLED, ACCESS_LOGS_PREFIX};
+                let attribute = |key: &str, value: &str| json!({"key": key, "value": value});
+                set(
+                    &mut v,
+                    &["ingressClassParams", "spec", "loadBalancerAttributes"],
+                    json!([attribute(ACCESS_LOGS_ENABLED, "true"), attribute(ACCESS_LOGS_BUCKET, &logs.bucket_name), attribute(ACCESS_LOGS_PREFIX, &logs.prefix)]),
+                );
+            }
         }
         "ingress-nginx" => {
             if let Some(n) = &ctx.cluster.ingress_nginx {

@@ -17,6 +17,48 @@ pub const LOAD_BALANCER_CONTROLLER_CHART: &str = "aws-load-balancer-controller";
 /// The longest ingress group name the controller accepts.
 pub const MAX_GROUP_NAME: usize = 63;
 
+/// The service that writes load balancer access logs into a bucket, in every region.
+pub const LOG_DELIVERY_SERVICE: &str = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/// The regions opened before December 2021: there Elastic Load Balancing writes access logs as an
+/// AWS account of its own in the region (the provider's `aws_elb_service_account` names it),
+/// which a bucket policy must admit besides [`LOG_DELIVERY_SERVICE`]; later regions know only the
+/// service.
+pub const ELB_ACCOUNT_REGIONS: &[&str] = &[
+    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ca-central-1",
+    "cn-north-1", "cn-northwest-1", "eu-central-1", "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1",
+    "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2",
+];
+
+/// The load balancer attributes that turn access logs on, in the controller's
+/// `IngressClassParams` (`loadBalancerAttributes`).
+pub const ACCESS_LOGS_ENABLED: &str = "access_logs.s3.enabled";
+/// See [`ACCESS_LOGS_ENABLED`].
+pub const ACCESS_LOGS_BUCKET: &str = "access_logs.s3.bucket";
+/// See [`ACCESS_LOGS_ENABLED`].
+pub const ACCESS_LOGS_PREFIX: &str = "access_logs.s3.prefix";
+
+/// Where the ALBs of a cluster write their access logs, resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlbLogs {
+    /// The bucket's spec name.
+    pub bucket: String,
+    /// The bucket's AWS name.
+    pub bucket_name: String,
+    /// The key prefix.
+    pub prefix: String,
+}
+
+/// What a bucket's policy admits of load balancer access logs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BucketLbLogs {
+    /// The key prefixes the clusters of the region write under, sorted.
+    pub prefixes: Vec<String>,
+    /// Whether the region's Elastic Load Balancing account writes them too (see
+    /// [`ELB_ACCOUNT_REGIONS`]).
+    pub elb_account: bool,
+}
+
 /// The ALB side of one exposed workload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlbRoute {
@@ -56,6 +98,24 @@ impl Model {
         };
         let port = e.port.unwrap_or_else(|| w.ports.first().map_or(0, |p| p.port));
         Some(AlbRoute { group, scheme, host: e.host.as_ref().map(|h| h.to_string()), path: e.path.clone().unwrap_or_else(|| "/".into()), port })
+    }
+
+    /// Where the ALBs of a cluster write their access logs, when it says so.
+    pub fn alb_logs(&self, region: &Region, cluster: &Cluster) -> Option<AlbLogs> {
+        let logs = cluster.alb_ingress.as_ref()?.access_logs.as_ref()?;
+        let bucket = region.buckets.iter().find(|b| b.name == logs.bucket)?;
+        let prefix = logs.prefix.clone().unwrap_or_else(|| cluster.name.to_string());
+        Some(AlbLogs { bucket: bucket.name.to_string(), bucket_name: self.bucket_name(region, bucket), prefix })
+    }
+
+    /// What the policy of a bucket of a region admits of the access logs of the region's ALBs:
+    /// `None` when no cluster writes its ALB logs there.
+    pub fn bucket_lb_logs(&self, region: &Region, bucket: &stratoform_spec::Bucket) -> Option<BucketLbLogs> {
+        let mut prefixes: Vec<String> =
+            region.clusters.iter().filter_map(|c| self.alb_logs(region, c)).filter(|l| l.bucket == bucket.name.as_str()).map(|l| l.prefix).collect();
+        prefixes.sort();
+        prefixes.dedup();
+        (!prefixes.is_empty()).then(|| BucketLbLogs { prefixes, elb_account: ELB_ACCOUNT_REGIONS.contains(&region.name.as_str()) })
     }
 
     /// The name of the cluster's WAFv2 web ACL, when it has one: `{cluster}-alb`.

@@ -2,7 +2,7 @@
 //! for every renderer and check: the domain's name, its engine, and the zones its data nodes are
 //! spread over.
 
-use stratoform_spec::{Region, SearchDomain, SubnetKind};
+use stratoform_spec::{Region, SearchDomain, ServiceLinkedRole, SubnetKind};
 
 use crate::naming::Names;
 use crate::{Model, NetworkPlan};
@@ -16,6 +16,14 @@ pub const DOMAIN_NAME_MAX: usize = 28;
 /// The service whose service-linked role must exist in an account before a domain is created
 /// in one of its VPCs; the account stack creates it once per account.
 pub const SERVICE_LINKED_ROLE_SERVICE: &str = "opensearchservice.amazonaws.com";
+
+/// Where an account keeps its service-linked roles, and the names OpenSearch Service's role has
+/// had: `AWSServiceRoleForAmazonOpenSearchService`, and in accounts that ran Elasticsearch
+/// Service before the rename, `AWSServiceRoleForAmazonElasticsearchService`. An account stack
+/// told the role exists (`identity.serviceLinkedRoles.opensearch: existing`) looks it up by these.
+pub const EXISTING_ROLE_PATH_PREFIX: &str = "/aws-service-role/";
+/// See [`EXISTING_ROLE_PATH_PREFIX`].
+pub const EXISTING_ROLE_NAME_REGEX: &str = "^AWSServiceRoleForAmazon(OpenSearch|Elasticsearch)Service$";
 
 /// The most zones a domain spreads its nodes over.
 const MAX_ZONES: u32 = 3;
@@ -87,6 +95,12 @@ impl Model {
     /// Service's service-linked role.
     pub fn needs_search_service_role(&self) -> bool {
         self.regions().iter().any(|r| !r.search_domains.is_empty())
+    }
+
+    /// How the account stack provides OpenSearch Service's service-linked role for this
+    /// environment: `None` when it has no search domain.
+    pub fn search_service_role(&self) -> Option<ServiceLinkedRole> {
+        self.needs_search_service_role().then_some(self.platform.identity.service_linked_roles.opensearch)
     }
 
     /// The search domain a grant names: the one of `region` by that name, else the first of

@@ -1,6 +1,6 @@
 //! Application Load Balancers of a cluster, created by the AWS Load Balancer Controller from the
 //! Ingress objects of workloads exposed with `expose.type: alb`: the settings every ALB of the
-//! cluster shares (TLS policy, WAFv2 web ACL, Shield Advanced).
+//! cluster shares (TLS policy, WAFv2 web ACL, Shield Advanced, access logs).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,26 @@ pub struct AlbIngress {
     /// Shield Advanced (a one-year commitment stratoform never makes for you). Default: `false`.
     #[serde(default)]
     pub shield_advanced: bool,
+    /// Access logs of every ALB of the cluster, written by Elastic Load Balancing into a bucket of
+    /// the cluster's region. The bucket is one of `regions[].buckets[]` and uses `encryption:
+    /// sseS3` (an ALB writes to no other kind); its policy then admits the log delivery, and its
+    /// lifecycle rules say how long logs are kept. Default: none.
+    /// Example: `{bucket: alb-logs}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_logs: Option<AlbAccessLogs>,
+}
+
+/// Where the ALBs of a cluster write their access logs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AlbAccessLogs {
+    /// The bucket: the `name` of a bucket of the cluster's region.
+    pub bucket: crate::Name,
+    /// The key prefix of the logs, without slashes at either end; the load balancer adds
+    /// `AWSLogs/<account>/elasticloadbalancing/<region>/...` after it. Default: the cluster's
+    /// name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
 }
 
 /// A regional WAFv2 web ACL: AWS managed rule groups and a per-IP rate limit.
@@ -47,6 +67,6 @@ fn default_rule_groups() -> Vec<String> {
 
 impl Default for AlbIngress {
     fn default() -> Self {
-        Self { ssl_policy: default_ssl_policy(), web_acl: None, shield_advanced: false }
+        Self { ssl_policy: default_ssl_policy(), web_acl: None, shield_advanced: false, access_logs: None }
     }
 }

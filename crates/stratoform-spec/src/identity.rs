@@ -22,6 +22,43 @@ pub struct Identity {
     /// Secrets Manager secrets (values are never in the spec).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<Secret>,
+    /// The service-linked roles the platform's services need before their first resource, and
+    /// whether the account stack creates each or finds it already in the account. A role exists
+    /// once per account: an account that ran the service before has it, and creating it again fails.
+    /// Default: every role the platform needs is created.
+    /// Example: `{opensearch: existing}`.
+    #[serde(default, skip_serializing_if = "ServiceLinkedRoles::is_default")]
+    pub service_linked_roles: ServiceLinkedRoles,
+}
+
+/// The service-linked roles of the services stratoform renders that AWS does not create on first use.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceLinkedRoles {
+    /// OpenSearch Service's role (`AWSServiceRoleForAmazonOpenSearchService`, or the older
+    /// `AWSServiceRoleForAmazonElasticsearchService`), which a domain in a VPC needs. Taken into
+    /// account only when an environment of the account has `searchDomains`. Default: `create`.
+    #[serde(default)]
+    pub opensearch: ServiceLinkedRole,
+}
+
+impl ServiceLinkedRoles {
+    /// Whether every role is left at its default.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Whether the account stack creates a service-linked role or finds the one the account has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ServiceLinkedRole {
+    /// The account stack creates the role (and destroys it with the account's stacks).
+    #[default]
+    Create,
+    /// The account already has the role: the account stack reads it, and its plan stops with an
+    /// error naming this setting when the account has none.
+    Existing,
 }
 
 /// An IAM OIDC identity provider.

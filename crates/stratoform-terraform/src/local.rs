@@ -232,7 +232,8 @@ mod tests {
     /// The endpoint key of the AWS service behind a resource or data source type; `Some("")` for
     /// the ones computed by the provider itself.
     fn service(ty: &str) -> Option<&'static str> {
-        const LOCAL: &[&str] = &["aws_iam_policy_document", "aws_partition", "aws_region"];
+        // Answered by the provider itself, without a request (the ELB account is its own table).
+        const LOCAL: &[&str] = &["aws_elb_service_account", "aws_iam_policy_document", "aws_partition", "aws_region"];
         const BY_PREFIX: &[(&str, &str)] = &[
             ("aws_cloudtrail", "cloudtrail"),
             ("aws_cloudwatch_event_", "events"),

@@ -413,3 +413,48 @@ fn the_vpn_gateway_reaches_the_private_cluster_endpoint() {
         }
     }
 }
+
+/// A data store's security group is created in the VPC of the store's own subnets: in every
+/// environment stack of the examples and of a fixture with stores in two VPCs of one region, each
+/// item of the cache, DocumentDB and search-domain calls takes `vpc_id` and `subnet_ids` from one
+/// network module.
+#[test]
+fn data_store_groups_live_in_the_vpc_of_their_subnets() {
+    let network = |e: &hcl::Expression| {
+        let text = hcl::format::to_string(e).unwrap();
+        text.split('.').take(2).collect::<Vec<_>>().join(".")
+    };
+    let mut vpcs_of_fixture = std::collections::BTreeSet::new();
+    let mut trees: Vec<(String, OutputTree)> = examples().into_iter().map(|n| (n.clone(), example(&n).1)).collect();
+    trees.push(("two-vpcs".into(), fixture("two-vpcs").1));
+    let mut items = 0;
+    for (name, tree) in &trees {
+        for (path, text) in tree.iter().filter(|(p, _)| p.starts_with("stacks/") && p.ends_with("/main.tf")) {
+            let body: hcl::Body = hcl::from_str(text).unwrap();
+            for call in body.blocks().filter(|b| b.identifier() == "module") {
+                let attr = |k: &str| call.body().attributes().find(|a| a.key.as_str() == k).map(|a| a.expr.clone());
+                let Some(hcl::Expression::String(source)) = attr("source") else { continue };
+                let map = match source.rsplit('/').next().unwrap() {
+                    "cache" => "caches",
+                    "document-db" => "clusters",
+                    "search-domain" => "domains",
+                    _ => continue,
+                };
+                let Some(hcl::Expression::Object(stores)) = attr(map) else { panic!("{name}: {path}: `{map}` is not an object") };
+                for (key, store) in &stores {
+                    let hcl::Expression::Object(fields) = store else { panic!("{name}: {path}: {key:?}") };
+                    let field = |f: &str| fields.iter().find(|(k, _)| matches!(k, hcl::ObjectKey::Identifier(i) if i.as_str() == f)).map(|(_, v)| v).unwrap_or_else(|| panic!("{name}: {path}: {key:?} has no `{f}`"));
+                    let (vpc, subnets) = (network(field("vpc_id")), network(field("subnet_ids")));
+                    assert!(vpc.starts_with("module.network_"), "{name}: {path}: {key:?}: vpc_id {vpc}");
+                    assert_eq!(vpc, subnets, "{name}: {path}: {key:?}: the group's VPC is not the one of its subnets");
+                    if name == "two-vpcs" {
+                        vpcs_of_fixture.insert((map, vpc));
+                    }
+                    items += 1;
+                }
+            }
+        }
+    }
+    assert!(items > 10, "{items} data stores");
+    assert_eq!(vpcs_of_fixture.len(), 6, "each of the fixture's three kinds of store is in both VPCs: {vpcs_of_fixture:?}");
+}

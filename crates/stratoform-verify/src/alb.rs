@@ -2,10 +2,13 @@
 //! by an ACM certificate that a stack of the environment creates in the cluster's region. The
 //! controller finds the certificate from the Ingress's TLS hosts (certificate discovery); with no
 //! certificate covering a host it cannot build the HTTPS listener, and the Ingress never gets an
-//! address.
+//! address. The bucket the ALBs write access logs to (the controller's `IngressClassParams`
+//! attributes) is created in the cluster's region by a bucket module that admits load balancer log
+//! delivery (it reads the account's ID only for that policy); without it the controller cannot
+//! turn logging on, and the ALB is never built.
 
 use serde_json::Value;
-use stratoform_model::alb::{ALB_INGRESS_CLASS, LOAD_BALANCER_CONTROLLER_CHART};
+use stratoform_model::alb::{ACCESS_LOGS_BUCKET, ACCESS_LOGS_ENABLED, ALB_INGRESS_CLASS, LOAD_BALANCER_CONTROLLER_CHART};
 
 use crate::finding::{self, Finding};
 use crate::gitops::GitOps;
@@ -36,10 +39,54 @@ fn controller_region(gitops_cluster: &crate::gitops::Cluster) -> Option<String> 
     gitops_cluster.apps.iter().flat_map(|a| &a.sources).find(|s| s.chart.as_deref() == Some(LOAD_BALANCER_CONTROLLER_CHART)).and_then(|s| s.values.get("region").and_then(Value::as_str).map(str::to_owned))
 }
 
+/// The controller's values of a cluster, when it installs the controller.
+fn controller_values(gitops_cluster: &crate::gitops::Cluster) -> Option<&Value> {
+    gitops_cluster.apps.iter().flat_map(|a| &a.sources).find(|s| s.chart.as_deref() == Some(LOAD_BALANCER_CONTROLLER_CHART)).map(|s| &s.values)
+}
+
+/// The bucket of the access logs the controller turns on for every ALB of a cluster.
+fn log_bucket(values: &Value) -> Option<String> {
+    let attributes = values.pointer("/ingressClassParams/spec/loadBalancerAttributes")?.as_array()?;
+    let value = |key: &str| attributes.iter().find(|a| a["key"] == key).and_then(|a| a["value"].as_str());
+    (value(ACCESS_LOGS_ENABLED) == Some("true")).then(|| value(ACCESS_LOGS_BUCKET).unwrap_or_default().to_owned())
+}
+
+/// Whether a bucket module instance (`module.x["k"]`) admits load balancer log delivery: its
+/// policy's statement for it names the account, so the instance reads the account's ID.
+fn admits_lb_logs(created: &[Created], bucket: &Created) -> bool {
+    let Some(instance) = bucket.address.strip_suffix(".aws_s3_bucket.this") else { return false };
+    created.iter().any(|c| c.rtype == "data.aws_caller_identity" && c.address.strip_prefix(instance).is_some_and(|rest| rest.starts_with(".data.aws_caller_identity.current")))
+}
+
+/// Proves that the bucket of a cluster's ALB access logs exists and admits them.
+fn access_logs(tree: &Tree, env: &str, created: &[Created], cluster: &crate::gitops::Cluster, findings: &mut Vec<Finding>, links: &mut Links) {
+    let Some(bucket) = controller_values(cluster).and_then(log_bucket) else { return };
+    *links.entry("alb").or_default() += 1;
+    let region = controller_region(cluster);
+    let app = cluster.apps.iter().find(|a| a.sources.iter().any(|s| s.chart.as_deref() == Some(LOAD_BALANCER_CONTROLLER_CHART)));
+    let (file, line) = app.map_or((String::new(), 1), |a| (a.doc.file.clone(), tree.line_of(&a.doc.file, a.doc.line, &bucket)));
+    let in_region = |c: &&Created| region.as_ref().is_none_or(|r| c.region.as_ref().is_none_or(|cr| cr == r));
+    let made: Vec<&Created> = created.iter().filter(|c| c.rtype == "aws_s3_bucket" && c.attr("bucket").as_deref() == Some(bucket.as_str())).filter(in_region).collect();
+    let at = region.as_deref().map_or(String::new(), |r| format!(" in {r}"));
+    let (message, help) = match made.first() {
+        None => (
+            format!("the ALBs of cluster tree `{}` write access logs to bucket `{bucket}`, which no stack of `{env}` creates{at}: the controller cannot turn logging on", cluster.dir),
+            "name a bucket of the cluster's region under `albIngress.accessLogs.bucket`, and re-render".to_owned(),
+        ),
+        Some(b) if !admits_lb_logs(created, b) => (
+            format!("bucket `{bucket}` (`{}`) does not admit load balancer log delivery in its policy: the ALBs of cluster tree `{}` cannot write their access logs", b.address, cluster.dir),
+            "re-render: the bucket's module gets `load_balancer_logs` when a cluster of its region writes ALB logs to it".to_owned(),
+        ),
+        Some(_) => return,
+    };
+    findings.push(Finding::new(finding::ALB_LOG_BUCKET, &file, line, message, help));
+}
+
 /// Proves the ALB links of one environment.
 pub fn prove(tree: &Tree, env: &str, created: &[Created], gitops: &GitOps, findings: &mut Vec<Finding>, links: &mut Links) {
     let certificates: Vec<&Created> = created.iter().filter(|c| c.rtype == "aws_acm_certificate").collect();
     for cluster in &gitops.clusters {
+        access_logs(tree, env, created, cluster, findings, links);
         let region = controller_region(cluster);
         for obj in cluster.objects.iter().filter(|o| o.doc.kind() == "Ingress") {
             let spec = &obj.doc.value["spec"];

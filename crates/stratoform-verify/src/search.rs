@@ -2,18 +2,25 @@
 //! role already exists in the account, and nothing in the domain's own stack names that role.
 //! So every `aws_opensearch_domain` a stack of the environment creates needs the role created by
 //! a stack applied before it (the account stack), or the first apply fails with a validation
-//! error naming the missing role.
+//! error naming the missing role. An account that has the role already is looked up instead
+//! (`data.aws_iam_roles` by the role's path and names, whose postcondition stops the plan when
+//! the account has none): that lookup, in a stack applied before, stands for the role.
 
-use stratoform_model::search::SERVICE_LINKED_ROLE_SERVICE;
+use stratoform_model::search::{EXISTING_ROLE_NAME_REGEX, EXISTING_ROLE_PATH_PREFIX, SERVICE_LINKED_ROLE_SERVICE};
 
 use crate::finding::{self, Finding};
 use crate::hcl_eval::Created;
 use crate::tree::Tree;
 use crate::Links;
 
-/// Whether a created resource is OpenSearch Service's service-linked role.
+/// Whether a created resource is OpenSearch Service's service-linked role, or the lookup of the
+/// one the account has.
 fn is_role(c: &Created) -> bool {
-    c.rtype == "aws_iam_service_linked_role" && c.attr("aws_service_name").as_deref() == Some(SERVICE_LINKED_ROLE_SERVICE)
+    match c.rtype.as_str() {
+        "aws_iam_service_linked_role" => c.attr("aws_service_name").as_deref() == Some(SERVICE_LINKED_ROLE_SERVICE),
+        "data.aws_iam_roles" => c.attr("path_prefix").as_deref() == Some(EXISTING_ROLE_PATH_PREFIX) && c.attr("name_regex").as_deref() == Some(EXISTING_ROLE_NAME_REGEX),
+        _ => false,
+    }
 }
 
 /// Proves the search domain links of one environment; `created` is in apply order.

@@ -256,9 +256,22 @@ fn a_certificate_that_no_longer_covers_the_alb_hosts() {
 #[test]
 fn a_search_domain_whose_account_lacks_the_service_linked_role() {
     let values = "terraform/stacks/account/account-333333333333.tfvars";
-    let found = findings_in_env_after("larkspur", "production", |d| edit(d, values, "opensearch_service_linked_role = true", "opensearch_service_linked_role = false"));
+    let found = findings_in_env_after("larkspur", "production", |d| edit(d, values, r#"opensearch_service_linked_role = "create""#, r#"opensearch_service_linked_role = "none""#));
     assert_only(&found, "VFY007", "terraform/modules/search-domain/main.tf");
     assert!(found[0].2.contains("production-eu-west-1"), "{found:?}");
+}
+
+#[test]
+fn an_account_that_has_the_service_linked_role_is_looked_up_instead() {
+    let values = "terraform/stacks/account/account-333333333333.tfvars";
+    let existing = |d: &Path| edit(d, values, r#"opensearch_service_linked_role = "create""#, r#"opensearch_service_linked_role = "existing""#);
+    assert_eq!(findings_in_env_after("larkspur", "production", existing), Vec::new(), "the lookup stands for the role");
+    // A lookup of other roles does not.
+    let found = findings_in_env_after("larkspur", "production", |d| {
+        existing(d);
+        edit(d, "terraform/stacks/account/main.tf", "(OpenSearch|Elasticsearch)Service$", "(OpenSearch|Elasticsearch)Ingestion$");
+    });
+    assert_only(&found, "VFY007", "terraform/modules/search-domain/main.tf");
 }
 
 #[test]
@@ -266,4 +279,22 @@ fn a_service_linked_role_for_another_service_does_not_count() {
     let stack = "terraform/stacks/account/main.tf";
     let found = findings_in_env_after("larkspur", "staging", |d| edit(d, stack, r#""opensearchservice.amazonaws.com""#, r#""es.amazonaws.com""#));
     assert_only(&found, "VFY007", "terraform/modules/search-domain/main.tf");
+}
+
+#[test]
+fn alb_access_logs_to_a_bucket_nobody_creates() {
+    let app = "kubernetes/core/overlays/production/argocd/chain/application-aws-load-balancer-controller.yaml";
+    let found = findings_in_env_after("larkspur", "production", |d| edit(d, app, "value: larkspur-production-alb-logs", "value: larkspur-production-alb-log"));
+    assert_only(&found, "VFY008", app);
+    assert!(found[0].2.contains("`larkspur-production-alb-log`"), "{found:?}");
+}
+
+#[test]
+fn alb_access_logs_to_a_bucket_whose_policy_does_not_admit_them() {
+    let values = "terraform/stacks/long-lived/production.tfvars";
+    let found = findings_in_env_after("larkspur", "production", |d| {
+        edit(d, values, "load_balancer_logs = {\n        prefixes    = [\"core\"]\n        elb_account = true\n      }", "load_balancer_logs = null")
+    });
+    assert_only(&found, "VFY008", "kubernetes/core/overlays/production/argocd/chain/application-aws-load-balancer-controller.yaml");
+    assert!(found[0].2.contains("does not admit"), "{found:?}");
 }

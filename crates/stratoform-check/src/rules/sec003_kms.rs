@@ -15,8 +15,9 @@ pub const RULE: Rule = Rule {
     summary: "sensitive data is encrypted with a KMS key, not SSE-S3",
     checks: "S3 buckets with `encryption: sseS3` and a Terraform state backend with `kms: false`. \
 Databases, caches, DocumentDB, EFS, secrets and log groups are always encrypted with KMS (an AWS managed \
-key by default, a key of `identity.kmsKeys` when `kmsKey` is set). Terraform state holds every secret \
-Terraform ever read, so the state finding is an error.",
+key by default, a key of `identity.kmsKeys` when `kmsKey` is set). A bucket that an ALB writes its access \
+logs to (`albIngress.accessLogs`) is left alone: load balancers deliver only to SSE-S3 buckets. Terraform \
+state holds every secret Terraform ever read, so the state finding is an error.",
     why: "With SSE-S3, anyone allowed `s3:GetObject` reads the data; with SSE-KMS, reading also needs \
 `kms:Decrypt` on the key, key use is logged in CloudTrail, and access can be cut off by the key policy \
 without touching bucket policies.",
@@ -40,7 +41,8 @@ fn run(ctx: &Context<'_>) -> Vec<Diagnostic> {
     }
     for (rp, r) in ctx.regions() {
         for (i, b) in r.buckets.iter().enumerate() {
-            if b.encryption == BucketEncryption::SseS3 {
+            // Load balancers write their access logs only to SSE-S3 buckets.
+            if b.encryption == BucketEncryption::SseS3 && ctx.model.bucket_lb_logs(r, b).is_none() {
                 out.push(ctx.finding(
                     &RULE,
                     &format!("{rp}/buckets/{i}/encryption"),

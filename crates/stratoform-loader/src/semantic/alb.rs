@@ -3,7 +3,8 @@
 //! and `group` are ALB settings, refused on an NLB where they would be dropped; a path is a prefix
 //! starting with `/`. The cluster's `albIngress` names an ELB TLS policy, AWS managed rule groups
 //! (each once, as WAF keys rules by name) and a rate limit WAF accepts (10 to 2,000,000,000 requests
-//! per IP in 5 minutes).
+//! per IP in 5 minutes). Access logs go to an SSE-S3 bucket of the cluster's region, under a prefix
+//! the load balancer accepts.
 
 use stratoform_diagnostics::codes;
 use stratoform_model::alb::LOAD_BALANCER_CONTROLLER_CHART as CONTROLLER_CHART;
@@ -22,7 +23,46 @@ pub fn check(ctx: &mut Ctx<'_>) {
             let at = format!("/regions/{ri}/clusters/{ci}");
             workloads(ctx, &at, c);
             settings(ctx, &at, c);
+            access_logs(ctx, &at, region, c);
         }
+    }
+}
+
+/// Access logs go to a bucket of the cluster's region that uses SSE-S3 (an ALB writes to no
+/// other kind), under a prefix without slashes at its ends and without `AWSLogs`, which the load
+/// balancer adds itself.
+fn access_logs(ctx: &mut Ctx<'_>, at: &str, region: &stratoform_spec::Region, c: &Cluster) {
+    let Some(logs) = c.alb_ingress.as_ref().and_then(|a| a.access_logs.as_ref()) else { return };
+    let at = format!("{at}/albIngress/accessLogs");
+    match region.buckets.iter().find(|b| b.name == logs.bucket) {
+        None => ctx.dangling(&format!("{at}/bucket"), "bucket", logs.bucket.as_str(), region.buckets.iter().map(|b| b.name.as_str())),
+        Some(b) if b.encryption != stratoform_spec::BucketEncryption::SseS3 => ctx.error(
+            codes::CONFLICTING_FIELDS,
+            &format!("{at}/bucket"),
+            format!("bucket `{}` is encrypted with KMS, and an ALB writes access logs only to a bucket encrypted with S3-managed keys", b.name),
+            "not an SSE-S3 bucket",
+            format!("set `encryption: sseS3` on bucket `{}`, or name another bucket", b.name),
+        ),
+        Some(_) => {}
+    }
+    let Some(prefix) = &logs.prefix else { return };
+    let problem = if prefix.is_empty() {
+        Some("is empty")
+    } else if prefix.starts_with('/') || prefix.ends_with('/') {
+        Some("starts or ends with `/`")
+    } else if prefix.contains("AWSLogs") {
+        Some("contains `AWSLogs`, which the load balancer adds after the prefix itself")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        ctx.error(
+            codes::INVALID_FORMAT,
+            &format!("{at}/prefix"),
+            format!("the access log prefix `{prefix}` {problem}"),
+            "not a prefix an ALB accepts",
+            "write the prefix without slashes at its ends and without `AWSLogs`, or leave it out (the cluster's name)",
+        );
     }
 }
 

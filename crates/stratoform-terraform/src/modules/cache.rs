@@ -21,10 +21,9 @@ use crate::modules::Module;
 /// The module.
 pub fn module() -> Module {
     let variables = vec![
-        variable("vpc_id", "string", "The VPC.", None),
         variable(
             "caches",
-            "map(object({ engine = optional(string, \"redis\"), engine_version = string, node_type = string, port = optional(number, 6379), replicas = optional(number, 0), nodes = optional(number, 1), parameter_group_name = optional(string), transit_encryption = optional(bool, true), subnet_ids = list(string), allowed_security_group_ids = map(string), allowed_cidrs = list(string), snapshot_retention_days = optional(number, 0), kms_key_arn = optional(string), auth_secret_name = optional(string), auth_kms_key_arn = optional(string) }))",
+            "map(object({ vpc_id = string, engine = optional(string, \"redis\"), engine_version = string, node_type = string, port = optional(number, 6379), replicas = optional(number, 0), nodes = optional(number, 1), parameter_group_name = optional(string), transit_encryption = optional(bool, true), subnet_ids = list(string), allowed_security_group_ids = map(string), allowed_cidrs = list(string), snapshot_retention_days = optional(number, 0), kms_key_arn = optional(string), auth_secret_name = optional(string), auth_kms_key_arn = optional(string) }))",
             "Caches by name: `engine` redis or valkey (a replication group of `replicas` plus a primary, with an AUTH token) or memcached (a cluster of `nodes`).",
             None,
         ),
@@ -48,7 +47,7 @@ pub fn module() -> Module {
                 attr("for_each", ex("var.caches")),
                 attr("name", ex(r#""${each.key}-${each.value.engine}""#)),
                 attr("description", ex(r#""${local.titles[each.value.engine]} port of ${each.key} from named sources only""#)),
-                attr("vpc_id", ex("var.vpc_id")),
+                attr("vpc_id", ex("each.value.vpc_id")),
                 attr("tags", obj([("Name", ex(r#""${each.key}-${each.value.engine}""#))])),
             ],
         ),

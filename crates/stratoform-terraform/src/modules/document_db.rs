@@ -9,10 +9,9 @@ use crate::modules::Module;
 /// The module.
 pub fn module() -> Module {
     let variables = vec![
-        variable("vpc_id", "string", "The VPC.", None),
         variable(
             "clusters",
-            "map(object({ engine_version = string, instance_class = string, instances = number, subnet_ids = list(string), allowed_security_group_ids = map(string), allowed_cidrs = list(string), backup_retention_days = number, deletion_protection = bool, kms_key_arn = optional(string) }))",
+            "map(object({ vpc_id = string, engine_version = string, instance_class = string, instances = number, subnet_ids = list(string), allowed_security_group_ids = map(string), allowed_cidrs = list(string), backup_retention_days = number, deletion_protection = bool, kms_key_arn = optional(string) }))",
             "Clusters by name.",
             None,
         ),

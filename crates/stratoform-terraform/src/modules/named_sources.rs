@@ -63,7 +63,7 @@ impl NamedSources<'_> {
                     attr("for_each", ex(&format!("var.{}", self.map))),
                     attr("name", ex(&name)),
                     attr("description", ex(&format!("{:?}", self.description))),
-                    attr("vpc_id", ex("var.vpc_id")),
+                    attr("vpc_id", ex("each.value.vpc_id")),
                     attr("tags", obj([("Name", ex(&name))])),
                 ],
             ),

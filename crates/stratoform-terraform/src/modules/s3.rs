@@ -72,6 +72,12 @@ pub fn module() -> Module {
             Some(Expression::Null),
         ),
         variable("force_destroy", "bool", "Let destroy empty the bucket.", Some(false.into())),
+        variable(
+            "load_balancer_logs",
+            "object({ prefixes = list(string), elb_account = bool })",
+            "Load balancer access logs written here: the key prefixes, and whether the region's Elastic Load Balancing account writes them besides the log delivery service; null for none.",
+            Some(Expression::Null),
+        ),
     ];
     let logging_allow = obj([
         ("Sid", s("S3ServerAccessLogs")),
@@ -80,16 +86,40 @@ pub fn module() -> Module {
         ("Action", s("s3:PutObject")),
         ("Resource", ex(r#""${aws_s3_bucket.this.arn}/*""#)),
     ]);
-    let policy_with_logs = call(
-        "jsonencode",
-        [obj([("Version", s("2012-10-17")), ("Statement", list([deny_insecure("aws_s3_bucket.this.arn"), logging_allow]))])],
+    // Elastic Load Balancing writes under `<prefix>/AWSLogs/<account>/`; in the regions where it
+    // writes as an account of its own, that account is admitted besides the delivery service.
+    let lb_logs_allow = obj([
+        ("Sid", s("LoadBalancerAccessLogs")),
+        ("Effect", s("Allow")),
+        ("Principal", ex("local.lb_log_writers")),
+        ("Action", s("s3:PutObject")),
+        (
+            "Resource",
+            ex(r#"[for p in try(var.load_balancer_logs.prefixes, []) : "${aws_s3_bucket.this.arn}/${p}/AWSLogs/${one(data.aws_caller_identity.current[*].account_id)}/*"]"#),
+        ),
+    ]);
+    let writers = format!(
+        r#"{{ for k, v in {{ Service = "{}", AWS = try(var.load_balancer_logs.elb_account, false) ? one(data.aws_elb_service_account.this[*].arn) : null }} : k => v if v != null }}"#,
+        stratoform_model::alb::LOG_DELIVERY_SERVICE
     );
+    // Each statement is the bucket's when its flag holds: TLS only always, then the writers of
+    // server access logs and of load balancer access logs.
+    let statements = "[for i, st in [local.deny_insecure, local.server_access_logs, local.load_balancer_logs] : st if local.statement_on[i]]";
     let mut main = vec![
         block(
             "locals",
             &[],
-            vec![attr("policy_tls_only", tls_only_policy("aws_s3_bucket.this.arn")), attr("policy_with_logs", policy_with_logs)],
+            vec![
+                attr("deny_insecure", deny_insecure("aws_s3_bucket.this.arn")),
+                attr("server_access_logs", logging_allow),
+                attr("lb_log_writers", ex(&writers)),
+                attr("load_balancer_logs", lb_logs_allow),
+                attr("statement_on", ex("[true, var.accepts_access_logs, var.load_balancer_logs != null]")),
+                attr("policy", call("jsonencode", [obj([("Version", s("2012-10-17")), ("Statement", ex(statements))])])),
+            ],
         ),
+        block("data", &["aws_caller_identity", "current"], vec![attr("count", ex("var.load_balancer_logs == null ? 0 : 1"))]),
+        block("data", &["aws_elb_service_account", "this"], vec![attr("count", ex("try(var.load_balancer_logs.elb_account, false) ? 1 : 0"))]),
         block("resource", &["aws_s3_bucket", "this"], vec![attr("bucket", ex("var.name")), attr("force_destroy", ex("var.force_destroy"))]),
     ];
     main.extend(private_bucket("this"));
@@ -99,7 +129,7 @@ pub fn module() -> Module {
             &["aws_s3_bucket_policy", "this"],
             vec![
                 attr("bucket", ex("aws_s3_bucket.this.id")),
-                attr("policy", ex("var.accepts_access_logs ? local.policy_with_logs : local.policy_tls_only")),
+                attr("policy", ex("local.policy")),
                 attr("depends_on", ex("[aws_s3_bucket_public_access_block.this]")),
             ],
         ),

@@ -14,11 +14,10 @@ const LOG_TYPES: [&str; 3] = ["INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICA
 /// The module.
 pub fn module() -> Module {
     let variables = vec![
-        variable("vpc_id", "string", "The VPC.", None),
         variable("name", "string", "The prefix of the log resource policy's name (`<platform>-<environment>`).", None),
         variable(
             "domains",
-            "map(object({ engine_version = string, instance_type = string, instances = number, zones = number, master_type = optional(string), masters = number, volume_size = number, iops = number, throughput = number, tls_policy = string, log_retention_days = number, snapshot_hour = number, subnet_ids = list(string), allowed_security_group_ids = map(string), allowed_cidrs = list(string), kms_key_arn = optional(string) }))",
+            "map(object({ vpc_id = string, engine_version = string, instance_type = string, instances = number, zones = number, master_type = optional(string), masters = number, volume_size = number, iops = number, throughput = number, tls_policy = string, log_retention_days = number, snapshot_hour = number, subnet_ids = list(string), allowed_security_group_ids = map(string), allowed_cidrs = list(string), kms_key_arn = optional(string) }))",
             "Domains by name.",
             None,
         ),

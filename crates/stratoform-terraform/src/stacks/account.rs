@@ -7,6 +7,7 @@
 
 use hcl::Expression;
 use stratoform_model::{Model, StackKind, ZoneHome};
+use stratoform_spec::ServiceLinkedRole;
 
 use super::{days, StackBuilder};
 use crate::dsl::*;
@@ -162,21 +163,61 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         b.outputs.push(output("cloudtrail_arn", "The account's CloudTrail trail, or null.", ex("one(module.cloudtrail[*].arn)")));
     }
     // OpenSearch Service creates a domain in a VPC only once its service-linked role exists in
-    // the account; the role is the account's, whichever environments have domains.
+    // the account; the role is the account's, whichever environments have domains. An account
+    // that has it already (`identity.serviceLinkedRoles.opensearch: existing`) is checked for it
+    // instead: creating it again fails.
     if models.iter().any(|m| m.needs_search_service_role()) {
-        b.variables.push(variable(
-            "opensearch_service_linked_role",
-            "bool",
-            "Whether the account gets OpenSearch Service's service-linked role (an environment of it has a search domain).",
-            Some(false.into()),
+        b.variables.push(block(
+            "variable",
+            &["opensearch_service_linked_role"],
+            vec![
+                attr("type", ex("string")),
+                attr(
+                    "description",
+                    s("OpenSearch Service's service-linked role, which a search domain in a VPC needs: `create`, `existing` (the account has it; the plan stops when it does not) or `none` (no environment of the account has a search domain)."),
+                ),
+                attr("default", s("none")),
+                block(
+                    "validation",
+                    &[],
+                    vec![
+                        attr("condition", ex("contains([\"none\", \"create\", \"existing\"], var.opensearch_service_linked_role)")),
+                        attr("error_message", s("opensearch_service_linked_role is one of none, create, existing.")),
+                    ],
+                ),
+            ],
         ));
         b.main.push(block(
             "resource",
             &["aws_iam_service_linked_role", "opensearch"],
             vec![
-                attr("count", ex("var.opensearch_service_linked_role ? 1 : 0")),
+                attr("count", ex("var.opensearch_service_linked_role == \"create\" ? 1 : 0")),
                 attr("aws_service_name", s(stratoform_model::search::SERVICE_LINKED_ROLE_SERVICE)),
                 attr("description", s("Lets OpenSearch Service place the domains of this account's environments in their VPCs")),
+            ],
+        ));
+        b.main.push(block(
+            "data",
+            &["aws_iam_roles", "opensearch"],
+            vec![
+                attr("count", ex("var.opensearch_service_linked_role == \"existing\" ? 1 : 0")),
+                attr("path_prefix", s(stratoform_model::search::EXISTING_ROLE_PATH_PREFIX)),
+                attr("name_regex", s(stratoform_model::search::EXISTING_ROLE_NAME_REGEX)),
+                block(
+                    "lifecycle",
+                    &[],
+                    vec![block(
+                        "postcondition",
+                        &[],
+                        vec![
+                            attr("condition", ex("length(self.names) > 0")),
+                            attr(
+                                "error_message",
+                                s("The account has no service-linked role for OpenSearch Service, which its search domains need: set identity.serviceLinkedRoles.opensearch to create (the default) in the spec, or create the role with `aws iam create-service-linked-role --aws-service-name opensearchservice.amazonaws.com`."),
+                            ),
+                        ],
+                    )],
+                ),
             ],
         ));
     }
@@ -264,8 +305,11 @@ fn values(models: &[&Model]) -> Vec<(String, Expression)> {
     push("kms_keys", kms.0);
     push("ecr_repositories", ecr.into_expr());
     push("pull_through_caches", caches.into_expr());
-    if models.iter().any(|m| m.needs_search_service_role()) {
-        out.push(("opensearch_service_linked_role".to_owned(), true.into()));
+    // The role is the account's: one environment that finds it there speaks for the account.
+    let roles: Vec<ServiceLinkedRole> = models.iter().filter_map(|m| m.search_service_role()).collect();
+    if !roles.is_empty() {
+        let existing = roles.contains(&ServiceLinkedRole::Existing);
+        out.push(("opensearch_service_linked_role".to_owned(), s(if existing { "existing" } else { "create" })));
     }
     if let Some(t) = models.first().and_then(|m| m.account_audit_trail()) {
         out.push((

@@ -63,6 +63,15 @@ pub fn bucket_value(model: &Model, region: &str, bucket: &stratoform_spec::Bucke
                 .unwrap_or(Expression::Null),
         ),
         ("force_destroy", bucket.force_destroy.into()),
+        (
+            "load_balancer_logs",
+            model
+                .regions()
+                .iter()
+                .find(|r| r.name.as_str() == region)
+                .and_then(|r| model.bucket_lb_logs(r, bucket))
+                .map_or(Expression::Null, |l| obj([("prefixes", strs(l.prefixes)), ("elb_account", l.elb_account.into())])),
+        ),
     ])
 }
 
@@ -96,6 +105,7 @@ pub fn bucket_args(kms: &str) -> Vec<(&'static str, Expression)> {
         ("accepts_access_logs", ex("each.value.accepts_access_logs")),
         ("replication", ex("each.value.replication")),
         ("force_destroy", ex("each.value.force_destroy")),
+        ("load_balancer_logs", ex("each.value.load_balancer_logs")),
     ]
 }
 
@@ -115,7 +125,7 @@ pub fn logging(module: &str, buckets: &str, provider: Option<&str>) -> hcl::stru
 }
 
 /// The type of a bucket object in tfvars.
-pub const BUCKET_TYPE: &str = "object({ name = string, versioning = bool, encryption = string, kms_key = optional(string), lifecycle_rules = list(object({ id = string, prefix = string, transitions = list(object({ days = number, storage_class = string })), expire_days = optional(number), noncurrent_expire_days = optional(number) })), access_log_bucket = optional(string), accepts_access_logs = bool, replication = optional(object({ destination_bucket_arn = string, delete_markers = bool })), force_destroy = bool })";
+pub const BUCKET_TYPE: &str = "object({ name = string, versioning = bool, encryption = string, kms_key = optional(string), lifecycle_rules = list(object({ id = string, prefix = string, transitions = list(object({ days = number, storage_class = string })), expire_days = optional(number), noncurrent_expire_days = optional(number) })), access_log_bucket = optional(string), accepts_access_logs = bool, replication = optional(object({ destination_bucket_arn = string, delete_markers = bool })), force_destroy = bool, load_balancer_logs = optional(object({ prefixes = list(string), elb_account = bool })) })";
 
 /// The long-lived stack's files.
 pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {

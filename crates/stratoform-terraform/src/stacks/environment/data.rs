@@ -106,13 +106,12 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
         );
     }
     if !region.caches.is_empty() {
-        let vpc = c.vpc_name(region.caches[0].vpc.as_ref());
         let mut caches = Vec::new();
         for cache in &region.caches {
             let cvpc = c.vpc_name(cache.vpc.as_ref());
             let (groups, cidrs) = c.sources(&cvpc, &cache.allowed_from);
             let shape = stratoform_model::caches::shape(cache);
-            let mut fields = Vec::new();
+            let mut fields = vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&cvpc)))))];
             // A Redis OSS cache leaves engine and port to the module's defaults.
             if shape.engine != CacheEngine::Redis {
                 fields.push(("engine", s(shape.engine.as_str())));
@@ -148,14 +147,13 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
             }
             caches.push((format!("{}-{}", c.prefix(), cache.name), obj(fields)));
         }
-        c.b.module("caches", "cache", vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))), ("caches", obj(caches))]);
+        c.b.module("caches", "cache", vec![("caches", obj(caches))]);
         c.b.outputs.push(output("cache_auth_secret_arns", "The secrets holding the caches' AUTH tokens, by cache.", ex("module.caches.auth_secret_arns")));
         if region.caches.iter().any(|x| !x.engine.replicates()) {
             c.b.outputs.push(output("cache_configuration_endpoints", "The Memcached clusters' configuration endpoints, by cache.", ex("module.caches.configuration_endpoints")));
         }
     }
     if !region.document_dbs.is_empty() {
-        let vpc = c.vpc_name(region.document_dbs[0].vpc.as_ref());
         let mut clusters = Vec::new();
         for d in &region.document_dbs {
             let dvpc = c.vpc_name(d.vpc.as_ref());
@@ -164,6 +162,7 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
             clusters.push((
                 format!("{}-{}", c.prefix(), d.name),
                 obj([
+                    ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&dvpc))))),
                     ("engine_version", s(d.version.clone())),
                     ("instance_class", s(d.instance_class.clone())),
                     ("instances", n(d.instances as i64)),
@@ -176,7 +175,7 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
                 ]),
             ));
         }
-        c.b.module("document_dbs", "document-db", vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))), ("clusters", obj(clusters))]);
+        c.b.module("document_dbs", "document-db", vec![("clusters", obj(clusters))]);
     }
     if !region.search_domains.is_empty() {
         super::search::search_domains(c);

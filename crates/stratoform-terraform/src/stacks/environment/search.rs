@@ -11,7 +11,6 @@ use crate::stacks::days;
 pub(super) fn search_domains(c: &mut Ctx) {
     let region = c.region;
     let model = c.model;
-    let vpc = c.vpc_name(region.search_domains[0].vpc.as_ref());
     let mut domains = Vec::new();
     for d in &region.search_domains {
         let dvpc = c.vpc_name(d.vpc.as_ref());
@@ -19,6 +18,7 @@ pub(super) fn search_domains(c: &mut Ctx) {
         let kms = c.kms(d.kms_key.as_ref().map(|k| k.as_str()));
         let shape = model.search_shape(region, d);
         let mut fields = vec![
+            ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&dvpc))))),
             ("engine_version", s(d.version.clone())),
             ("instance_type", s(d.instance_type.clone())),
             ("instances", n(d.instances as i64)),
@@ -42,11 +42,10 @@ pub(super) fn search_domains(c: &mut Ctx) {
         ]);
         domains.push((shape.domain, obj(fields)));
     }
-    let network = c.network(Some(&vpc));
     c.b.module(
         "search_domains",
         "search-domain",
-        vec![("vpc_id", ex(&format!("{network}.vpc_id"))), ("name", s(c.prefix())), ("domains", obj(domains)), ("log_kms_key_arn", ex(LOGS_KEY))],
+        vec![("name", s(c.prefix())), ("domains", obj(domains)), ("log_kms_key_arn", ex(LOGS_KEY))],
     );
     c.b.outputs.push(output("search_endpoints", "The OpenSearch domains' HTTPS endpoints in the VPC, by domain.", ex("module.search_domains.endpoints")));
 }

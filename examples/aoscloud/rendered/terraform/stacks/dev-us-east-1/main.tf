@@ -822,6 +822,7 @@ module "buckets" {
   accepts_access_logs = each.value.accepts_access_logs
   replication         = each.value.replication
   force_destroy       = each.value.force_destroy
+  load_balancer_logs  = each.value.load_balancer_logs
 }
 
 resource "aws_s3_bucket_logging" "buckets" {
@@ -877,9 +878,9 @@ module "db_main" {
 
 module "caches" {
   source = "../../modules/cache"
-  vpc_id = module.network_main.vpc_id
   caches = {
     aoscloud-dev-main = {
+      vpc_id         = module.network_main.vpc_id
       engine_version = "7.1"
       node_type      = "cache.t4g.medium"
       replicas       = 1
@@ -898,9 +899,9 @@ module "caches" {
 
 module "document_dbs" {
   source = "../../modules/document-db"
-  vpc_id = module.network_main.vpc_id
   clusters = {
     aoscloud-dev-alerts = {
+      vpc_id         = module.network_main.vpc_id
       engine_version = "5.0.0"
       instance_class = "db.t4g.medium"
       instances      = 1

@@ -26,6 +26,7 @@ buckets = {
     accepts_access_logs = false
     replication         = null
     force_destroy       = false
+    load_balancer_logs  = null
   }
   infra = {
     name                = "aoscloud-dev-infra"
@@ -37,5 +38,6 @@ buckets = {
     accepts_access_logs = false
     replication         = null
     force_destroy       = false
+    load_balancer_logs  = null
   }
 }

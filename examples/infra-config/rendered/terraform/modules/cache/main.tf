@@ -28,7 +28,7 @@ resource "aws_security_group" "this" {
   for_each    = var.caches
   name        = "${each.key}-${each.value.engine}"
   description = "${local.titles[each.value.engine]} port of ${each.key} from named sources only"
-  vpc_id      = var.vpc_id
+  vpc_id      = each.value.vpc_id
   tags = {
     Name = "${each.key}-${each.value.engine}"
   }

@@ -66,3 +66,12 @@ variable "force_destroy" {
   description = "Let destroy empty the bucket."
   default     = false
 }
+
+variable "load_balancer_logs" {
+  type = object({
+    prefixes    = list(string)
+    elb_account = bool
+  })
+  description = "Load balancer access logs written here: the key prefixes, and whether the region's Elastic Load Balancing account writes them besides the log delivery service; null for none."
+  default     = null
+}

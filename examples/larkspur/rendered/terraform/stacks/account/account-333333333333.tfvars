@@ -50,4 +50,4 @@ ecr_repositories = {
     }
   }
 }
-opensearch_service_linked_role = true
+opensearch_service_linked_role = "create"

@@ -58,7 +58,20 @@ module "pull_through_cache_eu_west_1" {
 }
 
 resource "aws_iam_service_linked_role" "opensearch" {
-  count            = var.opensearch_service_linked_role ? 1 : 0
+  count            = var.opensearch_service_linked_role == "create" ? 1 : 0
   aws_service_name = "opensearchservice.amazonaws.com"
   description      = "Lets OpenSearch Service place the domains of this account's environments in their VPCs"
+}
+
+data "aws_iam_roles" "opensearch" {
+  count       = var.opensearch_service_linked_role == "existing" ? 1 : 0
+  path_prefix = "/aws-service-role/"
+  name_regex  = "^AWSServiceRoleForAmazon(OpenSearch|Elasticsearch)Service$"
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.names) > 0
+      error_message = "The account has no service-linked role for OpenSearch Service, which its search domains need: set identity.serviceLinkedRoles.opensearch to create (the default) in the spec, or create the role with `aws iam create-service-linked-role --aws-service-name opensearchservice.amazonaws.com`."
+    }
+  }
 }

@@ -130,7 +130,12 @@ variable "delegations" {
 }
 
 variable "opensearch_service_linked_role" {
-  type        = bool
-  description = "Whether the account gets OpenSearch Service's service-linked role (an environment of it has a search domain)."
-  default     = false
+  type        = string
+  description = "OpenSearch Service's service-linked role, which a search domain in a VPC needs: `create`, `existing` (the account has it; the plan stops when it does not) or `none` (no environment of the account has a search domain)."
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "create", "existing"], var.opensearch_service_linked_role)
+    error_message = "opensearch_service_linked_role is one of none, create, existing."
+  }
 }

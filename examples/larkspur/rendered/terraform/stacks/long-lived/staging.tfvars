@@ -25,3 +25,30 @@ kms_keys = {
     cloudwatch_logs      = false
   }
 }
+buckets = {
+  eu-west-1 = {
+    alb-logs = {
+      name       = "larkspur-staging-alb-logs"
+      versioning = true
+      encryption = "sseS3"
+      kms_key    = "bucket-default/eu-west-1"
+      lifecycle_rules = [
+        {
+          id                     = "expire"
+          prefix                 = ""
+          transitions            = []
+          expire_days            = 90
+          noncurrent_expire_days = null
+        },
+      ]
+      access_log_bucket   = null
+      accepts_access_logs = false
+      replication         = null
+      force_destroy       = false
+      load_balancer_logs = {
+        prefixes    = ["core"]
+        elb_account = true
+      }
+    }
+  }
+}

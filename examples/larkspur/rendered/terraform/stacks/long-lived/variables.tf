@@ -103,6 +103,10 @@ variable "buckets" {
       delete_markers         = bool
     }))
     force_destroy = bool
+    load_balancer_logs = optional(object({
+      prefixes    = list(string)
+      elb_account = bool
+    }))
   })))
   description = "Buckets by region, then spec name."
   default     = {}

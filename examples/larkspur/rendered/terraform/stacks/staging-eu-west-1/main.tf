@@ -590,9 +590,9 @@ module "db_shipments" {
 
 module "caches" {
   source = "../../modules/cache"
-  vpc_id = module.network_main.vpc_id
   caches = {
     larkspur-staging-sessions = {
+      vpc_id         = module.network_main.vpc_id
       engine_version = "7.1"
       node_type      = "cache.r7g.large"
       replicas       = 1
@@ -607,6 +607,7 @@ module "caches" {
       auth_kms_key_arn        = data.terraform_remote_state.long_lived.outputs.kms_key_arns["data"]
     }
     larkspur-staging-pages = {
+      vpc_id               = module.network_main.vpc_id
       engine               = "memcached"
       engine_version       = "1.6.22"
       node_type            = "cache.r7g.large"
@@ -625,9 +626,9 @@ module "caches" {
 
 module "document_dbs" {
   source = "../../modules/document-db"
-  vpc_id = module.network_main.vpc_id
   clusters = {
     larkspur-staging-tracking = {
+      vpc_id         = module.network_main.vpc_id
       engine_version = "5.0.0"
       instance_class = "db.r6g.large"
       instances      = 3
@@ -645,10 +646,10 @@ module "document_dbs" {
 
 module "search_domains" {
   source = "../../modules/search-domain"
-  vpc_id = module.network_main.vpc_id
   name   = "larkspur-staging"
   domains = {
     larkspur-staging-events = {
+      vpc_id             = module.network_main.vpc_id
       engine_version     = "OpenSearch_2.17"
       instance_type      = "r7g.large.search"
       instances          = 3

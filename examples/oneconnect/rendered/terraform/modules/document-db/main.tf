@@ -22,7 +22,7 @@ resource "aws_security_group" "this" {
   for_each    = var.clusters
   name        = "${each.key}-docdb"
   description = "DocumentDB port of ${each.key} from named sources only"
-  vpc_id      = var.vpc_id
+  vpc_id      = each.value.vpc_id
   tags = {
     Name = "${each.key}-docdb"
   }

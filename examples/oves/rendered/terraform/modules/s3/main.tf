@@ -13,49 +13,48 @@ terraform {
 }
 
 locals {
-  policy_tls_only = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
-        Condition = {
-          Bool = {
-            "aws:SecureTransport" = "false"
-          }
-        }
-      },
-    ]
+  deny_insecure = {
+    Sid       = "DenyInsecureTransport"
+    Effect    = "Deny"
+    Principal = "*"
+    Action    = "s3:*"
+    Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+    Condition = {
+      Bool = {
+        "aws:SecureTransport" = "false"
+      }
+    }
+  }
+  server_access_logs = {
+    Sid    = "S3ServerAccessLogs"
+    Effect = "Allow"
+    Principal = {
+      Service = "logging.s3.amazonaws.com"
+    }
+    Action   = "s3:PutObject"
+    Resource = "${aws_s3_bucket.this.arn}/*"
+  }
+  lb_log_writers = { for k, v in { Service = "logdelivery.elasticloadbalancing.amazonaws.com", AWS = try(var.load_balancer_logs.elb_account, false) ? one(data.aws_elb_service_account.this[*].arn) : null } : k => v if v != null }
+  load_balancer_logs = {
+    Sid       = "LoadBalancerAccessLogs"
+    Effect    = "Allow"
+    Principal = local.lb_log_writers
+    Action    = "s3:PutObject"
+    Resource  = [for p in try(var.load_balancer_logs.prefixes, []) : "${aws_s3_bucket.this.arn}/${p}/AWSLogs/${one(data.aws_caller_identity.current[*].account_id)}/*"]
+  }
+  statement_on = [true, var.accepts_access_logs, var.load_balancer_logs != null]
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [for i, st in [local.deny_insecure, local.server_access_logs, local.load_balancer_logs] : st if local.statement_on[i]]
   })
-  policy_with_logs = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
-        Condition = {
-          Bool = {
-            "aws:SecureTransport" = "false"
-          }
-        }
-      },
-      {
-        Sid    = "S3ServerAccessLogs"
-        Effect = "Allow"
-        Principal = {
-          Service = "logging.s3.amazonaws.com"
-        }
-        Action   = "s3:PutObject"
-        Resource = "${aws_s3_bucket.this.arn}/*"
-      },
-    ]
-  })
+}
+
+data "aws_caller_identity" "current" {
+  count = var.load_balancer_logs == null ? 0 : 1
+}
+
+data "aws_elb_service_account" "this" {
+  count = try(var.load_balancer_logs.elb_account, false) ? 1 : 0
 }
 
 resource "aws_s3_bucket" "this" {
@@ -83,7 +82,7 @@ resource "aws_s3_bucket_public_access_block" "this" {
 
 resource "aws_s3_bucket_policy" "this" {
   bucket     = aws_s3_bucket.this.id
-  policy     = var.accepts_access_logs ? local.policy_with_logs : local.policy_tls_only
+  policy     = local.policy
   depends_on = [aws_s3_bucket_public_access_block.this]
 }
 

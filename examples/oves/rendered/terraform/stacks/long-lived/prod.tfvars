@@ -54,7 +54,8 @@ buckets = {
         destination_bucket_arn = "arn:aws:s3:::oves-backups-prod-replica"
         delete_markers         = false
       }
-      force_destroy = false
+      force_destroy      = false
+      load_balancer_logs = null
     }
     logs = {
       name       = "oves-logs-prod"
@@ -83,6 +84,7 @@ buckets = {
       accepts_access_logs = true
       replication         = null
       force_destroy       = false
+      load_balancer_logs  = null
     }
   }
   eu-central-1 = {
@@ -96,6 +98,7 @@ buckets = {
       accepts_access_logs = false
       replication         = null
       force_destroy       = false
+      load_balancer_logs  = null
     }
   }
 }

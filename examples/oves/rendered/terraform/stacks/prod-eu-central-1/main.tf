@@ -198,9 +198,9 @@ module "db_mysql" {
 
 module "caches" {
   source = "../../modules/cache"
-  vpc_id = module.network_database.vpc_id
   caches = {
     oves-prod-redis = {
+      vpc_id                     = module.network_database.vpc_id
       engine_version             = "7.1"
       node_type                  = "cache.r6g.large"
       replicas                   = 1
@@ -217,9 +217,9 @@ module "caches" {
 
 module "document_dbs" {
   source = "../../modules/document-db"
-  vpc_id = module.network_database.vpc_id
   clusters = {
     oves-prod-docdb = {
+      vpc_id                     = module.network_database.vpc_id
       engine_version             = "5.0.0"
       instance_class             = "db.r6g.large"
       instances                  = 2

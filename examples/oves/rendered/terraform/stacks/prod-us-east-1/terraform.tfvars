@@ -39,6 +39,7 @@ buckets = {
     accepts_access_logs = false
     replication         = null
     force_destroy       = false
+    load_balancer_logs  = null
   }
   static = {
     name       = "oves-static-prod"
@@ -58,5 +59,6 @@ buckets = {
     accepts_access_logs = false
     replication         = null
     force_destroy       = false
+    load_balancer_logs  = null
   }
 }

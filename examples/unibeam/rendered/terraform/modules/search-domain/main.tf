@@ -30,7 +30,7 @@ resource "aws_security_group" "this" {
   for_each    = var.domains
   name        = "${each.key}-search"
   description = "HTTPS to search domain ${each.key} from named sources only"
-  vpc_id      = var.vpc_id
+  vpc_id      = each.value.vpc_id
   tags = {
     Name = "${each.key}-search"
   }

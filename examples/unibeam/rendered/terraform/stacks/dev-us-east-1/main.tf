@@ -744,6 +744,7 @@ module "buckets" {
   accepts_access_logs = each.value.accepts_access_logs
   replication         = each.value.replication
   force_destroy       = each.value.force_destroy
+  load_balancer_logs  = each.value.load_balancer_logs
 }
 
 resource "aws_s3_bucket_logging" "buckets" {

@@ -36,7 +36,8 @@ buckets = {
       destination_bucket_arn = "arn:aws:s3:::unibeam-dev-thanos-us-west-2"
       delete_markers         = false
     }
-    force_destroy = false
+    force_destroy      = false
+    load_balancer_logs = null
   }
   loki = {
     name       = "unibeam-dev-loki-us-east-1"
@@ -58,7 +59,8 @@ buckets = {
       destination_bucket_arn = "arn:aws:s3:::unibeam-dev-loki-us-west-2"
       delete_markers         = false
     }
-    force_destroy = false
+    force_destroy      = false
+    load_balancer_logs = null
   }
   data = {
     name                = "unibeam-dev-data-us-east-1"
@@ -72,6 +74,7 @@ buckets = {
       destination_bucket_arn = "arn:aws:s3:::unibeam-dev-data-us-west-2"
       delete_markers         = false
     }
-    force_destroy = false
+    force_destroy      = false
+    load_balancer_logs = null
   }
 }

@@ -36,7 +36,8 @@ buckets = {
       destination_bucket_arn = "arn:aws:s3:::unibeam-dev-thanos-us-east-1"
       delete_markers         = false
     }
-    force_destroy = false
+    force_destroy      = false
+    load_balancer_logs = null
   }
   loki = {
     name       = "unibeam-dev-loki-us-west-2"
@@ -58,7 +59,8 @@ buckets = {
       destination_bucket_arn = "arn:aws:s3:::unibeam-dev-loki-us-east-1"
       delete_markers         = false
     }
-    force_destroy = false
+    force_destroy      = false
+    load_balancer_logs = null
   }
   data = {
     name                = "unibeam-dev-data-us-west-2"
@@ -70,5 +72,6 @@ buckets = {
     accepts_access_logs = false
     replication         = null
     force_destroy       = false
+    load_balancer_logs  = null
   }
 }

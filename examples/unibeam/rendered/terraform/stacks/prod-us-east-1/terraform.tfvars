@@ -36,7 +36,8 @@ buckets = {
       destination_bucket_arn = "arn:aws:s3:::unibeam-prod-thanos-us-west-2"
       delete_markers         = false
     }
-    force_destroy = false
+    force_destroy      = false
+    load_balancer_logs = null
   }
   loki = {
     name       = "unibeam-prod-loki-us-east-1"
@@ -58,7 +59,8 @@ buckets = {
       destination_bucket_arn = "arn:aws:s3:::unibeam-prod-loki-us-west-2"
       delete_markers         = false
     }
-    force_destroy = false
+    force_destroy      = false
+    load_balancer_logs = null
   }
   data = {
     name                = "unibeam-prod-data-us-east-1"
@@ -72,6 +74,7 @@ buckets = {
       destination_bucket_arn = "arn:aws:s3:::unibeam-prod-data-us-west-2"
       delete_markers         = false
     }
-    force_destroy = false
+    force_destroy      = false
+    load_balancer_logs = null
   }
 }

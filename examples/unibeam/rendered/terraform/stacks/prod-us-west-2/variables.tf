@@ -78,6 +78,10 @@ variable "buckets" {
       delete_markers         = bool
     }))
     force_destroy = bool
+    load_balancer_logs = optional(object({
+      prefixes    = list(string)
+      elb_account = bool
+    }))
   }))
   description = "This environment's buckets in this region, by spec name."
   default     = {}
