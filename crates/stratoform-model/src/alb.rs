@@ -20,12 +20,12 @@ pub const MAX_GROUP_NAME: usize = 63;
 /// The service that writes load balancer access logs into a bucket, in every region.
 pub const LOG_DELIVERY_SERVICE: &str = "logdelivery.elasticloadbalancing.amazonaws.com";
 
-/// The regions opened before December 2021: there Elastic Load Balancing writes access logs as an
-/// AWS account of its own in the region (the provider's `aws_elb_service_account` names it),
-/// which a bucket policy must admit besides [`LOG_DELIVERY_SERVICE`]; later regions know only the
-/// service.
+/// The regions opened before August 2022: there Elastic Load Balancing writes access logs as an
+/// AWS account of its own in the region (the provider's `aws_elb_service_account` knows each of
+/// these, and no other), which a bucket policy must admit besides [`LOG_DELIVERY_SERVICE`]; later
+/// regions know only the service.
 pub const ELB_ACCOUNT_REGIONS: &[&str] = &[
-    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ca-central-1",
+    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ca-central-1",
     "cn-north-1", "cn-northwest-1", "eu-central-1", "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1",
     "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2",
 ];
@@ -140,6 +140,10 @@ mod tests {
     use crate::testing::JsonSpec;
 
     fn model(expose: serde_json::Value, alb: serde_json::Value) -> Model {
+        model_in("eu-west-1", expose, alb)
+    }
+
+    fn model_in(region: &str, expose: serde_json::Value, alb: serde_json::Value) -> Model {
         let mut cluster = json!({"name": "main", "vpc": "main", "version": "1.33",
             "workloads": [{"name": "api", "namespace": "apps", "image": "api:1", "ports": [{"name": "http", "port": 8080}], "expose": expose}]});
         if !alb.is_null() {
@@ -148,7 +152,7 @@ mod tests {
         let spec = JsonSpec::new(json!({
             "apiVersion": "stratoform.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "demo"},
             "environments": [{"name": "prod"}],
-            "regions": [{"name": "eu-west-1", "clusters": [cluster]}]
+            "regions": [{"name": region, "clusters": [cluster], "buckets": [{"name": "logs", "purpose": "ALB logs", "encryption": "sseS3"}, {"name": "data", "purpose": "Data"}]}]
         }));
         Model::resolve_all(&spec, None).expect("valid spec").remove(0)
     }
@@ -174,5 +178,22 @@ mod tests {
         assert!(!m.has_alb_workloads(c));
         assert_eq!(m.web_acl_name(r, c).as_deref(), Some("demo-prod-main-alb"));
         assert_eq!(m.web_acl_reference(c).as_deref(), Some("webAcl.main.arn"));
+    }
+
+    #[test]
+    fn alb_logs_go_under_the_clusters_name_and_the_bucket_admits_the_regions_writers() {
+        let m = model(json!({"type": "alb"}), json!({"accessLogs": {"bucket": "logs"}}));
+        let (r, c) = m.clusters().next().unwrap();
+        let logs = m.alb_logs(r, c).unwrap();
+        assert_eq!((logs.bucket_name.as_str(), logs.prefix.as_str()), ("demo-prod-logs", "main"));
+        let admits = m.bucket_lb_logs(r, &r.buckets[0]).unwrap();
+        assert_eq!(admits.prefixes, ["main"]);
+        assert!(admits.elb_account, "eu-west-1 opened before August 2022: its ELB account writes too");
+        assert_eq!(m.bucket_lb_logs(r, &r.buckets[1]), None, "the other bucket admits no load balancer");
+        // A region opened later knows only the log delivery service.
+        let later = model_in("eu-central-2", json!({"type": "alb"}), json!({"accessLogs": {"bucket": "logs", "prefix": "edge"}}));
+        let r = &later.regions()[0];
+        let admits = later.bucket_lb_logs(r, &r.buckets[0]).unwrap();
+        assert_eq!((admits.prefixes.as_slice(), admits.elb_account), (["edge".to_owned()].as_slice(), false));
     }
 }

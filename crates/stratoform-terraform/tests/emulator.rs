@@ -162,12 +162,15 @@ struct Times {
 
 /// Runs a terraform step again once when the emulator dropped a connection under load (moto's
 /// server closes a kept-alive connection the provider is reading from; the provider retries only
-/// twice against the emulator). A step that fails for any other reason fails at once.
+/// twice against the emulator), or when a destroy found a security group rule already gone
+/// (`InvalidPermission.NotFound`: seen once in CI on a two-core machine at load 12, on a rule the
+/// re-plan just before had found; the second run refreshes, finds it gone and destroys the rest).
+/// A step that fails for any other reason fails at once.
 /// `what` names the step in the progress line it reports when done.
 fn once_more(what: &str, step: impl Fn() -> Result<Duration, stratoform_terraform::runner::RunError>) -> Result<Duration, String> {
     let took = match step() {
-        Err(e) if ["use of closed network connection", "connection reset by peer"].iter().any(|m| e.to_string().contains(m)) => {
-            progress(&format!("{what}: the emulator dropped a connection; running the step again"));
+        Err(e) if ["use of closed network connection", "connection reset by peer", "InvalidPermission.NotFound"].iter().any(|m| e.to_string().contains(m)) => {
+            progress(&format!("{what}: the emulator dropped a connection or a rule; running the step again"));
             eprintln!("{}", tail(&e.to_string(), 5));
             step().map_err(|e| e.to_string())
         }
