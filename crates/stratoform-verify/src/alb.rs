@@ -34,14 +34,14 @@ fn names(c: &Created) -> Vec<String> {
     out
 }
 
-/// The region the controller of a cluster runs for (its chart's `region` value), when set.
-fn controller_region(gitops_cluster: &crate::gitops::Cluster) -> Option<String> {
-    gitops_cluster.apps.iter().flat_map(|a| &a.sources).find(|s| s.chart.as_deref() == Some(LOAD_BALANCER_CONTROLLER_CHART)).and_then(|s| s.values.get("region").and_then(Value::as_str).map(str::to_owned))
+/// The Application and source that install the controller in a cluster, when one does.
+fn controller(gitops_cluster: &crate::gitops::Cluster) -> Option<(&crate::gitops::App, &crate::gitops::Source)> {
+    gitops_cluster.apps.iter().find_map(|a| a.sources.iter().find(|s| s.chart.as_deref() == Some(LOAD_BALANCER_CONTROLLER_CHART)).map(|s| (a, s)))
 }
 
-/// The controller's values of a cluster, when it installs the controller.
-fn controller_values(gitops_cluster: &crate::gitops::Cluster) -> Option<&Value> {
-    gitops_cluster.apps.iter().flat_map(|a| &a.sources).find(|s| s.chart.as_deref() == Some(LOAD_BALANCER_CONTROLLER_CHART)).map(|s| &s.values)
+/// The region the controller of a cluster runs for (its chart's `region` value), when set.
+fn controller_region(gitops_cluster: &crate::gitops::Cluster) -> Option<String> {
+    controller(gitops_cluster).and_then(|(_, s)| s.values.get("region").and_then(Value::as_str).map(str::to_owned))
 }
 
 /// The bucket of the access logs the controller turns on for every ALB of a cluster.
@@ -60,11 +60,11 @@ fn admits_lb_logs(created: &[Created], bucket: &Created) -> bool {
 
 /// Proves that the bucket of a cluster's ALB access logs exists and admits them.
 fn access_logs(tree: &Tree, env: &str, created: &[Created], cluster: &crate::gitops::Cluster, findings: &mut Vec<Finding>, links: &mut Links) {
-    let Some(bucket) = controller_values(cluster).and_then(log_bucket) else { return };
+    let Some((app, source)) = controller(cluster) else { return };
+    let Some(bucket) = log_bucket(&source.values) else { return };
     *links.entry("alb").or_default() += 1;
     let region = controller_region(cluster);
-    let app = cluster.apps.iter().find(|a| a.sources.iter().any(|s| s.chart.as_deref() == Some(LOAD_BALANCER_CONTROLLER_CHART)));
-    let (file, line) = app.map_or((String::new(), 1), |a| (a.doc.file.clone(), tree.line_of(&a.doc.file, a.doc.line, &bucket)));
+    let (file, line) = (app.doc.file.clone(), tree.line_of(&app.doc.file, app.doc.line, &bucket));
     let in_region = |c: &&Created| region.as_ref().is_none_or(|r| c.region.as_ref().is_none_or(|cr| cr == r));
     let made: Vec<&Created> = created.iter().filter(|c| c.rtype == "aws_s3_bucket" && c.attr("bucket").as_deref() == Some(bucket.as_str())).filter(in_region).collect();
     let at = region.as_deref().map_or(String::new(), |r| format!(" in {r}"));

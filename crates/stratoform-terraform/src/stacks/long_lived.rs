@@ -32,12 +32,8 @@ pub fn any_bucket_name(model: &Model, name: &str) -> Option<(String, String)> {
 
 /// The module arguments of a bucket, as an object for tfvars (shared by the stacks).
 pub fn bucket_value(model: &Model, region: &str, bucket: &stratoform_spec::Bucket, kms_key: Option<String>) -> Expression {
-    let accepts = model
-        .regions()
-        .iter()
-        .filter(|r| r.name.as_str() == region)
-        .flat_map(|r| &r.buckets)
-        .any(|b| b.access_logs.as_ref().is_some_and(|l| l == &bucket.name));
+    let spec_region = model.regions().iter().find(|r| r.name.as_str() == region);
+    let accepts = spec_region.into_iter().flat_map(|r| &r.buckets).any(|b| b.access_logs.as_ref().is_some_and(|l| l == &bucket.name));
     obj([
         ("name", s(bucket_name(model, region, bucket.name.as_str()))),
         ("versioning", bucket.versioning.into()),
@@ -65,10 +61,7 @@ pub fn bucket_value(model: &Model, region: &str, bucket: &stratoform_spec::Bucke
         ("force_destroy", bucket.force_destroy.into()),
         (
             "load_balancer_logs",
-            model
-                .regions()
-                .iter()
-                .find(|r| r.name.as_str() == region)
+            spec_region
                 .and_then(|r| model.bucket_lb_logs(r, bucket))
                 .map_or(Expression::Null, |l| obj([("prefixes", strs(l.prefixes)), ("elb_account", l.elb_account.into())])),
         ),

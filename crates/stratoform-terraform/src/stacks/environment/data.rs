@@ -58,7 +58,7 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
             "efs",
             vec![
                 ("name", s(format!("{}-{}", c.prefix(), fs.name))),
-                ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))),
+                ("vpc_id", c.vpc_id(&vpc)),
                 ("subnet_ids", tier),
                 ("allowed_security_group_ids", obj(groups)),
                 ("allowed_cidrs", strs(cidrs)),
@@ -95,7 +95,7 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
                 ("multi_az", db.multi_az.unwrap_or(prod).into()),
                 ("storage_gib", n(db.storage_gib as i64)),
                 ("port", n(db.engine.port() as i64)),
-                ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))),
+                ("vpc_id", c.vpc_id(&vpc)),
                 ("subnet_ids", tier),
                 ("allowed_security_group_ids", obj(groups)),
                 ("allowed_cidrs", strs(cidrs)),
@@ -111,7 +111,7 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
             let cvpc = c.vpc_name(cache.vpc.as_ref());
             let (groups, cidrs) = c.sources(&cvpc, &cache.allowed_from);
             let shape = stratoform_model::caches::shape(cache);
-            let mut fields = vec![("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&cvpc)))))];
+            let mut fields = vec![("vpc_id", c.vpc_id(&cvpc))];
             // A Redis OSS cache leaves engine and port to the module's defaults.
             if shape.engine != CacheEngine::Redis {
                 fields.push(("engine", s(shape.engine.as_str())));
@@ -162,7 +162,7 @@ pub(super) fn data_stores(c: &mut Ctx, extra: &mut Vec<(String, Expression)>) {
             clusters.push((
                 format!("{}-{}", c.prefix(), d.name),
                 obj([
-                    ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&dvpc))))),
+                    ("vpc_id", c.vpc_id(&dvpc)),
                     ("engine_version", s(d.version.clone())),
                     ("instance_class", s(d.instance_class.clone())),
                     ("instances", n(d.instances as i64)),

@@ -77,7 +77,7 @@ pub(super) fn edge(c: &mut Ctx) {
                 ("name", s(name.trim_end_matches('-').to_owned())),
                 ("type", s(if nlb { "network" } else { "application" })),
                 ("internal", internal.into()),
-                ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&vpc))))),
+                ("vpc_id", c.vpc_id(&vpc)),
                 ("subnet_ids", tier),
                 ("allowed_cidrs", strs(allowed)),
                 ("cross_zone", lb.cross_zone.into()),
@@ -167,7 +167,7 @@ fn zones(c: &mut Ctx) {
                 z.domain.to_string(),
                 obj([
                     ("comment", comment(z)),
-                    ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(vpc))))),
+                    ("vpc_id", c.vpc_id(vpc)),
                     ("vpc_region", s(c.region.name.to_string())),
                 ]),
             ));
@@ -178,7 +178,7 @@ fn zones(c: &mut Ctx) {
     for a in model.zone_associations() {
         let here = a.region.name == c.region.name;
         let vpc_id = match (c.primary, a.by_primary, here) {
-            (_, _, true) if c.primary || !a.by_primary => ex(&format!("{}.vpc_id", c.network(Some(a.vpc)))),
+            (_, _, true) if c.primary || !a.by_primary => c.vpc_id(a.vpc),
             (true, true, false) => {
                 let other = c.b.remote(&format!("{}-{}", model.names.env, a.region.name));
                 ex(&format!("{other}.network_{}_vpc_id", ident(a.vpc)))

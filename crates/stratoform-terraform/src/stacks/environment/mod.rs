@@ -115,6 +115,10 @@ impl Ctx<'_> {
         let vpc = vpc.map(str::to_owned).or_else(|| self.region.vpcs.first().map(|v| v.name.to_string())).unwrap_or_default();
         format!("module.network_{}", ident(&vpc))
     }
+    /// The ID of a VPC of the region, from its network module.
+    fn vpc_id(&self, vpc: &str) -> Expression {
+        ex(&format!("{}.vpc_id", self.network(Some(vpc))))
+    }
     fn vpc_name(&self, vpc: Option<&stratoform_spec::Name>) -> String {
         vpc.map(ToString::to_string).or_else(|| self.region.vpcs.first().map(|v| v.name.to_string())).unwrap_or_default()
     }

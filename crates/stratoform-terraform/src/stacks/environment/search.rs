@@ -18,7 +18,7 @@ pub(super) fn search_domains(c: &mut Ctx) {
         let kms = c.kms(d.kms_key.as_ref().map(|k| k.as_str()));
         let shape = model.search_shape(region, d);
         let mut fields = vec![
-            ("vpc_id", ex(&format!("{}.vpc_id", c.network(Some(&dvpc))))),
+            ("vpc_id", c.vpc_id(&dvpc)),
             ("engine_version", s(d.version.clone())),
             ("instance_type", s(d.instance_type.clone())),
             ("instances", n(d.instances as i64)),
