@@ -59,7 +59,7 @@ pub use registry_auth::{ChartRepository, EcrRegistry, RegistryAuth};
 pub use stacks::{Stack, StackKind};
 pub use state::{CloudState, StateBackendNames, Versions};
 pub use traffic::Traffic;
-pub use zones::{ZoneAssociation, ZoneHome};
+pub use zones::{DelegationRole, ForeignParent, ZoneAssociation, ZoneHome};
 
 /// One environment of a platform, resolved.
 #[derive(Debug)]

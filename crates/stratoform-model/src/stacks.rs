@@ -95,7 +95,7 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
     // A region that uses the zones the primary region's stack creates comes after it, unless the
     // primary needs that region first (then the primary makes the region's zone associations).
     let primary_stack = env_stack(&primary_name);
-    for region in platform.regions.iter().filter(|r| crate::zones::reads_environment_zones(platform, &primary_name, r)) {
+    for region in platform.regions.iter().filter(|r| crate::zones::reads_environment_zones(platform, &names.env, &primary_name, r)) {
         let name = env_stack(&region.name);
         let primary_first = stacks.iter().any(|s| s.name == primary_stack && s.after.contains(&name));
         if let Some(s) = stacks.iter_mut().find(|s| s.name == name).filter(|_| !primary_first) {
@@ -109,6 +109,7 @@ pub fn layout(platform: &Platform, names: &Names) -> Vec<Stack> {
         .edge
         .records
         .iter()
+        .filter(|r| platform.edge.zones.iter().any(|z| z.domain == r.zone && crate::zones::zone_of_env(z, &names.env)))
         .filter_map(|r| r.target.as_deref())
         .filter(|t| t.split('/').count() >= 3)
         .filter_map(|t| t.split('/').next())

@@ -49,6 +49,14 @@ pub struct DnsZone {
     /// Default: none (delegate by hand, or at the registrar). Example: `example.com`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delegated_from: Option<DomainName>,
+    /// The environments that have this zone: the account stack of each one's account creates it,
+    /// and only they validate certificates or write records in it. A sub-zone whose
+    /// `delegatedFrom` parent another account creates is delegated across accounts: the parent's
+    /// account lends a role that may write only the sub-zone's `NS` record, and the sub-zone's
+    /// account stack writes it (apply the parent's account first). Public Route 53 zones only.
+    /// Default: every environment. Example: `[staging]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<Name>,
 }
 
 /// A DNS record.

@@ -137,7 +137,17 @@ pub fn provider_override(endpoint: &str, aliases: &[(String, String)]) -> String
     let mut block = |alias: Option<(&str, &str)>| {
         out.push_str("\nprovider \"aws\" {\n");
         if let Some((a, r)) = alias {
-            out.push_str(&format!("  alias  = \"{a}\"\n  region = \"{r}\"\n"));
+            out.push_str(&format!("  alias  = \"{a}\"\n"));
+            // An alias whose region is not a literal keeps its own (the stack's region).
+            if !r.is_empty() {
+                out.push_str(&format!("  region = \"{r}\"\n"));
+            }
+            // The role of the parent zone's account is assumed in the emulator's one account.
+            if a == crate::stacks::zone_delegation::ZONE_PARENT_ALIAS {
+                out.push_str(&format!(
+                    "  dynamic \"assume_role\" {{\n    for_each = var.zone_parent == null ? [] : [var.zone_parent.role_arn]\n    content {{\n      role_arn = replace(assume_role.value, \"/:iam::[0-9]+:/\", \":iam::{EMULATOR_ACCOUNT}:\")\n    }}\n  }}\n"
+                ));
+            }
         }
         out.push_str(concat!(
             "  access_key                  = \"test\"\n",
@@ -170,7 +180,7 @@ pub fn backend_override(state_file: &str) -> String {
 }
 
 /// The provider aliases of a rendered stack (`alias = "..."`, `region = "..."` pairs of its
-/// providers.tf).
+/// providers.tf; an empty region where it is not a literal).
 pub fn stack_aliases(providers_tf: &str) -> Vec<(String, String)> {
     let body: hcl::Body = match hcl::parse(providers_tf) {
         Ok(b) => b,
@@ -185,7 +195,7 @@ pub fn stack_aliases(providers_tf: &str) -> Vec<(String, String)> {
                     _ => None,
                 })
             };
-            Some((get("alias")?, get("region")?))
+            Some((get("alias")?, get("region").unwrap_or_default()))
         })
         .collect()
 }

@@ -104,6 +104,34 @@ print(json.dumps({"failures": failures}))
 sys.exit(1 if failures else 0)
 "#;
 
+/// Creates the public zones `spec["zones"]` (see [`seed_foreign_parents`]).
+const SEED_ZONES: &str = r#"
+r53 = client("route53", "us-east-1")
+for name in spec["zones"]:
+    r53.create_hosted_zone(Name=name, CallerReference=f"seed-{name}",
+                           HostedZoneConfig={"Comment": "another account's zone", "PrivateZone": False})
+print(json.dumps({"zones": spec["zones"]}))
+"#;
+
+/// Plants the parent zones that another account creates, as the lifecycle test plants what others
+/// create: a sub-zone's account stack looks its parent up (`data.aws_route53_zone.zone_parent`)
+/// and writes the sub-zone's `NS` record there, but each account runs in an emulator of its own,
+/// where the parent's account never applied. Each parent zone once, for every environment of
+/// the account.
+fn seed_foreign_parents(endpoint: &str, models: &[&Model]) -> Result<(), String> {
+    let mut zones: Vec<String> = Vec::new();
+    for p in models.iter().flat_map(|m| m.foreign_parents()) {
+        if !zones.contains(&p.parent) {
+            zones.push(p.parent);
+        }
+    }
+    if zones.is_empty() {
+        return Ok(());
+    }
+    let (code, out) = boto3(SEED_ZONES, &serde_json::json!({ "endpoint": endpoint, "zones": zones }));
+    if code == 0 { Ok(()) } else { Err(format!("seeding the parent zones {zones:?} failed:\n{}", tail(&out, 30))) }
+}
+
 fn check(endpoint: &str, phase: &str, model: &Model) -> Result<(), String> {
     let regions: Vec<String> = model.regions().iter().map(|r| r.name.to_string()).collect();
     let node_groups: Vec<serde_json::Value> = model
@@ -238,6 +266,8 @@ fn prove(example: &str, spec: &Path, envs: &[String]) -> Result<Times, String> {
         runner.prepare(&stacks, true).map_err(|e| e.to_string())?;
         runs.push((model, runner, stacks));
     }
+    // Another account's parent zones, which the account stack's delegations look up.
+    seed_foreign_parents(&moto.endpoint, &runs.iter().map(|(m, _, _)| m).collect::<Vec<_>>()).map_err(|e| format!("{example}: {e}"))?;
     for (model, runner, stacks) in &runs {
         apply(example, model, runner, stacks, &moto.endpoint, &mut t)?;
     }

@@ -41,6 +41,7 @@ pub mod refs;
 pub mod report;
 pub mod search;
 pub mod tree;
+pub mod zones;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -93,6 +94,9 @@ pub fn verify_env(model: &Model, tree: &Tree) -> EnvReport {
     edge::prove(tree, &env, &created, &gitops, &mut findings, &mut links);
     alb::prove(tree, &env, &created, &gitops, &mut findings, &mut links);
     search::prove(tree, &env, &created, &mut findings, &mut links);
+    if let Some(account) = model.stacks.iter().find(|s| s.kind == stratoform_model::StackKind::Account) {
+        zones::prove(tree, &env, &account.scope, &eval, &mut findings, &mut links);
+    }
     docs::prove(tree, &env, &created, &mut findings, &mut links);
     for f in &mut findings {
         f.environment = env.clone();

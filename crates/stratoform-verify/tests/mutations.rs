@@ -298,3 +298,37 @@ fn alb_access_logs_to_a_bucket_whose_policy_does_not_admit_them() {
     assert_only(&found, "VFY008", "kubernetes/core/overlays/production/argocd/chain/application-aws-load-balancer-controller.yaml");
     assert!(found[0].2.contains("does not admit"), "{found:?}");
 }
+
+#[test]
+fn a_sub_zone_delegated_from_an_account_that_lends_no_role() {
+    let child = "terraform/stacks/account/account-111111111111.tfvars";
+    let parent = "terraform/stacks/account/account-333333333333.tfvars";
+    // The parent's account stack lends no role.
+    let found = findings_in_env_after("larkspur", "integration", |d| {
+        let p = d.join(parent);
+        let text = std::fs::read_to_string(&p).unwrap();
+        let start = text.find("zone_delegation_role = {").expect("production lends a role");
+        let end = start + text[start..].find("\n}\n").expect("the block ends") + 3;
+        std::fs::write(&p, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    });
+    assert_only(&found, "VFY009", child);
+    assert!(found[0].2.contains("does not create"), "{found:?}");
+    // The child assumes a role of another name.
+    let found = findings_in_env_after("larkspur", "integration", |d| edit(d, child, "role/larkspur-zone-delegation", "role/larkspur-zones"));
+    assert_only(&found, "VFY009", child);
+    // The role does not trust the child's account.
+    let found = findings_in_env_after("larkspur", "integration", |d| edit(d, parent, r#"accounts = ["111111111111", "222222222222"]"#, r#"accounts = ["222222222222"]"#));
+    assert_only(&found, "VFY009", child);
+    assert!(found[0].2.contains("does not let this account assume"), "{found:?}");
+    // The role may not write the child's name; staging's is still admitted.
+    let found = findings_in_env_after("larkspur", "integration", |d| {
+        edit(d, parent, r#"["integration.larkspur.example.com", "staging.larkspur.example.com"]"#, r#"["staging.larkspur.example.com"]"#)
+    });
+    assert_only(&found, "VFY009", child);
+    assert!(found[0].2.contains("may not write the NS record of `integration.larkspur.example.com`"), "{found:?}");
+    assert_eq!(findings_in_env_after("larkspur", "staging", |d| edit(d, parent, r#""integration.larkspur.example.com", "#, "")), Vec::new());
+    // The parent zone is not created there.
+    let found = findings_in_env_after("larkspur", "integration", |d| edit(d, child, r#""integration.larkspur.example.com" = "larkspur.example.com""#, r#""integration.larkspur.example.com" = "larkspur.example.org""#));
+    assert_only(&found, "VFY009", child);
+    assert!(found[0].2.contains("does not create"), "{found:?}");
+}

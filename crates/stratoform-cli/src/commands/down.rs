@@ -43,6 +43,13 @@ pub fn run(file: &Path, env: &str, target: Target, all: bool, color: bool) -> Ex
     if all && shared {
         println!("keeping the account's stacks (account, bootstrap): `{}` share the account", others.join("`, `"));
     }
+    if let Some(role) = model.delegation_role().filter(|_| all && !shared) {
+        println!(
+            "note: accounts {} write NS records of their sub-zones into this account's zones (role `{}`): remove their environments (`down --all`) first, or Route 53 refuses to delete a zone that still holds their records",
+            role.accounts.join(", "),
+            role.name
+        );
+    }
     let stacks: Vec<_> = model
         .stacks
         .iter()

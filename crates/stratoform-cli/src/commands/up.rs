@@ -55,6 +55,13 @@ pub fn run(file: &Path, env: &str, repo: &Path, target: Target, edge: bool, colo
     // The edge stack looks up load balancers that exist only once Argo CD has synced the
     // clusters' Gateways and ingress controllers: it is applied by `up --edge`, afterwards.
     let stacks: Vec<_> = model.stacks.iter().filter(|s| is_aws(s) && (s.kind == StackKind::Edge) == edge).collect();
+    // A sub-zone delegated from another account's zone: that account's stack lends the role.
+    for f in model.foreign_parents().iter().filter(|_| !edge) {
+        println!(
+            "note: the `account` stack writes the NS record of `{}` into `{}` through role `{}` of account {}: that account's `account` stack is applied first (`stratoform up` of one of its environments)",
+            f.zone, f.parent, f.role, f.account
+        );
+    }
     println!("applying {} stack(s) of `{env}` in order: {}", stacks.len(), stacks.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" -> "));
     let t0 = Instant::now();
     for (i, stack) in stacks.iter().enumerate() {

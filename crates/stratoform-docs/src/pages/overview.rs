@@ -102,7 +102,7 @@ fn components(model: &Model, doc: &mut Doc) {
     if !p.edge().cloudflare_load_balancers.is_empty() {
         add("Cloudflare load balancing", p.edge().cloudflare_load_balancers.iter().map(|l| l.hostname.to_string()).collect::<Vec<_>>().join(", "), Some("/edge/cloudflareLoadBalancers".into()));
     }
-    let zones = |provider| p.edge().zones.iter().filter(|z| z.provider == provider).map(|z| z.domain.to_string()).collect::<Vec<_>>();
+    let zones = |provider| p.edge().zones.iter().filter(|z| z.provider == provider && p.has_zone(z)).map(|z| z.domain.to_string()).collect::<Vec<_>>();
     let r53 = zones(stratoform_spec::DnsProvider::Route53);
     if !r53.is_empty() {
         add("Route 53", r53.join(", "), Some("/edge/zones".into()));

@@ -206,19 +206,52 @@ pub(crate) fn page(model: &Model, diagram: &Diagram) -> String {
         }
     }
     let edge = model.edge();
-    if !edge.zones.is_empty() {
+    // The zones of this environment: a zone that names other environments is their accounts'.
+    let zones: Vec<(usize, &stratoform_spec::DnsZone)> = edge.zones.iter().enumerate().filter(|(_, z)| model.has_zone(z)).collect();
+    if !zones.is_empty() {
         doc.h2("DNS zones");
-        let mut t = Table::new(&["Zone", "Provider", "Private", "Managed", "Purpose", "Spec"]);
-        for (i, z) in edge.zones.iter().enumerate() {
+        let delegated = zones.iter().any(|(_, z)| z.delegated_from.is_some());
+        let mut head = vec!["Zone", "Provider", "Private", "Managed", "Purpose"];
+        if delegated {
+            head.push("Delegated from");
+        }
+        head.push("Spec");
+        let mut t = Table::new(&head);
+        let foreign = model.foreign_parents();
+        for (i, z) in zones {
             let managed = z.managed.unwrap_or(z.provider == stratoform_spec::DnsProvider::Route53);
-            t.row(vec![z.domain.to_string(), format!("{:?}", z.provider).replace("Route53", "Route 53"), yes_no(z.private), yes_no(managed), z.purpose.clone().unwrap_or_default(), md(model, &format!("/edge/zones/{i}"))]);
+            let mut row = vec![z.domain.to_string(), format!("{:?}", z.provider).replace("Route53", "Route 53"), yes_no(z.private), yes_no(managed), z.purpose.clone().unwrap_or_default()];
+            if delegated {
+                let from = match (&z.delegated_from, foreign.iter().find(|f| f.zone == z.domain.as_str())) {
+                    (_, Some(f)) => format!(
+                        "{} in account {}: this account's stack writes the NS record through role {}",
+                        code(&f.parent),
+                        f.account,
+                        code(&f.role)
+                    ),
+                    (Some(parent), None) => format!("{}: the stack that creates both writes the NS record", code(parent.as_str())),
+                    (None, None) => String::new(),
+                };
+                row.push(from);
+            }
+            row.push(md(model, &format!("/edge/zones/{i}")));
+            t.row(row);
         }
         doc.table(&t);
+        if let Some(role) = model.delegation_role() {
+            doc.para(&format!(
+                "Accounts {} write the NS records of their sub-zones into this account's zones through role {}, which may change only those records; apply this account's `account` stack before theirs.",
+                role.accounts.iter().map(|a| code(a)).collect::<Vec<_>>().join(", "),
+                code(&role.name)
+            ));
+        }
     }
-    if !edge.records.is_empty() {
+    let records: Vec<(usize, &stratoform_spec::DnsRecord)> =
+        edge.records.iter().enumerate().filter(|(_, r)| edge.zones.iter().any(|z| z.domain == r.zone && model.has_zone(z))).collect();
+    if !records.is_empty() {
         doc.h2("DNS records");
         let mut t = Table::new(&["Name", "Type", "Points to", "TTL", "Proxied", "Spec"]);
-        for (i, r) in edge.records.iter().enumerate() {
+        for (i, r) in records {
             let to = r.target.clone().map(|t| code(&t)).unwrap_or_else(|| r.values.join(", "));
             t.row(vec![r.name.to_string(), format!("{:?}", r.kind).to_uppercase(), to, r.ttl.to_string(), yes_no(r.proxied), md(model, &format!("/edge/records/{i}"))]);
         }

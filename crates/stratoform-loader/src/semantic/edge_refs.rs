@@ -5,6 +5,8 @@ use stratoform_spec::Region;
 
 use stratoform_diagnostics::codes;
 
+use stratoform_model::zones::{zone_accounts, zone_of_env};
+
 use super::Ctx;
 
 /// Runs the edge and platform-wide reference checks.
@@ -21,9 +23,43 @@ pub fn check(ctx: &mut Ctx<'_>) {
             record_target(ctx, &format!("/edge/records/{i}/target"), t);
         }
     }
+    let environments: Vec<&str> = p.environments.iter().map(|e| e.name.as_str()).collect();
+    // The account of the parent zones this environment's sub-zones are delegated from, when
+    // another account creates them: one per account stack (it assumes one role).
+    let mut foreign: Option<(String, String)> = None;
     for (zi, zone) in p.edge.zones.iter().enumerate() {
-        if let Some(parent) = &zone.delegated_from {
-            delegation(ctx, &format!("/edge/zones/{zi}"), zone, parent);
+        let zp = format!("/edge/zones/{zi}");
+        for (ei, e) in zone.environments.iter().enumerate() {
+            if !environments.contains(&e.as_str()) {
+                ctx.dangling(&format!("{zp}/environments/{ei}"), "environment", e.as_str(), environments.iter().copied());
+            }
+        }
+        if !zone.environments.is_empty() && zone.provider == stratoform_spec::DnsProvider::Cloudflare {
+            ctx.error(
+                codes::CONFLICTING_FIELDS,
+                &format!("{zp}/environments"),
+                format!("Cloudflare zone `{}` belongs to the Cloudflare account, not to an AWS account", zone.domain),
+                "Route 53 only",
+                "remove `environments`: only Route 53 zones are created per AWS account",
+            );
+        }
+        if !zone_of_env(zone, ctx.env_name()) {
+            continue;
+        }
+        if let Some(parent) = &zone.delegated_from
+            && let Some(account) = delegation(ctx, &zp, zone, parent)
+        {
+            match &foreign {
+                Some((first, from)) if *first != account => ctx.error(
+                    codes::CONFLICTING_FIELDS,
+                    &format!("{zp}/delegatedFrom"),
+                    format!("`{}` is delegated from account {account}, while `{from}` of the same environment is delegated from account {first}", zone.domain),
+                    "a second parent account",
+                    "an account stack writes the NS records of its sub-zones through one role of one other account: delegate these sub-zones from zones of one account",
+                ),
+                Some(_) => {}
+                None => foreign = Some((account, zone.domain.to_string())),
+            }
         }
     }
     for (li, lb) in p.edge.cloudflare_load_balancers.iter().enumerate() {
@@ -150,8 +186,10 @@ fn dedup(mut v: Vec<&str>) -> Vec<&str> {
 }
 
 /// A delegated sub-zone and its parent are public Route 53 zones stratoform creates in the same
-/// stack (the same `lifecycle`), where the NS record can read the sub-zone's name servers.
-fn delegation(ctx: &mut Ctx<'_>, zp: &str, zone: &stratoform_spec::DnsZone, parent: &stratoform_spec::DomainName) {
+/// stack (the same `lifecycle`), where the NS record can read the sub-zone's name servers, or in
+/// the account stacks of two accounts: then the parent's environments share one named account,
+/// and so does the sub-zone's environment; the account of the parent is returned.
+fn delegation(ctx: &mut Ctx<'_>, zp: &str, zone: &stratoform_spec::DnsZone, parent: &stratoform_spec::DomainName) -> Option<String> {
     let at = format!("{zp}/delegatedFrom");
     let created = |z: &stratoform_spec::DnsZone| z.provider == stratoform_spec::DnsProvider::Route53 && !z.private && z.managed.unwrap_or(true);
     if !created(zone) {
@@ -162,13 +200,13 @@ fn delegation(ctx: &mut Ctx<'_>, zp: &str, zone: &stratoform_spec::DnsZone, pare
             "not delegable",
             "remove `delegatedFrom`, or make the zone `provider: route53`, public and managed",
         );
-        return;
+        return None;
     }
     let zones = &ctx.platform.edge.zones;
     let Some(p) = zones.iter().find(|z| z.domain == *parent) else {
         let known: Vec<String> = zones.iter().filter(|z| z.domain != zone.domain).map(|z| z.domain.to_string()).collect();
         ctx.dangling(&at, "DNS zone", parent.as_str(), known.iter().map(String::as_str));
-        return;
+        return None;
     };
     let inside = zone.domain.as_str().strip_suffix(parent.as_str()).is_some_and(|head| head.ends_with('.'));
     if !inside {
@@ -187,5 +225,49 @@ fn delegation(ctx: &mut Ctx<'_>, zp: &str, zone: &stratoform_spec::DnsZone, pare
             "another stack's zone",
             "delegate from a public, managed Route 53 zone with the same `lifecycle`, or write the NS record by hand",
         );
+    } else if !zone_of_env(p, ctx.env_name()) {
+        return across_accounts(ctx, &at, zone, p);
+    }
+    None
+}
+
+/// A sub-zone of this environment whose parent zone only other environments have: the parent's
+/// account stack lends a role by account ID, so both accounts must be named; a parent that one
+/// of this account's environments has is created in the same account stack.
+fn across_accounts(ctx: &mut Ctx<'_>, at: &str, zone: &stratoform_spec::DnsZone, parent: &stratoform_spec::DnsZone) -> Option<String> {
+    let p = ctx.platform;
+    let own = p.environments.iter().find(|e| e.name.as_str() == ctx.env_name()).and_then(|e| e.account.clone());
+    let accounts = zone_accounts(p, parent);
+    if accounts.contains(&own.as_ref()) {
+        return None;
+    }
+    let Some(own) = own else {
+        ctx.error(
+            codes::CONFLICTING_FIELDS,
+            at,
+            format!("`{}` is delegated from `{}`, which other environments' accounts create, but environment `{}` names no `account`", zone.domain, parent.domain, ctx.env_name()),
+            "no account to trust",
+            format!("set `account` of environment `{}`: the parent zone's account lends its role to that account ID", ctx.env_name()),
+        );
+        return None;
+    };
+    match accounts.as_slice() {
+        [Some(account)] => Some(account.to_string()),
+        _ => {
+            let named: Vec<String> = accounts.iter().map(|a| a.map_or_else(|| "(no `account`)".to_owned(), |a| a.to_string())).collect();
+            ctx.error(
+                codes::CONFLICTING_FIELDS,
+                at,
+                format!(
+                    "`{}` (account {own}) is delegated from `{}`, which is created in more than one account or in one that is not named: {}",
+                    zone.domain,
+                    parent.domain,
+                    named.join(", ")
+                ),
+                "no single parent account",
+                "give the parent zone `environments` whose environments share one named `account`, so that one account lends the role that writes the NS record",
+            );
+            None
+        }
     }
 }

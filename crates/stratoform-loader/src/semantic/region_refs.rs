@@ -137,6 +137,21 @@ pub fn check(ctx: &mut Ctx<'_>) {
         for (i, c) in r.certificates.iter().enumerate() {
             if !zones.is_empty() && !zones.contains(&c.zone.as_str()) {
                 ctx.dangling(&format!("{rp}/certificates/{i}/zone"), "DNS zone", c.zone.as_str(), zones.iter().copied());
+            } else if let Some(z) = p.edge.zones.iter().find(|z| z.domain == c.zone).filter(|z| !stratoform_model::zones::zone_of_env(z, ctx.env_name())) {
+                let env = ctx.env_name().to_owned();
+                let theirs = z.environments.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
+                ctx.error(
+                    stratoform_diagnostics::codes::DANGLING_REFERENCE,
+                    &format!("{rp}/certificates/{i}/zone"),
+                    format!(
+                        "zone `{}` is not one of `{env}`'s zones: only {theirs} {} it, and {} account creates it",
+                        c.zone,
+                        if z.environments.len() == 1 { "has" } else { "have" },
+                        if z.environments.len() == 1 { "its" } else { "their" }
+                    ),
+                    "another environment's zone",
+                    format!("validate `{env}`'s certificate in a zone of its own: a zone whose `environments` name `{env}` (set it in `{env}`'s `overrides`)"),
+                );
             }
         }
     }

@@ -100,6 +100,7 @@ pub fn render(models: &[Model], source: &str) -> Vec<(String, String)> {
         dns.push(("delegations", ex("var.delegations")));
     }
     b.module("dns", "dns", dns);
+    super::zone_delegation::render(&models, &mut b);
     b.main.push(block(
         "resource",
         &["aws_iam_openid_connect_provider", "this"],
@@ -245,7 +246,32 @@ fn values(models: &[&Model]) -> Vec<(String, Expression)> {
     let mut kms = Merged::default();
     let mut ecr = ByRegion::default();
     let mut caches = ByRegion::default();
+    let mut parent: Option<(String, String)> = None;
+    let mut foreign = Merged::default();
+    let mut lent: Option<stratoform_model::DelegationRole> = None;
     for m in models {
+        for f in m.foreign_parents() {
+            parent.get_or_insert_with(|| (f.account.clone(), stratoform_model::zones::role_arn(&f.account, &f.role, m.primary_region().name.as_str())));
+            foreign.add(f.zone, s(f.parent));
+        }
+        if let Some(role) = m.delegation_role() {
+            match &mut lent {
+                None => lent = Some(role),
+                Some(l) => {
+                    for a in role.accounts {
+                        if !l.accounts.contains(&a) {
+                            l.accounts.push(a);
+                        }
+                    }
+                    for (zone, subs) in role.zones {
+                        match l.zones.iter_mut().find(|(z, _)| *z == zone) {
+                            Some((_, have)) => have.extend(subs.into_iter().filter(|x| !have.contains(x)).collect::<Vec<_>>()),
+                            None => l.zones.push((zone, subs)),
+                        }
+                    }
+                }
+            }
+        }
         for z in m.zones_of(ZoneHome::Account) {
             zones.add(z.domain.to_string(), obj([("comment", s(m.zone_comment(z)))]));
         }
@@ -305,6 +331,15 @@ fn values(models: &[&Model]) -> Vec<(String, Expression)> {
     push("kms_keys", kms.0);
     push("ecr_repositories", ecr.into_expr());
     push("pull_through_caches", caches.into_expr());
+    if let Some((account, role_arn)) = parent {
+        out.push(("zone_parent".to_owned(), obj([("account_id", s(account)), ("role_arn", s(role_arn)), ("delegations", obj(foreign.0))])));
+    }
+    if let Some(l) = lent {
+        out.push((
+            "zone_delegation_role".to_owned(),
+            obj([("name", s(l.name)), ("accounts", strs(l.accounts)), ("zones", obj(l.zones.into_iter().map(|(z, subs)| (z, strs(subs)))))]),
+        ));
+    }
     // The role is the account's: one environment that finds it there speaks for the account.
     let roles: Vec<ServiceLinkedRole> = models.iter().filter_map(|m| m.search_service_role()).collect();
     if !roles.is_empty() {

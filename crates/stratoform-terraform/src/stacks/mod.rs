@@ -13,6 +13,7 @@ pub mod environment;
 pub mod long_lived;
 pub mod policies;
 pub mod state;
+pub mod zone_delegation;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +39,8 @@ pub struct StackBuilder {
     pub reads: Vec<String>,
     /// Extra tfvars values beyond the common ones.
     pub tfvars: Vec<(String, Expression)>,
+    /// Providers beyond the default and the region aliases (a provider that assumes a role).
+    pub extra_providers: Vec<Structure>,
 }
 
 /// A provider alias name for a region (`us_west_2`).
@@ -162,6 +165,7 @@ impl StackBuilder {
         for (a, r) in &self.aliases {
             providers.push(provider(Some((a, r))));
         }
+        providers.append(&mut self.extra_providers);
         files.push((path("providers.tf"), tf_file(source, &format!("Root stack `{dir}`: AWS providers, account guard and default tags."), providers)));
 
         // Variables.

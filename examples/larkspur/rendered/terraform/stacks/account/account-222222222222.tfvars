@@ -15,15 +15,9 @@ state_organization = "larkspur-freight"
 state_hostname     = null
 state_key_prefix   = "larkspur"
 zones = {
-  "larkspur.example.com" = {
-    comment = "Public zone of the API and the portal; external-dns writes the records"
+  "staging.larkspur.example.com" = {
+    comment = "Staging's hostnames; external-dns there writes only here"
   }
-  "partners.larkspur.example.com" = {
-    comment = "Partner integration hostnames, delegated so the partner team can take it over"
-  }
-}
-delegations = {
-  "partners.larkspur.example.com" = "larkspur.example.com"
 }
 ecr_repositories = {
   eu-west-1 = {
@@ -48,6 +42,13 @@ ecr_repositories = {
       untagged_expiry_days = 14
       kms_key              = null
     }
+  }
+}
+zone_parent = {
+  account_id = "333333333333"
+  role_arn   = "arn:aws:iam::333333333333:role/larkspur-zone-delegation"
+  delegations = {
+    "staging.larkspur.example.com" = "larkspur.example.com"
   }
 }
 opensearch_service_linked_role = "create"

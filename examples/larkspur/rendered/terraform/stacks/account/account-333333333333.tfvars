@@ -50,4 +50,11 @@ ecr_repositories = {
     }
   }
 }
+zone_delegation_role = {
+  name     = "larkspur-zone-delegation"
+  accounts = ["111111111111", "222222222222"]
+  zones = {
+    "larkspur.example.com" = ["integration.larkspur.example.com", "staging.larkspur.example.com"]
+  }
+}
 opensearch_service_linked_role = "create"

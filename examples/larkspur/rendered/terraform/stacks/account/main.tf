@@ -19,6 +19,94 @@ module "dns" {
   delegations = var.delegations
 }
 
+data "aws_route53_zone" "zone_parent" {
+  provider     = aws.zone_parent
+  for_each     = var.zone_parent == null ? toset([]) : toset(values(var.zone_parent.delegations))
+  name         = each.key
+  private_zone = false
+}
+
+module "zone_parent" {
+  source = "../../modules/dns"
+  providers = {
+    aws = aws.zone_parent
+  }
+  zone_ids = { for k, v in data.aws_route53_zone.zone_parent : k => v.zone_id }
+  records  = var.zone_parent == null ? {} : { for zone, parent in var.zone_parent.delegations : "${zone} NS" => { zone = parent, name = zone, type = "NS", ttl = 172800, values = module.dns.name_servers[zone], alias = null } }
+}
+
+data "aws_partition" "current" {}
+
+data "aws_iam_policy_document" "zone_delegation_trust" {
+  for_each = var.zone_delegation_role == null ? {} : { role = var.zone_delegation_role }
+
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [for a in each.value.accounts : "arn:${data.aws_partition.current.partition}:iam::${a}:root"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "zone_delegation" {
+  for_each = var.zone_delegation_role == null ? {} : { role = var.zone_delegation_role }
+
+  dynamic "statement" {
+    for_each = each.value.zones
+
+    content {
+      actions   = ["route53:ChangeResourceRecordSets"]
+      resources = ["arn:${data.aws_partition.current.partition}:route53:::hostedzone/${module.dns.zone_ids[statement.key]}"]
+
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
+        values   = statement.value
+      }
+
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "route53:ChangeResourceRecordSetsRecordTypes"
+        values   = ["NS"]
+      }
+    }
+  }
+
+  statement {
+    sid       = "ReadTheZones"
+    actions   = ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [for z in keys(each.value.zones) : "arn:${data.aws_partition.current.partition}:route53:::hostedzone/${module.dns.zone_ids[z]}"]
+  }
+
+  statement {
+    sid       = "WaitForChanges"
+    actions   = ["route53:GetChange"]
+    resources = ["arn:${data.aws_partition.current.partition}:route53:::change/*"]
+  }
+
+  statement {
+    sid       = "FindTheZones"
+    actions   = ["route53:ListHostedZones", "route53:ListHostedZonesByName"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role" "zone_delegation" {
+  for_each           = var.zone_delegation_role == null ? {} : { role = var.zone_delegation_role }
+  name               = each.value.name
+  description        = "Lets the accounts of sub-zones write their NS records into this account's zones, and nothing else"
+  assume_role_policy = data.aws_iam_policy_document.zone_delegation_trust[each.key].json
+}
+
+resource "aws_iam_role_policy" "zone_delegation" {
+  for_each = var.zone_delegation_role == null ? {} : { role = var.zone_delegation_role }
+  name     = "ns-records"
+  role     = aws_iam_role.zone_delegation[each.key].id
+  policy   = data.aws_iam_policy_document.zone_delegation[each.key].json
+}
+
 resource "aws_iam_openid_connect_provider" "this" {
   for_each       = var.oidc_providers
   url            = each.value.url

@@ -9,3 +9,21 @@ provider "aws" {
     tags = var.default_tags
   }
 }
+
+provider "aws" {
+  alias               = "zone_parent"
+  region              = var.region
+  allowed_account_ids = var.zone_parent == null ? null : [var.zone_parent.account_id]
+
+  dynamic "assume_role" {
+    for_each = var.zone_parent == null ? [] : [var.zone_parent.role_arn]
+
+    content {
+      role_arn = assume_role.value
+    }
+  }
+
+  default_tags {
+    tags = var.default_tags
+  }
+}

@@ -129,6 +129,26 @@ variable "delegations" {
   default     = {}
 }
 
+variable "zone_parent" {
+  type = object({
+    account_id  = string
+    role_arn    = string
+    delegations = map(string)
+  })
+  description = "The account of the parent zones of this account's sub-zones that another account creates, the role there that writes their NS records, and the sub-zones by domain with their parent zone; null for none."
+  default     = null
+}
+
+variable "zone_delegation_role" {
+  type = object({
+    name     = string
+    accounts = list(string)
+    zones    = map(list(string))
+  })
+  description = "The role this account lends to the accounts of sub-zones of its zones: its name, the accounts that assume it, and each zone of this account with the sub-zones whose NS records the role may write; null for none."
+  default     = null
+}
+
 variable "opensearch_service_linked_role" {
   type        = string
   description = "OpenSearch Service's service-linked role, which a search domain in a VPC needs: `create`, `existing` (the account has it; the plan stops when it does not) or `none` (no environment of the account has a search domain)."

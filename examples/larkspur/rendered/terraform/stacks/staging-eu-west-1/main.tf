@@ -673,12 +673,12 @@ module "search_domains" {
 }
 
 module "cert_public" {
-  #checkov:skip=CKV2_AWS_71:the spec issues `public` for `*.larkspur.example.com` (`certificates[].domain`): one certificate for the hosts behind a shared ingress, validated through DNS
+  #checkov:skip=CKV2_AWS_71:the spec issues `public` for `*.staging.larkspur.example.com` (`certificates[].domain`): one certificate for the hosts behind a shared ingress, validated through DNS
   source             = "../../modules/certificate"
-  domain             = "*.larkspur.example.com"
+  domain             = "*.staging.larkspur.example.com"
   sans               = []
   route53_validation = true
-  zone_id            = data.terraform_remote_state.account.outputs.zone_ids["larkspur.example.com"]
+  zone_id            = data.terraform_remote_state.account.outputs.zone_ids["staging.larkspur.example.com"]
 }
 
 module "kms_logs" {
