@@ -82,6 +82,7 @@ codes! {
     UNLISTED_INSTANCE_TYPE = "SF050", "unlisted-instance-type", "an instance type of the right form that stratoform's catalogue does not list", Warning;
     UNLISTED_MANAGED_POLICY = "SF051", "unlisted-managed-policy", "an AWS managed policy of the right form that stratoform's catalogue does not list", Warning;
     UNLISTED_ENGINE_VERSION = "SF052", "unlisted-engine-version", "a database engine version of the right form in a line stratoform does not list", Warning;
+    UNDELETABLE_LOG_BUCKET = "SF053", "undeletable-log-bucket", "a bucket that AWS writes logs into and that goes with its environment, without `forceDestroy`: the environment's destroy stops on it", Warning;
 }
 
 /// The severity of a code's diagnostics (an error for a code this build does not know).

@@ -28,6 +28,24 @@ pub fn check(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// A bucket that AWS fills with logs and that goes with its environment (`lifecycle: ephemeral`)
+/// is not empty when the environment is destroyed, and S3 deletes only empty buckets unless
+/// Terraform empties it first (`forceDestroy`): a warning, since a team may empty it by hand.
+pub fn undeletable(ctx: &mut Ctx<'_>, region: &stratoform_spec::Region, b: &stratoform_spec::Bucket, what: &str) {
+    if b.lifecycle.is_long_lived() || b.force_destroy {
+        return;
+    }
+    let Some(bi) = region.buckets.iter().position(|x| x.name == b.name) else { return };
+    let ri = ctx.platform.regions.iter().position(|r| r.name == region.name).unwrap_or(0);
+    ctx.error(
+        codes::UNDELETABLE_LOG_BUCKET,
+        &format!("/regions/{ri}/buckets/{bi}/lifecycle"),
+        format!("bucket `{}` receives {what} and goes with the environment, but without `forceDestroy` the environment's destroy stops on it once it holds a log", b.name),
+        "destroyed with the environment, never emptied",
+        format!("set `forceDestroy: true` on bucket `{}` to drop the logs with the environment, or `lifecycle: longLived` to keep them", b.name),
+    );
+}
+
 /// Access logs go to a bucket of the cluster's region that uses SSE-S3 (an ALB writes to no
 /// other kind), under a prefix without slashes at its ends and without `AWSLogs`, which the load
 /// balancer adds itself.
@@ -43,7 +61,7 @@ fn access_logs(ctx: &mut Ctx<'_>, at: &str, region: &stratoform_spec::Region, c:
             "not an SSE-S3 bucket",
             format!("set `encryption: sseS3` on bucket `{}`, or name another bucket", b.name),
         ),
-        Some(_) => {}
+        Some(b) => undeletable(ctx, region, b, "the ALBs' access logs"),
     }
     let Some(prefix) = &logs.prefix else { return };
     let problem = if prefix.is_empty() {

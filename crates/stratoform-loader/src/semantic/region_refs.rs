@@ -29,10 +29,12 @@ pub fn check(ctx: &mut Ctx<'_>) {
                     }
                 }
             }
-            if let Some(logs) = &b.access_logs
-                && !r.buckets.iter().any(|x| x.name == *logs) {
-                    ctx.dangling(&format!("{bp}/accessLogs"), "bucket", logs, r.buckets.iter().map(|x| x.name.as_str()));
+            if let Some(logs) = &b.access_logs {
+                match r.buckets.iter().find(|x| x.name == *logs) {
+                    None => ctx.dangling(&format!("{bp}/accessLogs"), "bucket", logs, r.buckets.iter().map(|x| x.name.as_str())),
+                    Some(target) => super::alb::undeletable(ctx, r, target, "server access logs"),
                 }
+            }
         }
         for (i, d) in r.databases.iter().enumerate() {
             let at = format!("{rp}/databases/{i}");
