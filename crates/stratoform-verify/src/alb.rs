@@ -8,7 +8,7 @@
 //! turn logging on, and the ALB is never built.
 
 use serde_json::Value;
-use stratoform_model::alb::{ACCESS_LOGS_BUCKET, ACCESS_LOGS_ENABLED, ALB_INGRESS_CLASS, LOAD_BALANCER_CONTROLLER_CHART};
+use stratoform_model::alb::{ACCESS_LOGS_BUCKET, ACCESS_LOGS_ENABLED, ACCESS_LOGS_PREFIX, ALB_INGRESS_CLASS, LOAD_BALANCER_CONTROLLER_CHART};
 
 use crate::finding::{self, Finding};
 use crate::gitops::GitOps;
@@ -44,11 +44,30 @@ fn controller_region(gitops_cluster: &crate::gitops::Cluster) -> Option<String> 
     controller(gitops_cluster).and_then(|(_, s)| s.values.get("region").and_then(Value::as_str).map(str::to_owned))
 }
 
-/// The bucket of the access logs the controller turns on for every ALB of a cluster.
-fn log_bucket(values: &Value) -> Option<String> {
+/// The bucket of the access logs the controller turns on for every ALB of a cluster, and the
+/// prefix the logs go under (empty for the bucket's root).
+fn log_bucket(values: &Value) -> Option<(String, String)> {
     let attributes = values.pointer("/ingressClassParams/spec/loadBalancerAttributes")?.as_array()?;
     let value = |key: &str| attributes.iter().find(|a| a["key"] == key).and_then(|a| a["value"].as_str());
-    (value(ACCESS_LOGS_ENABLED) == Some("true")).then(|| value(ACCESS_LOGS_BUCKET).unwrap_or_default().to_owned())
+    (value(ACCESS_LOGS_ENABLED) == Some("true"))
+        .then(|| (value(ACCESS_LOGS_BUCKET).unwrap_or_default().to_owned(), value(ACCESS_LOGS_PREFIX).unwrap_or_default().to_owned()))
+}
+
+/// The prefixes a bucket's policy admits load balancer logs under: its `load_balancer_logs`
+/// in the values of the stack that creates it (the object of that bucket name), when found.
+fn admitted_prefixes(tree: &Tree, env: &str, bucket: &Created, name: &str) -> Option<Vec<String>> {
+    let dir = format!("terraform/stacks/{}", bucket.stack);
+    let values = [format!("{dir}/{env}.tfvars"), format!("{dir}/terraform.tfvars")].into_iter().find_map(|f| tree.get(&f).and_then(|t| hcl::from_str::<Value>(t).ok()))?;
+    fn find<'v>(v: &'v Value, name: &str) -> Option<&'v Value> {
+        match v {
+            Value::Object(m) if m.get("name").and_then(Value::as_str) == Some(name) && m.contains_key("load_balancer_logs") => Some(v),
+            Value::Object(m) => m.values().find_map(|x| find(x, name)),
+            Value::Array(a) => a.iter().find_map(|x| find(x, name)),
+            _ => None,
+        }
+    }
+    let prefixes = find(&values, name)?.pointer("/load_balancer_logs/prefixes")?.as_array()?;
+    Some(prefixes.iter().filter_map(Value::as_str).map(str::to_owned).collect())
 }
 
 /// Whether a bucket module instance (`module.x["k"]`) admits load balancer log delivery: its
@@ -61,7 +80,7 @@ fn admits_lb_logs(created: &[Created], bucket: &Created) -> bool {
 /// Proves that the bucket of a cluster's ALB access logs exists and admits them.
 fn access_logs(tree: &Tree, env: &str, created: &[Created], cluster: &crate::gitops::Cluster, findings: &mut Vec<Finding>, links: &mut Links) {
     let Some((app, source)) = controller(cluster) else { return };
-    let Some(bucket) = log_bucket(&source.values) else { return };
+    let Some((bucket, prefix)) = log_bucket(&source.values) else { return };
     *links.entry("alb").or_default() += 1;
     let region = controller_region(cluster);
     let (file, line) = (app.doc.file.clone(), tree.line_of(&app.doc.file, app.doc.line, &bucket));
@@ -77,7 +96,17 @@ fn access_logs(tree: &Tree, env: &str, created: &[Created], cluster: &crate::git
             format!("bucket `{bucket}` (`{}`) does not admit load balancer log delivery in its policy: the ALBs of cluster tree `{}` cannot write their access logs", b.address, cluster.dir),
             "re-render: the bucket's module gets `load_balancer_logs` when a cluster of its region writes ALB logs to it".to_owned(),
         ),
-        Some(_) => return,
+        Some(b) => match admitted_prefixes(tree, env, b, &bucket) {
+            Some(prefixes) if !prefixes.contains(&prefix) => (
+                format!(
+                    "the ALBs of cluster tree `{}` write access logs to bucket `{bucket}` under prefix `{prefix}`, and its policy admits load balancer logs only under {}: the controller cannot turn logging on",
+                    cluster.dir,
+                    prefixes.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                ),
+                "re-render: the model gives the controller and the bucket's policy the same prefix".to_owned(),
+            ),
+            _ => return,
+        },
     };
     findings.push(Finding::new(finding::ALB_LOG_BUCKET, &file, line, message, help));
 }

@@ -29,7 +29,7 @@ codes! {
     EDGE_LB_UNNAMED = "VFY005", "edge-load-balancer-unnamed", "every load balancer the edge stack looks up by name is the one a synced Gateway, Service or chart value asks the AWS Load Balancer Controller for";
     ALB_HOST_NO_CERTIFICATE = "VFY006", "alb-host-without-certificate", "every host an ALB Ingress serves over TLS is covered by an ACM certificate a stack of the environment creates in the cluster's region";
     SEARCH_NO_SERVICE_ROLE = "VFY007", "search-domain-without-service-role", "every OpenSearch domain a stack creates in a VPC comes after a stack that creates OpenSearch Service's service-linked role in its account";
-    ALB_LOG_BUCKET = "VFY008", "alb-log-bucket-missing", "every bucket the ALBs of a cluster write access logs to is created by a stack of the environment in the cluster's region, with a policy that admits load balancer log delivery";
+    ALB_LOG_BUCKET = "VFY008", "alb-log-bucket-missing", "every bucket the ALBs of a cluster write access logs to is created by a stack of the environment in the cluster's region, with a policy that admits load balancer log delivery under the prefix the controller writes";
     ZONE_DELEGATION_UNLENT = "VFY009", "zone-delegation-unlent", "every sub-zone an account stack delegates from another account's zone names a zone and a role that account's stack creates, with the role trusting the sub-zone's account and admitting its name";
     ARGO_PATH = "VFY010", "argocd-path-missing", "every repository path an Argo CD Application or Kustomization names exists in the rendered tree";
     ARGO_VALUES = "VFY011", "argocd-values-missing", "every `$values/...` file an Application reads exists, or is written by `stratoform up` from the environment stack's `kubernetes_files` output";

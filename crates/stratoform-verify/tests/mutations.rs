@@ -332,3 +332,11 @@ fn a_sub_zone_delegated_from_an_account_that_lends_no_role() {
     assert_only(&found, "VFY009", child);
     assert!(found[0].2.contains("does not create"), "{found:?}");
 }
+
+#[test]
+fn alb_access_logs_under_a_prefix_the_bucket_policy_does_not_admit() {
+    let app = "kubernetes/core/overlays/production/argocd/chain/application-aws-load-balancer-controller.yaml";
+    let found = findings_in_env_after("larkspur", "production", |d| edit(d, app, "key: access_logs.s3.prefix\n                  value: core", "key: access_logs.s3.prefix\n                  value: core-albs"));
+    assert_only(&found, "VFY008", app);
+    assert!(found[0].2.contains("under prefix `core-albs`") && found[0].2.contains("only under `core`"), "{found:?}");
+}
