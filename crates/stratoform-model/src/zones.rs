@@ -5,7 +5,7 @@
 //! primary region's first VPC when the zone is created, the others by associations. A zone that
 //! stratoform does not manage (`managed: false`) is looked up by name.
 
-use stratoform_spec::{AccountId, DnsProvider, DnsRecord, DnsZone, Platform, Region};
+use stratoform_spec::{AccountId, AcmCertificate, DnsProvider, DnsRecord, DnsZone, Platform, Region};
 
 use crate::Model;
 
@@ -104,6 +104,32 @@ impl Model {
     /// Whether a zone of that domain is private (split-horizon domains have a public zone too).
     pub fn has_private_zone(&self, domain: &str) -> bool {
         self.platform.edge.zones.iter().any(|z| z.domain.as_str() == domain && z.private && self.has_zone(z))
+    }
+
+    /// The names of an ACM certificate (its domain and SANs, as written) whose validation records
+    /// go to another zone than its `zone`, each with that zone: the environment's public Route 53
+    /// zone whose domain is the name's longest suffix. A name under a delegated sub-zone is
+    /// answered by the sub-zone's name servers only, so its record must be there.
+    pub fn certificate_zones(&self, cert: &AcmCertificate) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for name in std::iter::once(&cert.domain).chain(&cert.sans) {
+            let bare = name.as_str().strip_prefix("*.").unwrap_or(name.as_str());
+            let best = self
+                .platform
+                .edge
+                .zones
+                .iter()
+                .filter(|z| z.provider == DnsProvider::Route53 && !z.private && self.has_zone(z))
+                .map(|z| z.domain.as_str())
+                .filter(|d| bare == *d || bare.strip_suffix(d).is_some_and(|head| head.ends_with('.')))
+                .max_by_key(|d| d.len());
+            if let Some(zone) = best.filter(|z| *z != cert.zone.as_str())
+                && !out.iter().any(|(n, _)| n == name.as_str())
+            {
+                out.push((name.to_string(), zone.to_owned()));
+            }
+        }
+        out
     }
 
     /// Whether this environment's account stack creates a zone: an environment of the same
@@ -302,6 +328,31 @@ mod tests {
         assert_eq!(zone("badexample.com"), None);
         assert!(m.has_private_zone("internal.example.com"));
         assert!(!m.has_private_zone("example.com"));
+    }
+
+    #[test]
+    fn a_certificate_name_validates_in_the_zone_that_answers_for_it() {
+        let spec = JsonSpec::new(json!({
+            "apiVersion": "stratoform.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "demo"},
+            "environments": [{"name": "dev"}],
+            "regions": [{"name": "us-east-1", "certificates": [{
+                "name": "public", "domain": "*.example.com", "validationDns": "route53", "zone": "example.com",
+                "sans": ["example.com", "*.eu.example.com", "api.eu.example.com", "*.internal.example.com", "*.other.example.com"]
+            }]}],
+            "edge": {"zones": [
+                {"domain": "example.com", "provider": "route53"},
+                {"domain": "eu.example.com", "provider": "route53", "delegatedFrom": "example.com"},
+                {"domain": "internal.example.com", "provider": "route53", "private": true},
+                {"domain": "other.example.com", "provider": "route53", "environments": ["prod"]}
+            ]}
+        }));
+        let m = Model::resolve_all(&spec, None).expect("valid spec").remove(0);
+        let cert = &m.regions()[0].certificates[0];
+        // The sub-zone answers for its names; a private zone and another environment's do not.
+        assert_eq!(
+            m.certificate_zones(cert),
+            [("*.eu.example.com".to_owned(), "eu.example.com".to_owned()), ("api.eu.example.com".to_owned(), "eu.example.com".to_owned())]
+        );
     }
 
     #[test]

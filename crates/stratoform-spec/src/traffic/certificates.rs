@@ -99,6 +99,8 @@ pub struct AcmCertificate {
     /// Where the validation records go. With `route53` stratoform writes them; with
     /// `cloudflare` the Cloudflare stack writes them.
     pub validation_dns: DnsProvider,
-    /// The zone (of `edge.dns.zones`) holding the validation records.
+    /// The zone (of `edge.zones`) holding the validation records. A name of the certificate
+    /// under another public Route 53 zone of the environment (a delegated sub-zone) validates in
+    /// that zone instead: the one whose domain is the name's longest suffix.
     pub zone: DomainName,
 }

@@ -1,5 +1,5 @@
-//! `modules/certificate`: one ACM certificate with DNS validation — records written into a
-//! Route 53 zone and awaited, or handed to the Cloudflare stack through the outputs.
+//! `modules/certificate`: one ACM certificate with DNS validation — records written into the
+//! Route 53 zone of each name and awaited, or handed to the Cloudflare stack through the outputs.
 
 use crate::dsl::*;
 use crate::modules::Module;
@@ -11,6 +11,12 @@ pub fn module() -> Module {
         variable("sans", "list(string)", "Subject alternative names.", Some(list([]))),
         variable("route53_validation", "bool", "Write the validation records into `zone_id` and wait for issuance.", Some(true.into())),
         variable("zone_id", "string", "The Route 53 zone of the validation records.", Some(hcl::Expression::Null)),
+        variable(
+            "zone_ids",
+            "map(string)",
+            "Route 53 zones of the validation records of names outside `zone_id`'s zone (under a delegated sub-zone), by the name as the certificate has it.",
+            Some(obj::<&str>([])),
+        ),
     ];
     let main = vec![
         block(
@@ -32,7 +38,7 @@ pub fn module() -> Module {
                     "for_each",
                     ex("var.route53_validation ? { for o in aws_acm_certificate.this.domain_validation_options : o.domain_name => o } : {}"),
                 ),
-                attr("zone_id", ex("var.zone_id")),
+                attr("zone_id", ex("lookup(var.zone_ids, each.key, var.zone_id)")),
                 attr("name", ex("each.value.resource_record_name")),
                 attr("type", ex("each.value.resource_record_type")),
                 attr("records", ex("[each.value.resource_record_value]")),

@@ -19,16 +19,19 @@ pub(super) fn edge(c: &mut Ctx) {
         let route53 = zone.is_some();
         let zone = zone.unwrap_or(Expression::Null);
         let cid = format!("cert_{}", ident(cert.name.as_str()));
-        c.b.module(
-            &cid,
-            "certificate",
-            vec![
-                ("domain", s(cert.domain.to_string())),
-                ("sans", strs(cert.sans.iter().map(|x| x.to_string()))),
-                ("route53_validation", route53.into()),
-                ("zone_id", zone),
-            ],
-        );
+        let mut args = vec![
+            ("domain", s(cert.domain.to_string())),
+            ("sans", strs(cert.sans.iter().map(|x| x.to_string()))),
+            ("route53_validation", route53.into()),
+            ("zone_id", zone),
+        ];
+        // Names under another zone of the environment (a delegated sub-zone) validate there.
+        let elsewhere: Vec<(String, Expression)> =
+            if route53 { model.certificate_zones(cert).into_iter().filter_map(|(name, zone)| Some((name, c.zone_id(&zone)?))).collect() } else { Vec::new() };
+        if !elsewhere.is_empty() {
+            args.push(("zone_ids", obj(elsewhere)));
+        }
+        c.b.module(&cid, "certificate", args);
         c.b.skip_module(&cid, crate::checkov::wildcard_certificate_skip(cert.name.as_str(), &cert.domain.to_string()).as_slice());
         c.b.outputs.push(output(&format!("{cid}_arn"), &format!("The `{}` certificate's ARN.", cert.name), ex(&format!("module.{cid}.arn"))));
         c.b.outputs.push(output(

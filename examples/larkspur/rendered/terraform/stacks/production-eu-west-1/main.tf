@@ -677,9 +677,12 @@ module "cert_public" {
   #checkov:skip=CKV2_AWS_71:the spec issues `public` for `*.larkspur.example.com` (`certificates[].domain`): one certificate for the hosts behind a shared ingress, validated through DNS
   source             = "../../modules/certificate"
   domain             = "*.larkspur.example.com"
-  sans               = []
+  sans               = ["*.partners.larkspur.example.com"]
   route53_validation = true
   zone_id            = data.terraform_remote_state.account.outputs.zone_ids["larkspur.example.com"]
+  zone_ids = {
+    "*.partners.larkspur.example.com" = data.terraform_remote_state.account.outputs.zone_ids["partners.larkspur.example.com"]
+  }
 }
 
 module "kms_logs" {

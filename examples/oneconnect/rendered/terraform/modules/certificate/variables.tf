@@ -23,3 +23,9 @@ variable "zone_id" {
   description = "The Route 53 zone of the validation records."
   default     = null
 }
+
+variable "zone_ids" {
+  type        = map(string)
+  description = "Route 53 zones of the validation records of names outside `zone_id`'s zone (under a delegated sub-zone), by the name as the certificate has it."
+  default     = {}
+}

@@ -27,7 +27,7 @@ resource "aws_acm_certificate" "this" {
 
 resource "aws_route53_record" "validation" {
   for_each        = var.route53_validation ? { for o in aws_acm_certificate.this.domain_validation_options : o.domain_name => o } : {}
-  zone_id         = var.zone_id
+  zone_id         = lookup(var.zone_ids, each.key, var.zone_id)
   name            = each.value.resource_record_name
   type            = each.value.resource_record_type
   records         = [each.value.resource_record_value]
