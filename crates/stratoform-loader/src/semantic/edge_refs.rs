@@ -241,6 +241,20 @@ fn across_accounts(ctx: &mut Ctx<'_>, at: &str, zone: &stratoform_spec::DnsZone,
     if accounts.contains(&own.as_ref()) {
         return None;
     }
+    // Each account that creates the sub-zone would write its own zone's name servers into the
+    // one NS record of that name in the parent.
+    let creators = zone_accounts(p, zone);
+    if creators.len() > 1 {
+        let named: Vec<String> = creators.iter().map(|a| a.map_or_else(|| "(no `account`)".to_owned(), |a| a.to_string())).collect();
+        ctx.error(
+            codes::CONFLICTING_FIELDS,
+            at,
+            format!("`{}` is created in {} accounts ({}), and `{}` can delegate it to one of them only", zone.domain, creators.len(), named.join(", "), parent.domain),
+            "delegated to several accounts",
+            "give each account a sub-zone of its own (one zone per `environments` of one account), or name environments of one account only",
+        );
+        return None;
+    }
     let Some(own) = own else {
         ctx.error(
             codes::CONFLICTING_FIELDS,
